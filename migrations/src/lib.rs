@@ -1,0 +1,17 @@
+//! The database schema of retex, as sea-orm migrations written with the schema builder, so that one
+//! migration serves SQLite and PostgreSQL alike. Migrations are append-only: a released migration is
+//! never edited, a change is a new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_knowledge_base;
+
+/// Lists the migrations in the order they apply.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_knowledge_base::Migration)]
+    }
+}

@@ -1,0 +1,15 @@
+//! The domain of retex: records, vocabularies, validated values, queries and the visibility rule.
+//! Pure types and rules: nothing here imports sea-orm, tantivy, async-graphql or axum, so the rules
+//! can be read and tested without a database or a server.
+
+pub mod query;
+pub mod records;
+pub mod text;
+pub mod visibility;
+pub mod vocabulary;
+
+pub use query::*;
+pub use records::*;
+pub use text::*;
+pub use visibility::*;
+pub use vocabulary::*;

@@ -1,0 +1,123 @@
+//! Persistence: the only module that imports sea-orm. Plain async functions that speak the domain,
+//! taking `&impl ConnectionTrait` so that a use case can run several of them in one transaction.
+//! Entities never leave this module; rows become domain records here.
+//!
+//! Layout: `records` holds what every kind of record shares (lookups, keyset-paginated lists, counts,
+//! optimistic locking, publication status); one file per kind holds its columns, relations and filters;
+//! `journal` holds the revision history and the change log (outbox).
+
+mod entities;
+mod journal;
+mod kinds;
+mod records;
+mod relations;
+
+pub use journal::{Change, ChangeAction, Revision, changes_after, record as record_revision, revisions};
+pub use records::{Edit, StoredKind, count, existing, get, get_many, id_by_slug, insert, list, slugs, update};
+pub use relations::{RelationIndex, Reverse, reverse};
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, TransactionTrait};
+
+use crate::error::{Error, Result};
+
+pub use sea_orm::ConnectionTrait as Connection;
+pub type Transaction = DatabaseTransaction;
+
+/// The database: a connection pool and a counter of the SQL statements sent through it.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    statements: Arc<AtomicU64>,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    ///
+    /// SQLite runs in WAL mode with foreign keys on and a busy timeout, through a single pooled
+    /// connection: writes to SQLite are serialised anyway, and one connection makes that explicit
+    /// (no `SQLITE_BUSY` between our own transactions).
+    pub async fn connect(url: &str) -> Result<Self> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
+        if url.starts_with("sqlite:") {
+            options.max_connections(1).min_connections(1).map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        } else {
+            options.max_connections(16);
+        }
+        let mut db = Database::connect(options).await.map_err(|err| {
+            tracing::error!(error = %err, "cannot connect to the database");
+            Error::internal(err)
+        })?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Ok(Self { db, statements })
+    }
+
+    /// Applies the pending migrations.
+    pub async fn migrate(&self) -> Result<()> {
+        Migrator::up(&self.db, None).await.map_err(db_error)
+    }
+
+    /// Returns the number of SQL statements sent since the store was opened.
+    pub fn statement_count(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Result<Transaction> {
+        self.db.begin().await.map_err(db_error)
+    }
+
+    /// Returns whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await.map_err(db_error)
+    }
+
+    /// Returns the name of the database engine, for logs and health checks.
+    pub fn backend_name(&self) -> &'static str {
+        match self.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => "postgres",
+            sea_orm::DbBackend::Sqlite => "sqlite",
+            _ => "other",
+        }
+    }
+}
+
+/// Commits a transaction.
+pub async fn commit(tx: Transaction) -> Result<()> {
+    tx.commit().await.map_err(db_error)
+}
+
+/// Maps a database error to the error policy: uniqueness violations are conflicts the client can act
+/// on; everything else is internal and keeps its detail for the logs only.
+pub(crate) fn db_error(err: DbErr) -> Error {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            Error::Conflict("a record with this slug already exists; choose another slug".into())
+        }
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => Error::Conflict("a referenced record does not exist or is still referenced".into()),
+        _ => Error::internal(err),
+    }
+}
+
+/// Returns the current time in microseconds since the Unix epoch, the unit of every stored timestamp.
+pub(crate) fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}

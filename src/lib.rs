@@ -1,5 +1,47 @@
-//! retex: a French knowledge base of project sheets (fiches-projet) and lessons learned for the
-//! network of the Fabrique à initiatives, served over GraphQL.
+//! retex: a French knowledge base where the network of the Fabrique à initiatives capitalises what its
+//! programmes learn: project sheets (fiches-projet), lessons (success factors, pitfalls) and the
+//! programmes, territories and organisations around them, served over GraphQL.
+//!
+//! Code map, from the outside in:
+//! - `config`: the command line and environment, read once.
+//! - `http`: axum router, GraphQL over HTTP, health, limits, graceful shutdown.
+//! - `graphql`: the schema (queries, mutations, connections, batch loaders, error mapping).
+//! - `app`: the use cases; each write is one transaction with its revision and change-log entry.
+//! - `store`: sea-orm persistence on SQLite or PostgreSQL; `migrations/` holds the schema.
+//! - `search`: the tantivy index (to come), a projection of the database.
+//! - `dataset` and `demo`: the JSON dataset format and the embedded demo data.
+//! - `domain`: records, vocabularies, validated values, filters and the visibility rule; no I/O.
+//! - `error`: the one error type and its policy.
+
+pub mod app;
+pub mod config;
+pub mod dataset;
+pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod search;
 pub mod store;
+
+use std::time::Duration;
+
+use crate::config::ServeArgs;
+
+/// Opens the database, loads the demo when asked and the database is empty, and serves until a
+/// shutdown signal.
+pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let app = app::App::open(&args.database.database_url).await?;
+    tracing::info!(database = app.store().backend_name(), index_dir = %args.index_dir.display(), "database ready");
+    if args.demo {
+        match demo::load_if_empty(&app).await? {
+            Some(summary) => tracing::info!(?summary, "demo dataset loaded"),
+            None => tracing::info!("the database already holds records: demo dataset not loaded"),
+        }
+    }
+    let limits = http::Limits { max_body_bytes: args.max_body_bytes, request_timeout: Duration::from_secs(args.request_timeout_secs) };
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    tracing::info!(address = %args.listen, "serving GraphQL on http://{}/graphql", args.listen);
+    http::serve(listener, http::router(app, limits), http::shutdown_signal()).await?;
+    Ok(())
+}

@@ -2,12 +2,15 @@
 //! Pure types and rules: nothing here imports sea-orm, tantivy, async-graphql or axum, so the rules
 //! can be read and tested without a database or a server.
 
+pub mod drafts;
 pub mod query;
 pub mod records;
 pub mod text;
 pub mod visibility;
 pub mod vocabulary;
+pub mod workflow;
 
+pub use drafts::*;
 pub use query::*;
 pub use records::*;
 pub use text::*;

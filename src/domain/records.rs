@@ -59,7 +59,7 @@ macro_rules! typed_ids {
 }
 
 /// A typed record id: the database integer and the kind it belongs to.
-pub trait RecordId: Copy + Eq + std::hash::Hash + Ord + Send + Sync + fmt::Debug + 'static {
+pub trait RecordId: Copy + Eq + std::hash::Hash + Ord + Send + Sync + fmt::Debug + fmt::Display + 'static {
     const KIND: Kind;
     fn new(raw: i64) -> Self;
     fn get(self) -> i64;

@@ -1,0 +1,531 @@
+//! The use cases of retex: every read goes through the visibility of the viewer, and every write is
+//! one transaction that changes the record, appends its revision (the new state, with author and
+//! reason) and appends a change to the log that the search index and subscriptions follow.
+//!
+//! This is the layer the API calls; it knows the store and the domain, never a wire format except the
+//! dataset form used for revision snapshots.
+
+use std::collections::HashMap;
+
+use crate::dataset::{self, Dataset, Names};
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::store::{self, ChangeAction, Edit, Revision, Reverse, Store, StoredKind};
+
+/// The application: the store and what the use cases share.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+}
+
+/// A kind of record that can be edited through drafts and kept in revisions.
+pub trait Editable: StoredKind {
+    type Draft: Send;
+    fn to_draft(&self) -> Self::Draft;
+    fn validate(draft: &Self::Draft) -> std::result::Result<Self, Vec<FieldProblem>>;
+    /// Returns the records this one refers to: field path, kind and id.
+    fn references(&self) -> Vec<(String, Kind, i64)>;
+    /// Returns the record in the dataset form, references by slug, as JSON.
+    fn snapshot(record: &Record<Self::Id, Self>, names: &Names) -> Result<String>;
+}
+
+fn refs<I: RecordId>(field: &str, ids: &[I]) -> Vec<(String, Kind, i64)> {
+    ids.iter().enumerate().map(|(i, id)| (format!("{field}[{i}]"), I::KIND, id.get())).collect()
+}
+
+fn opt_ref<I: RecordId>(field: &str, id: Option<I>) -> Vec<(String, Kind, i64)> {
+    id.map(|id| vec![(field.to_owned(), I::KIND, id.get())]).unwrap_or_default()
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(Error::internal)
+}
+
+impl Editable for OrganisationFields {
+    type Draft = OrganisationDraft;
+    fn to_draft(&self) -> OrganisationDraft {
+        OrganisationFields::to_draft(self)
+    }
+    fn validate(draft: &OrganisationDraft) -> std::result::Result<Self, Vec<FieldProblem>> {
+        draft.validate()
+    }
+    fn references(&self) -> Vec<(String, Kind, i64)> {
+        Vec::new()
+    }
+    fn snapshot(record: &Organisation, _names: &Names) -> Result<String> {
+        json(&dataset::OrganisationRecord::from_record(record))
+    }
+}
+
+impl Editable for TerritoryFields {
+    type Draft = TerritoryDraft;
+    fn to_draft(&self) -> TerritoryDraft {
+        TerritoryFields::to_draft(self)
+    }
+    fn validate(draft: &TerritoryDraft) -> std::result::Result<Self, Vec<FieldProblem>> {
+        draft.validate()
+    }
+    fn references(&self) -> Vec<(String, Kind, i64)> {
+        Vec::new()
+    }
+    fn snapshot(record: &Territory, _names: &Names) -> Result<String> {
+        json(&dataset::TerritoryRecord::from_record(record))
+    }
+}
+
+impl Editable for ProgrammeFields {
+    type Draft = ProgrammeDraft;
+    fn to_draft(&self) -> ProgrammeDraft {
+        ProgrammeFields::to_draft(self)
+    }
+    fn validate(draft: &ProgrammeDraft) -> std::result::Result<Self, Vec<FieldProblem>> {
+        draft.validate()
+    }
+    fn references(&self) -> Vec<(String, Kind, i64)> {
+        let mut all = opt_ref("operator", self.operator);
+        all.extend(refs("funders", &self.funders));
+        all.extend(opt_ref("parent", self.parent));
+        all
+    }
+    fn snapshot(record: &Programme, names: &Names) -> Result<String> {
+        json(&dataset::ProgrammeRecord::from_record(record, names))
+    }
+}
+
+impl Editable for SheetFields {
+    type Draft = SheetDraft;
+    fn to_draft(&self) -> SheetDraft {
+        SheetFields::to_draft(self)
+    }
+    fn validate(draft: &SheetDraft) -> std::result::Result<Self, Vec<FieldProblem>> {
+        draft.validate()
+    }
+    fn references(&self) -> Vec<(String, Kind, i64)> {
+        let mut all = refs("programmes", &self.programmes);
+        all.extend(refs("territories", &self.territories));
+        all.extend(opt_ref("supportingStructure", self.supporting_structure));
+        all.extend(opt_ref("projectHolder", self.project_holder));
+        all.extend(refs("partners", &self.partners));
+        all
+    }
+    fn snapshot(record: &Sheet, names: &Names) -> Result<String> {
+        json(&dataset::SheetRecord::from_record(record, names))
+    }
+}
+
+impl Editable for LessonFields {
+    type Draft = LessonDraft;
+    fn to_draft(&self) -> LessonDraft {
+        LessonFields::to_draft(self)
+    }
+    fn validate(draft: &LessonDraft) -> std::result::Result<Self, Vec<FieldProblem>> {
+        draft.validate()
+    }
+    fn references(&self) -> Vec<(String, Kind, i64)> {
+        let sheets: Vec<SheetId> = self.evidence_links.iter().map(|link| link.sheet).collect();
+        refs("evidenceLinks", &sheets).into_iter().map(|(field, kind, id)| (format!("{field}.sheet"), kind, id)).collect()
+    }
+    fn snapshot(record: &Lesson, names: &Names) -> Result<String> {
+        json(&dataset::LessonRecord::from_record(record, names))
+    }
+}
+
+/// Returns the slugs of records of one kind, whatever their status.
+async fn slugs_of<C: store::Connection>(conn: &C, kind: Kind, ids: &[i64]) -> Result<HashMap<i64, String>> {
+    match kind {
+        Kind::Organisation => store::slugs::<OrganisationFields, C>(conn, ids).await,
+        Kind::Territory => store::slugs::<TerritoryFields, C>(conn, ids).await,
+        Kind::Programme => store::slugs::<ProgrammeFields, C>(conn, ids).await,
+        Kind::Sheet => store::slugs::<SheetFields, C>(conn, ids).await,
+        Kind::Lesson => store::slugs::<LessonFields, C>(conn, ids).await,
+    }
+}
+
+/// Checks that every reference exists and returns their slugs, for the snapshot.
+async fn resolve_references<K: Editable, C: store::Connection>(conn: &C, fields: &K) -> Result<Names> {
+    let references = fields.references();
+    let mut by_kind: HashMap<Kind, Vec<i64>> = HashMap::new();
+    for (_, kind, id) in &references {
+        by_kind.entry(*kind).or_default().push(*id);
+    }
+    let mut names = Names::default();
+    let mut found: HashMap<Kind, HashMap<i64, String>> = HashMap::new();
+    for (kind, ids) in by_kind {
+        found.insert(kind, slugs_of(conn, kind, &ids).await?);
+    }
+    let mut problems = Problems::default();
+    for (field, kind, id) in references {
+        match found.get(&kind).and_then(|slugs| slugs.get(&id)) {
+            Some(slug) => names.insert(kind, id, slug),
+            None => problems.add(field, format!("no {} with id {id}", kind.as_str())),
+        }
+    }
+    problems.into_result()?;
+    Ok(names)
+}
+
+/// Writes the revision and the change of a record's new state, in the caller's transaction.
+async fn journal<K: Editable, C: store::Connection>(
+    conn: &C,
+    record: &Record<K::Id, K>,
+    action: ChangeAction,
+    author: &str,
+    reason: Option<String>,
+) -> Result<()> {
+    let mut names = resolve_references::<K, C>(conn, &record.fields).await?;
+    names.insert(K::KIND, record.id.get(), record.fields.slug().as_str());
+    let revision = Revision {
+        kind: K::KIND,
+        record_id: record.id.get(),
+        version: record.meta.version,
+        action,
+        author: author.to_owned(),
+        reason,
+        created_at: record.meta.updated_at,
+        snapshot: K::snapshot(record, &names)?,
+    };
+    store::record_revision(conn, &revision).await
+}
+
+/// A visibility that sees every record: used inside writes, after the caller's right to write was
+/// checked, to read back what the write produced.
+fn everything() -> Visibility {
+    Viewer::Editor { name: String::new() }.visibility()
+}
+
+fn require_writer(viewer: &Viewer) -> Result<()> {
+    if viewer.may_write() { Ok(()) } else { Err(Error::Forbidden("this operation needs an editor's rights".into())) }
+}
+
+fn check_reason(reason: Option<&str>) -> Result<Option<String>> {
+    match reason.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(reason) => Prose::parse(reason).map(|reason| Some(reason.to_string())).map_err(|problem| Error::invalid("reason", problem)),
+    }
+}
+
+impl App {
+    /// Opens the database at `url` and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Self> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(Self { store })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Returns one visible record, or NOT_FOUND.
+    pub async fn get<K: StoredKind>(&self, viewer: &Viewer, id: K::Id) -> Result<Record<K::Id, K>> {
+        store::get::<K, _>(self.store.connection(), &viewer.visibility(), id).await
+    }
+
+    /// Returns the visible records among these ids, in the order of the ids.
+    pub async fn get_many<K: StoredKind>(&self, viewer: &Viewer, ids: &[K::Id]) -> Result<Vec<Record<K::Id, K>>> {
+        store::get_many::<K, _>(self.store.connection(), &viewer.visibility(), ids).await
+    }
+
+    /// Returns the id of the visible record with this slug.
+    pub async fn id_by_slug<K: StoredKind>(&self, viewer: &Viewer, slug: &str) -> Result<Option<K::Id>> {
+        store::id_by_slug::<K, _>(self.store.connection(), &viewer.visibility(), slug).await
+    }
+
+    /// Returns one page of a list.
+    pub async fn list<K: StoredKind>(
+        &self,
+        viewer: &Viewer,
+        statuses: &[PublicationStatus],
+        filter: &K::Filter,
+        sort: Sort,
+        page: &PageRequest,
+    ) -> Result<Page<Record<K::Id, K>>> {
+        store::list::<K, _>(self.store.connection(), &viewer.visibility(), statuses, filter, sort, page).await
+    }
+
+    /// Counts the records of a list.
+    pub async fn count<K: StoredKind>(&self, viewer: &Viewer, statuses: &[PublicationStatus], filter: &K::Filter) -> Result<u64> {
+        store::count::<K, _>(self.store.connection(), &viewer.visibility(), statuses, filter).await
+    }
+
+    /// Returns the ids related to each of these ids through `relation`, visible to the viewer.
+    pub async fn related(&self, viewer: &Viewer, relation: Reverse, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
+        let visibility = viewer.visibility();
+        let codes: Vec<&'static str> = visibility.lookup_statuses().iter().map(|status| status.code()).collect();
+        store::reverse(self.store.connection(), relation, ids, &codes).await
+    }
+
+    /// Returns the revision history of records the viewer may see, oldest first.
+    pub async fn revisions(&self, viewer: &Viewer, kind: Kind, ids: &[i64]) -> Result<Vec<Revision>> {
+        if !viewer.may_write() {
+            // The history holds past drafts; only editors read it.
+            return Ok(Vec::new());
+        }
+        store::revisions(self.store.connection(), kind, ids).await
+    }
+
+    /// Creates a record as a DRAFT.
+    pub async fn create<K: Editable>(&self, viewer: &Viewer, draft: K::Draft) -> Result<Record<K::Id, K>> {
+        require_writer(viewer)?;
+        let fields = K::validate(&draft)?;
+        let tx = self.store.begin().await?;
+        let record = create_in::<K, _>(&tx, &fields, PublicationStatus::Draft, viewer.author()).await?;
+        store::commit(tx).await?;
+        tracing::info!(kind = K::KIND.as_str(), id = record.id.get(), "record created");
+        Ok(record)
+    }
+
+    /// Applies `edit` to the draft of the current fields of a record at `expected_version`, validates
+    /// the result and stores it as the next version. A stale version gets CONFLICT.
+    pub async fn update<K: Editable>(
+        &self,
+        viewer: &Viewer,
+        id: K::Id,
+        expected_version: i32,
+        edit: impl FnOnce(&mut K::Draft) -> std::result::Result<(), Vec<FieldProblem>> + Send,
+    ) -> Result<Record<K::Id, K>> {
+        require_writer(viewer)?;
+        let current = self.get::<K>(viewer, id).await?;
+        if current.meta.version != expected_version {
+            return Err(stale(K::KIND, id.get(), current.meta.version, expected_version));
+        }
+        let mut draft = current.fields.to_draft();
+        edit(&mut draft)?;
+        let fields = K::validate(&draft)?;
+        self.check_hierarchy::<K>(id, &fields).await?;
+        let tx = self.store.begin().await?;
+        store::update::<K, _>(&tx, id, expected_version, Edit { fields: Some(&fields), status: None }).await?;
+        let record = store::get::<K, _>(&tx, &everything(), id).await?;
+        journal(&tx, &record, ChangeAction::Updated, viewer.author(), None).await?;
+        store::commit(tx).await?;
+        tracing::info!(kind = K::KIND.as_str(), id = id.get(), version = record.meta.version, "record updated");
+        Ok(record)
+    }
+
+    /// Moves a record through the publication workflow.
+    pub async fn set_status<K: Editable>(
+        &self,
+        viewer: &Viewer,
+        id: K::Id,
+        expected_version: i32,
+        status: PublicationStatus,
+        reason: Option<&str>,
+    ) -> Result<Record<K::Id, K>> {
+        require_writer(viewer)?;
+        let reason = check_reason(reason)?;
+        let current = self.get::<K>(viewer, id).await?;
+        if current.meta.version != expected_version {
+            return Err(stale(K::KIND, id.get(), current.meta.version, expected_version));
+        }
+        workflow::check_transition(current.meta.publication_status, status, reason.as_deref())
+            .map_err(|problem| Error::invalid("status", problem))?;
+        let action = if status == PublicationStatus::Archived { ChangeAction::Archived } else { ChangeAction::StatusChanged };
+        let tx = self.store.begin().await?;
+        store::update::<K, _>(&tx, id, expected_version, Edit { fields: None, status: Some(status) }).await?;
+        let record = store::get::<K, _>(&tx, &everything(), id).await?;
+        journal(&tx, &record, action, viewer.author(), reason).await?;
+        store::commit(tx).await?;
+        tracing::info!(kind = K::KIND.as_str(), id = id.get(), status = status.code(), "publication status changed");
+        Ok(record)
+    }
+
+    /// A programme cannot be its own ancestor.
+    async fn check_hierarchy<K: Editable>(&self, id: K::Id, fields: &K) -> Result<()> {
+        if K::KIND != Kind::Programme {
+            return Ok(());
+        }
+        let parent = fields.references().into_iter().find(|(field, _, _)| field == "parent").map(|(_, _, parent)| parent);
+        let mut cursor = parent;
+        let mut depth = 0;
+        while let Some(ancestor) = cursor {
+            if ancestor == id.get() {
+                return Err(Error::invalid("parent", "a programme cannot be nested inside itself or one of its sub-programmes"));
+            }
+            depth += 1;
+            if depth > 32 {
+                return Err(Error::invalid("parent", "programmes nest at most 32 levels deep"));
+            }
+            let found = store::get_many::<ProgrammeFields, _>(self.store.connection(), &everything(), &[ProgrammeId(ancestor)]).await?;
+            cursor = found.first().and_then(|programme| programme.fields.parent).map(|parent| parent.get());
+        }
+        Ok(())
+    }
+
+    /// Loads a whole dataset in one transaction: every record or none. Records are created with the
+    /// publication status the file gives (PUBLISHED by default), by `author`. Returns how many records
+    /// of each kind were created, or every problem found, each prefixed by the record it is in.
+    pub async fn load_dataset(&self, viewer: &Viewer, dataset: &Dataset) -> Result<DatasetSummary> {
+        require_writer(viewer)?;
+        if dataset.format != dataset::FORMAT {
+            return Err(Error::invalid("format", format!("`{}` is not a known format; expected `{}`", dataset.format, dataset::FORMAT)));
+        }
+        let author = viewer.author();
+        let tx = self.store.begin().await?;
+        let mut names = Names::default();
+        let mut problems = Problems::default();
+        let mut summary = DatasetSummary::default();
+
+        for (i, record) in dataset.organisations.iter().enumerate() {
+            let at = format!("organisations[{i}] ({})", record.slug);
+            let draft = record.to_draft();
+            if let Some(id) = import_one::<OrganisationFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await? {
+                names.insert(Kind::Organisation, id, &record.slug);
+                summary.organisations += 1;
+            }
+        }
+        for (i, record) in dataset.territories.iter().enumerate() {
+            let at = format!("territories[{i}] ({})", record.slug);
+            let draft = record.to_draft();
+            if let Some(id) = import_one::<TerritoryFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await? {
+                names.insert(Kind::Territory, id, &record.slug);
+                summary.territories += 1;
+            }
+        }
+        // Parents before children, whatever the order of the file.
+        let mut pending: Vec<(usize, &dataset::ProgrammeRecord)> = dataset.programmes.iter().enumerate().collect();
+        while !pending.is_empty() {
+            let before = pending.len();
+            let mut waiting = Vec::new();
+            for (i, record) in pending {
+                let parent_known = record.parent.as_ref().is_none_or(|parent| {
+                    names.contains(Kind::Programme, parent) || !dataset.programmes.iter().any(|other| &other.slug == parent)
+                });
+                if !parent_known {
+                    waiting.push((i, record));
+                    continue;
+                }
+                let at = format!("programmes[{i}] ({})", record.slug);
+                let draft = record.to_draft(&names);
+                if let Some(id) = import_one::<ProgrammeFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await? {
+                    names.insert(Kind::Programme, id, &record.slug);
+                    summary.programmes += 1;
+                }
+            }
+            if waiting.len() == before {
+                for (i, record) in &waiting {
+                    problems.add(format!("programmes[{i}] ({}): parent", record.slug), "the parent chain has a cycle or a parent that failed");
+                }
+                break;
+            }
+            pending = waiting;
+        }
+        for (i, record) in dataset.sheets.iter().enumerate() {
+            let at = format!("sheets[{i}] ({})", record.slug);
+            let draft = record.to_draft(&names);
+            if let Some(id) = import_one::<SheetFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await? {
+                names.insert(Kind::Sheet, id, &record.slug);
+                summary.sheets += 1;
+            }
+        }
+        for (i, record) in dataset.lessons.iter().enumerate() {
+            let at = format!("lessons[{i}] ({})", record.slug);
+            let draft = record.to_draft(&names);
+            if import_one::<LessonFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await?.is_some() {
+                summary.lessons += 1;
+            }
+        }
+        // Dropping the transaction without committing rolls every write back.
+        problems.into_result()?;
+        store::commit(tx).await?;
+        tracing::info!(?summary, "dataset loaded");
+        Ok(summary)
+    }
+
+    /// Returns whether the database holds no record at all (to load the demo only once).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let everything = Viewer::Editor { name: String::new() };
+        let all = [
+            PublicationStatus::Draft,
+            PublicationStatus::Submitted,
+            PublicationStatus::Published,
+            PublicationStatus::Archived,
+        ];
+        Ok(self.count::<OrganisationFields>(&everything, &all, &OrganisationFilter::default()).await? == 0
+            && self.count::<ProgrammeFields>(&everything, &all, &ProgrammeFilter::default()).await? == 0
+            && self.count::<SheetFields>(&everything, &all, &SheetFilter::default()).await? == 0
+            && self.count::<LessonFields>(&everything, &all, &LessonFilter::default()).await? == 0)
+    }
+}
+
+/// How many records a dataset load created.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DatasetSummary {
+    pub organisations: usize,
+    pub territories: usize,
+    pub programmes: usize,
+    pub sheets: usize,
+    pub lessons: usize,
+}
+
+fn stale(kind: Kind, id: i64, current: i32, expected: i32) -> Error {
+    Error::Conflict(format!(
+        "{} {id} is at version {current}, not {expected}: someone changed it since you read it; reload and apply your change again",
+        kind.as_str()
+    ))
+}
+
+async fn create_in<K: Editable, C: store::Connection>(
+    conn: &C,
+    fields: &K,
+    status: PublicationStatus,
+    author: &str,
+) -> Result<Record<K::Id, K>> {
+    resolve_references::<K, C>(conn, fields).await?;
+    let id = store::insert::<K, C>(conn, fields, status).await?;
+    let record = store::get::<K, C>(conn, &everything(), id).await?;
+    journal(conn, &record, ChangeAction::Created, author, None).await?;
+    Ok(record)
+}
+
+/// Validates and creates one dataset record, adding its problems under `at`. Internal errors stop the
+/// load; invalid input and conflicts are collected so that one report names them all.
+async fn import_one<K: Editable>(
+    tx: &store::Transaction,
+    problems: &mut Problems,
+    at: &str,
+    draft: std::result::Result<K::Draft, Vec<FieldProblem>>,
+    status: &Option<String>,
+    author: &str,
+) -> Result<Option<i64>> {
+    let mut own = Problems::default();
+    let status = dataset::publication_status(&mut own, status);
+    let fields = match draft.and_then(|draft| K::validate(&draft)) {
+        Ok(fields) => Some(fields),
+        Err(found) => {
+            for problem in found {
+                own.add(problem.field, problem.problem);
+            }
+            None
+        }
+    };
+    let (Some(fields), Some(status)) = (fields, status) else {
+        for problem in own.into_vec() {
+            problems.add(format!("{at}: {}", problem.field), problem.problem);
+        }
+        return Ok(None);
+    };
+    if !problems.is_empty() {
+        // The load already failed: validate the rest without writing.
+        return Ok(None);
+    }
+    // Checked before the insert: on PostgreSQL a failed statement would abort the whole transaction
+    // and hide the problems of the records that follow.
+    if store::id_by_slug::<K, _>(tx, &everything(), fields.slug().as_str()).await?.is_some() {
+        problems.add(format!("{at}: slug"), format!("a {} with slug `{}` already exists", K::KIND.as_str(), fields.slug()));
+        return Ok(None);
+    }
+    match create_in::<K, _>(tx, &fields, status, author).await {
+        Ok(record) => Ok(Some(record.id.get())),
+        Err(Error::InvalidInput(found)) => {
+            for problem in found {
+                problems.add(format!("{at}: {}", problem.field), problem.problem);
+            }
+            Ok(None)
+        }
+        Err(Error::Conflict(problem)) => {
+            problems.add(format!("{at}: slug"), problem);
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}

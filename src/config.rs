@@ -1,0 +1,54 @@
+//! The command line and configuration: the only place that reads the environment. Every flag can also
+//! be set by an environment variable (listed in the README); defaults run the embedded SQLite database
+//! in the current folder.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// retex: the knowledge base of the Fabrique à initiatives network, over GraphQL.
+#[derive(Debug, Parser)]
+#[command(name = "retex", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs pending migrations and serves the GraphQL API.
+    Serve(ServeArgs),
+    /// Runs pending migrations and exits.
+    Migrate(DatabaseArgs),
+    /// Prints the GraphQL schema (SDL); `schema.graphql` is its output.
+    Schema,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// The database: `sqlite://FILE?mode=rwc` (embedded) or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "RETEX_DATABASE_URL", default_value = "sqlite://retex.db?mode=rwc")]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The folder of the full-text search index (derived from the database).
+    #[arg(long, env = "RETEX_INDEX_DIR", default_value = "./retex-index")]
+    pub index_dir: PathBuf,
+    /// The address to listen on.
+    #[arg(long, env = "RETEX_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Loads the demo dataset (programmes, sheets and lessons of the network) when the database is empty.
+    #[arg(long, env = "RETEX_DEMO", default_value_t = false)]
+    pub demo: bool,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, env = "RETEX_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// How long a request may take before it is answered 408, in seconds.
+    #[arg(long, env = "RETEX_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}

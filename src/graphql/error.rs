@@ -1,0 +1,58 @@
+//! The one place where retex errors become GraphQL errors: `extensions.code` carries the error's code
+//! (and `extensions.problems` the field-by-field problems of invalid input); internal errors are
+//! logged with their cause and shown as a generic message.
+
+use async_graphql::{ErrorExtensions, Value};
+
+use crate::error::Error;
+
+/// Converts a retex error into a GraphQL error.
+pub fn to_graphql(error: &Error) -> async_graphql::Error {
+    if let Error::Internal(cause) = error {
+        tracing::error!(error = %cause, "internal error while answering a GraphQL request");
+    }
+    let base = async_graphql::Error::new(error.to_string());
+    base.extend_with(|_, extensions| {
+        extensions.set("code", error.code());
+        if let Error::InvalidInput(problems) = error {
+            let list: Vec<Value> = problems
+                .iter()
+                .map(|problem| {
+                    let mut object = async_graphql::indexmap::IndexMap::new();
+                    object.insert(async_graphql::Name::new("field"), Value::from(problem.field.clone()));
+                    object.insert(async_graphql::Name::new("problem"), Value::from(problem.problem.clone()));
+                    Value::Object(object)
+                })
+                .collect();
+            extensions.set("problems", Value::List(list));
+        }
+    })
+}
+
+/// Lets resolvers write `app.call().await.gql()?`.
+pub trait GqlResult<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> GqlResult<T> for Result<T, Error> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|error| to_graphql(&error))
+    }
+}
+
+impl<T> GqlResult<T> for Result<T, std::sync::Arc<Error>> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|error| to_graphql(&error))
+    }
+}
+
+/// Gives request-level errors (syntax, validation, variable coercion: the ones async-graphql raises
+/// before any resolver runs) the INVALID_INPUT code, so that every error a client sees has a code.
+pub fn code_request_errors(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let has_code = error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some());
+        if !has_code {
+            error.extensions.get_or_insert_with(Default::default).set("code", "INVALID_INPUT");
+        }
+    }
+}

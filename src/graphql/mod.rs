@@ -1,0 +1,46 @@
+//! The GraphQL API: the only module that imports async-graphql. It builds the schema over the
+//! application, turns inputs into domain values at the boundary, loads nested relations in batches and
+//! maps errors to `extensions.code` in one place (`error.rs`).
+
+mod connection;
+pub mod error;
+mod ids;
+mod inputs;
+mod loaders;
+mod mutation;
+mod query;
+pub mod transport;
+mod types;
+mod vocab;
+
+use async_graphql::{EmptySubscription, Schema};
+
+use crate::app::App;
+use crate::domain::Viewer;
+
+pub use ids::{decode_any as decode_id, type_name};
+
+/// The schema type served by retex.
+pub type RetexSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// Builds the schema over an application.
+pub fn schema(app: App) -> RetexSchema {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription).data(app).finish()
+}
+
+/// Returns the SDL of the schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription).finish().sdl()
+}
+
+/// Prepares a request for execution: binds the viewer and a fresh batch loader to it.
+pub fn prepare(app: &App, viewer: Viewer, request: async_graphql::Request) -> async_graphql::Request {
+    request.data(loaders::Batch::new(app.clone(), viewer.clone())).data(viewer)
+}
+
+/// Executes a request as `viewer`, with every error carrying a code.
+pub async fn execute(schema: &RetexSchema, app: &App, viewer: Viewer, request: async_graphql::Request) -> async_graphql::Response {
+    let mut response = schema.execute(prepare(app, viewer, request)).await;
+    error::code_request_errors(&mut response);
+    response
+}

@@ -1,0 +1,520 @@
+//! The GraphQL object types: one wrapper per record kind (its fields, its relations in both
+//! directions through the request's batch loader, its revision history) and the values a sheet owns.
+
+use async_graphql::{Context, ID, Interface, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::ids;
+use super::loaders::{self, history};
+use crate::domain::*;
+use crate::store::{Reverse, Revision};
+
+/// Every record: organisation, territory, programme, project sheet or lesson.
+#[derive(Interface)]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "The record's global id."),
+    field(name = "slug", ty = "&str", desc = "A stable, readable key."),
+    field(name = "publication_status", ty = "PublicationStatus"),
+    field(name = "version", ty = "i32", desc = "Grows by one with every change; updates must name the version they read.")
+)]
+pub enum Node {
+    Organisation(OrganisationNode),
+    Territory(TerritoryNode),
+    Programme(ProgrammeNode),
+    ProjectSheet(SheetNode),
+    Lesson(LessonNode),
+}
+
+pub struct OrganisationNode(pub Organisation);
+pub struct TerritoryNode(pub Territory);
+pub struct ProgrammeNode(pub Programme);
+pub struct SheetNode(pub Sheet);
+pub struct LessonNode(pub Lesson);
+
+/// One state of a record, kept when it was created or changed.
+pub struct RevisionNode(pub Revision);
+
+#[Object(name = "Revision")]
+impl RevisionNode {
+    /// The version this revision is the state of.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// What the change did: CREATED, UPDATED, STATUS_CHANGED or ARCHIVED.
+    async fn action(&self) -> &'static str {
+        self.0.action.as_str()
+    }
+    /// Who made the change.
+    async fn author(&self) -> &str {
+        &self.0.author
+    }
+    /// Why, when a reason was given (moves back to draft, archiving).
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The record as it was at this version, in the dataset's JSON form (references by slug).
+    async fn snapshot(&self) -> async_graphql::Result<async_graphql::Json<serde_json::Value>> {
+        let value: serde_json::Value = serde_json::from_str(&self.0.snapshot)?;
+        Ok(async_graphql::Json(value))
+    }
+}
+
+async fn revisions(ctx: &Context<'_>, kind: Kind, id: i64) -> async_graphql::Result<Vec<RevisionNode>> {
+    Ok(history(ctx, kind, id).await?.iter().cloned().map(RevisionNode).collect())
+}
+
+macro_rules! record_object {
+    ($node:ident, $name:literal, $kind:expr, $(#[doc = $doc:literal])* { $($body:tt)* }) => {
+        $(#[doc = $doc])*
+        #[Object(name = $name)]
+        impl $node {
+            /// The record's global id.
+            async fn id(&self) -> ID {
+                ids::encode(self.0.id)
+            }
+            /// A stable, readable key.
+            async fn slug(&self) -> &str {
+                self.0.fields.slug.as_str()
+            }
+            async fn publication_status(&self) -> PublicationStatus {
+                self.0.meta.publication_status
+            }
+            /// Grows by one with every change; updates must name the version they read.
+            async fn version(&self) -> i32 {
+                self.0.meta.version
+            }
+            async fn created_at(&self) -> DateTime<Utc> {
+                self.0.meta.created_at
+            }
+            async fn updated_at(&self) -> DateTime<Utc> {
+                self.0.meta.updated_at
+            }
+            /// Every state the record has had, oldest first (editors only; empty for others).
+            async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RevisionNode>> {
+                revisions(ctx, $kind, self.0.id.get()).await
+            }
+            $($body)*
+        }
+    };
+}
+
+record_object!(OrganisationNode, "Organisation", Kind::Organisation,
+    /// A structure of the network: a Fabrique à initiatives, a project holder, a funder, a local authority…
+    {
+    async fn name(&self) -> &str {
+        self.0.fields.name.as_str()
+    }
+    async fn kind(&self) -> OrganisationKind {
+        self.0.fields.kind
+    }
+    async fn region(&self) -> Option<Region> {
+        self.0.fields.region
+    }
+    async fn website(&self) -> Option<&str> {
+        self.0.fields.website.as_ref().map(WebAddress::as_str)
+    }
+    /// SIREN company number.
+    async fn siren(&self) -> Option<&str> {
+        self.0.fields.siren.as_ref().map(Siren::as_str)
+    }
+    /// Number in the Répertoire national des associations.
+    async fn rna(&self) -> Option<&str> {
+        self.0.fields.rna.as_ref().map(Rna::as_str)
+    }
+    /// Sheets this organisation supports as the supporting structure.
+    async fn supported_sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
+        sheets(ctx, Reverse::SupportedSheets, self.0.id.get()).await
+    }
+    /// Sheets this organisation carries as project holder.
+    async fn held_sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
+        sheets(ctx, Reverse::HeldSheets, self.0.id.get()).await
+    }
+    /// Sheets this organisation is a partner of.
+    async fn partnered_sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
+        sheets(ctx, Reverse::PartneredSheets, self.0.id.get()).await
+    }
+    /// Programmes this organisation operates.
+    async fn operated_programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
+        programmes(ctx, Reverse::OperatedProgrammes, self.0.id.get()).await
+    }
+    /// Programmes this organisation funds.
+    async fn funded_programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
+        programmes(ctx, Reverse::FundedProgrammes, self.0.id.get()).await
+    }
+});
+
+/// A latitude and longitude in degrees (WGS 84).
+#[derive(SimpleObject)]
+pub struct Centroid {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+record_object!(TerritoryNode, "Territory", Kind::Territory,
+    /// A territory where programmes act: a commune, an intercommunalité, a QPV, a pays…
+    {
+    async fn name(&self) -> &str {
+        self.0.fields.name.as_str()
+    }
+    async fn level(&self) -> TerritoryLevel {
+        self.0.fields.level
+    }
+    /// The official code: INSEE code of a commune or département, code of a QPV…
+    async fn code(&self) -> Option<&str> {
+        self.0.fields.code.as_ref().map(Label::as_str)
+    }
+    async fn region(&self) -> Option<Region> {
+        self.0.fields.region
+    }
+    async fn types(&self) -> &[TerritoryType] {
+        &self.0.fields.types
+    }
+    async fn centroid(&self) -> Option<Centroid> {
+        self.0.fields.centroid.map(|point| Centroid { latitude: point.latitude(), longitude: point.longitude() })
+    }
+    /// The project sheets located in this territory.
+    async fn sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
+        sheets(ctx, Reverse::TerritorySheets, self.0.id.get()).await
+    }
+});
+
+record_object!(ProgrammeNode, "Programme", Kind::Programme,
+    /// A national or local programme of the network: Territoires fragiles, Garages solidaires, Catalyseur…
+    {
+    async fn name(&self) -> &str {
+        self.0.fields.name.as_str()
+    }
+    async fn summary(&self) -> &str {
+        self.0.fields.summary.as_str()
+    }
+    async fn start_year(&self) -> Option<i32> {
+        self.0.fields.start_year.map(Year::get)
+    }
+    async fn end_year(&self) -> Option<i32> {
+        self.0.fields.end_year.map(Year::get)
+    }
+    async fn themes(&self) -> &[Theme] {
+        &self.0.fields.themes
+    }
+    /// The organisation that runs the programme.
+    async fn operator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
+        organisation(ctx, self.0.fields.operator).await
+    }
+    async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationNode>> {
+        Ok(loaders::many(ctx, &self.0.fields.funders).await?.into_iter().map(OrganisationNode).collect())
+    }
+    /// The programme this one is part of.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProgrammeNode>> {
+        match self.0.fields.parent {
+            None => Ok(None),
+            Some(id) => Ok(loaders::one(ctx, id).await?.map(ProgrammeNode)),
+        }
+    }
+    /// The programmes nested in this one.
+    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
+        programmes(ctx, Reverse::ProgrammeChildren, self.0.id.get()).await
+    }
+    /// The project sheets of this programme (for filtered, paginated access, use `sheets(filter: {programmes: […]})`).
+    async fn sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
+        sheets(ctx, Reverse::ProgrammeSheets, self.0.id.get()).await
+    }
+});
+
+/// One phase of the démarche as the project lived it.
+#[derive(SimpleObject)]
+pub struct PhaseRecordNode {
+    pub phase: Phase,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    /// Methods used (questionnaire, ateliers, entretiens…).
+    pub methods: Vec<String>,
+    /// Who took part.
+    pub participants: Vec<String>,
+    pub outcome: String,
+}
+
+/// A measure of a project's results.
+#[derive(SimpleObject)]
+pub struct IndicatorNode {
+    pub name: String,
+    pub unit: String,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub actual: Option<f64>,
+}
+
+/// Words of a person involved in the project.
+#[derive(SimpleObject)]
+pub struct TestimonyNode {
+    pub quote: String,
+    pub speaker: String,
+    pub role: String,
+}
+
+/// A document about the project, published elsewhere.
+#[derive(SimpleObject)]
+pub struct DocumentNode {
+    pub title: String,
+    pub kind: DocumentKind,
+    pub url: String,
+}
+
+/// A lesson linked to a sheet, with how the sheet bears on it.
+pub struct LessonLink {
+    lesson: Lesson,
+    role: EvidenceRole,
+    note: String,
+}
+
+#[Object]
+impl LessonLink {
+    async fn lesson(&self) -> LessonNode {
+        LessonNode(self.lesson.clone())
+    }
+    async fn role(&self) -> EvidenceRole {
+        self.role
+    }
+    async fn note(&self) -> &str {
+        &self.note
+    }
+}
+
+/// A project sheet that shows (or contradicts) a lesson.
+pub struct SheetEvidence {
+    sheet: Sheet,
+    role: EvidenceRole,
+    note: String,
+}
+
+#[Object]
+impl SheetEvidence {
+    async fn sheet(&self) -> SheetNode {
+        SheetNode(self.sheet.clone())
+    }
+    async fn role(&self) -> EvidenceRole {
+        self.role
+    }
+    async fn note(&self) -> &str {
+        &self.note
+    }
+}
+
+fn strings(labels: &[Label]) -> Vec<String> {
+    labels.iter().map(ToString::to_string).collect()
+}
+
+record_object!(SheetNode, "ProjectSheet", Kind::Sheet,
+    /// A fiche-projet: one project's story, from the social need detected to the launch of the activity.
+    {
+    async fn title(&self) -> &str {
+        self.0.fields.title.as_str()
+    }
+    async fn summary(&self) -> &str {
+        self.0.fields.summary.as_str()
+    }
+    /// The story of the project, in Markdown.
+    async fn body(&self) -> &str {
+        self.0.fields.body.as_str()
+    }
+    async fn activity_type(&self) -> ActivityType {
+        self.0.fields.activity_type
+    }
+    /// The social need the démarche detected.
+    async fn social_need(&self) -> &str {
+        self.0.fields.social_need.as_str()
+    }
+    async fn themes(&self) -> &[Theme] {
+        &self.0.fields.themes
+    }
+    async fn target_publics(&self) -> &[TargetPublic] {
+        &self.0.fields.target_publics
+    }
+    /// Where the project stands in the démarche.
+    async fn status(&self) -> SheetStatus {
+        self.0.fields.status
+    }
+    async fn source_url(&self) -> Option<&str> {
+        self.0.fields.source_url.as_ref().map(WebAddress::as_str)
+    }
+    async fn licence(&self) -> Option<&str> {
+        self.0.fields.licence.as_ref().map(Label::as_str)
+    }
+    async fn programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
+        Ok(loaders::many(ctx, &self.0.fields.programmes).await?.into_iter().map(ProgrammeNode).collect())
+    }
+    async fn territories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TerritoryNode>> {
+        Ok(loaders::many(ctx, &self.0.fields.territories).await?.into_iter().map(TerritoryNode).collect())
+    }
+    /// The Fabrique à initiatives (or other structure) that supports the démarche.
+    async fn supporting_structure(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
+        organisation(ctx, self.0.fields.supporting_structure).await
+    }
+    /// The organisation that carries the activity; empty until one is found.
+    async fn project_holder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
+        organisation(ctx, self.0.fields.project_holder).await
+    }
+    async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationNode>> {
+        Ok(loaders::many(ctx, &self.0.fields.partners).await?.into_iter().map(OrganisationNode).collect())
+    }
+    /// The phases of the démarche the project went through.
+    async fn phases(&self) -> Vec<PhaseRecordNode> {
+        self.0
+            .fields
+            .phases
+            .iter()
+            .map(|record| PhaseRecordNode {
+                phase: record.phase,
+                started_on: record.started_on,
+                ended_on: record.ended_on,
+                methods: strings(&record.methods),
+                participants: strings(&record.participants),
+                outcome: record.outcome.to_string(),
+            })
+            .collect()
+    }
+    async fn indicators(&self) -> Vec<IndicatorNode> {
+        self.0
+            .fields
+            .indicators
+            .iter()
+            .map(|indicator| IndicatorNode {
+                name: indicator.name.to_string(),
+                unit: indicator.unit.to_string(),
+                baseline: indicator.baseline,
+                target: indicator.target,
+                actual: indicator.actual,
+            })
+            .collect()
+    }
+    async fn testimonies(&self) -> Vec<TestimonyNode> {
+        self.0
+            .fields
+            .testimonies
+            .iter()
+            .map(|testimony| TestimonyNode {
+                quote: testimony.quote.to_string(),
+                speaker: testimony.speaker.to_string(),
+                role: testimony.role.to_string(),
+            })
+            .collect()
+    }
+    async fn documents(&self) -> Vec<DocumentNode> {
+        self.0
+            .fields
+            .documents
+            .iter()
+            .map(|document| DocumentNode { title: document.title.to_string(), kind: document.kind, url: document.url.as_str().to_owned() })
+            .collect()
+    }
+    /// The lessons this sheet shows (or contradicts), with the role and note of each link.
+    async fn lessons(&self, ctx: &Context<'_>, role: Option<EvidenceRole>) -> async_graphql::Result<Vec<LessonLink>> {
+        let sheet = self.0.id;
+        let lessons: Vec<Lesson> = loaders::related::<LessonId>(ctx, Reverse::SheetLessons, sheet.get()).await?;
+        Ok(lessons
+            .into_iter()
+            .filter_map(|lesson| {
+                let link = lesson.fields.evidence_links.iter().find(|link| link.sheet == sheet)?;
+                let (role_found, note) = (link.role, link.note.to_string());
+                role.is_none_or(|wanted| wanted == role_found).then_some(LessonLink { lesson, role: role_found, note })
+            })
+            .collect())
+    }
+});
+
+record_object!(LessonNode, "Lesson", Kind::Lesson,
+    /// A lesson learned: a success factor, a pitfall or a failure factor, with what happened, the general
+    /// statement, what to do and what shows it, linked to the project sheets that show it.
+    {
+    async fn polarity(&self) -> Polarity {
+        self.0.fields.polarity
+    }
+    /// The lesson in one sentence.
+    async fn title(&self) -> &str {
+        self.0.fields.title.as_str()
+    }
+    /// What happened.
+    async fn context(&self) -> &str {
+        self.0.fields.context.as_str()
+    }
+    /// The general statement.
+    async fn lesson(&self) -> &str {
+        self.0.fields.lesson.as_str()
+    }
+    /// What to do.
+    async fn recommendation(&self) -> &str {
+        self.0.fields.recommendation.as_str()
+    }
+    /// What shows it.
+    async fn evidence(&self) -> &str {
+        self.0.fields.evidence.as_str()
+    }
+    async fn evidence_level(&self) -> EvidenceLevel {
+        self.0.fields.evidence_level
+    }
+    /// The phases of the démarche the lesson concerns.
+    async fn phases(&self) -> &[Phase] {
+        &self.0.fields.phases
+    }
+    async fn categories(&self) -> &[LessonCategory] {
+        &self.0.fields.categories
+    }
+    async fn themes(&self) -> &[Theme] {
+        &self.0.fields.themes
+    }
+    async fn territory_types(&self) -> &[TerritoryType] {
+        &self.0.fields.territory_types
+    }
+    /// The project sheets linked to this lesson, with their role and note (visible sheets only).
+    async fn evidence_links(&self, ctx: &Context<'_>, role: Option<EvidenceRole>) -> async_graphql::Result<Vec<SheetEvidence>> {
+        let links: Vec<&EvidenceLink> =
+            self.0.fields.evidence_links.iter().filter(|link| role.is_none_or(|wanted| wanted == link.role)).collect();
+        let ids: Vec<SheetId> = links.iter().map(|link| link.sheet).collect();
+        let sheets = loaders::many(ctx, &ids).await?;
+        Ok(sheets
+            .into_iter()
+            .filter_map(|sheet| {
+                let link = links.iter().find(|link| link.sheet == sheet.id)?;
+                Some(SheetEvidence { role: link.role, note: link.note.to_string(), sheet })
+            })
+            .collect())
+    }
+    /// The sheets in which the lesson was observed.
+    async fn sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
+        let ids: Vec<SheetId> = self
+            .0
+            .fields
+            .evidence_links
+            .iter()
+            .filter(|link| link.role == EvidenceRole::ObservedIn)
+            .map(|link| link.sheet)
+            .collect();
+        Ok(loaders::many(ctx, &ids).await?.into_iter().map(SheetNode).collect())
+    }
+    /// The programmes the lesson applies to: those of the sheets it was observed in.
+    async fn programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
+        programmes(ctx, Reverse::LessonProgrammes, self.0.id.get()).await
+    }
+    /// In how many distinct programmes the lesson was observed: its recurrence.
+    async fn programme_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let ids = programmes(ctx, Reverse::LessonProgrammes, self.0.id.get()).await?;
+        Ok(i32::try_from(ids.len()).unwrap_or(i32::MAX))
+    }
+});
+
+async fn organisation(ctx: &Context<'_>, id: Option<OrganisationId>) -> async_graphql::Result<Option<OrganisationNode>> {
+    match id {
+        None => Ok(None),
+        Some(id) => Ok(loaders::one(ctx, id).await?.map(OrganisationNode)),
+    }
+}
+
+async fn sheets(ctx: &Context<'_>, relation: Reverse, id: i64) -> async_graphql::Result<Vec<SheetNode>> {
+    Ok(loaders::related::<SheetId>(ctx, relation, id).await?.into_iter().map(SheetNode).collect())
+}
+
+async fn programmes(ctx: &Context<'_>, relation: Reverse, id: i64) -> async_graphql::Result<Vec<ProgrammeNode>> {
+    Ok(loaders::related::<ProgrammeId>(ctx, relation, id).await?.into_iter().map(ProgrammeNode).collect())
+}

@@ -1,0 +1,215 @@
+//! HTTP: the only module that imports axum. The router (`/graphql` for GraphQL over HTTP and
+//! GraphiQL, `/healthz`), content negotiation, body-size limit, request timeout, tracing, and graceful
+//! shutdown. GraphQL itself is `graphql::transport`'s; this module only moves bytes and headers.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::App;
+use crate::domain::Viewer;
+use crate::graphql::transport::{self, GraphqlRequest};
+use crate::graphql::{self, RetexSchema};
+
+/// Limits applied to every request.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_body_bytes: 2 * 1024 * 1024, request_timeout: Duration::from_secs(30) }
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    app: App,
+    schema: RetexSchema,
+    limits: Limits,
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// Builds the router of the whole server.
+pub fn router(app: App, limits: Limits) -> Router {
+    let schema = graphql::schema(app.clone());
+    let state = AppState { app, schema, limits };
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(healthz))
+        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves the router on `listener` until `shutdown` completes, then lets requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
+
+/// Who is calling. Until accounts exist (tokens and roles), every caller is the local editor.
+fn viewer(_headers: &HeaderMap) -> Viewer {
+    Viewer::Editor { name: "local".into() }
+}
+
+/// The response media type a client accepts: GraphQL over HTTP's own, plain JSON, or neither.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let types: Vec<&str> = accept.split(',').map(|part| part.split(';').next().unwrap_or_default().trim()).collect();
+    if types.contains(&GRAPHQL_RESPONSE) {
+        Some(MediaType::GraphqlResponse)
+    } else if types.iter().any(|media| matches!(*media, JSON | "application/*" | "*/*" | "")) {
+        Some(MediaType::Json)
+    } else {
+        None
+    }
+}
+
+fn json_response(status: StatusCode, media: MediaType, body: Vec<u8>) -> Response {
+    let content_type = match media {
+        MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+        MediaType::Json => "application/json; charset=utf-8",
+    };
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+fn error(status: StatusCode, media: MediaType, code: &str, message: &str) -> Response {
+    json_response(status, media, transport::error_body(code, message))
+}
+
+async fn run(state: &AppState, headers: &HeaderMap, media: MediaType, request: GraphqlRequest) -> Response {
+    let response = transport::run(&state.schema, &state.app, viewer(headers), request).await;
+    let status = if response.is_request_error && media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    json_response(status, media, response.body)
+}
+
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "NOT_ACCEPTABLE", "accept application/graphql-response+json or application/json");
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence != JSON {
+        let message = if content_type.is_empty() {
+            "the request has no Content-Type; send the GraphQL request as application/json".to_owned()
+        } else {
+            format!("unsupported Content-Type `{}`; send the GraphQL request as application/json", content_type.chars().take(100).collect::<String>())
+        };
+        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, "UNSUPPORTED_MEDIA_TYPE", &message);
+    }
+    let bytes = match to_bytes(body, state.limits.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let message = format!("the request body is larger than the limit of {} bytes", state.limits.max_body_bytes);
+            return error(StatusCode::PAYLOAD_TOO_LARGE, media, "PAYLOAD_TOO_LARGE", &message);
+        }
+    };
+    match transport::from_json_body(&bytes) {
+        Ok(request) => run(&state, &headers, media, request).await,
+        Err(message) => error(StatusCode::BAD_REQUEST, media, "INVALID_INPUT", &message),
+    }
+}
+
+async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, Query(mut params): Query<HashMap<String, String>>) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html && !params.contains_key("query") {
+        return Html(transport::graphiql("/graphql")).into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "NOT_ACCEPTABLE", "accept application/graphql-response+json or application/json");
+    };
+    let request = transport::from_get_params(
+        params.remove("query"),
+        params.remove("operationName"),
+        params.remove("variables"),
+        params.remove("extensions"),
+    );
+    match request {
+        Ok(request) if request.is_mutation() => {
+            let mut response =
+                error(StatusCode::METHOD_NOT_ALLOWED, media, "METHOD_NOT_ALLOWED", "mutations are not allowed over GET; use POST");
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+            response
+        }
+        Ok(request) => run(&state, &headers, media, request).await,
+        Err(message) => error(StatusCode::BAD_REQUEST, media, "INVALID_INPUT", &message),
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    let database = state.app.store().backend_name();
+    match state.app.store().ping().await {
+        Ok(()) => json_response(
+            StatusCode::OK,
+            MediaType::Json,
+            serde_json::json!({ "status": "ok", "database": database }).to_string().into_bytes(),
+        ),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: the database does not answer");
+            json_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                MediaType::Json,
+                serde_json::json!({ "status": "unavailable", "database": database }).to_string().into_bytes(),
+            )
+        }
+    }
+}

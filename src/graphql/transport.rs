@@ -119,7 +119,16 @@ pub struct GraphqlResponse {
 pub async fn run(schema: &RetexSchema, app: &App, viewer: Viewer, request: GraphqlRequest) -> GraphqlResponse {
     let response = execute(schema, app, viewer, request.0).await;
     let is_request_error = response.data == async_graphql::Value::Null && response.is_err();
-    let body = serde_json::to_vec(&response).unwrap_or_else(|_| error_body("INTERNAL", "internal error"));
+    let body = match serde_json::to_value(&response) {
+        Ok(mut value) => {
+            if is_request_error && let Some(object) = value.as_object_mut() {
+                // A request that never ran has no `data` at all, not `data: null`.
+                object.remove("data");
+            }
+            value.to_string().into_bytes()
+        }
+        Err(_) => error_body("INTERNAL", "internal error"),
+    };
     GraphqlResponse { body, is_request_error }
 }
 

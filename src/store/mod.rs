@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, TransactionTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, TransactionTrait};
 
 use crate::error::{Error, Result};
 
@@ -120,4 +120,45 @@ pub(crate) fn db_error(err: DbErr) -> Error {
 /// Returns the current time in microseconds since the Unix epoch, the unit of every stored timestamp.
 pub(crate) fn now_micros() -> i64 {
     chrono::Utc::now().timestamp_micros()
+}
+
+/// Creates an empty PostgreSQL database named `name` on the server of `server_url` and returns its
+/// URL. For test harnesses and benchmarks that need one database each; `name` must be lower-case
+/// ASCII letters, digits and underscores.
+pub async fn create_database(server_url: &str, name: &str) -> Result<String> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(Error::invalid("name", "use lower-case letters, digits and underscores"));
+    }
+    let db = Database::connect(server_url).await.map_err(db_error)?;
+    db.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.map_err(db_error)?;
+    db.close().await.map_err(db_error)?;
+    let (base, query) = match server_url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (server_url, String::new()),
+    };
+    let prefix = base.rsplit_once('/').map_or(base, |(prefix, _)| prefix);
+    Ok(format!("{prefix}/{name}{query}"))
+}
+
+/// Drops the PostgreSQL databases whose name starts with `prefix` (left over by earlier test runs).
+pub async fn drop_databases(server_url: &str, prefix: &str) -> Result<usize> {
+    if !prefix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(Error::invalid("prefix", "use lower-case letters, digits and underscores"));
+    }
+    let db = Database::connect(server_url).await.map_err(db_error)?;
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            format!("SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%'"),
+        ))
+        .await
+        .map_err(db_error)?;
+    let mut dropped = 0;
+    for row in rows {
+        let name: String = row.try_get("", "datname").map_err(db_error)?;
+        db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.map_err(db_error)?;
+        dropped += 1;
+    }
+    db.close().await.map_err(db_error)?;
+    Ok(dropped)
 }

@@ -1,0 +1,161 @@
+//! The shared harness: `spawn_app()` starts the whole server (the same router `retex serve` builds) on
+//! a random port against a fresh database: a new SQLite file, or a new PostgreSQL database when
+//! `RETEX_TEST_DATABASE_URL` is set. Tests talk to it over HTTP, as clients do.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use retex::app::App;
+use retex::domain::Viewer;
+use serde_json::{Value, json};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub app: App,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+static CLEANED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+
+/// Returns the URL of a fresh, empty database.
+async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
+    match std::env::var("RETEX_TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            CLEANED
+                .get_or_init(|| async {
+                    retex::store::drop_databases(&server, "retex_test_").await.expect("drop old test databases");
+                })
+                .await;
+            let name = format!("retex_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+            let url = retex::store::create_database(&server, &name).await.expect("create a test database");
+            (url, None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("create a temporary folder");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("retex.db").display());
+            (url, Some(dir))
+        }
+    }
+}
+
+/// Starts the server on a fresh database.
+pub async fn spawn_app() -> TestApp {
+    let (url, dir) = fresh_database().await;
+    let app = App::open(&url).await.expect("open the database");
+    let router = retex::http::router(app.clone(), retex::http::Limits::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+    let address = format!("http://{}", listener.local_addr().expect("local address"));
+    tokio::spawn(retex::http::serve(listener, router, std::future::pending()));
+    TestApp { address, client: reqwest::Client::new(), app, _dir: dir }
+}
+
+/// Starts the server with the demo dataset loaded.
+pub async fn spawn_demo() -> TestApp {
+    let app = spawn_app().await;
+    retex::demo::load_if_empty(&app.app).await.expect("load the demo").expect("the database was empty");
+    app
+}
+
+impl TestApp {
+    pub fn graphql_url(&self) -> String {
+        format!("{}/graphql", self.address)
+    }
+
+    /// Posts a GraphQL request and returns the whole JSON response.
+    pub async fn post(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(self.graphql_url())
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("send the request");
+        response.json().await.expect("a JSON response")
+    }
+
+    /// Runs a request that must succeed and returns its `data`.
+    pub async fn ok(&self, query: &str, variables: Value) -> Value {
+        let response = self.post(query, variables).await;
+        assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+        response["data"].clone()
+    }
+
+    /// Runs a request that must fail and returns its first error.
+    pub async fn fails(&self, query: &str, variables: Value) -> Value {
+        let response = self.post(query, variables).await;
+        let errors = response["errors"].as_array().unwrap_or_else(|| panic!("expected errors, got {response:#}"));
+        assert!(!errors.is_empty(), "expected errors, got {response:#}");
+        errors[0].clone()
+    }
+
+    /// Returns the number of SQL statements the server has sent so far.
+    pub fn statements(&self) -> u64 {
+        self.app.store().statement_count()
+    }
+
+    /// Loads a dataset through the same use case as `serve --demo` and file imports.
+    pub async fn load(&self, dataset: Value) {
+        let dataset = serde_json::from_value(dataset).expect("a valid dataset");
+        self.app.load_dataset(&Viewer::Editor { name: "test".into() }, &dataset).await.expect("load the dataset");
+    }
+}
+
+/// Returns `extensions.code` of an error.
+pub fn code(error: &Value) -> &str {
+    error["extensions"]["code"].as_str().unwrap_or_else(|| panic!("error without a code: {error:#}"))
+}
+
+/// Creates an organisation through the API and returns its id.
+pub async fn organisation(app: &TestApp, name: &str) -> String {
+    let data = app
+        .ok(
+            "mutation($input: OrganisationInput!) { createOrganisation(input: $input) { id } }",
+            json!({ "input": { "name": name, "kind": "SUPPORT_STRUCTURE", "region": "BRETAGNE" } }),
+        )
+        .await;
+    data["createOrganisation"]["id"].as_str().expect("an id").to_owned()
+}
+
+/// Creates a programme through the API and returns its id.
+pub async fn programme(app: &TestApp, name: &str) -> String {
+    let data = app
+        .ok(
+            "mutation($input: ProgrammeInput!) { createProgramme(input: $input) { id } }",
+            json!({ "input": { "name": name, "summary": "Un programme.", "startYear": 2020, "endYear": 2021, "themes": ["MOBILITY"] } }),
+        )
+        .await;
+    data["createProgramme"]["id"].as_str().expect("an id").to_owned()
+}
+
+/// Creates a rural territory through the API and returns its id.
+pub async fn territory(app: &TestApp, name: &str) -> String {
+    let data = app
+        .ok(
+            "mutation($input: TerritoryInput!) { createTerritory(input: $input) { id } }",
+            json!({ "input": { "name": name, "level": "BASIN", "region": "BRETAGNE", "types": ["RURAL"] } }),
+        )
+        .await;
+    data["createTerritory"]["id"].as_str().expect("an id").to_owned()
+}
+
+/// Creates a sheet through the API with the given extra input fields and returns `{ id version }`.
+pub async fn sheet(app: &TestApp, title: &str, extra: Value) -> Value {
+    let mut input = json!({ "title": title, "activityType": "SOLIDARITY_GARAGE", "summary": "Un garage solidaire." });
+    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+        input.extend(extra.clone());
+    }
+    let data =
+        app.ok("mutation($input: ProjectSheetInput!) { createSheet(input: $input) { id version } }", json!({ "input": input })).await;
+    data["createSheet"].clone()
+}
+
+/// Moves a record from DRAFT to PUBLISHED and returns its new version.
+pub async fn publish(app: &TestApp, id: &str, version: i64) -> i64 {
+    let query = "mutation($id: ID!, $version: Int!, $status: PublicationStatus!) {
+        setPublicationStatus(id: $id, version: $version, status: $status) { version } }";
+    let submitted = app.ok(query, json!({ "id": id, "version": version, "status": "SUBMITTED" })).await;
+    let version = submitted["setPublicationStatus"]["version"].as_i64().expect("a version");
+    let published = app.ok(query, json!({ "id": id, "version": version, "status": "PUBLISHED" })).await;
+    published["setPublicationStatus"]["version"].as_i64().expect("a version")
+}

@@ -1,0 +1,12 @@
+//! The integration tests of retex, one binary organised by behaviour. Every test starts the server on
+//! a fresh database (SQLite, or PostgreSQL when `RETEX_TEST_DATABASE_URL` is set) through `harness`.
+
+mod harness;
+
+mod bad_input;
+mod concurrency;
+mod demo;
+mod pagination;
+mod records;
+mod schema;
+mod statements;

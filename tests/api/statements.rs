@@ -1,0 +1,68 @@
+//! Nested relations are loaded in batches: the number of SQL statements grows with the depth of the
+//! query, not with the number of rows.
+
+use serde_json::{Value, json};
+
+use crate::harness::*;
+
+const PAGE: &str = "query($first: Int!) { sheets(first: $first) {
+    nodes { title programmes { name funders { name } } territories { name types } lessons { role lesson { title programmes { name } } } } } }";
+
+fn dataset(sheets: usize) -> Value {
+    let sheet_records: Vec<Value> = (0..sheets)
+        .map(|i| {
+            json!({
+                "slug": format!("fiche-{i}"), "title": format!("Fiche {i}"), "activityType": "SOLIDARITY_GARAGE", "status": "LAUNCHED",
+                "programmes": [format!("programme-{}", i % 3), format!("programme-{}", (i + 1) % 3)],
+                "territories": [format!("territoire-{}", i % 4), format!("territoire-{}", (i + 2) % 4)],
+                "themes": ["MOBILITY"]
+            })
+        })
+        .collect();
+    let lessons: Vec<Value> = (0..10)
+        .map(|l| {
+            let links: Vec<Value> = (0..sheets).filter(|i| i % 10 == l).map(|i| json!({ "sheet": format!("fiche-{i}"), "role": "OBSERVED_IN" })).collect();
+            json!({ "slug": format!("lecon-{l}"), "polarity": "SUCCESS_FACTOR", "title": format!("Leçon {l}"), "evidenceLevel": "SEVERAL_PROGRAMMES",
+                    "evidenceLinks": links })
+        })
+        .collect();
+    json!({
+        "format": "retex-dataset/1",
+        "organisations": [{ "slug": "avise", "name": "Avise", "kind": "NETWORK" }],
+        "territories": (0..4).map(|t| json!({ "slug": format!("territoire-{t}"), "name": format!("Territoire {t}"), "level": "BASIN", "types": ["RURAL"] })).collect::<Vec<_>>(),
+        "programmes": (0..3).map(|p| json!({ "slug": format!("programme-{p}"), "name": format!("Programme {p}"), "funders": ["avise"] })).collect::<Vec<_>>(),
+        "sheets": sheet_records,
+        "lessons": lessons
+    })
+}
+
+/// Returns the fewest statements the page cost over three runs (batches are formed by time, so a
+/// machine busy with other tests may split one now and then) and the page itself.
+async fn statements_for(sheets: usize) -> (u64, Value) {
+    let app = spawn_app().await;
+    app.load(dataset(sheets)).await;
+    let mut fewest = u64::MAX;
+    let mut data = Value::Null;
+    for _ in 0..3 {
+        let before = app.statements();
+        data = app.ok(PAGE, json!({ "first": sheets })).await;
+        fewest = fewest.min(app.statements() - before);
+    }
+    (fewest, data)
+}
+
+#[tokio::test]
+async fn a_page_of_100_sheets_with_their_relations_costs_a_bounded_number_of_statements() {
+    let (small, small_data) = statements_for(10).await;
+    let (large, large_data) = statements_for(100).await;
+
+    let nodes = large_data["sheets"]["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 100);
+    assert!(nodes.iter().all(|node| node["programmes"].as_array().map(Vec::len) == Some(2)));
+    assert!(nodes.iter().all(|node| node["lessons"].as_array().map(Vec::len) == Some(1)));
+    assert_eq!(small_data["sheets"]["nodes"].as_array().map(Vec::len), Some(10));
+
+    println!("statements for a page of 10 sheets: {small}; for 100 sheets: {large}");
+    assert_eq!(small, large, "the cost must not grow with the number of rows");
+    assert!(large <= 25, "a page of 100 sheets with programmes, territories and lessons cost {large} statements");
+}

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::dataset::{self, Dataset, Names};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::store::{self, ChangeAction, Edit, Revision, Reverse, Store, StoredKind};
+use crate::store::{self, ChangeAction, Edit, Reverse, Revision, Store, StoredKind};
 
 /// The application: the store and what the use cases share.
 #[derive(Clone)]
@@ -30,11 +30,15 @@ pub trait Editable: StoredKind {
 }
 
 fn refs<I: RecordId>(field: &str, ids: &[I]) -> Vec<(String, Kind, i64)> {
-    ids.iter().enumerate().map(|(i, id)| (format!("{field}[{i}]"), I::KIND, id.get())).collect()
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| (format!("{field}[{i}]"), I::KIND, id.get()))
+        .collect()
 }
 
 fn opt_ref<I: RecordId>(field: &str, id: Option<I>) -> Vec<(String, Kind, i64)> {
-    id.map(|id| vec![(field.to_owned(), I::KIND, id.get())]).unwrap_or_default()
+    id.map(|id| vec![(field.to_owned(), I::KIND, id.get())])
+        .unwrap_or_default()
 }
 
 fn json(value: &impl serde::Serialize) -> Result<String> {
@@ -123,7 +127,10 @@ impl Editable for LessonFields {
     }
     fn references(&self) -> Vec<(String, Kind, i64)> {
         let sheets: Vec<SheetId> = self.evidence_links.iter().map(|link| link.sheet).collect();
-        refs("evidenceLinks", &sheets).into_iter().map(|(field, kind, id)| (format!("{field}.sheet"), kind, id)).collect()
+        refs("evidenceLinks", &sheets)
+            .into_iter()
+            .map(|(field, kind, id)| (format!("{field}.sheet"), kind, id))
+            .collect()
     }
     fn snapshot(record: &Lesson, names: &Names) -> Result<String> {
         json(&dataset::LessonRecord::from_record(record, names))
@@ -131,7 +138,11 @@ impl Editable for LessonFields {
 }
 
 /// Returns the slugs of records of one kind, whatever their status.
-async fn slugs_of<C: store::Connection>(conn: &C, kind: Kind, ids: &[i64]) -> Result<HashMap<i64, String>> {
+async fn slugs_of<C: store::Connection>(
+    conn: &C,
+    kind: Kind,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>> {
     match kind {
         Kind::Organisation => store::slugs::<OrganisationFields, C>(conn, ids).await,
         Kind::Territory => store::slugs::<TerritoryFields, C>(conn, ids).await,
@@ -142,7 +153,10 @@ async fn slugs_of<C: store::Connection>(conn: &C, kind: Kind, ids: &[i64]) -> Re
 }
 
 /// Checks that every reference exists and returns their slugs, for the snapshot.
-async fn resolve_references<K: Editable, C: store::Connection>(conn: &C, fields: &K) -> Result<Names> {
+async fn resolve_references<K: Editable, C: store::Connection>(
+    conn: &C,
+    fields: &K,
+) -> Result<Names> {
     let references = fields.references();
     let mut by_kind: HashMap<Kind, Vec<i64>> = HashMap::new();
     for (_, kind, id) in &references {
@@ -190,17 +204,28 @@ async fn journal<K: Editable, C: store::Connection>(
 /// A visibility that sees every record: used inside writes, after the caller's right to write was
 /// checked, to read back what the write produced.
 fn everything() -> Visibility {
-    Viewer::Editor { name: String::new() }.visibility()
+    Viewer::Editor {
+        name: String::new(),
+    }
+    .visibility()
 }
 
 fn require_writer(viewer: &Viewer) -> Result<()> {
-    if viewer.may_write() { Ok(()) } else { Err(Error::Forbidden("this operation needs an editor's rights".into())) }
+    if viewer.may_write() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "this operation needs an editor's rights".into(),
+        ))
+    }
 }
 
 fn check_reason(reason: Option<&str>) -> Result<Option<String>> {
     match reason.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(reason) => Prose::parse(reason).map(|reason| Some(reason.to_string())).map_err(|problem| Error::invalid("reason", problem)),
+        Some(reason) => Prose::parse(reason)
+            .map(|reason| Some(reason.to_string()))
+            .map_err(|problem| Error::invalid("reason", problem)),
     }
 }
 
@@ -222,12 +247,20 @@ impl App {
     }
 
     /// Returns the visible records among these ids, in the order of the ids.
-    pub async fn get_many<K: StoredKind>(&self, viewer: &Viewer, ids: &[K::Id]) -> Result<Vec<Record<K::Id, K>>> {
+    pub async fn get_many<K: StoredKind>(
+        &self,
+        viewer: &Viewer,
+        ids: &[K::Id],
+    ) -> Result<Vec<Record<K::Id, K>>> {
         store::get_many::<K, _>(self.store.connection(), &viewer.visibility(), ids).await
     }
 
     /// Returns the id of the visible record with this slug.
-    pub async fn id_by_slug<K: StoredKind>(&self, viewer: &Viewer, slug: &str) -> Result<Option<K::Id>> {
+    pub async fn id_by_slug<K: StoredKind>(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+    ) -> Result<Option<K::Id>> {
         store::id_by_slug::<K, _>(self.store.connection(), &viewer.visibility(), slug).await
     }
 
@@ -240,23 +273,56 @@ impl App {
         sort: Sort,
         page: &PageRequest,
     ) -> Result<Page<Record<K::Id, K>>> {
-        store::list::<K, _>(self.store.connection(), &viewer.visibility(), statuses, filter, sort, page).await
+        store::list::<K, _>(
+            self.store.connection(),
+            &viewer.visibility(),
+            statuses,
+            filter,
+            sort,
+            page,
+        )
+        .await
     }
 
     /// Counts the records of a list.
-    pub async fn count<K: StoredKind>(&self, viewer: &Viewer, statuses: &[PublicationStatus], filter: &K::Filter) -> Result<u64> {
-        store::count::<K, _>(self.store.connection(), &viewer.visibility(), statuses, filter).await
+    pub async fn count<K: StoredKind>(
+        &self,
+        viewer: &Viewer,
+        statuses: &[PublicationStatus],
+        filter: &K::Filter,
+    ) -> Result<u64> {
+        store::count::<K, _>(
+            self.store.connection(),
+            &viewer.visibility(),
+            statuses,
+            filter,
+        )
+        .await
     }
 
     /// Returns the ids related to each of these ids through `relation`, visible to the viewer.
-    pub async fn related(&self, viewer: &Viewer, relation: Reverse, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
+    pub async fn related(
+        &self,
+        viewer: &Viewer,
+        relation: Reverse,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<i64>>> {
         let visibility = viewer.visibility();
-        let codes: Vec<&'static str> = visibility.lookup_statuses().iter().map(|status| status.code()).collect();
+        let codes: Vec<&'static str> = visibility
+            .lookup_statuses()
+            .iter()
+            .map(|status| status.code())
+            .collect();
         store::reverse(self.store.connection(), relation, ids, &codes).await
     }
 
     /// Returns the revision history of records the viewer may see, oldest first.
-    pub async fn revisions(&self, viewer: &Viewer, kind: Kind, ids: &[i64]) -> Result<Vec<Revision>> {
+    pub async fn revisions(
+        &self,
+        viewer: &Viewer,
+        kind: Kind,
+        ids: &[i64],
+    ) -> Result<Vec<Revision>> {
         if !viewer.may_write() {
             // The history holds past drafts; only editors read it.
             return Ok(Vec::new());
@@ -265,13 +331,22 @@ impl App {
     }
 
     /// Creates a record as a DRAFT.
-    pub async fn create<K: Editable>(&self, viewer: &Viewer, draft: K::Draft) -> Result<Record<K::Id, K>> {
+    pub async fn create<K: Editable>(
+        &self,
+        viewer: &Viewer,
+        draft: K::Draft,
+    ) -> Result<Record<K::Id, K>> {
         require_writer(viewer)?;
         let fields = K::validate(&draft)?;
         let tx = self.store.begin().await?;
-        let record = create_in::<K, _>(&tx, &fields, PublicationStatus::Draft, viewer.author()).await?;
+        let record =
+            create_in::<K, _>(&tx, &fields, PublicationStatus::Draft, viewer.author()).await?;
         store::commit(tx).await?;
-        tracing::info!(kind = K::KIND.as_str(), id = record.id.get(), "record created");
+        tracing::info!(
+            kind = K::KIND.as_str(),
+            id = record.id.get(),
+            "record created"
+        );
         Ok(record)
     }
 
@@ -287,18 +362,37 @@ impl App {
         require_writer(viewer)?;
         let current = self.get::<K>(viewer, id).await?;
         if current.meta.version != expected_version {
-            return Err(stale(K::KIND, id.get(), current.meta.version, expected_version));
+            return Err(stale(
+                K::KIND,
+                id.get(),
+                current.meta.version,
+                expected_version,
+            ));
         }
         let mut draft = current.fields.to_draft();
         edit(&mut draft)?;
         let fields = K::validate(&draft)?;
         self.check_hierarchy::<K>(id, &fields).await?;
         let tx = self.store.begin().await?;
-        store::update::<K, _>(&tx, id, expected_version, Edit { fields: Some(&fields), status: None }).await?;
+        store::update::<K, _>(
+            &tx,
+            id,
+            expected_version,
+            Edit {
+                fields: Some(&fields),
+                status: None,
+            },
+        )
+        .await?;
         let record = store::get::<K, _>(&tx, &everything(), id).await?;
         journal(&tx, &record, ChangeAction::Updated, viewer.author(), None).await?;
         store::commit(tx).await?;
-        tracing::info!(kind = K::KIND.as_str(), id = id.get(), version = record.meta.version, "record updated");
+        tracing::info!(
+            kind = K::KIND.as_str(),
+            id = id.get(),
+            version = record.meta.version,
+            "record updated"
+        );
         Ok(record)
     }
 
@@ -315,17 +409,40 @@ impl App {
         let reason = check_reason(reason)?;
         let current = self.get::<K>(viewer, id).await?;
         if current.meta.version != expected_version {
-            return Err(stale(K::KIND, id.get(), current.meta.version, expected_version));
+            return Err(stale(
+                K::KIND,
+                id.get(),
+                current.meta.version,
+                expected_version,
+            ));
         }
         workflow::check_transition(current.meta.publication_status, status, reason.as_deref())
             .map_err(|problem| Error::invalid("status", problem))?;
-        let action = if status == PublicationStatus::Archived { ChangeAction::Archived } else { ChangeAction::StatusChanged };
+        let action = if status == PublicationStatus::Archived {
+            ChangeAction::Archived
+        } else {
+            ChangeAction::StatusChanged
+        };
         let tx = self.store.begin().await?;
-        store::update::<K, _>(&tx, id, expected_version, Edit { fields: None, status: Some(status) }).await?;
+        store::update::<K, _>(
+            &tx,
+            id,
+            expected_version,
+            Edit {
+                fields: None,
+                status: Some(status),
+            },
+        )
+        .await?;
         let record = store::get::<K, _>(&tx, &everything(), id).await?;
         journal(&tx, &record, action, viewer.author(), reason).await?;
         store::commit(tx).await?;
-        tracing::info!(kind = K::KIND.as_str(), id = id.get(), status = status.code(), "publication status changed");
+        tracing::info!(
+            kind = K::KIND.as_str(),
+            id = id.get(),
+            status = status.code(),
+            "publication status changed"
+        );
         Ok(record)
     }
 
@@ -334,19 +451,37 @@ impl App {
         if K::KIND != Kind::Programme {
             return Ok(());
         }
-        let parent = fields.references().into_iter().find(|(field, _, _)| field == "parent").map(|(_, _, parent)| parent);
+        let parent = fields
+            .references()
+            .into_iter()
+            .find(|(field, _, _)| field == "parent")
+            .map(|(_, _, parent)| parent);
         let mut cursor = parent;
         let mut depth = 0;
         while let Some(ancestor) = cursor {
             if ancestor == id.get() {
-                return Err(Error::invalid("parent", "a programme cannot be nested inside itself or one of its sub-programmes"));
+                return Err(Error::invalid(
+                    "parent",
+                    "a programme cannot be nested inside itself or one of its sub-programmes",
+                ));
             }
             depth += 1;
             if depth > 32 {
-                return Err(Error::invalid("parent", "programmes nest at most 32 levels deep"));
+                return Err(Error::invalid(
+                    "parent",
+                    "programmes nest at most 32 levels deep",
+                ));
             }
-            let found = store::get_many::<ProgrammeFields, _>(self.store.connection(), &everything(), &[ProgrammeId(ancestor)]).await?;
-            cursor = found.first().and_then(|programme| programme.fields.parent).map(|parent| parent.get());
+            let found = store::get_many::<ProgrammeFields, _>(
+                self.store.connection(),
+                &everything(),
+                &[ProgrammeId(ancestor)],
+            )
+            .await?;
+            cursor = found
+                .first()
+                .and_then(|programme| programme.fields.parent)
+                .map(|parent| parent.get());
         }
         Ok(())
     }
@@ -357,7 +492,14 @@ impl App {
     pub async fn load_dataset(&self, viewer: &Viewer, dataset: &Dataset) -> Result<DatasetSummary> {
         require_writer(viewer)?;
         if dataset.format != dataset::FORMAT {
-            return Err(Error::invalid("format", format!("`{}` is not a known format; expected `{}`", dataset.format, dataset::FORMAT)));
+            return Err(Error::invalid(
+                "format",
+                format!(
+                    "`{}` is not a known format; expected `{}`",
+                    dataset.format,
+                    dataset::FORMAT
+                ),
+            ));
         }
         let author = viewer.author();
         let tx = self.store.begin().await?;
@@ -368,7 +510,16 @@ impl App {
         for (i, record) in dataset.organisations.iter().enumerate() {
             let at = format!("organisations[{i}] ({})", record.slug);
             let draft = record.to_draft();
-            if let Some(id) = import_one::<OrganisationFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await? {
+            if let Some(id) = import_one::<OrganisationFields>(
+                &tx,
+                &mut problems,
+                &at,
+                draft,
+                &record.publication_status,
+                author,
+            )
+            .await?
+            {
                 names.insert(Kind::Organisation, id, &record.slug);
                 summary.organisations += 1;
             }
@@ -376,19 +527,30 @@ impl App {
         for (i, record) in dataset.territories.iter().enumerate() {
             let at = format!("territories[{i}] ({})", record.slug);
             let draft = record.to_draft();
-            if let Some(id) = import_one::<TerritoryFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await? {
+            if let Some(id) = import_one::<TerritoryFields>(
+                &tx,
+                &mut problems,
+                &at,
+                draft,
+                &record.publication_status,
+                author,
+            )
+            .await?
+            {
                 names.insert(Kind::Territory, id, &record.slug);
                 summary.territories += 1;
             }
         }
         // Parents before children, whatever the order of the file.
-        let mut pending: Vec<(usize, &dataset::ProgrammeRecord)> = dataset.programmes.iter().enumerate().collect();
+        let mut pending: Vec<(usize, &dataset::ProgrammeRecord)> =
+            dataset.programmes.iter().enumerate().collect();
         while !pending.is_empty() {
             let before = pending.len();
             let mut waiting = Vec::new();
             for (i, record) in pending {
                 let parent_known = record.parent.as_ref().is_none_or(|parent| {
-                    names.contains(Kind::Programme, parent) || !dataset.programmes.iter().any(|other| &other.slug == parent)
+                    names.contains(Kind::Programme, parent)
+                        || !dataset.programmes.iter().any(|other| &other.slug == parent)
                 });
                 if !parent_known {
                     waiting.push((i, record));
@@ -396,14 +558,26 @@ impl App {
                 }
                 let at = format!("programmes[{i}] ({})", record.slug);
                 let draft = record.to_draft(&names);
-                if let Some(id) = import_one::<ProgrammeFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await? {
+                if let Some(id) = import_one::<ProgrammeFields>(
+                    &tx,
+                    &mut problems,
+                    &at,
+                    draft,
+                    &record.publication_status,
+                    author,
+                )
+                .await?
+                {
                     names.insert(Kind::Programme, id, &record.slug);
                     summary.programmes += 1;
                 }
             }
             if waiting.len() == before {
                 for (i, record) in &waiting {
-                    problems.add(format!("programmes[{i}] ({}): parent", record.slug), "the parent chain has a cycle or a parent that failed");
+                    problems.add(
+                        format!("programmes[{i}] ({}): parent", record.slug),
+                        "the parent chain has a cycle or a parent that failed",
+                    );
                 }
                 break;
             }
@@ -412,7 +586,16 @@ impl App {
         for (i, record) in dataset.sheets.iter().enumerate() {
             let at = format!("sheets[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
-            if let Some(id) = import_one::<SheetFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await? {
+            if let Some(id) = import_one::<SheetFields>(
+                &tx,
+                &mut problems,
+                &at,
+                draft,
+                &record.publication_status,
+                author,
+            )
+            .await?
+            {
                 names.insert(Kind::Sheet, id, &record.slug);
                 summary.sheets += 1;
             }
@@ -420,7 +603,17 @@ impl App {
         for (i, record) in dataset.lessons.iter().enumerate() {
             let at = format!("lessons[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
-            if import_one::<LessonFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await?.is_some() {
+            if import_one::<LessonFields>(
+                &tx,
+                &mut problems,
+                &at,
+                draft,
+                &record.publication_status,
+                author,
+            )
+            .await?
+            .is_some()
+            {
                 summary.lessons += 1;
             }
         }
@@ -433,17 +626,31 @@ impl App {
 
     /// Returns whether the database holds no record at all (to load the demo only once).
     pub async fn is_empty(&self) -> Result<bool> {
-        let everything = Viewer::Editor { name: String::new() };
+        let everything = Viewer::Editor {
+            name: String::new(),
+        };
         let all = [
             PublicationStatus::Draft,
             PublicationStatus::Submitted,
             PublicationStatus::Published,
             PublicationStatus::Archived,
         ];
-        Ok(self.count::<OrganisationFields>(&everything, &all, &OrganisationFilter::default()).await? == 0
-            && self.count::<ProgrammeFields>(&everything, &all, &ProgrammeFilter::default()).await? == 0
-            && self.count::<SheetFields>(&everything, &all, &SheetFilter::default()).await? == 0
-            && self.count::<LessonFields>(&everything, &all, &LessonFilter::default()).await? == 0)
+        Ok(self
+            .count::<OrganisationFields>(&everything, &all, &OrganisationFilter::default())
+            .await?
+            == 0
+            && self
+                .count::<ProgrammeFields>(&everything, &all, &ProgrammeFilter::default())
+                .await?
+                == 0
+            && self
+                .count::<SheetFields>(&everything, &all, &SheetFilter::default())
+                .await?
+                == 0
+            && self
+                .count::<LessonFields>(&everything, &all, &LessonFilter::default())
+                .await?
+                == 0)
     }
 }
 
@@ -510,8 +717,18 @@ async fn import_one<K: Editable>(
     }
     // Checked before the insert: on PostgreSQL a failed statement would abort the whole transaction
     // and hide the problems of the records that follow.
-    if store::id_by_slug::<K, _>(tx, &everything(), fields.slug().as_str()).await?.is_some() {
-        problems.add(format!("{at}: slug"), format!("a {} with slug `{}` already exists", K::KIND.as_str(), fields.slug()));
+    if store::id_by_slug::<K, _>(tx, &everything(), fields.slug().as_str())
+        .await?
+        .is_some()
+    {
+        problems.add(
+            format!("{at}: slug"),
+            format!(
+                "a {} with slug `{}` already exists",
+                K::KIND.as_str(),
+                fields.slug()
+            ),
+        );
         return Ok(None);
     }
     match create_in::<K, _>(tx, &fields, status, author).await {

@@ -11,7 +11,8 @@ pub const DEMO_JSON: &str = include_str!("../data/demo.json");
 
 /// Parses the embedded demo dataset.
 pub fn dataset() -> Result<Dataset> {
-    serde_json::from_str(DEMO_JSON).map_err(|err| Error::internal(format!("the embedded demo dataset is invalid: {err}")))
+    serde_json::from_str(DEMO_JSON)
+        .map_err(|err| Error::internal(format!("the embedded demo dataset is invalid: {err}")))
 }
 
 /// Loads the demo dataset if the database holds no record; returns what was loaded, if anything.
@@ -19,6 +20,8 @@ pub async fn load_if_empty(app: &App) -> Result<Option<DatasetSummary>> {
     if !app.is_empty().await? {
         return Ok(None);
     }
-    let viewer = Viewer::Editor { name: "démo".into() };
+    let viewer = Viewer::Editor {
+        name: "démo".into(),
+    };
     app.load_dataset(&viewer, &dataset()?).await.map(Some)
 }

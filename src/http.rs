@@ -29,7 +29,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_body_bytes: 2 * 1024 * 1024, request_timeout: Duration::from_secs(30) }
+        Self {
+            max_body_bytes: 2 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
     }
 }
 
@@ -46,12 +49,19 @@ const JSON: &str = "application/json";
 /// Builds the router of the whole server.
 pub fn router(app: App, limits: Limits) -> Router {
     let schema = graphql::schema(app.clone());
-    let state = AppState { app, schema, limits };
+    let state = AppState {
+        app,
+        schema,
+        limits,
+    };
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(healthz))
         .with_state(state)
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -61,7 +71,12 @@ pub async fn serve(
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on SIGINT or SIGTERM.
@@ -95,7 +110,9 @@ pub async fn shutdown_signal() {
 
 /// Who is calling. Until accounts exist (tokens and roles), every caller is the local editor.
 fn viewer(_headers: &HeaderMap) -> Viewer {
-    Viewer::Editor { name: "local".into() }
+    Viewer::Editor {
+        name: "local".into(),
+    }
 }
 
 /// The response media type a client accepts: GraphQL over HTTP's own, plain JSON, or neither.
@@ -106,13 +123,22 @@ enum MediaType {
 }
 
 fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok()) else {
+    let Some(accept) = headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+    else {
         return Some(MediaType::Json);
     };
-    let types: Vec<&str> = accept.split(',').map(|part| part.split(';').next().unwrap_or_default().trim()).collect();
+    let types: Vec<&str> = accept
+        .split(',')
+        .map(|part| part.split(';').next().unwrap_or_default().trim())
+        .collect();
     if types.contains(&GRAPHQL_RESPONSE) {
         Some(MediaType::GraphqlResponse)
-    } else if types.iter().any(|media| matches!(*media, JSON | "application/*" | "*/*" | "")) {
+    } else if types
+        .iter()
+        .any(|media| matches!(*media, JSON | "application/*" | "*/*" | ""))
+    {
         Some(MediaType::Json)
     } else {
         None
@@ -125,7 +151,9 @@ fn json_response(status: StatusCode, media: MediaType, body: Vec<u8>) -> Respons
         MediaType::Json => "application/json; charset=utf-8",
     };
     let mut response = (status, body).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 
@@ -133,31 +161,70 @@ fn error(status: StatusCode, media: MediaType, code: &str, message: &str) -> Res
     json_response(status, media, transport::error_body(code, message))
 }
 
-async fn run(state: &AppState, headers: &HeaderMap, media: MediaType, request: GraphqlRequest) -> Response {
+async fn run(
+    state: &AppState,
+    headers: &HeaderMap,
+    media: MediaType,
+    request: GraphqlRequest,
+) -> Response {
     let response = transport::run(&state.schema, &state.app, viewer(headers), request).await;
-    let status = if response.is_request_error && media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if response.is_request_error && media == MediaType::GraphqlResponse {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     json_response(status, media, response.body)
 }
 
 async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let Some(media) = negotiate(&headers) else {
-        return error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "NOT_ACCEPTABLE", "accept application/graphql-response+json or application/json");
+        return error(
+            StatusCode::NOT_ACCEPTABLE,
+            MediaType::Json,
+            "NOT_ACCEPTABLE",
+            "accept application/graphql-response+json or application/json",
+        );
     };
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     if essence != JSON {
         let message = if content_type.is_empty() {
-            "the request has no Content-Type; send the GraphQL request as application/json".to_owned()
+            "the request has no Content-Type; send the GraphQL request as application/json"
+                .to_owned()
         } else {
-            format!("unsupported Content-Type `{}`; send the GraphQL request as application/json", content_type.chars().take(100).collect::<String>())
+            format!(
+                "unsupported Content-Type `{}`; send the GraphQL request as application/json",
+                content_type.chars().take(100).collect::<String>()
+            )
         };
-        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, "UNSUPPORTED_MEDIA_TYPE", &message);
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "UNSUPPORTED_MEDIA_TYPE",
+            &message,
+        );
     }
     let bytes = match to_bytes(body, state.limits.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            let message = format!("the request body is larger than the limit of {} bytes", state.limits.max_body_bytes);
-            return error(StatusCode::PAYLOAD_TOO_LARGE, media, "PAYLOAD_TOO_LARGE", &message);
+            let message = format!(
+                "the request body is larger than the limit of {} bytes",
+                state.limits.max_body_bytes
+            );
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                "PAYLOAD_TOO_LARGE",
+                &message,
+            );
         }
     };
     match transport::from_json_body(&bytes) {
@@ -166,7 +233,11 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
     }
 }
 
-async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, Query(mut params): Query<HashMap<String, String>>) -> Response {
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(mut params): Query<HashMap<String, String>>,
+) -> Response {
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|value| value.to_str().ok())
@@ -175,7 +246,12 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, Query(mu
         return Html(transport::graphiql("/graphql")).into_response();
     }
     let Some(media) = negotiate(&headers) else {
-        return error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "NOT_ACCEPTABLE", "accept application/graphql-response+json or application/json");
+        return error(
+            StatusCode::NOT_ACCEPTABLE,
+            MediaType::Json,
+            "NOT_ACCEPTABLE",
+            "accept application/graphql-response+json or application/json",
+        );
     };
     let request = transport::from_get_params(
         params.remove("query"),
@@ -185,9 +261,15 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, Query(mu
     );
     match request {
         Ok(request) if request.is_mutation() => {
-            let mut response =
-                error(StatusCode::METHOD_NOT_ALLOWED, media, "METHOD_NOT_ALLOWED", "mutations are not allowed over GET; use POST");
-            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+            let mut response = error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                media,
+                "METHOD_NOT_ALLOWED",
+                "mutations are not allowed over GET; use POST",
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
             response
         }
         Ok(request) => run(&state, &headers, media, request).await,
@@ -201,14 +283,18 @@ async fn healthz(State(state): State<AppState>) -> Response {
         Ok(()) => json_response(
             StatusCode::OK,
             MediaType::Json,
-            serde_json::json!({ "status": "ok", "database": database }).to_string().into_bytes(),
+            serde_json::json!({ "status": "ok", "database": database })
+                .to_string()
+                .into_bytes(),
         ),
         Err(err) => {
             tracing::error!(error = %err, "health check: the database does not answer");
             json_response(
                 StatusCode::SERVICE_UNAVAILABLE,
                 MediaType::Json,
-                serde_json::json!({ "status": "unavailable", "database": database }).to_string().into_bytes(),
+                serde_json::json!({ "status": "unavailable", "database": database })
+                    .to_string()
+                    .into_bytes(),
             )
         }
     }

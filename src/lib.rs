@@ -39,7 +39,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
             None => tracing::info!("the database already holds records: demo dataset not loaded"),
         }
     }
-    let limits = http::Limits { max_body_bytes: args.max_body_bytes, request_timeout: Duration::from_secs(args.request_timeout_secs) };
+    let limits = http::Limits {
+        max_body_bytes: args.max_body_bytes,
+        request_timeout: Duration::from_secs(args.request_timeout_secs),
+    };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(address = %args.listen, "serving GraphQL on http://{}/graphql", args.listen);
     http::serve(listener, http::router(app, limits), http::shutdown_signal()).await?;

@@ -25,21 +25,36 @@ pub type RetexSchema = Schema<query::Query, mutation::Mutation, EmptySubscriptio
 
 /// Builds the schema over an application.
 pub fn schema(app: App) -> RetexSchema {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription).data(app).finish()
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .data(app)
+        .finish()
 }
 
 /// Returns the SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription).finish().sdl()
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .finish()
+        .sdl()
 }
 
 /// Prepares a request for execution: binds the viewer and a fresh batch loader to it.
-pub fn prepare(app: &App, viewer: Viewer, request: async_graphql::Request) -> async_graphql::Request {
-    request.data(loaders::Batch::new(app.clone(), viewer.clone())).data(viewer)
+pub fn prepare(
+    app: &App,
+    viewer: Viewer,
+    request: async_graphql::Request,
+) -> async_graphql::Request {
+    request
+        .data(loaders::Batch::new(app.clone(), viewer.clone()))
+        .data(viewer)
 }
 
 /// Executes a request as `viewer`, with every error carrying a code.
-pub async fn execute(schema: &RetexSchema, app: &App, viewer: Viewer, request: async_graphql::Request) -> async_graphql::Response {
+pub async fn execute(
+    schema: &RetexSchema,
+    app: &App,
+    viewer: Viewer,
+    request: async_graphql::Request,
+) -> async_graphql::Response {
     let mut response = schema.execute(prepare(app, viewer, request)).await;
     error::code_request_errors(&mut response);
     response

@@ -20,10 +20,15 @@ fn context<'a>(ctx: &Context<'a>) -> async_graphql::Result<(&'a App, &'a Viewer)
 }
 
 fn decode<I: RecordId>(field: &str, id: &ID) -> async_graphql::Result<I> {
-    ids::decode::<I>(id).map_err(|problem| Error::invalid(field, problem)).gql()
+    ids::decode::<I>(id)
+        .map_err(|problem| Error::invalid(field, problem))
+        .gql()
 }
 
-async fn create<K: Editable>(ctx: &Context<'_>, draft: Result<K::Draft, Vec<FieldProblem>>) -> async_graphql::Result<Record<K::Id, K>> {
+async fn create<K: Editable>(
+    ctx: &Context<'_>,
+    draft: Result<K::Draft, Vec<FieldProblem>>,
+) -> async_graphql::Result<Record<K::Id, K>> {
     let (app, viewer) = context(ctx)?;
     let draft = draft.map_err(Error::InvalidInput).gql()?;
     app.create::<K>(viewer, draft).await.gql()
@@ -48,13 +53,35 @@ async fn set_status(
     reason: Option<&str>,
 ) -> async_graphql::Result<Node> {
     let (app, viewer) = context(ctx)?;
-    let (kind, raw) = ids::decode_any(id).map_err(|problem| Error::invalid("id", problem)).gql()?;
+    let (kind, raw) = ids::decode_any(id)
+        .map_err(|problem| Error::invalid("id", problem))
+        .gql()?;
     match kind {
-        Kind::Organisation => app.set_status::<OrganisationFields>(viewer, OrganisationId(raw), version, status, reason).await.map(|_| ()).gql()?,
-        Kind::Territory => app.set_status::<TerritoryFields>(viewer, TerritoryId(raw), version, status, reason).await.map(|_| ()).gql()?,
-        Kind::Programme => app.set_status::<ProgrammeFields>(viewer, ProgrammeId(raw), version, status, reason).await.map(|_| ()).gql()?,
-        Kind::Sheet => app.set_status::<SheetFields>(viewer, SheetId(raw), version, status, reason).await.map(|_| ()).gql()?,
-        Kind::Lesson => app.set_status::<LessonFields>(viewer, LessonId(raw), version, status, reason).await.map(|_| ()).gql()?,
+        Kind::Organisation => app
+            .set_status::<OrganisationFields>(viewer, OrganisationId(raw), version, status, reason)
+            .await
+            .map(|_| ())
+            .gql()?,
+        Kind::Territory => app
+            .set_status::<TerritoryFields>(viewer, TerritoryId(raw), version, status, reason)
+            .await
+            .map(|_| ())
+            .gql()?,
+        Kind::Programme => app
+            .set_status::<ProgrammeFields>(viewer, ProgrammeId(raw), version, status, reason)
+            .await
+            .map(|_| ())
+            .gql()?,
+        Kind::Sheet => app
+            .set_status::<SheetFields>(viewer, SheetId(raw), version, status, reason)
+            .await
+            .map(|_| ())
+            .gql()?,
+        Kind::Lesson => app
+            .set_status::<LessonFields>(viewer, LessonId(raw), version, status, reason)
+            .await
+            .map(|_| ())
+            .gql()?,
     }
     node_by_id(ctx, id).await
 }
@@ -62,53 +89,123 @@ async fn set_status(
 #[Object]
 impl Mutation {
     /// Creates an organisation, as a DRAFT.
-    async fn create_organisation(&self, ctx: &Context<'_>, input: OrganisationInput) -> async_graphql::Result<OrganisationNode> {
-        create::<OrganisationFields>(ctx, input.into_draft()).await.map(OrganisationNode)
+    async fn create_organisation(
+        &self,
+        ctx: &Context<'_>,
+        input: OrganisationInput,
+    ) -> async_graphql::Result<OrganisationNode> {
+        create::<OrganisationFields>(ctx, input.into_draft())
+            .await
+            .map(OrganisationNode)
     }
 
     /// Changes an organisation at `version`.
-    async fn update_organisation(&self, ctx: &Context<'_>, id: ID, version: i32, patch: OrganisationPatch) -> async_graphql::Result<OrganisationNode> {
-        update::<OrganisationFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(OrganisationNode)
+    async fn update_organisation(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        patch: OrganisationPatch,
+    ) -> async_graphql::Result<OrganisationNode> {
+        update::<OrganisationFields>(ctx, &id, version, |draft| patch.apply(draft))
+            .await
+            .map(OrganisationNode)
     }
 
     /// Creates a territory, as a DRAFT.
-    async fn create_territory(&self, ctx: &Context<'_>, input: TerritoryInput) -> async_graphql::Result<TerritoryNode> {
-        create::<TerritoryFields>(ctx, input.into_draft()).await.map(TerritoryNode)
+    async fn create_territory(
+        &self,
+        ctx: &Context<'_>,
+        input: TerritoryInput,
+    ) -> async_graphql::Result<TerritoryNode> {
+        create::<TerritoryFields>(ctx, input.into_draft())
+            .await
+            .map(TerritoryNode)
     }
 
     /// Changes a territory at `version`.
-    async fn update_territory(&self, ctx: &Context<'_>, id: ID, version: i32, patch: TerritoryPatch) -> async_graphql::Result<TerritoryNode> {
-        update::<TerritoryFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(TerritoryNode)
+    async fn update_territory(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        patch: TerritoryPatch,
+    ) -> async_graphql::Result<TerritoryNode> {
+        update::<TerritoryFields>(ctx, &id, version, |draft| patch.apply(draft))
+            .await
+            .map(TerritoryNode)
     }
 
     /// Creates a programme, as a DRAFT.
-    async fn create_programme(&self, ctx: &Context<'_>, input: ProgrammeInput) -> async_graphql::Result<ProgrammeNode> {
-        create::<ProgrammeFields>(ctx, input.into_draft()).await.map(ProgrammeNode)
+    async fn create_programme(
+        &self,
+        ctx: &Context<'_>,
+        input: ProgrammeInput,
+    ) -> async_graphql::Result<ProgrammeNode> {
+        create::<ProgrammeFields>(ctx, input.into_draft())
+            .await
+            .map(ProgrammeNode)
     }
 
     /// Changes a programme at `version`.
-    async fn update_programme(&self, ctx: &Context<'_>, id: ID, version: i32, patch: ProgrammePatch) -> async_graphql::Result<ProgrammeNode> {
-        update::<ProgrammeFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(ProgrammeNode)
+    async fn update_programme(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        patch: ProgrammePatch,
+    ) -> async_graphql::Result<ProgrammeNode> {
+        update::<ProgrammeFields>(ctx, &id, version, |draft| patch.apply(draft))
+            .await
+            .map(ProgrammeNode)
     }
 
     /// Creates a project sheet, as a DRAFT.
-    async fn create_sheet(&self, ctx: &Context<'_>, input: ProjectSheetInput) -> async_graphql::Result<SheetNode> {
-        create::<SheetFields>(ctx, input.into_draft()).await.map(SheetNode)
+    async fn create_sheet(
+        &self,
+        ctx: &Context<'_>,
+        input: ProjectSheetInput,
+    ) -> async_graphql::Result<SheetNode> {
+        create::<SheetFields>(ctx, input.into_draft())
+            .await
+            .map(SheetNode)
     }
 
     /// Changes a project sheet at `version`.
-    async fn update_sheet(&self, ctx: &Context<'_>, id: ID, version: i32, patch: ProjectSheetPatch) -> async_graphql::Result<SheetNode> {
-        update::<SheetFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(SheetNode)
+    async fn update_sheet(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        patch: ProjectSheetPatch,
+    ) -> async_graphql::Result<SheetNode> {
+        update::<SheetFields>(ctx, &id, version, |draft| patch.apply(draft))
+            .await
+            .map(SheetNode)
     }
 
     /// Creates a lesson, as a DRAFT.
-    async fn create_lesson(&self, ctx: &Context<'_>, input: LessonInput) -> async_graphql::Result<LessonNode> {
-        create::<LessonFields>(ctx, input.into_draft()).await.map(LessonNode)
+    async fn create_lesson(
+        &self,
+        ctx: &Context<'_>,
+        input: LessonInput,
+    ) -> async_graphql::Result<LessonNode> {
+        create::<LessonFields>(ctx, input.into_draft())
+            .await
+            .map(LessonNode)
     }
 
     /// Changes a lesson at `version`.
-    async fn update_lesson(&self, ctx: &Context<'_>, id: ID, version: i32, patch: LessonPatch) -> async_graphql::Result<LessonNode> {
-        update::<LessonFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(LessonNode)
+    async fn update_lesson(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        patch: LessonPatch,
+    ) -> async_graphql::Result<LessonNode> {
+        update::<LessonFields>(ctx, &id, version, |draft| patch.apply(draft))
+            .await
+            .map(LessonNode)
     }
 
     /// Links a lesson to a project sheet that shows (OBSERVED_IN) or contradicts (CONTRADICTED_BY) it;
@@ -125,7 +222,11 @@ impl Mutation {
         let sheet = decode::<SheetId>("sheet", &sheet)?;
         update::<LessonFields>(ctx, &lesson, version, move |draft| {
             let link = EvidenceLinkDraft { sheet, role, note };
-            match draft.evidence_links.iter_mut().find(|existing| existing.sheet == sheet) {
+            match draft
+                .evidence_links
+                .iter_mut()
+                .find(|existing| existing.sheet == sheet)
+            {
                 Some(existing) => *existing = link,
                 None => draft.evidence_links.push(link),
             }
@@ -136,13 +237,22 @@ impl Mutation {
     }
 
     /// Removes the link between a lesson and a project sheet.
-    async fn unlink_lesson_from_sheet(&self, ctx: &Context<'_>, lesson: ID, version: i32, sheet: ID) -> async_graphql::Result<LessonNode> {
+    async fn unlink_lesson_from_sheet(
+        &self,
+        ctx: &Context<'_>,
+        lesson: ID,
+        version: i32,
+        sheet: ID,
+    ) -> async_graphql::Result<LessonNode> {
         let sheet = decode::<SheetId>("sheet", &sheet)?;
         update::<LessonFields>(ctx, &lesson, version, move |draft| {
             let before = draft.evidence_links.len();
             draft.evidence_links.retain(|link| link.sheet != sheet);
             if draft.evidence_links.len() == before {
-                return Err(vec![FieldProblem { field: "sheet".into(), problem: "the lesson is not linked to this sheet".into() }]);
+                return Err(vec![FieldProblem {
+                    field: "sheet".into(),
+                    problem: "the lesson is not linked to this sheet".into(),
+                }]);
             }
             Ok(())
         })
@@ -165,7 +275,20 @@ impl Mutation {
 
     /// Archives any record: how records are deleted. Nothing is removed; the record leaves lists
     /// and can be restored by moving it back to DRAFT with a reason.
-    async fn archive(&self, ctx: &Context<'_>, id: ID, version: i32, reason: Option<String>) -> async_graphql::Result<Node> {
-        set_status(ctx, &id, version, PublicationStatus::Archived, reason.as_deref()).await
+    async fn archive(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        reason: Option<String>,
+    ) -> async_graphql::Result<Node> {
+        set_status(
+            ctx,
+            &id,
+            version,
+            PublicationStatus::Archived,
+            reason.as_deref(),
+        )
+        .await
     }
 }

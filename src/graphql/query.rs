@@ -21,31 +21,57 @@ fn viewer<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Viewer> {
 
 /// Fetches any record by global id, as a `Node`.
 pub async fn node_by_id(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Node> {
-    let (kind, raw) = ids::decode_any(id).map_err(|problem| Error::invalid("id", problem)).gql()?;
+    let (kind, raw) = ids::decode_any(id)
+        .map_err(|problem| Error::invalid("id", problem))
+        .gql()?;
     let app = ctx.data::<App>()?;
     let viewer = viewer(ctx)?;
     Ok(match kind {
-        Kind::Organisation => Node::Organisation(OrganisationNode(app.get(viewer, OrganisationId(raw)).await.gql()?)),
-        Kind::Territory => Node::Territory(TerritoryNode(app.get(viewer, TerritoryId(raw)).await.gql()?)),
-        Kind::Programme => Node::Programme(ProgrammeNode(app.get(viewer, ProgrammeId(raw)).await.gql()?)),
+        Kind::Organisation => Node::Organisation(OrganisationNode(
+            app.get(viewer, OrganisationId(raw)).await.gql()?,
+        )),
+        Kind::Territory => Node::Territory(TerritoryNode(
+            app.get(viewer, TerritoryId(raw)).await.gql()?,
+        )),
+        Kind::Programme => Node::Programme(ProgrammeNode(
+            app.get(viewer, ProgrammeId(raw)).await.gql()?,
+        )),
         Kind::Sheet => Node::ProjectSheet(SheetNode(app.get(viewer, SheetId(raw)).await.gql()?)),
         Kind::Lesson => Node::Lesson(LessonNode(app.get(viewer, LessonId(raw)).await.gql()?)),
     })
 }
 
 /// Looks a record up by id or by slug (exactly one of them).
-async fn lookup<K: StoredKind>(ctx: &Context<'_>, id: Option<ID>, slug: Option<String>) -> async_graphql::Result<Record<K::Id, K>> {
+async fn lookup<K: StoredKind>(
+    ctx: &Context<'_>,
+    id: Option<ID>,
+    slug: Option<String>,
+) -> async_graphql::Result<Record<K::Id, K>> {
     let app = ctx.data::<App>()?;
     let viewer = viewer(ctx)?;
     let id = match (id, slug) {
-        (Some(id), None) => ids::decode::<K::Id>(&id).map_err(|problem| Error::invalid("id", problem)).gql()?,
+        (Some(id), None) => ids::decode::<K::Id>(&id)
+            .map_err(|problem| Error::invalid("id", problem))
+            .gql()?,
         (None, Some(slug)) => app
             .id_by_slug::<K>(viewer, &slug)
             .await
             .gql()?
-            .ok_or_else(|| Error::NotFound(format!("{} with slug `{}`", K::KIND.as_str(), slug.chars().take(80).collect::<String>())))
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "{} with slug `{}`",
+                    K::KIND.as_str(),
+                    slug.chars().take(80).collect::<String>()
+                ))
+            })
             .gql()?,
-        _ => return Err(Error::invalid("id", "give either `id` or `slug`, not both nor neither")).gql(),
+        _ => {
+            return Err(Error::invalid(
+                "id",
+                "give either `id` or `slug`, not both nor neither",
+            ))
+            .gql();
+        }
     };
     app.get::<K>(viewer, id).await.gql()
 }
@@ -62,9 +88,20 @@ impl Query {
     }
 
     /// Fetches records by global id, in order; an unknown or invisible id gives `null` at its place.
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_PAGE_SIZE {
-            return Err(Error::invalid("ids", format!("{} ids given, at most {MAX_PAGE_SIZE} are allowed", ids.len()))).gql();
+            return Err(Error::invalid(
+                "ids",
+                format!(
+                    "{} ids given, at most {MAX_PAGE_SIZE} are allowed",
+                    ids.len()
+                ),
+            ))
+            .gql();
         }
         let mut nodes = Vec::with_capacity(ids.len());
         for id in &ids {
@@ -78,32 +115,66 @@ impl Query {
     }
 
     /// An organisation, by id or slug.
-    async fn organisation(&self, ctx: &Context<'_>, id: Option<ID>, slug: Option<String>) -> async_graphql::Result<OrganisationNode> {
-        lookup::<OrganisationFields>(ctx, id, slug).await.map(OrganisationNode)
+    async fn organisation(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<OrganisationNode> {
+        lookup::<OrganisationFields>(ctx, id, slug)
+            .await
+            .map(OrganisationNode)
     }
 
     /// A territory, by id or slug.
-    async fn territory(&self, ctx: &Context<'_>, id: Option<ID>, slug: Option<String>) -> async_graphql::Result<TerritoryNode> {
-        lookup::<TerritoryFields>(ctx, id, slug).await.map(TerritoryNode)
+    async fn territory(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<TerritoryNode> {
+        lookup::<TerritoryFields>(ctx, id, slug)
+            .await
+            .map(TerritoryNode)
     }
 
     /// A programme, by id or slug.
-    async fn programme(&self, ctx: &Context<'_>, id: Option<ID>, slug: Option<String>) -> async_graphql::Result<ProgrammeNode> {
-        lookup::<ProgrammeFields>(ctx, id, slug).await.map(ProgrammeNode)
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<ProgrammeNode> {
+        lookup::<ProgrammeFields>(ctx, id, slug)
+            .await
+            .map(ProgrammeNode)
     }
 
     /// A project sheet, by id or slug.
-    async fn sheet(&self, ctx: &Context<'_>, id: Option<ID>, slug: Option<String>) -> async_graphql::Result<SheetNode> {
+    async fn sheet(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<SheetNode> {
         lookup::<SheetFields>(ctx, id, slug).await.map(SheetNode)
     }
 
     /// A lesson, by id or slug.
-    async fn lesson(&self, ctx: &Context<'_>, id: Option<ID>, slug: Option<String>) -> async_graphql::Result<LessonNode> {
+    async fn lesson(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<LessonNode> {
         lookup::<LessonFields>(ctx, id, slug).await.map(LessonNode)
     }
 
     /// Organisations, filtered and sorted; 20 per page unless `first` or `last` says otherwise (at most 100).
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a connection field takes a filter, a sort and the four Relay arguments"
+    )]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -115,11 +186,26 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<Connection<OrganisationFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
-        connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before }).await
+        connection(
+            ctx,
+            filter.publication_statuses.clone(),
+            filter,
+            sort.into(),
+            Slice {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
     }
 
     /// Territories, filtered and sorted.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a connection field takes a filter, a sort and the four Relay arguments"
+    )]
     async fn territories(
         &self,
         ctx: &Context<'_>,
@@ -131,11 +217,26 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<Connection<TerritoryFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
-        connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before }).await
+        connection(
+            ctx,
+            filter.publication_statuses.clone(),
+            filter,
+            sort.into(),
+            Slice {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
     }
 
     /// Programmes, filtered and sorted.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a connection field takes a filter, a sort and the four Relay arguments"
+    )]
     async fn programmes(
         &self,
         ctx: &Context<'_>,
@@ -147,11 +248,26 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<Connection<ProgrammeFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
-        connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before }).await
+        connection(
+            ctx,
+            filter.publication_statuses.clone(),
+            filter,
+            sort.into(),
+            Slice {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
     }
 
     /// Project sheets (fiches-projet), filtered and sorted.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a connection field takes a filter, a sort and the four Relay arguments"
+    )]
     async fn sheets(
         &self,
         ctx: &Context<'_>,
@@ -163,11 +279,26 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<Connection<SheetFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
-        connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before }).await
+        connection(
+            ctx,
+            filter.publication_statuses.clone(),
+            filter,
+            sort.into(),
+            Slice {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
     }
 
     /// Lessons (success factors, pitfalls, failure factors), filtered and sorted.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a connection field takes a filter, a sort and the four Relay arguments"
+    )]
     async fn lessons(
         &self,
         ctx: &Context<'_>,
@@ -179,7 +310,19 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<Connection<LessonFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
-        connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before }).await
+        connection(
+            ctx,
+            filter.publication_statuses.clone(),
+            filter,
+            sort.into(),
+            Slice {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
     }
 
     /// Every controlled vocabulary with the French label of each value.

@@ -15,7 +15,11 @@ use crate::store::{Reverse, Revision};
     field(name = "id", ty = "ID", desc = "The record's global id."),
     field(name = "slug", ty = "&str", desc = "A stable, readable key."),
     field(name = "publication_status", ty = "PublicationStatus"),
-    field(name = "version", ty = "i32", desc = "Grows by one with every change; updates must name the version they read.")
+    field(
+        name = "version",
+        ty = "i32",
+        desc = "Grows by one with every change; updates must name the version they read."
+    )
 )]
 pub enum Node {
     Organisation(OrganisationNode),
@@ -62,8 +66,17 @@ impl RevisionNode {
     }
 }
 
-async fn revisions(ctx: &Context<'_>, kind: Kind, id: i64) -> async_graphql::Result<Vec<RevisionNode>> {
-    Ok(history(ctx, kind, id).await?.iter().cloned().map(RevisionNode).collect())
+async fn revisions(
+    ctx: &Context<'_>,
+    kind: Kind,
+    id: i64,
+) -> async_graphql::Result<Vec<RevisionNode>> {
+    Ok(history(ctx, kind, id)
+        .await?
+        .iter()
+        .cloned()
+        .map(RevisionNode)
+        .collect())
 }
 
 macro_rules! record_object {
@@ -504,17 +517,36 @@ record_object!(LessonNode, "Lesson", Kind::Lesson,
     }
 });
 
-async fn organisation(ctx: &Context<'_>, id: Option<OrganisationId>) -> async_graphql::Result<Option<OrganisationNode>> {
+async fn organisation(
+    ctx: &Context<'_>,
+    id: Option<OrganisationId>,
+) -> async_graphql::Result<Option<OrganisationNode>> {
     match id {
         None => Ok(None),
         Some(id) => Ok(loaders::one(ctx, id).await?.map(OrganisationNode)),
     }
 }
 
-async fn sheets(ctx: &Context<'_>, relation: Reverse, id: i64) -> async_graphql::Result<Vec<SheetNode>> {
-    Ok(loaders::related::<SheetId>(ctx, relation, id).await?.into_iter().map(SheetNode).collect())
+async fn sheets(
+    ctx: &Context<'_>,
+    relation: Reverse,
+    id: i64,
+) -> async_graphql::Result<Vec<SheetNode>> {
+    Ok(loaders::related::<SheetId>(ctx, relation, id)
+        .await?
+        .into_iter()
+        .map(SheetNode)
+        .collect())
 }
 
-async fn programmes(ctx: &Context<'_>, relation: Reverse, id: i64) -> async_graphql::Result<Vec<ProgrammeNode>> {
-    Ok(loaders::related::<ProgrammeId>(ctx, relation, id).await?.into_iter().map(ProgrammeNode).collect())
+async fn programmes(
+    ctx: &Context<'_>,
+    relation: Reverse,
+    id: i64,
+) -> async_graphql::Result<Vec<ProgrammeNode>> {
+    Ok(loaders::related::<ProgrammeId>(ctx, relation, id)
+        .await?
+        .into_iter()
+        .map(ProgrammeNode)
+        .collect())
 }

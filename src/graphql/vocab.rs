@@ -5,7 +5,10 @@ use std::borrow::Cow;
 
 use async_graphql::registry::{MetaEnumValue, MetaType, MetaTypeId, Registry};
 use async_graphql::resolver_utils::{EnumItem, EnumType, enum_value, parse_enum};
-use async_graphql::{ContextSelectionSet, InputType, InputValueResult, OutputType, Positioned, ServerResult, SimpleObject, Value};
+use async_graphql::{
+    ContextSelectionSet, InputType, InputValueResult, OutputType, Positioned, ServerResult,
+    SimpleObject, Value,
+};
 
 use crate::domain::*;
 
@@ -121,7 +124,13 @@ pub struct VocabularyList {
 fn list_of<T: Vocabulary>() -> VocabularyList {
     VocabularyList {
         name: T::NAME,
-        values: T::ALL.iter().map(|value| VocabularyValue { code: value.code(), label: value.label() }).collect(),
+        values: T::ALL
+            .iter()
+            .map(|value| VocabularyValue {
+                code: value.code(),
+                label: value.label(),
+            })
+            .collect(),
     }
 }
 

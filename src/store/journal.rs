@@ -30,10 +30,15 @@ impl ChangeAction {
     }
 
     fn parse(raw: &str) -> Result<Self> {
-        [ChangeAction::Created, ChangeAction::Updated, ChangeAction::StatusChanged, ChangeAction::Archived]
-            .into_iter()
-            .find(|action| action.as_str() == raw)
-            .ok_or_else(|| Error::internal(format!("stored change action {raw:?} is unknown")))
+        [
+            ChangeAction::Created,
+            ChangeAction::Updated,
+            ChangeAction::StatusChanged,
+            ChangeAction::Archived,
+        ]
+        .into_iter()
+        .find(|action| action.as_str() == raw)
+        .ok_or_else(|| Error::internal(format!("stored change action {raw:?} is unknown")))
     }
 }
 
@@ -92,7 +97,11 @@ pub async fn record<C: ConnectionTrait>(conn: &C, revision: &Revision) -> Result
 }
 
 /// Returns the revisions of records of one kind, oldest first, grouped by record id.
-pub async fn revisions<C: ConnectionTrait>(conn: &C, kind: Kind, ids: &[i64]) -> Result<Vec<Revision>> {
+pub async fn revisions<C: ConnectionTrait>(
+    conn: &C,
+    kind: Kind,
+    ids: &[i64],
+) -> Result<Vec<Revision>> {
     let rows = revision::Entity::find()
         .filter(revision::Column::Entity.eq(kind.as_str()))
         .filter(revision::Column::RecordId.is_in(ids.to_vec()))
@@ -118,7 +127,11 @@ pub async fn revisions<C: ConnectionTrait>(conn: &C, kind: Kind, ids: &[i64]) ->
 }
 
 /// Returns up to `limit` changes after the sequence number `after`, in order.
-pub async fn changes_after<C: ConnectionTrait>(conn: &C, after: i64, limit: u64) -> Result<Vec<Change>> {
+pub async fn changes_after<C: ConnectionTrait>(
+    conn: &C,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<Change>> {
     let rows = change::Entity::find()
         .filter(change::Column::Id.gt(after))
         .order_by_asc(change::Column::Id)
@@ -130,8 +143,9 @@ pub async fn changes_after<C: ConnectionTrait>(conn: &C, after: i64, limit: u64)
         .map(|row| {
             Ok(Change {
                 sequence: row.id,
-                kind: Kind::from_str(&row.entity)
-                    .ok_or_else(|| Error::internal(format!("stored change kind {:?} is unknown", row.entity)))?,
+                kind: Kind::parse(&row.entity).ok_or_else(|| {
+                    Error::internal(format!("stored change kind {:?} is unknown", row.entity))
+                })?,
                 record_id: row.record_id,
                 action: ChangeAction::parse(&row.action)?,
                 created_at: time_of(row.created_at)?,

@@ -32,7 +32,12 @@ fn dataset(sheets: usize) -> Value {
 }
 
 fn titles(connection: &Value) -> Vec<String> {
-    connection["edges"].as_array().into_iter().flatten().filter_map(|edge| edge["node"]["title"].as_str().map(str::to_owned)).collect()
+    connection["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|edge| edge["node"]["title"].as_str().map(str::to_owned))
+        .collect()
 }
 
 #[tokio::test]
@@ -59,11 +64,21 @@ async fn cursors_walk_a_list_forward_and_backward_without_gaps_or_repeats() {
     assert_eq!(seen, expected);
 
     let last = app.ok(query, json!({ "last": 5 })).await;
-    assert_eq!(titles(&last["sheets"]), (20..25).map(|i| format!("Fiche {i:03}")).collect::<Vec<_>>());
+    assert_eq!(
+        titles(&last["sheets"]),
+        (20..25)
+            .map(|i| format!("Fiche {i:03}"))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(last["sheets"]["pageInfo"]["hasPreviousPage"], true);
     let before = last["sheets"]["pageInfo"]["startCursor"].clone();
     let previous = app.ok(query, json!({ "last": 5, "before": before })).await;
-    assert_eq!(titles(&previous["sheets"]), (15..20).map(|i| format!("Fiche {i:03}")).collect::<Vec<_>>());
+    assert_eq!(
+        titles(&previous["sheets"]),
+        (15..20)
+            .map(|i| format!("Fiche {i:03}"))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(previous["sheets"]["pageInfo"]["hasNextPage"], true);
 }
 
@@ -71,12 +86,20 @@ async fn cursors_walk_a_list_forward_and_backward_without_gaps_or_repeats() {
 async fn filters_combine_vocabularies_and_relations() {
     let app = spawn_app().await;
     app.load(dataset(20)).await;
-    let garages = app.ok("{ programme(slug: \"garages\") { id } }", json!({})).await["programme"]["id"].clone();
+    let garages = app
+        .ok("{ programme(slug: \"garages\") { id } }", json!({}))
+        .await["programme"]["id"]
+        .clone();
 
     let count = |filter: Value| {
         let app = &app;
         async move {
-            let data = app.ok("query($filter: SheetFilterInput) { sheets(filter: $filter) { totalCount } }", json!({ "filter": filter })).await;
+            let data = app
+                .ok(
+                    "query($filter: SheetFilterInput) { sheets(filter: $filter) { totalCount } }",
+                    json!({ "filter": filter }),
+                )
+                .await;
             data["sheets"]["totalCount"].as_i64().unwrap_or(-1)
         }
     };
@@ -86,9 +109,20 @@ async fn filters_combine_vocabularies_and_relations() {
     assert_eq!(count(json!({ "statuses": ["LAUNCHED"] })).await, 7);
     assert_eq!(count(json!({ "themes": ["MOBILITY"] })).await, 4);
     assert_eq!(count(json!({ "territoryTypes": ["RURAL"] })).await, 5);
-    assert_eq!(count(json!({ "regions": ["PROVENCE_ALPES_COTE_D_AZUR"] })).await, 15);
-    assert_eq!(count(json!({ "programmes": [garages], "statuses": ["LAUNCHED"] })).await, 4, "fields combine with AND");
-    assert_eq!(count(json!({ "statuses": ["LAUNCHED", "IDEA"] })).await, 20, "values combine with OR");
+    assert_eq!(
+        count(json!({ "regions": ["PROVENCE_ALPES_COTE_D_AZUR"] })).await,
+        15
+    );
+    assert_eq!(
+        count(json!({ "programmes": [garages], "statuses": ["LAUNCHED"] })).await,
+        4,
+        "fields combine with AND"
+    );
+    assert_eq!(
+        count(json!({ "statuses": ["LAUNCHED", "IDEA"] })).await,
+        20,
+        "values combine with OR"
+    );
     assert_eq!(count(json!({ "publicationStatuses": ["DRAFT"] })).await, 0);
 }
 
@@ -98,8 +132,20 @@ async fn lists_sort_by_title_or_recency() {
     for title in ["Bravo", "Alpha", "Charlie"] {
         sheet(&app, title, json!({})).await;
     }
-    let by_title = app.ok("{ sheets(sort: { field: TITLE, direction: DESC }) { nodes { title } } }", json!({})).await;
-    assert_eq!(by_title["sheets"]["nodes"], json!([{ "title": "Charlie" }, { "title": "Bravo" }, { "title": "Alpha" }]));
+    let by_title = app
+        .ok(
+            "{ sheets(sort: { field: TITLE, direction: DESC }) { nodes { title } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        by_title["sheets"]["nodes"],
+        json!([{ "title": "Charlie" }, { "title": "Bravo" }, { "title": "Alpha" }])
+    );
     let recent = app.ok("{ sheets { nodes { title } } }", json!({})).await;
-    assert_eq!(recent["sheets"]["nodes"], json!([{ "title": "Charlie" }, { "title": "Alpha" }, { "title": "Bravo" }]), "most recent first by default");
+    assert_eq!(
+        recent["sheets"]["nodes"],
+        json!([{ "title": "Charlie" }, { "title": "Alpha" }, { "title": "Bravo" }]),
+        "most recent first by default"
+    );
 }

@@ -6,6 +6,7 @@ use super::connection::{Connection, Slice, connection};
 use super::error::GqlResult;
 use super::ids;
 use super::inputs::*;
+use super::loaders;
 use super::types::*;
 use super::vocab::{VocabularyList, all_vocabularies};
 use crate::app::App;
@@ -19,26 +20,37 @@ fn viewer<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Viewer> {
     ctx.data::<Viewer>()
 }
 
-/// Fetches any record by global id, as a `Node`.
+/// Fetches any record by global id, as a `Node`, through the request's batch loader; `None` when it
+/// does not exist or the caller may not see it.
+async fn find_node(ctx: &Context<'_>, kind: Kind, raw: i64) -> async_graphql::Result<Option<Node>> {
+    Ok(match kind {
+        Kind::Organisation => loaders::one(ctx, OrganisationId(raw))
+            .await?
+            .map(|r| Node::Organisation(OrganisationNode(r))),
+        Kind::Territory => loaders::one(ctx, TerritoryId(raw))
+            .await?
+            .map(|r| Node::Territory(TerritoryNode(r))),
+        Kind::Programme => loaders::one(ctx, ProgrammeId(raw))
+            .await?
+            .map(|r| Node::Programme(ProgrammeNode(r))),
+        Kind::Sheet => loaders::one(ctx, SheetId(raw))
+            .await?
+            .map(|r| Node::ProjectSheet(SheetNode(r))),
+        Kind::Lesson => loaders::one(ctx, LessonId(raw))
+            .await?
+            .map(|r| Node::Lesson(LessonNode(r))),
+    })
+}
+
+/// Fetches any record by global id, or NOT_FOUND (also for records the caller may not see).
 pub async fn node_by_id(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Node> {
     let (kind, raw) = ids::decode_any(id)
         .map_err(|problem| Error::invalid("id", problem))
         .gql()?;
-    let app = ctx.data::<App>()?;
-    let viewer = viewer(ctx)?;
-    Ok(match kind {
-        Kind::Organisation => Node::Organisation(OrganisationNode(
-            app.get(viewer, OrganisationId(raw)).await.gql()?,
-        )),
-        Kind::Territory => Node::Territory(TerritoryNode(
-            app.get(viewer, TerritoryId(raw)).await.gql()?,
-        )),
-        Kind::Programme => Node::Programme(ProgrammeNode(
-            app.get(viewer, ProgrammeId(raw)).await.gql()?,
-        )),
-        Kind::Sheet => Node::ProjectSheet(SheetNode(app.get(viewer, SheetId(raw)).await.gql()?)),
-        Kind::Lesson => Node::Lesson(LessonNode(app.get(viewer, LessonId(raw)).await.gql()?)),
-    })
+    find_node(ctx, kind, raw)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("{} {}", ids::type_name(kind), id.as_str())))
+        .gql()
 }
 
 /// Looks a record up by id or by slug (exactly one of them).
@@ -103,15 +115,21 @@ impl Query {
             ))
             .gql();
         }
-        let mut nodes = Vec::with_capacity(ids.len());
-        for id in &ids {
-            match node_by_id(ctx, id).await {
-                Ok(node) => nodes.push(Some(node)),
-                Err(error) if is_not_found(&error) => nodes.push(None),
-                Err(error) => return Err(error),
-            }
+        let mut keys = Vec::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            keys.push(
+                ids::decode_any(id)
+                    .map_err(|problem| Error::invalid(format!("ids[{i}]"), problem))
+                    .gql()?,
+            );
         }
-        Ok(nodes)
+        // Awaited together, the lookups share the batch loader: one statement per kind.
+        let found = futures::future::join_all(
+            keys.into_iter()
+                .map(|(kind, raw)| find_node(ctx, kind, raw)),
+        )
+        .await;
+        found.into_iter().collect()
     }
 
     /// An organisation, by id or slug.
@@ -329,12 +347,4 @@ impl Query {
     async fn vocabularies(&self) -> Vec<VocabularyList> {
         all_vocabularies()
     }
-}
-
-fn is_not_found(error: &async_graphql::Error) -> bool {
-    error
-        .extensions
-        .as_ref()
-        .and_then(|extensions| extensions.get("code"))
-        .is_some_and(|code| *code == async_graphql::Value::from("NOT_FOUND"))
 }

@@ -137,7 +137,7 @@ impl StoredKind for OrganisationFields {
         })
     }
 
-    fn condition(filter: &OrganisationFilter) -> Condition {
+    fn condition(filter: &OrganisationFilter, _visible: &[&'static str]) -> Condition {
         let condition = codes_in(Condition::all(), "organisation", "kind", &filter.kinds);
         codes_in(condition, "organisation", "region", &filter.regions)
     }
@@ -192,7 +192,7 @@ impl StoredKind for TerritoryFields {
         })
     }
 
-    fn condition(filter: &TerritoryFilter) -> Condition {
+    fn condition(filter: &TerritoryFilter, _visible: &[&'static str]) -> Condition {
         let condition = codes_in(Condition::all(), "territory", "level", &filter.levels);
         let condition = codes_in(condition, "territory", "region", &filter.regions);
         tagged(condition, Kind::Territory, "territory_type", &filter.types)
@@ -260,7 +260,7 @@ impl StoredKind for ProgrammeFields {
         })
     }
 
-    fn condition(filter: &ProgrammeFilter) -> Condition {
+    fn condition(filter: &ProgrammeFilter, _visible: &[&'static str]) -> Condition {
         let mut condition = ids_in(Condition::all(), "programme", "parent_id", &filter.parents);
         condition = ids_in(condition, "programme", "operator_id", &filter.operators);
         if filter.top_level {
@@ -507,7 +507,7 @@ impl StoredKind for SheetFields {
         })
     }
 
-    fn condition(filter: &SheetFilter) -> Condition {
+    fn condition(filter: &SheetFilter, _visible: &[&'static str]) -> Condition {
         let kind = Kind::Sheet;
         let mut condition = codes_in(Condition::all(), "sheet", "status", &filter.statuses);
         condition = codes_in(condition, "sheet", "activity_type", &filter.activity_types);
@@ -698,7 +698,7 @@ impl StoredKind for LessonFields {
         })
     }
 
-    fn condition(filter: &LessonFilter) -> Condition {
+    fn condition(filter: &LessonFilter, visible: &[&'static str]) -> Condition {
         let kind = Kind::Lesson;
         let mut condition = codes_in(Condition::all(), "lesson", "polarity", &filter.polarities);
         condition = codes_in(
@@ -711,25 +711,40 @@ impl StoredKind for LessonFields {
         condition = tagged(condition, kind, "phase", &filter.phases);
         condition = tagged(condition, kind, "theme", &filter.themes);
         condition = tagged(condition, kind, "territory_type", &filter.territory_types);
-        condition = linked_to(
-            condition,
-            kind,
-            ("lesson_evidence", "lesson_id", "sheet_id"),
-            &filter.sheets,
-        );
+        // Lessons linked to these sheets, or to sheets of these programmes: only through sheets the
+        // caller may see, so that a filter never reveals a link the lesson's fields would hide.
+        let a = Alias::new;
+        if !filter.sheets.is_empty() {
+            let subquery = Query::select()
+                .column((a("lesson_evidence"), a("lesson_id")))
+                .from(a("lesson_evidence"))
+                .inner_join(
+                    a("sheet"),
+                    Expr::col((a("sheet"), a("id"))).equals((a("lesson_evidence"), a("sheet_id"))),
+                )
+                .and_where(Expr::col((a("sheet"), a("id"))).is_in(raw_ids(&filter.sheets)))
+                .and_where(Expr::col((a("sheet"), a("publication_status"))).is_in(visible.to_vec()))
+                .to_owned();
+            condition = condition.add(col("lesson", "id").in_subquery(subquery));
+        }
         if !filter.programmes.is_empty() {
             let subquery = Query::select()
-                .column((Alias::new("lesson_evidence"), Alias::new("lesson_id")))
-                .from(Alias::new("lesson_evidence"))
+                .column((a("lesson_evidence"), a("lesson_id")))
+                .from(a("lesson_evidence"))
                 .inner_join(
-                    Alias::new("sheet_programme"),
-                    Expr::col((Alias::new("sheet_programme"), Alias::new("sheet_id")))
-                        .equals((Alias::new("lesson_evidence"), Alias::new("sheet_id"))),
+                    a("sheet"),
+                    Expr::col((a("sheet"), a("id"))).equals((a("lesson_evidence"), a("sheet_id"))),
+                )
+                .inner_join(
+                    a("sheet_programme"),
+                    Expr::col((a("sheet_programme"), a("sheet_id")))
+                        .equals((a("lesson_evidence"), a("sheet_id"))),
                 )
                 .and_where(
-                    Expr::col((Alias::new("sheet_programme"), Alias::new("programme_id")))
+                    Expr::col((a("sheet_programme"), a("programme_id")))
                         .is_in(raw_ids(&filter.programmes)),
                 )
+                .and_where(Expr::col((a("sheet"), a("publication_status"))).is_in(visible.to_vec()))
                 .to_owned();
             condition = condition.add(col("lesson", "id").in_subquery(subquery));
         }

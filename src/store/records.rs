@@ -64,8 +64,10 @@ pub trait StoredKind: Fields + Sized {
     /// Rebuilds the fields from a row and its relations.
     fn from_row(row: &Self::Model, relations: &RelationIndex) -> Result<Self>;
 
-    /// Turns a filter into a SQL condition on the record table.
-    fn condition(filter: &Self::Filter) -> Condition;
+    /// Turns a filter into a SQL condition on the record table. `visible` lists the publication
+    /// statuses the caller may see, for filters that go through other records (a lesson's programmes
+    /// are those of its visible sheets).
+    fn condition(filter: &Self::Filter, visible: &[&'static str]) -> Condition;
 }
 
 /// Returns `table.column` as an expression.
@@ -80,6 +82,10 @@ fn visible<K: StoredKind>(statuses: &[PublicationStatus]) -> SimpleExpr {
         Alias::new("publication_status"),
     ))
     .is_in(codes)
+}
+
+fn codes_of(statuses: &[PublicationStatus]) -> Vec<&'static str> {
+    statuses.iter().map(|status| status.code()).collect()
 }
 
 fn meta_of(row: &impl Row) -> Result<Meta> {
@@ -217,7 +223,10 @@ fn list_condition<K: StoredKind>(
 ) -> Condition {
     Condition::all()
         .add(visible::<K>(&visibility.list_statuses(requested)))
-        .add(K::condition(filter))
+        .add(K::condition(
+            filter,
+            &codes_of(visibility.lookup_statuses()),
+        ))
 }
 
 /// Counts the records a list with this filter holds.

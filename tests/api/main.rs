@@ -10,3 +10,4 @@ mod pagination;
 mod records;
 mod schema;
 mod statements;
+mod visibility;

@@ -5,6 +5,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_knowledge_base;
+mod m20261127_000002_glossary;
 
 /// Lists the migrations in the order they apply.
 pub struct Migrator;
@@ -12,6 +13,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_knowledge_base::Migration)]
+        vec![
+            Box::new(m20261127_000001_knowledge_base::Migration),
+            Box::new(m20261127_000002_glossary::Migration),
+        ]
     }
 }

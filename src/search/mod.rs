@@ -1,3 +1,487 @@
-//! Full-text search: the only module that will import tantivy. Its place is kept in the layout; the
-//! index (a projection of the database that follows the change log) arrives with the search issue.
-//! `--index-dir` / `RETEX_INDEX_DIR` already name its folder.
+//! Full-text search: the only module that imports tantivy. The index is a projection of the database:
+//! the indexer (`crate::indexer`) feeds it from the change log and records, in each commit's payload,
+//! the last change it applied, so that a restart resumes exactly there. This module knows documents,
+//! queries, facets and snippets; it never reads the database.
+//!
+//! Rules it keeps: one writer (behind a mutex, used by the indexer thread only), one long-lived
+//! reader reloaded after each commit, a searcher per query; an update is delete-by-key then add; no
+//! text is stored, hits are read back from the database; commits and searches run off the async
+//! executor (callers use `spawn_blocking` or the indexer thread).
+
+pub mod analysis;
+pub mod query;
+pub mod schema;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
+use tantivy::schema::{IndexRecordOption, OwnedValue};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
+
+pub use query::{Parsed, Synonyms, parse};
+pub use schema::Dimension;
+use schema::Fields;
+
+use crate::domain::{Kind, PublicationStatus, Vocabulary};
+use crate::error::{Error, Result};
+
+/// The memory the writer may use before it flushes a segment.
+const WRITER_HEAP: usize = 100 * 1024 * 1024;
+
+/// A searchable record, as the indexer builds it from the database.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    pub kind: Kind,
+    pub id: i64,
+    pub version: i32,
+    pub publication_status: PublicationStatus,
+    pub updated_at: i64,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub facets: Vec<(Dimension, String)>,
+    pub years: Vec<i32>,
+}
+
+/// A change to apply to the index.
+#[derive(Debug, Clone)]
+pub enum IndexOp {
+    Upsert(Box<SearchDoc>),
+    Delete(Kind, i64),
+}
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub text: String,
+    pub kinds: Vec<Kind>,
+    /// Any of the values of each dimension; all dimensions.
+    pub filters: Vec<(Dimension, Vec<String>)>,
+    pub years: Option<(i32, i32)>,
+    /// The publication statuses the caller may see: the one visibility filter.
+    pub visible: Vec<PublicationStatus>,
+    /// The dimensions to count values of, over the whole filtered result.
+    pub facets: Vec<Dimension>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// One hit: which record, and how well it matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub kind: Kind,
+    pub id: i64,
+    pub score: f32,
+}
+
+/// What a search found.
+pub struct SearchOutcome {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// For each asked dimension, its values and how many hits have each, most frequent first.
+    pub facets: Vec<(Dimension, Vec<(String, u64)>)>,
+    /// The text query, kept to highlight the hits.
+    query: Option<Box<dyn Query>>,
+}
+
+/// A highlighted extract: HTML-escaped text with the matches in `<mark>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub field: &'static str,
+    pub html: String,
+}
+
+/// The index of one folder.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    dir: PathBuf,
+}
+
+fn internal(err: impl std::fmt::Display) -> Error {
+    Error::internal(format!("search index: {err}"))
+}
+
+fn key(kind: Kind, id: i64) -> String {
+    format!("{}:{id}", kind.as_str())
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when absent. An index built with another schema is
+    /// discarded and recreated empty: the indexer then rebuilds it from the database (its payload
+    /// says nothing was applied). Returns the index and whether it starts empty.
+    pub fn open(dir: &Path) -> Result<(Self, bool)> {
+        let (schema, fields) = schema::build();
+        std::fs::create_dir_all(dir).map_err(internal)?;
+        let existing = Index::open_in_dir(dir).ok();
+        let (index, fresh) = match existing {
+            Some(index) if index.schema() == schema => (index, false),
+            Some(_) => {
+                tracing::warn!(dir = %dir.display(), "the index schema changed: rebuilding the index from the database");
+                clear_dir(dir)?;
+                (Index::create_in_dir(dir, schema.clone()).map_err(internal)?, true)
+            }
+            None => {
+                clear_dir(dir)?;
+                (Index::create_in_dir(dir, schema.clone()).map_err(internal)?, true)
+            }
+        };
+        Self::with_index(index, fields, dir.to_owned()).map(|search| (search, fresh))
+    }
+
+    fn with_index(index: Index, fields: Fields, dir: PathBuf) -> Result<Self> {
+        analysis::register(&index);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(internal)?;
+        let writer = index.writer(WRITER_HEAP).map_err(internal)?;
+        Ok(Self { index, reader, writer: Mutex::new(writer), fields, dir })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Returns the sequence number of the last change the index holds (0 when none).
+    pub fn applied(&self) -> Result<i64> {
+        let metas = self.index.load_metas().map_err(internal)?;
+        Ok(metas.payload.as_deref().and_then(|payload| payload.parse().ok()).unwrap_or(0))
+    }
+
+    fn document(&self, doc: &SearchDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut document = TantivyDocument::default();
+        document.add_text(f.key, key(doc.kind, doc.id));
+        document.add_u64(f.id, doc.id as u64);
+        document.add_i64(f.version, doc.version.into());
+        document.add_text(f.publication_status, doc.publication_status.code());
+        document.add_i64(f.updated_at, doc.updated_at);
+        for year in &doc.years {
+            document.add_i64(f.year, (*year).into());
+        }
+        for (field, text) in [(f.title_stem, &doc.title), (f.title_exact, &doc.title), (f.summary_stem, &doc.summary), (f.summary_exact, &doc.summary), (f.body_stem, &doc.body), (f.body_exact, &doc.body)] {
+            document.add_text(field, text);
+        }
+        document.add_text(f.dimension(Dimension::Kind), doc.kind.as_str());
+        for (dimension, value) in &doc.facets {
+            document.add_text(f.dimension(*dimension), value);
+        }
+        document
+    }
+
+    /// Applies a batch of changes and commits them with `sequence`, the last change they cover, as
+    /// payload; then reloads the reader so the changes are searchable. Blocking: call it off the
+    /// async executor.
+    pub fn apply(&self, ops: &[IndexOp], sequence: i64) -> Result<()> {
+        let mut writer = self.writer.lock().map_err(|_| internal("the writer lock is poisoned"))?;
+        for op in ops {
+            let (kind, id) = match op {
+                IndexOp::Upsert(doc) => (doc.kind, doc.id),
+                IndexOp::Delete(kind, id) => (*kind, *id),
+            };
+            writer.delete_term(Term::from_field_text(self.fields.key, &key(kind, id)));
+            if let IndexOp::Upsert(doc) = op {
+                writer.add_document(self.document(doc)).map_err(internal)?;
+            }
+        }
+        let mut commit = writer.prepare_commit().map_err(internal)?;
+        commit.set_payload(&sequence.to_string());
+        commit.commit().map_err(internal)?;
+        drop(writer);
+        self.reader.reload().map_err(internal)
+    }
+
+    /// Drops every document (the start of a rebuild); the next commit records where it resumes.
+    pub fn clear(&self) -> Result<()> {
+        let mut writer = self.writer.lock().map_err(|_| internal("the writer lock is poisoned"))?;
+        writer.delete_all_documents().map_err(internal)?;
+        let mut commit = writer.prepare_commit().map_err(internal)?;
+        commit.set_payload("0");
+        commit.commit().map_err(internal)?;
+        drop(writer);
+        self.reader.reload().map_err(internal)
+    }
+
+    fn builder<'a>(&'a self, synonyms: &'a Synonyms) -> query::Builder<'a> {
+        query::Builder { fields: &self.fields, synonyms, exact: analysis::exact(), stem: analysis::stemmed() }
+    }
+
+    fn filters(&self, request: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let visible = request.visible.iter().map(|status| Term::from_field_text(f.publication_status, status.code()));
+        clauses.push((Occur::Must, Box::new(TermSetQuery::new(visible))));
+        if !request.kinds.is_empty() {
+            let kinds = request.kinds.iter().map(|kind| Term::from_field_text(f.dimension(Dimension::Kind), kind.as_str()));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(kinds))));
+        }
+        for (dimension, values) in &request.filters {
+            if values.is_empty() {
+                continue;
+            }
+            let field = f.dimension(*dimension);
+            let terms = values.iter().map(|value| Term::from_field_text(field, value));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        if let Some((from, to)) = request.years {
+            let range = RangeQuery::new(
+                std::ops::Bound::Included(Term::from_field_i64(f.year, from.into())),
+                std::ops::Bound::Included(Term::from_field_i64(f.year, to.into())),
+            );
+            clauses.push((Occur::Must, Box::new(range)));
+        }
+        clauses
+    }
+
+    /// Runs a search. Blocking: call it off the async executor.
+    pub fn search(&self, request: &SearchRequest, synonyms: &Synonyms) -> Result<SearchOutcome> {
+        let parsed = parse(&request.text);
+        let mut builder = self.builder(synonyms);
+        let text_query = builder.build(&parsed);
+        let mut clauses = self.filters(request);
+        match &text_query {
+            Some(query) => clauses.push((Occur::Must, query.box_clone())),
+            None => {
+                // An empty box lists everything by recency, and may still exclude (`-garage`).
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+                clauses.extend(builder.exclusions(&parsed).into_iter().map(|query| (Occur::MustNot, query)));
+            }
+        }
+        let full = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let page = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+        let facets = FacetCounts { dimensions: request.facets.clone() };
+        let (top, total, counts) = if text_query.is_some() {
+            searcher.search(&full, &(page.order_by_score(), Count, facets)).map_err(internal)?
+        } else {
+            let (top, total, counts) = searcher
+                .search(&full, &(page.order_by_fast_field::<i64>("updated_at", Order::Desc), Count, facets))
+                .map_err(internal)?;
+            (top.into_iter().map(|(_, address)| (0.0, address)).collect(), total, counts)
+        };
+        self.outcome(&searcher, top, total, counts, request, text_query)
+    }
+
+    fn outcome(
+        &self,
+        searcher: &tantivy::Searcher,
+        top: Vec<(f32, DocAddress)>,
+        total: usize,
+        facets: BTreeMap<Dimension, HashMap<String, u64>>,
+        request: &SearchRequest,
+        query: Option<Box<dyn Query>>,
+    ) -> Result<SearchOutcome> {
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let (kind, id) = self.identify(searcher, address)?;
+            hits.push(Hit { kind, id, score });
+        }
+        let facets = request
+            .facets
+            .iter()
+            .map(|dimension| {
+                let mut values: Vec<(String, u64)> = facets.get(dimension).cloned().unwrap_or_default().into_iter().collect();
+                values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                (*dimension, values)
+            })
+            .collect();
+        Ok(SearchOutcome { total, hits, facets, query })
+    }
+
+    fn identify(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<(Kind, i64)> {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let ids = segment.fast_fields().u64("id").map_err(internal)?;
+        let kinds = segment.fast_fields().str(Dimension::Kind.field_name()).map_err(internal)?.ok_or_else(|| internal("no kind column"))?;
+        let id = ids.first(address.doc_id).ok_or_else(|| internal("a document without id"))?;
+        let ord = kinds.term_ords(address.doc_id).next().ok_or_else(|| internal("a document without kind"))?;
+        let mut name = String::new();
+        kinds.ord_to_str(ord, &mut name).map_err(internal)?;
+        let kind = Kind::parse(&name).ok_or_else(|| internal(format!("unknown kind {name}")))?;
+        Ok((kind, id as i64))
+    }
+
+    /// Highlights a record's texts for a search outcome: for each of (title, summary, body) that
+    /// matched, an extract of at most `max_chars` characters with the matches marked.
+    pub fn snippets(&self, outcome: &SearchOutcome, texts: [(&'static str, &str); 3], max_chars: usize) -> Result<Vec<Snippet>> {
+        let Some(query) = &outcome.query else { return Ok(Vec::new()) };
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let mut snippets = Vec::new();
+        for ((name, text), (stem, exact)) in texts.into_iter().zip([(f.title_stem, f.title_exact), (f.summary_stem, f.summary_exact), (f.body_stem, f.body_exact)]) {
+            if text.is_empty() {
+                continue;
+            }
+            let mut best: Option<tantivy::snippet::Snippet> = None;
+            for field in [exact, stem] {
+                let mut generator = SnippetGenerator::create(&searcher, query.as_ref(), field).map_err(internal)?;
+                generator.set_max_num_chars(max_chars);
+                let snippet = generator.snippet(text);
+                if !snippet.highlighted().is_empty() && best.as_ref().is_none_or(|b| snippet.highlighted().len() > b.highlighted().len()) {
+                    best = Some(snippet);
+                }
+            }
+            if let Some(mut snippet) = best {
+                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                snippets.push(Snippet { field: name, html: snippet.to_html() });
+            }
+        }
+        Ok(snippets)
+    }
+
+    /// Returns the visible records whose title words start as `prefix` does (the last word may be
+    /// incomplete), best first.
+    pub fn suggest(&self, prefix: &str, visible: &[PublicationStatus], limit: usize) -> Result<Vec<Hit>> {
+        let mut exact = analysis::exact();
+        let words = analysis::tokens(&mut exact, prefix);
+        let Some(((_, last), rest)) = words.split_last() else { return Ok(Vec::new()) };
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = rest
+            .iter()
+            .map(|(_, word)| -> (Occur, Box<dyn Query>) {
+                (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.title_exact, word), IndexRecordOption::Basic)))
+            })
+            .collect();
+        clauses.push((Occur::Must, Box::new(tantivy::query::FuzzyTermQuery::new_prefix(Term::from_field_text(f.title_exact, last), 0, true))));
+        let request = SearchRequest { visible: visible.to_vec(), ..SearchRequest::default() };
+        clauses.extend(self.filters(&request));
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.max(1)).order_by_fast_field::<i64>("updated_at", Order::Desc))
+            .map_err(internal)?;
+        top.into_iter()
+            .map(|(_, address)| self.identify(&searcher, address).map(|(kind, id)| Hit { kind, id, score: 0.0 }))
+            .collect()
+    }
+
+    /// Returns visible records that resemble the given texts ("more like this"), leaving out `exclude`.
+    pub fn similar(&self, texts: &[&str], exclude: (Kind, i64), visible: &[PublicationStatus], limit: usize) -> Result<Vec<Hit>> {
+        let f = &self.fields;
+        let values: Vec<OwnedValue> = texts.iter().map(|text| OwnedValue::Str((*text).to_owned())).collect();
+        let like = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(30)
+            .with_min_word_length(3)
+            .with_document_fields(vec![(f.body_stem, values)]);
+        let request = SearchRequest { visible: visible.to_vec(), ..SearchRequest::default() };
+        let mut clauses = self.filters(&request);
+        clauses.push((Occur::Must, Box::new(like)));
+        clauses.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_text(f.key, &key(exclude.0, exclude.1)), IndexRecordOption::Basic))));
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(internal)?;
+        top.into_iter()
+            .map(|(score, address)| self.identify(&searcher, address).map(|(kind, id)| Hit { kind, id, score }))
+            .collect()
+    }
+
+    /// Returns every indexed record with its version (to compare the index with the database).
+    pub fn contents(&self) -> Result<Vec<(Kind, i64, i32)>> {
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(&AllQuery, &tantivy::collector::DocSetCollector).map_err(internal)?;
+        let mut contents = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let (kind, id) = self.identify(&searcher, address)?;
+            let versions = searcher.segment_reader(address.segment_ord).fast_fields().i64("version").map_err(internal)?;
+            contents.push((kind, id, versions.first(address.doc_id).unwrap_or_default() as i32));
+        }
+        contents.sort();
+        Ok(contents)
+    }
+
+    /// Returns the number of documents and the size of the index files in bytes.
+    pub fn size(&self) -> (u64, u64) {
+        let docs = self.reader.searcher().num_docs();
+        let bytes = std::fs::read_dir(&self.dir)
+            .map(|entries| entries.filter_map(|entry| entry.ok()?.metadata().ok()).map(|meta| meta.len()).sum())
+            .unwrap_or(0);
+        (docs, bytes)
+    }
+}
+
+fn clear_dir(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir).map_err(internal)? {
+        let path = entry.map_err(internal)?.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(internal)?;
+        } else {
+            std::fs::remove_file(&path).map_err(internal)?;
+        }
+    }
+    Ok(())
+}
+
+/// Counts the values of some dimensions over every matching document.
+struct FacetCounts {
+    dimensions: Vec<Dimension>,
+}
+
+struct SegmentFacetCounts {
+    columns: Vec<(Dimension, tantivy::columnar::StrColumn, Vec<u64>)>,
+}
+
+impl Collector for FacetCounts {
+    type Fruit = BTreeMap<Dimension, HashMap<String, u64>>;
+    type Child = SegmentFacetCounts;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentFacetCounts> {
+        let mut columns = Vec::new();
+        for dimension in &self.dimensions {
+            if let Some(column) = segment.fast_fields().str(dimension.field_name())? {
+                let counts = vec![0; column.num_terms()];
+                columns.push((*dimension, column, counts));
+            }
+        }
+        Ok(SegmentFacetCounts { columns })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(Dimension, HashMap<String, u64>)>>) -> tantivy::Result<Self::Fruit> {
+        let mut merged: BTreeMap<Dimension, HashMap<String, u64>> = BTreeMap::new();
+        for fruit in fruits {
+            for (dimension, counts) in fruit {
+                let target = merged.entry(dimension).or_default();
+                for (value, count) in counts {
+                    *target.entry(value).or_default() += count;
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for SegmentFacetCounts {
+    type Fruit = Vec<(Dimension, HashMap<String, u64>)>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for (_, column, counts) in &mut self.columns {
+            for ord in column.term_ords(doc) {
+                if let Some(count) = counts.get_mut(ord as usize) {
+                    *count += 1;
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.columns
+            .into_iter()
+            .map(|(dimension, column, counts)| {
+                let mut values = HashMap::new();
+                for (ord, count) in counts.into_iter().enumerate() {
+                    let mut text = String::new();
+                    if count > 0 && column.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
+                        values.insert(text, count);
+                    }
+                }
+                (dimension, values)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,348 @@
+//! The query language of the search box, and its translation into a tantivy query.
+//!
+//! Plain words must all match (each in any text field, stemmed or exact, or within a few typos);
+//! `"exact phrases"` match word for word; `-word` or `-"phrase"` excludes; `a OR b` accepts either.
+//! Nothing a user types is a syntax error: an unclosed quote, a lone `-` or a dangling `OR` are read
+//! as plain words or ignored. Glossary terms expand to their synonyms (« QPV » also finds « quartier
+//! prioritaire »). Exact matches rank above stemmed ones, which rank above typo matches; a title
+//! match ranks above a summary match, above a body match.
+
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::analysis::{self, is_stop_word};
+use super::schema::Fields;
+
+/// One thing the user asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clause {
+    Word(String),
+    Phrase(String),
+}
+
+/// A parsed search box: groups that must all match (each group: alternatives joined by OR) and
+/// clauses that must not.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub must: Vec<Vec<Clause>>,
+    pub must_not: Vec<Clause>,
+}
+
+impl Parsed {
+    /// Returns whether the query asks for nothing (an empty box lists by recency).
+    pub fn is_empty(&self) -> bool {
+        self.must.is_empty()
+    }
+}
+
+enum Lexeme {
+    Clause { clause: Clause, negated: bool },
+    Or,
+}
+
+fn lex(input: &str) -> Vec<Lexeme> {
+    let mut lexemes = Vec::new();
+    let chars: Vec<char> = input.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|next| !next.is_whitespace());
+        let start = if negated { i + 1 } else { i };
+        if chars.get(start) == Some(&'"') {
+            if let Some(length) = chars[start + 1..].iter().position(|c| *c == '"') {
+                let phrase: String = chars[start + 1..start + 1 + length].iter().collect();
+                if !phrase.trim().is_empty() {
+                    lexemes.push(Lexeme::Clause { clause: Clause::Phrase(phrase.trim().to_owned()), negated });
+                }
+                i = start + length + 2;
+                continue;
+            }
+            // An unclosed quote: the rest is plain words.
+            i = start + 1;
+            continue;
+        }
+        let end = chars[start..].iter().position(|c| c.is_whitespace() || *c == '"').map_or(chars.len(), |length| start + length);
+        let word: String = chars[start..end].iter().collect();
+        if word == "OR" && !negated {
+            lexemes.push(Lexeme::Or);
+        } else if !word.is_empty() {
+            lexemes.push(Lexeme::Clause { clause: Clause::Word(word), negated });
+        }
+        i = end.max(start + 1);
+    }
+    lexemes
+}
+
+/// Parses a search box. Never fails.
+pub fn parse(input: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut join_next = false;
+    for lexeme in lex(input) {
+        match lexeme {
+            Lexeme::Or => join_next = !parsed.must.is_empty(),
+            Lexeme::Clause { clause, negated: true } => {
+                parsed.must_not.push(clause);
+                join_next = false;
+            }
+            Lexeme::Clause { clause, negated: false } => {
+                match parsed.must.last_mut() {
+                    Some(group) if join_next => group.push(clause),
+                    _ => parsed.must.push(vec![clause]),
+                }
+                join_next = false;
+            }
+        }
+    }
+    parsed
+}
+
+/// The glossary as the query builder sees it: groups of equivalent terms, each term as its folded
+/// words (« Fabrique à initiatives » → `["fabrique", "a", "initiatives"]`).
+#[derive(Debug, Default, Clone)]
+pub struct Synonyms {
+    groups: Vec<Vec<Vec<String>>>,
+}
+
+impl Synonyms {
+    pub fn new(groups: &[Vec<String>]) -> Self {
+        let mut exact = analysis::exact();
+        let groups = groups
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|term| analysis::tokens(&mut exact, term).into_iter().map(|(_, word)| word).collect::<Vec<_>>())
+                    .filter(|words: &Vec<String>| !words.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|group: &Vec<Vec<String>>| group.len() > 1)
+            .collect();
+        Self { groups }
+    }
+
+    /// Returns the synonyms of a term (itself included), if it is in a group.
+    fn expand(&self, words: &[String]) -> Option<&Vec<Vec<String>>> {
+        self.groups.iter().find(|group| group.iter().any(|term| term.as_slice() == words))
+    }
+
+    /// Returns the length of the longest glossary term that starts the given words.
+    fn longest_prefix(&self, words: &[String]) -> Option<usize> {
+        self.groups.iter().flatten().filter(|term| words.starts_with(term)).map(Vec::len).max()
+    }
+}
+
+/// Builds tantivy queries from parsed input.
+pub struct Builder<'a> {
+    pub fields: &'a Fields,
+    pub synonyms: &'a Synonyms,
+    pub exact: TextAnalyzer,
+    pub stem: TextAnalyzer,
+}
+
+/// How many typos a word of this length tolerates.
+fn typo_distance(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    }
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, boost))
+}
+
+fn term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqsAndPositions))
+}
+
+fn any_of(queries: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match queries.len() {
+        0 => None,
+        1 => queries.into_iter().next(),
+        _ => Some(Box::new(BooleanQuery::new(queries.into_iter().map(|query| (Occur::Should, query)).collect()))),
+    }
+}
+
+impl Builder<'_> {
+    fn fold(&mut self, text: &str) -> Vec<String> {
+        analysis::tokens(&mut self.exact, text).into_iter().map(|(_, word)| word).collect()
+    }
+
+    /// One folded word: exact or stemmed in any field, or within its typo distance.
+    fn word(&mut self, folded: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
+        if is_stop_word(folded) {
+            return None;
+        }
+        let fields = self.fields;
+        let mut alternatives = vec![
+            boosted(term(fields.title_exact, folded), 4.0),
+            boosted(term(fields.summary_exact, folded), 2.5),
+            boosted(term(fields.body_exact, folded), 1.5),
+        ];
+        if let Some((_, stem)) = analysis::tokens(&mut self.stem, folded).into_iter().next() {
+            alternatives.push(boosted(term(fields.title_stem, &stem), 3.0));
+            alternatives.push(boosted(term(fields.summary_stem, &stem), 2.0));
+            alternatives.push(boosted(term(fields.body_stem, &stem), 1.0));
+        }
+        let distance = typo_distance(folded);
+        if fuzzy && distance > 0 {
+            for (field, boost) in [(fields.title_exact, 0.6), (fields.summary_exact, 0.4), (fields.body_exact, 0.3)] {
+                let query = FuzzyTermQuery::new(Term::from_field_text(field, folded), distance, true);
+                alternatives.push(boosted(Box::new(query), boost));
+            }
+        }
+        any_of(alternatives)
+    }
+
+    /// Several words in this order: a phrase on the exact fields, or on the stemmed fields (so a
+    /// phrase in the plural meets one in the singular), the exact one ranked first.
+    fn phrase(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let exact = analysis::tokens(&mut self.exact, text);
+        if exact.len() < 2 {
+            return exact.first().and_then(|(_, word)| self.word(word, false));
+        }
+        let fields = self.fields;
+        let mut alternatives = Vec::new();
+        for (field, boost) in [(fields.title_exact, 5.0), (fields.summary_exact, 3.0), (fields.body_exact, 2.0)] {
+            let terms = exact.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
+            alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));
+        }
+        let stemmed = analysis::tokens(&mut self.stem, text);
+        if stemmed.len() >= 2 {
+            for (field, boost) in [(fields.title_stem, 2.5), (fields.summary_stem, 1.5), (fields.body_stem, 1.0)] {
+                let terms = stemmed.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
+                alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));
+            }
+        } else if let Some((_, stem)) = stemmed.first() {
+            alternatives.push(term(fields.body_stem, stem));
+        }
+        any_of(alternatives)
+    }
+
+    /// A glossary term or one of its synonyms.
+    fn synonyms_of(&mut self, words: &[String]) -> Option<Box<dyn Query>> {
+        let group = self.synonyms.expand(words)?.clone();
+        let alternatives = group.iter().filter_map(|term| self.phrase(&term.join(" "))).collect();
+        any_of(alternatives)
+    }
+
+    fn clause(&mut self, clause: &Clause, fuzzy: bool) -> Option<Box<dyn Query>> {
+        match clause {
+            Clause::Word(raw) => {
+                let words = self.fold(raw);
+                if let Some(query) = self.synonyms_of(&words) {
+                    return Some(query);
+                }
+                match words.len() {
+                    0 => None,
+                    // A hyphenated or elided word (« tiers-lieu », « l'épicerie ») reads as a phrase.
+                    1 => self.word(&words[0], fuzzy),
+                    _ => self.phrase(raw),
+                }
+            }
+            Clause::Phrase(raw) => {
+                let words = self.fold(raw);
+                self.synonyms_of(&words).or_else(|| self.phrase(raw))
+            }
+        }
+    }
+
+    /// Returns the queries of the excluded clauses alone (for a box with nothing but exclusions).
+    pub fn exclusions(&mut self, parsed: &Parsed) -> Vec<Box<dyn Query>> {
+        parsed.must_not.iter().filter_map(|clause| self.clause(clause, false)).collect()
+    }
+
+    /// Builds the query of a parsed search box; `None` when it asks for nothing.
+    pub fn build(&mut self, parsed: &Parsed) -> Option<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Single plain words in a row may spell a glossary term (« quartier prioritaire »).
+        let mut i = 0;
+        let mut plain_words: Vec<String> = Vec::new();
+        while i < parsed.must.len() {
+            let group = &parsed.must[i];
+            if let [Clause::Word(_)] = group.as_slice() {
+                let run: Vec<String> = parsed.must[i..]
+                    .iter()
+                    .map_while(|group| match group.as_slice() {
+                        [Clause::Word(word)] => Some(word.clone()),
+                        _ => None,
+                    })
+                    .flat_map(|word| self.fold(&word))
+                    .collect();
+                if let Some(length) = self.synonyms.longest_prefix(&run).filter(|length| *length > 1)
+                    && let Some(query) = self.synonyms_of(&run[..length])
+                {
+                    clauses.push((Occur::Must, query));
+                    plain_words.extend(run[..length].iter().cloned());
+                    // Skip the groups whose words the term used.
+                    let mut used = 0;
+                    while used < length && i < parsed.must.len() {
+                        if let [Clause::Word(word)] = parsed.must[i].as_slice() {
+                            used += self.fold(word).len().max(1);
+                        }
+                        i += 1;
+                    }
+                    continue;
+                }
+            }
+            let alternatives: Vec<Box<dyn Query>> = group.iter().filter_map(|clause| self.clause(clause, true)).collect();
+            if let [Clause::Word(word)] = group.as_slice() {
+                plain_words.extend(self.fold(word));
+            }
+            if let Some(query) = any_of(alternatives) {
+                clauses.push((Occur::Must, query));
+            }
+            i += 1;
+        }
+        if clauses.is_empty() {
+            return None;
+        }
+        // Plain words that also stand together as a phrase rank above the same words apart.
+        if plain_words.len() > 1
+            && let Some(query) = self.phrase(&plain_words.join(" "))
+        {
+            clauses.push((Occur::Should, boosted(query, 2.0)));
+        }
+        for clause in &parsed.must_not {
+            if let Some(query) = self.clause(clause, false) {
+                clauses.push((Occur::MustNot, query));
+            }
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(list: &[&str]) -> Vec<Clause> {
+        list.iter().map(|word| Clause::Word((*word).to_owned())).collect()
+    }
+
+    #[test]
+    fn plain_words_phrases_exclusions_and_or() {
+        let parsed = parse("garage \"tiers lieu\" -urbain culture OR musique");
+        assert_eq!(
+            parsed.must,
+            vec![words(&["garage"]), vec![Clause::Phrase("tiers lieu".into())], words(&["culture", "musique"])]
+        );
+        assert_eq!(parsed.must_not, words(&["urbain"]));
+    }
+
+    #[test]
+    fn malformed_input_is_read_as_plain_words() {
+        assert_eq!(parse("\"épicerie solidaire").must, vec![words(&["épicerie"]), words(&["solidaire"])]);
+        assert_eq!(parse("OR garage OR").must, vec![words(&["garage"])]);
+        assert_eq!(parse(" - ").must, vec![words(&["-"])]);
+        assert_eq!(parse("title:garage^2 (AND)").must, vec![words(&["title:garage^2"]), words(&["(AND)"])]);
+        assert!(parse("   ").is_empty());
+        assert!(parse("\"\"").is_empty());
+    }
+}

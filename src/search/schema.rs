@@ -1,0 +1,115 @@
+//! The index schema: each searchable record (project sheet, lesson, programme, organisation) is one
+//! document with its text in three fields (title, summary, body), each indexed twice (stemmed and
+//! exact), its facet values as raw keyword fields, and the fast fields that identify and sort it.
+//! No text is stored: hits are read back from the database, the source of truth.
+
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
+
+use super::analysis::{EXACT, STEM};
+
+/// A dimension results can be filtered and counted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    Kind,
+    Programme,
+    Theme,
+    Status,
+    Polarity,
+    Category,
+    Phase,
+    TerritoryType,
+    Region,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 9] = [
+        Dimension::Kind,
+        Dimension::Programme,
+        Dimension::Theme,
+        Dimension::Status,
+        Dimension::Polarity,
+        Dimension::Category,
+        Dimension::Phase,
+        Dimension::TerritoryType,
+        Dimension::Region,
+    ];
+
+    /// Returns the name of the index field that holds this dimension.
+    pub fn field_name(self) -> &'static str {
+        match self {
+            Dimension::Kind => "f_kind",
+            Dimension::Programme => "f_programme",
+            Dimension::Theme => "f_theme",
+            Dimension::Status => "f_status",
+            Dimension::Polarity => "f_polarity",
+            Dimension::Category => "f_category",
+            Dimension::Phase => "f_phase",
+            Dimension::TerritoryType => "f_territory_type",
+            Dimension::Region => "f_region",
+        }
+    }
+}
+
+/// The handles of every field.
+#[derive(Clone)]
+pub struct Fields {
+    /// `kind:id`, the key a change deletes by.
+    pub key: Field,
+    pub id: Field,
+    pub version: Field,
+    pub publication_status: Field,
+    pub updated_at: Field,
+    pub year: Field,
+    pub title_stem: Field,
+    pub title_exact: Field,
+    pub summary_stem: Field,
+    pub summary_exact: Field,
+    pub body_stem: Field,
+    pub body_exact: Field,
+    pub dimensions: Vec<(Dimension, Field)>,
+}
+
+impl Fields {
+    pub fn dimension(&self, dimension: Dimension) -> Field {
+        self.dimensions.iter().find(|(d, _)| *d == dimension).map(|(_, field)| *field).unwrap_or(self.key)
+    }
+}
+
+fn text(analyzer: &str) -> TextOptions {
+    TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions))
+}
+
+/// Builds the schema and its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let key = builder.add_text_field("key", STRING);
+    let id = builder.add_u64_field("id", FAST);
+    let version = builder.add_i64_field("version", FAST);
+    let publication_status = builder.add_text_field("publication_status", STRING | FAST);
+    let updated_at = builder.add_i64_field("updated_at", FAST);
+    let year = builder.add_i64_field("year", INDEXED | FAST);
+    let title_stem = builder.add_text_field("title_stem", text(STEM));
+    let title_exact = builder.add_text_field("title_exact", text(EXACT));
+    let summary_stem = builder.add_text_field("summary_stem", text(STEM));
+    let summary_exact = builder.add_text_field("summary_exact", text(EXACT));
+    let body_stem = builder.add_text_field("body_stem", text(STEM));
+    let body_exact = builder.add_text_field("body_exact", text(EXACT));
+    let dimensions = Dimension::ALL.iter().map(|dimension| (*dimension, builder.add_text_field(dimension.field_name(), STRING | FAST))).collect();
+    let fields = Fields {
+        key,
+        id,
+        version,
+        publication_status,
+        updated_at,
+        year,
+        title_stem,
+        title_exact,
+        summary_stem,
+        summary_exact,
+        body_stem,
+        body_exact,
+        dimensions,
+    };
+    (builder.build(), fields)
+}

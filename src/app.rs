@@ -6,17 +6,28 @@
 //! dataset form used for revision snapshots.
 
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::dataset::{self, Dataset, Names};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::store::{self, ChangeAction, Edit, Reverse, Revision, Store, StoredKind};
+use crate::indexer::{FailureInjection, Indexer};
+use crate::search::{Highlighter, Hit, SearchIndex, SearchOutcome, SearchRequest};
+use crate::store::{self, ChangeAction, Edit, GlossaryEntry, Reverse, Revision, Store, StoredKind};
 
-/// The application: the store and what the use cases share.
+/// The application: the store, the search index that follows it, and what the use cases share.
 #[derive(Clone)]
 pub struct App {
     store: Store,
+    search: Option<Arc<Indexer>>,
 }
+
+/// How long a write waits for its change to be searchable before it returns anyway. Writes return
+/// once their change is searchable, so a client that creates a sheet and searches for it finds it;
+/// past this bound (an indexer far behind), the write still succeeded and the change follows.
+pub const SEARCHABLE_WAIT: Duration = Duration::from_secs(2);
 
 /// A kind of record that can be edited through drafts and kept in revisions.
 pub trait Editable: StoredKind {
@@ -185,7 +196,7 @@ async fn journal<K: Editable, C: store::Connection>(
     action: ChangeAction,
     author: &str,
     reason: Option<String>,
-) -> Result<()> {
+) -> Result<i64> {
     let mut names = resolve_references::<K, C>(conn, &record.fields).await?;
     names.insert(K::KIND, record.id.get(), record.fields.slug().as_str());
     let revision = Revision {
@@ -234,7 +245,33 @@ impl App {
     pub async fn open(url: &str) -> Result<Self> {
         let store = Store::connect(url).await?;
         store.migrate().await?;
-        Ok(Self { store })
+        Ok(Self { store, search: None })
+    }
+
+    /// Opens the database and the search index in `index_dir`, and starts the indexer that keeps the
+    /// index equal to the database.
+    pub async fn open_with_search(url: &str, index_dir: &Path, failure: FailureInjection) -> Result<Self> {
+        let mut app = Self::open(url).await?;
+        let dir = index_dir.to_owned();
+        let (index, fresh) = tokio::task::spawn_blocking(move || SearchIndex::open(&dir)).await.map_err(Error::internal)??;
+        if fresh {
+            tracing::info!(dir = %index_dir.display(), "new search index: indexing the whole database");
+        }
+        app.search = Some(Arc::new(Indexer::start(app.store.clone(), index, failure)?));
+        Ok(app)
+    }
+
+    /// Waits (at most `SEARCHABLE_WAIT`) until change `sequence` is searchable.
+    async fn searchable(&self, sequence: i64, wait: Duration) {
+        if let Some(indexer) = &self.search
+            && !indexer.wait_for(sequence, wait).await
+        {
+            tracing::warn!(sequence, "the change is committed but not yet searchable");
+        }
+    }
+
+    fn indexer(&self) -> Result<&Arc<Indexer>> {
+        self.search.as_ref().ok_or_else(|| Error::internal("search is not enabled on this server"))
     }
 
     pub fn store(&self) -> &Store {
@@ -339,14 +376,11 @@ impl App {
         require_writer(viewer)?;
         let fields = K::validate(&draft)?;
         let tx = self.store.begin().await?;
-        let record =
+        let (record, sequence) =
             create_in::<K, _>(&tx, &fields, PublicationStatus::Draft, viewer.author()).await?;
         store::commit(tx).await?;
-        tracing::info!(
-            kind = K::KIND.as_str(),
-            id = record.id.get(),
-            "record created"
-        );
+        tracing::info!(kind = K::KIND.as_str(), id = record.id.get(), "record created");
+        self.searchable(sequence, SEARCHABLE_WAIT).await;
         Ok(record)
     }
 
@@ -385,14 +419,10 @@ impl App {
         )
         .await?;
         let record = store::get::<K, _>(&tx, &everything(), id).await?;
-        journal(&tx, &record, ChangeAction::Updated, viewer.author(), None).await?;
+        let sequence = journal(&tx, &record, ChangeAction::Updated, viewer.author(), None).await?;
         store::commit(tx).await?;
-        tracing::info!(
-            kind = K::KIND.as_str(),
-            id = id.get(),
-            version = record.meta.version,
-            "record updated"
-        );
+        tracing::info!(kind = K::KIND.as_str(), id = id.get(), version = record.meta.version, "record updated");
+        self.searchable(sequence, SEARCHABLE_WAIT).await;
         Ok(record)
     }
 
@@ -435,8 +465,9 @@ impl App {
         )
         .await?;
         let record = store::get::<K, _>(&tx, &everything(), id).await?;
-        journal(&tx, &record, action, viewer.author(), reason).await?;
+        let sequence = journal(&tx, &record, action, viewer.author(), reason).await?;
         store::commit(tx).await?;
+        self.searchable(sequence, SEARCHABLE_WAIT).await;
         tracing::info!(
             kind = K::KIND.as_str(),
             id = id.get(),
@@ -619,8 +650,10 @@ impl App {
         }
         // Dropping the transaction without committing rolls every write back.
         problems.into_result()?;
+        let last = store::latest_change(&tx).await?.map_or(0, |change| change.sequence);
         store::commit(tx).await?;
         tracing::info!(?summary, "dataset loaded");
+        self.searchable(last, Duration::from_secs(60)).await;
         Ok(summary)
     }
 
@@ -676,12 +709,12 @@ async fn create_in<K: Editable, C: store::Connection>(
     fields: &K,
     status: PublicationStatus,
     author: &str,
-) -> Result<Record<K::Id, K>> {
+) -> Result<(Record<K::Id, K>, i64)> {
     resolve_references::<K, C>(conn, fields).await?;
     let id = store::insert::<K, C>(conn, fields, status).await?;
     let record = store::get::<K, C>(conn, &everything(), id).await?;
-    journal(conn, &record, ChangeAction::Created, author, None).await?;
-    Ok(record)
+    let sequence = journal(conn, &record, ChangeAction::Created, author, None).await?;
+    Ok((record, sequence))
 }
 
 /// Validates and creates one dataset record, adding its problems under `at`. Internal errors stop the
@@ -732,7 +765,7 @@ async fn import_one<K: Editable>(
         return Ok(None);
     }
     match create_in::<K, _>(tx, &fields, status, author).await {
-        Ok(record) => Ok(Some(record.id.get())),
+        Ok((record, _)) => Ok(Some(record.id.get())),
         Err(Error::InvalidInput(found)) => {
             for problem in found {
                 problems.add(format!("{at}: {}", problem.field), problem.problem);
@@ -745,4 +778,170 @@ async fn import_one<K: Editable>(
         }
         Err(other) => Err(other),
     }
+}
+
+/// One page of search results.
+pub struct SearchPage {
+    pub outcome: SearchOutcome,
+    pub highlighter: Highlighter,
+}
+
+/// A suggestion for the search box: a record's title, or a glossary term.
+pub enum Suggestion {
+    Record(Hit),
+    Term(String),
+}
+
+/// How far the index is behind the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexLag {
+    /// Changes committed to the database and not yet in the index.
+    pub pending: i64,
+    /// Age of the oldest of them, in milliseconds.
+    pub oldest_ms: i64,
+}
+
+/// The most terms one glossary entry may hold.
+pub const MAX_GLOSSARY_TERMS: usize = 20;
+
+impl App {
+    /// Searches the records the viewer may find (published ones: search shows what the public may
+    /// see). Runs off the async executor.
+    pub async fn search(&self, viewer: &Viewer, mut request: SearchRequest, snippet_chars: usize) -> Result<SearchPage> {
+        let indexer = Arc::clone(self.indexer()?);
+        request.visible = viewer.visibility().search_statuses();
+        tokio::task::spawn_blocking(move || {
+            let synonyms = indexer.synonyms();
+            let outcome = indexer.index.search(&request, &synonyms)?;
+            let highlighter = indexer.index.highlighter(&outcome, snippet_chars)?;
+            Ok(SearchPage { outcome, highlighter })
+        })
+        .await
+        .map_err(Error::internal)?
+    }
+
+    /// Suggests completions for what the viewer is typing: titles of records they may find, and glossary
+    /// terms, glossary terms first.
+    pub async fn suggest(&self, viewer: &Viewer, prefix: &str, limit: usize) -> Result<Vec<Suggestion>> {
+        let indexer = Arc::clone(self.indexer()?);
+        let visible = viewer.visibility().search_statuses();
+        let typed = prefix.to_owned();
+        let hits = tokio::task::spawn_blocking(move || indexer.index.suggest(&typed, &visible, limit))
+            .await
+            .map_err(Error::internal)??;
+        let folded = fold(prefix);
+        let mut suggestions: Vec<Suggestion> = if folded.is_empty() {
+            Vec::new()
+        } else {
+            store::glossary(self.store.connection())
+                .await?
+                .into_iter()
+                .flat_map(|entry| entry.terms)
+                .filter(|term| fold(term).starts_with(&folded))
+                .take(limit)
+                .map(Suggestion::Term)
+                .collect()
+        };
+        suggestions.extend(hits.into_iter().map(Suggestion::Record));
+        suggestions.truncate(limit);
+        Ok(suggestions)
+    }
+
+    /// Returns records like this one ("more like this"), among those the viewer may find.
+    pub async fn similar(&self, viewer: &Viewer, kind: Kind, id: i64, limit: usize) -> Result<Vec<Hit>> {
+        let texts: Vec<String> = match kind {
+            Kind::Sheet => {
+                let sheet = self.get::<SheetFields>(viewer, SheetId(id)).await?;
+                vec![sheet.fields.title.to_string(), sheet.fields.summary.to_string(), sheet.fields.body.to_string()]
+            }
+            Kind::Lesson => {
+                let lesson = self.get::<LessonFields>(viewer, LessonId(id)).await?;
+                let f = &lesson.fields;
+                vec![f.title.to_string(), f.lesson.to_string(), f.context.to_string(), f.recommendation.to_string()]
+            }
+            Kind::Programme => {
+                let programme = self.get::<ProgrammeFields>(viewer, ProgrammeId(id)).await?;
+                vec![programme.fields.name.to_string(), programme.fields.summary.to_string()]
+            }
+            other => return Err(Error::invalid("id", format!("similar records are found for sheets, lessons and programmes, not a {}", other.as_str()))),
+        };
+        let indexer = Arc::clone(self.indexer()?);
+        let visible = viewer.visibility().search_statuses();
+        tokio::task::spawn_blocking(move || {
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            indexer.index.similar(&texts, (kind, id), &visible, limit)
+        })
+        .await
+        .map_err(Error::internal)?
+    }
+
+    /// Returns the glossary of synonyms.
+    pub async fn glossary(&self) -> Result<Vec<GlossaryEntry>> {
+        store::glossary(self.store.connection()).await
+    }
+
+    /// Creates a glossary entry, or replaces the terms of entry `id` at `expected_version`. Search uses
+    /// the new glossary as soon as this returns, without a restart.
+    pub async fn save_glossary_entry(&self, viewer: &Viewer, id: Option<i64>, expected_version: i32, terms: &[String]) -> Result<GlossaryEntry> {
+        require_writer(viewer)?;
+        let mut problems = Problems::default();
+        let mut cleaned: Vec<String> = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            if let Some(term) = problems.check(format!("terms[{i}]"), Title::parse(term)) {
+                if cleaned.iter().any(|known| fold(known) == fold(term.as_str())) {
+                    problems.add(format!("terms[{i}]"), format!("`{term}` is listed twice"));
+                } else {
+                    cleaned.push(term.to_string());
+                }
+            }
+        }
+        if terms.len() < 2 {
+            problems.add("terms", "a glossary entry groups at least two equivalent terms");
+        }
+        if terms.len() > MAX_GLOSSARY_TERMS {
+            problems.add("terms", format!("has {} terms, at most {MAX_GLOSSARY_TERMS} are allowed", terms.len()));
+        }
+        problems.into_result()?;
+        let tx = self.store.begin().await?;
+        let id = store::save_glossary_entry(&tx, id, expected_version, &cleaned).await?;
+        let sequence = store::glossary_changed(&tx, id).await?;
+        store::commit(tx).await?;
+        self.searchable(sequence, SEARCHABLE_WAIT).await;
+        let entry = self.glossary().await?.into_iter().find(|entry| entry.id == id);
+        entry.ok_or_else(|| Error::NotFound(format!("glossary entry {id}")))
+    }
+
+    /// Removes a glossary entry at `expected_version`.
+    pub async fn remove_glossary_entry(&self, viewer: &Viewer, id: i64, expected_version: i32) -> Result<()> {
+        require_writer(viewer)?;
+        let tx = self.store.begin().await?;
+        store::remove_glossary_entry(&tx, id, expected_version).await?;
+        let sequence = store::glossary_changed(&tx, id).await?;
+        store::commit(tx).await?;
+        self.searchable(sequence, SEARCHABLE_WAIT).await;
+        Ok(())
+    }
+
+    /// Returns how far the search index is behind the database (`None` when search is off).
+    pub async fn index_lag(&self) -> Result<Option<IndexLag>> {
+        let Some(indexer) = &self.search else { return Ok(None) };
+        let applied = indexer.applied();
+        let conn = self.store.connection();
+        let latest = store::latest_change(conn).await?.map_or(0, |change| change.sequence);
+        let oldest = store::changes_after(conn, applied, 1).await?;
+        let oldest_ms = oldest.first().map_or(0, |change| (chrono::Utc::now() - change.created_at).num_milliseconds().max(0));
+        Ok(Some(IndexLag { pending: (latest - applied).max(0), oldest_ms }))
+    }
+
+    /// Returns what the index holds, as (kind, id, version), for consistency checks.
+    pub async fn index_contents(&self) -> Result<Vec<(Kind, i64, i32)>> {
+        let indexer = Arc::clone(self.indexer()?);
+        tokio::task::spawn_blocking(move || indexer.index.contents()).await.map_err(Error::internal)?
+    }
+}
+
+/// Folds a term for comparisons: lower case, accents off, words joined by single spaces.
+fn fold(text: &str) -> String {
+    let mut analyzer = crate::search::analysis::exact();
+    crate::search::analysis::tokens(&mut analyzer, text).into_iter().map(|(_, word)| word).collect::<Vec<_>>().join(" ")
 }

@@ -77,6 +77,12 @@ impl Visibility {
         &self.statuses
     }
 
+    /// Returns the statuses search may show: what the public may see (today, published records),
+    /// within what this viewer may see. Search, facets and suggestions all use this one filter.
+    pub fn search_statuses(&self) -> Vec<PublicationStatus> {
+        [PublicationStatus::Published].into_iter().filter(|status| self.statuses.contains(status)).collect()
+    }
+
     pub fn can_see(&self, status: PublicationStatus) -> bool {
         self.statuses.contains(&status)
     }

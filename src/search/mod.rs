@@ -304,32 +304,22 @@ impl SearchIndex {
         Ok((kind, id as i64))
     }
 
-    /// Highlights a record's texts for a search outcome: for each of (title, summary, body) that
-    /// matched, an extract of at most `max_chars` characters with the matches marked.
-    pub fn snippets(&self, outcome: &SearchOutcome, texts: [(&'static str, &str); 3], max_chars: usize) -> Result<Vec<Snippet>> {
-        let Some(query) = &outcome.query else { return Ok(Vec::new()) };
+    /// Returns what highlights the hits of an outcome (nothing when the query had no text).
+    pub fn highlighter(&self, outcome: &SearchOutcome, max_chars: usize) -> Result<Highlighter> {
+        let Some(query) = &outcome.query else { return Ok(Highlighter { generators: Vec::new() }) };
         let searcher = self.reader.searcher();
         let f = &self.fields;
-        let mut snippets = Vec::new();
-        for ((name, text), (stem, exact)) in texts.into_iter().zip([(f.title_stem, f.title_exact), (f.summary_stem, f.summary_exact), (f.body_stem, f.body_exact)]) {
-            if text.is_empty() {
-                continue;
-            }
-            let mut best: Option<tantivy::snippet::Snippet> = None;
-            for field in [exact, stem] {
+        let mut generators = Vec::new();
+        for (name, fields) in [("title", [f.title_exact, f.title_stem]), ("summary", [f.summary_exact, f.summary_stem]), ("body", [f.body_exact, f.body_stem])] {
+            let mut pair = Vec::new();
+            for field in fields {
                 let mut generator = SnippetGenerator::create(&searcher, query.as_ref(), field).map_err(internal)?;
                 generator.set_max_num_chars(max_chars);
-                let snippet = generator.snippet(text);
-                if !snippet.highlighted().is_empty() && best.as_ref().is_none_or(|b| snippet.highlighted().len() > b.highlighted().len()) {
-                    best = Some(snippet);
-                }
+                pair.push(generator);
             }
-            if let Some(mut snippet) = best {
-                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                snippets.push(Snippet { field: name, html: snippet.to_html() });
-            }
+            generators.push((name, pair));
         }
-        Ok(snippets)
+        Ok(Highlighter { generators })
     }
 
     /// Returns the visible records whose title words start as `prefix` does (the last word may be
@@ -399,6 +389,34 @@ impl SearchIndex {
             .map(|entries| entries.filter_map(|entry| entry.ok()?.metadata().ok()).map(|meta| meta.len()).sum())
             .unwrap_or(0);
         (docs, bytes)
+    }
+}
+
+/// Highlights texts for one search: HTML-escaped extracts with the matches in `<mark>`.
+pub struct Highlighter {
+    generators: Vec<(&'static str, Vec<SnippetGenerator>)>,
+}
+
+impl Highlighter {
+    /// Returns, for each of (title, summary, body) in which the query matched, the extract with the
+    /// most matches.
+    pub fn snippets(&self, texts: [&str; 3]) -> Vec<Snippet> {
+        let mut snippets = Vec::new();
+        for ((field, generators), text) in self.generators.iter().zip(texts) {
+            if text.is_empty() {
+                continue;
+            }
+            let best = generators
+                .iter()
+                .map(|generator| generator.snippet(text))
+                .filter(|snippet| !snippet.highlighted().is_empty())
+                .max_by_key(|snippet| snippet.highlighted().len());
+            if let Some(mut snippet) = best {
+                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                snippets.push(Snippet { field, html: snippet.to_html() });
+            }
+        }
+        snippets
     }
 }
 

@@ -291,3 +291,18 @@ pub mod change {
     }
     no_relations!();
 }
+
+pub mod glossary_entry {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "glossary_entry")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// A JSON array of strings.
+        pub terms: String,
+        pub version: i32,
+        pub updated_at: i64,
+    }
+    no_relations!();
+}

@@ -4,7 +4,7 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::entities::{change, revision};
+use super::entities::{change, glossary_entry, revision};
 use super::records::{set, time_of};
 use super::{db_error, now_micros};
 use crate::domain::Kind;
@@ -60,14 +60,16 @@ pub struct Revision {
 #[derive(Debug, Clone)]
 pub struct Change {
     pub sequence: i64,
-    pub kind: Kind,
+    /// The kind of the changed record; `None` for a glossary edit.
+    pub kind: Option<Kind>,
     pub record_id: i64,
     pub action: ChangeAction,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Records a new state of a record and the change that produced it.
-pub async fn record<C: ConnectionTrait>(conn: &C, revision: &Revision) -> Result<()> {
+/// Records a new state of a record and the change that produced it; returns the change's sequence
+/// number.
+pub async fn record<C: ConnectionTrait>(conn: &C, revision: &Revision) -> Result<i64> {
     let now = now_micros();
     revision::Entity::insert(revision::ActiveModel {
         entity: set(revision.kind.as_str().to_owned()),
@@ -83,17 +85,46 @@ pub async fn record<C: ConnectionTrait>(conn: &C, revision: &Revision) -> Result
     .exec_without_returning(conn)
     .await
     .map_err(db_error)?;
-    change::Entity::insert(change::ActiveModel {
-        entity: set(revision.kind.as_str().to_owned()),
-        record_id: set(revision.record_id),
-        action: set(revision.action.as_str().to_owned()),
-        created_at: set(now),
+    append_change(conn, revision.kind.as_str(), revision.record_id, revision.action.as_str()).await
+}
+
+/// Appends an entry to the change log and returns its sequence number.
+async fn append_change<C: ConnectionTrait>(conn: &C, entity: &str, record_id: i64, action: &str) -> Result<i64> {
+    let row = change::Entity::insert(change::ActiveModel {
+        entity: set(entity.to_owned()),
+        record_id: set(record_id),
+        action: set(action.to_owned()),
+        created_at: set(now_micros()),
         ..Default::default()
     })
-    .exec_without_returning(conn)
+    .exec_with_returning(conn)
     .await
     .map_err(db_error)?;
-    Ok(())
+    Ok(row.id)
+}
+
+/// The change-log subject of glossary edits.
+pub const GLOSSARY: &str = "glossary";
+
+/// Records that the glossary changed (so that every server reloads it); returns the sequence number.
+pub async fn glossary_changed<C: ConnectionTrait>(conn: &C, entry_id: i64) -> Result<i64> {
+    append_change(conn, GLOSSARY, entry_id, ChangeAction::Updated.as_str()).await
+}
+
+/// Returns the newest change, if any.
+pub async fn latest_change<C: ConnectionTrait>(conn: &C) -> Result<Option<Change>> {
+    let row = change::Entity::find().order_by_desc(change::Column::Id).one(conn).await.map_err(db_error)?;
+    row.map(to_change).transpose()
+}
+
+fn to_change(row: change::Model) -> Result<Change> {
+    Ok(Change {
+        sequence: row.id,
+        kind: Kind::parse(&row.entity),
+        record_id: row.record_id,
+        action: ChangeAction::parse(&row.action)?,
+        created_at: time_of(row.created_at)?,
+    })
 }
 
 /// Returns the revisions of records of one kind, oldest first, grouped by record id.
@@ -139,17 +170,93 @@ pub async fn changes_after<C: ConnectionTrait>(
         .all(conn)
         .await
         .map_err(db_error)?;
+    rows.into_iter().map(to_change).collect()
+}
+
+/// One group of equivalent terms in the glossary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlossaryEntry {
+    pub id: i64,
+    pub terms: Vec<String>,
+    pub version: i32,
+}
+
+/// Returns the glossary, oldest entries first.
+pub async fn glossary<C: ConnectionTrait>(conn: &C) -> Result<Vec<GlossaryEntry>> {
+    let rows = glossary_entry::Entity::find().order_by_asc(glossary_entry::Column::Id).all(conn).await.map_err(db_error)?;
     rows.into_iter()
         .map(|row| {
-            Ok(Change {
-                sequence: row.id,
-                kind: Kind::parse(&row.entity).ok_or_else(|| {
-                    Error::internal(format!("stored change kind {:?} is unknown", row.entity))
-                })?,
-                record_id: row.record_id,
-                action: ChangeAction::parse(&row.action)?,
-                created_at: time_of(row.created_at)?,
-            })
+            let terms: Vec<String> = serde_json::from_str(&row.terms)
+                .map_err(|err| Error::internal(format!("stored glossary entry {} is not a JSON list: {err}", row.id)))?;
+            Ok(GlossaryEntry { id: row.id, terms, version: row.version })
         })
         .collect()
+}
+
+/// Creates a glossary entry (when `id` is `None`) or replaces its terms if it is still at
+/// `expected_version`; returns the entry's id.
+pub async fn save_glossary_entry<C: ConnectionTrait>(
+    conn: &C,
+    id: Option<i64>,
+    expected_version: i32,
+    terms: &[String],
+) -> Result<i64> {
+    let json = serde_json::to_string(terms).map_err(Error::internal)?;
+    match id {
+        None => {
+            let row = glossary_entry::Entity::insert(glossary_entry::ActiveModel {
+                terms: set(json),
+                version: set(1),
+                updated_at: set(now_micros()),
+                ..Default::default()
+            })
+            .exec_with_returning(conn)
+            .await
+            .map_err(db_error)?;
+            Ok(row.id)
+        }
+        Some(id) => {
+            let result = glossary_entry::Entity::update_many()
+                .set(glossary_entry::ActiveModel {
+                    terms: set(json),
+                    version: set(expected_version + 1),
+                    updated_at: set(now_micros()),
+                    ..Default::default()
+                })
+                .filter(glossary_entry::Column::Id.eq(id))
+                .filter(glossary_entry::Column::Version.eq(expected_version))
+                .exec(conn)
+                .await
+                .map_err(db_error)?;
+            if result.rows_affected == 0 {
+                return Err(glossary_conflict(conn, id, expected_version).await);
+            }
+            Ok(id)
+        }
+    }
+}
+
+/// Removes a glossary entry that is still at `expected_version`.
+pub async fn remove_glossary_entry<C: ConnectionTrait>(conn: &C, id: i64, expected_version: i32) -> Result<()> {
+    let result = glossary_entry::Entity::delete_many()
+        .filter(glossary_entry::Column::Id.eq(id))
+        .filter(glossary_entry::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await
+        .map_err(db_error)?;
+    if result.rows_affected == 0 {
+        return Err(glossary_conflict(conn, id, expected_version).await);
+    }
+    Ok(())
+}
+
+async fn glossary_conflict<C: ConnectionTrait>(conn: &C, id: i64, expected_version: i32) -> Error {
+    match glossary_entry::Entity::find_by_id(id).one(conn).await {
+        Ok(None) => Error::NotFound(format!("glossary entry {id}")),
+        Ok(Some(row)) => Error::Conflict(format!(
+            "glossary entry {id} is at version {}, not {expected_version}: reload it and apply your change again",
+            row.version
+        )),
+        Err(err) => db_error(err),
+    }
 }

@@ -13,7 +13,8 @@ mod records;
 mod relations;
 
 pub use journal::{
-    Change, ChangeAction, Revision, changes_after, record as record_revision, revisions,
+    Change, ChangeAction, GLOSSARY, GlossaryEntry, Revision, changes_after, glossary, glossary_changed, latest_change,
+    record as record_revision, remove_glossary_entry, revisions, save_glossary_entry,
 };
 pub use records::{
     Edit, StoredKind, count, existing, get, get_many, id_by_slug, insert, list, slugs, update,

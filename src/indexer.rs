@@ -1,0 +1,413 @@
+//! The indexer: keeps the search index equal to the database by following the change log.
+//!
+//! One dedicated thread (never the async executor) reads changes in order after the last one the
+//! index holds (the payload of its last commit), re-reads the current state of each changed record and
+//! of the records whose search document depends on it (a sheet's lessons, a territory's sheets),
+//! applies them idempotently (delete by key, then add) and commits the batch with its last sequence
+//! number. Killed at any moment, it resumes after restart from the last commit: uncommitted work is
+//! redone, nothing is skipped. Writers wake it; it also polls, so changes written by another server
+//! process are picked up within `POLL`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio::runtime::Handle;
+use tokio::sync::watch;
+
+use crate::domain::*;
+use crate::error::Result;
+use crate::search::{Dimension, IndexOp, SearchDoc, SearchIndex, Synonyms};
+use crate::store::{self, Reverse, Store};
+
+/// The most changes one commit covers.
+const BATCH: u64 = 2_000;
+/// How often the indexer looks for changes nobody woke it for.
+const POLL: Duration = Duration::from_millis(500);
+
+/// A running indexer and what the rest of the application reads from it.
+pub struct Indexer {
+    pub index: Arc<SearchIndex>,
+    pub synonyms: Arc<RwLock<Arc<Synonyms>>>,
+    applied: watch::Receiver<i64>,
+    wake: Sender<()>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// For tests: make the indexer stop dead after indexing this many documents of a batch, without
+/// committing, as a crash would.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FailureInjection {
+    pub crash_after_documents: Option<usize>,
+}
+
+impl Indexer {
+    /// Starts the indexer thread over `index`. Must be called from within a tokio runtime.
+    pub fn start(store: Store, index: SearchIndex, failure: FailureInjection) -> Result<Self> {
+        let index = Arc::new(index);
+        let applied_now = index.applied()?;
+        let (applied_tx, applied) = watch::channel(applied_now);
+        let (wake, wake_rx) = channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let synonyms = Arc::new(RwLock::new(Arc::new(Synonyms::default())));
+        let handle = Handle::current();
+        let worker = Worker {
+            handle,
+            store,
+            index: Arc::clone(&index),
+            synonyms: Arc::clone(&synonyms),
+            applied: applied_tx,
+            wake: wake_rx,
+            stop: Arc::clone(&stop),
+            failure,
+        };
+        let thread = std::thread::Builder::new()
+            .name("retex-indexer".into())
+            .spawn(move || worker.run())
+            .map_err(crate::error::Error::internal)?;
+        Ok(Self { index, synonyms, applied, wake, stop, thread: Some(thread) })
+    }
+
+    /// Returns the last change the index holds.
+    pub fn applied(&self) -> i64 {
+        *self.applied.borrow()
+    }
+
+    /// Wakes the indexer (a change was just committed).
+    pub fn wake(&self) {
+        let _ = self.wake.send(());
+    }
+
+    /// Waits until the index holds change `sequence`, at most `timeout`. Returns whether it does.
+    pub async fn wait_for(&self, sequence: i64, timeout: Duration) -> bool {
+        self.wake();
+        let mut applied = self.applied.clone();
+        tokio::time::timeout(timeout, applied.wait_for(|done| *done >= sequence)).await.is_ok_and(|result| result.is_ok())
+    }
+
+    /// Returns the current synonyms.
+    pub fn synonyms(&self) -> Arc<Synonyms> {
+        self.synonyms.read().map(|guard| Arc::clone(&guard)).unwrap_or_default()
+    }
+}
+
+impl Drop for Indexer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.wake();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Worker {
+    handle: Handle,
+    store: Store,
+    index: Arc<SearchIndex>,
+    synonyms: Arc<RwLock<Arc<Synonyms>>>,
+    applied: watch::Sender<i64>,
+    wake: Receiver<()>,
+    stop: Arc<AtomicBool>,
+    failure: FailureInjection,
+}
+
+impl Worker {
+    fn run(self) {
+        if let Err(error) = self.reload_synonyms() {
+            tracing::error!(%error, "cannot load the glossary");
+        }
+        let mut applied = *self.applied.borrow();
+        while !self.stop.load(Ordering::SeqCst) {
+            match self.step(applied) {
+                Ok(Some(done)) => {
+                    applied = done;
+                    self.applied.send_replace(done);
+                }
+                Ok(None) => match self.wake.recv_timeout(POLL) {
+                    Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return,
+                },
+                Err(Crash) => {
+                    tracing::warn!("indexer stopped by failure injection");
+                    return;
+                }
+            }
+        }
+    }
+
+    fn reload_synonyms(&self) -> Result<()> {
+        let entries = self.handle.block_on(store::glossary(self.store.connection()))?;
+        let groups: Vec<Vec<String>> = entries.into_iter().map(|entry| entry.terms).collect();
+        if let Ok(mut guard) = self.synonyms.write() {
+            *guard = Arc::new(Synonyms::new(&groups));
+        }
+        Ok(())
+    }
+
+    /// Applies the next batch of changes; returns the new last applied change, `None` when there was
+    /// nothing to do.
+    fn step(&self, applied: i64) -> std::result::Result<Option<i64>, Crash> {
+        match self.try_step(applied) {
+            Ok(done) => Ok(done),
+            Err(StepError::Crash) => Err(Crash),
+            Err(StepError::Failed(error)) => {
+                tracing::error!(%error, "indexing failed; retrying");
+                std::thread::sleep(Duration::from_secs(1));
+                Ok(None)
+            }
+        }
+    }
+
+    fn try_step(&self, applied: i64) -> std::result::Result<Option<i64>, StepError> {
+        let conn = self.store.connection();
+        let changes = self.handle.block_on(store::changes_after(conn, applied, BATCH))?;
+        let Some(last) = changes.last().map(|change| change.sequence) else { return Ok(None) };
+        let mut targets: BTreeSet<(Kind, i64)> = BTreeSet::new();
+        let mut glossary_changed = false;
+        for change in &changes {
+            match change.kind {
+                Some(kind) => {
+                    targets.insert((kind, change.record_id));
+                }
+                None => glossary_changed = true,
+            }
+        }
+        if glossary_changed {
+            self.reload_synonyms()?;
+        }
+        let targets = self.handle.block_on(dependents(&self.store, targets))?;
+        let ops = self.handle.block_on(documents(&self.store, &targets))?;
+        if let Some(limit) = self.failure.crash_after_documents
+            && ops.len() > limit
+        {
+            // Simulates a crash mid-batch: nothing of this batch reaches a commit.
+            return Err(StepError::Crash);
+        }
+        self.index.apply(&ops, last)?;
+        tracing::debug!(changes = changes.len(), documents = ops.len(), last, "index committed");
+        Ok(Some(last))
+    }
+}
+
+struct Crash;
+
+enum StepError {
+    Crash,
+    Failed(crate::error::Error),
+}
+
+impl From<crate::error::Error> for StepError {
+    fn from(error: crate::error::Error) -> Self {
+        StepError::Failed(error)
+    }
+}
+
+/// Everything to re-read: the changed records, and the records whose search document reads them (a
+/// sheet's lessons take programmes and years from it; a territory's sheets take its types).
+async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) -> Result<BTreeSet<(Kind, i64)>> {
+    let conn = store.connection();
+    let all = every_status();
+    let mut expanded = targets.clone();
+    let ids_of = |kind: Kind| -> Vec<i64> { targets.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect() };
+    let mut sheets = ids_of(Kind::Sheet);
+    let territories = ids_of(Kind::Territory);
+    if !territories.is_empty() {
+        for ids in store::reverse(conn, Reverse::TerritorySheets, &territories, &all).await?.into_values() {
+            for id in ids {
+                expanded.insert((Kind::Sheet, id));
+                sheets.push(id);
+            }
+        }
+    }
+    if !sheets.is_empty() {
+        for ids in store::reverse(conn, Reverse::SheetLessons, &sheets, &all).await?.into_values() {
+            expanded.extend(ids.into_iter().map(|id| (Kind::Lesson, id)));
+        }
+    }
+    Ok(expanded)
+}
+
+fn every_status() -> Vec<&'static str> {
+    PublicationStatus::ALL.iter().map(|status| status.code()).collect()
+}
+
+fn everything() -> Visibility {
+    Viewer::Editor { name: String::new() }.visibility()
+}
+
+fn years_of(sheet: &SheetFields) -> Vec<i32> {
+    use chrono::Datelike;
+    let mut years = BTreeSet::new();
+    for record in &sheet.phases {
+        let start = record.started_on.or(record.ended_on).map(|date| date.year());
+        let end = record.ended_on.or(record.started_on).map(|date| date.year());
+        if let (Some(start), Some(end)) = (start, end) {
+            years.extend(start..=end.min(start + 20));
+        }
+    }
+    years.into_iter().collect()
+}
+
+fn codes<T: Vocabulary>(dimension: Dimension, values: &[T]) -> impl Iterator<Item = (Dimension, String)> + '_ {
+    values.iter().map(move |value| (dimension, value.code().to_owned()))
+}
+
+/// Builds the index operations for these records from their current state in the database: an
+/// upsert for each record that exists, a delete for each that does not (or is not searchable).
+pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result<Vec<IndexOp>> {
+    let conn = store.connection();
+    let everything = everything();
+    let ids_of = |kind: Kind| -> Vec<i64> { targets.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect() };
+    let mut ops = Vec::new();
+
+    let sheet_ids: Vec<SheetId> = ids_of(Kind::Sheet).into_iter().map(SheetId).collect();
+    let lesson_ids: Vec<LessonId> = ids_of(Kind::Lesson).into_iter().map(LessonId).collect();
+    let sheets = store::get_many::<SheetFields, _>(conn, &everything, &sheet_ids).await?;
+    let lessons = store::get_many::<LessonFields, _>(conn, &everything, &lesson_ids).await?;
+
+    // The published sheets behind the lessons: a lesson's programmes and years come from them only.
+    let public = Viewer::Public.visibility();
+    let evidence_ids: Vec<SheetId> = lessons
+        .iter()
+        .flat_map(|lesson| lesson.fields.evidence_links.iter().filter(|link| link.role == EvidenceRole::ObservedIn).map(|link| link.sheet))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let evidence: HashMap<SheetId, Sheet> =
+        store::get_many::<SheetFields, _>(conn, &public, &evidence_ids).await?.into_iter().map(|sheet| (sheet.id, sheet)).collect();
+
+    let territory_ids: Vec<TerritoryId> =
+        sheets.iter().flat_map(|sheet| sheet.fields.territories.iter().copied()).collect::<BTreeSet<_>>().into_iter().collect();
+    let territories: HashMap<TerritoryId, Territory> = store::get_many::<TerritoryFields, _>(conn, &everything, &territory_ids)
+        .await?
+        .into_iter()
+        .map(|territory| (territory.id, territory))
+        .collect();
+
+    let found: BTreeSet<(Kind, i64)> = sheets
+        .iter()
+        .map(|sheet| (Kind::Sheet, sheet.id.get()))
+        .chain(lessons.iter().map(|lesson| (Kind::Lesson, lesson.id.get())))
+        .collect();
+
+    for sheet in &sheets {
+        let fields = &sheet.fields;
+        let mut facets: Vec<(Dimension, String)> = fields.programmes.iter().map(|id| (Dimension::Programme, id.get().to_string())).collect();
+        facets.extend(codes(Dimension::Theme, &fields.themes));
+        facets.push((Dimension::Status, fields.status.code().to_owned()));
+        facets.extend(fields.phases.iter().map(|record| (Dimension::Phase, record.phase.code().to_owned())));
+        for territory in fields.territories.iter().filter_map(|id| territories.get(id)) {
+            facets.extend(codes(Dimension::TerritoryType, &territory.fields.types));
+            facets.extend(territory.fields.region.map(|region| (Dimension::Region, region.code().to_owned())));
+        }
+        facets.sort();
+        facets.dedup();
+        let mut body = vec![fields.body.to_string(), fields.social_need.to_string()];
+        body.extend(fields.phases.iter().map(|record| record.outcome.to_string()));
+        body.extend(fields.testimonies.iter().map(|testimony| testimony.quote.to_string()));
+        ops.push(IndexOp::Upsert(Box::new(SearchDoc {
+            kind: Kind::Sheet,
+            id: sheet.id.get(),
+            version: sheet.meta.version,
+            publication_status: sheet.meta.publication_status,
+            updated_at: sheet.meta.updated_at.timestamp_micros(),
+            title: fields.title.to_string(),
+            summary: fields.summary.to_string(),
+            body: body.join("\n\n"),
+            facets,
+            years: years_of(fields),
+        })));
+    }
+
+    for lesson in &lessons {
+        let fields = &lesson.fields;
+        let observed: Vec<&Sheet> = fields
+            .evidence_links
+            .iter()
+            .filter(|link| link.role == EvidenceRole::ObservedIn)
+            .filter_map(|link| evidence.get(&link.sheet))
+            .collect();
+        let mut facets: Vec<(Dimension, String)> = vec![(Dimension::Polarity, fields.polarity.code().to_owned())];
+        facets.extend(codes(Dimension::Category, &fields.categories));
+        facets.extend(codes(Dimension::Phase, &fields.phases));
+        facets.extend(codes(Dimension::Theme, &fields.themes));
+        facets.extend(codes(Dimension::TerritoryType, &fields.territory_types));
+        facets.extend(observed.iter().flat_map(|sheet| sheet.fields.programmes.iter().map(|id| (Dimension::Programme, id.get().to_string()))));
+        facets.sort();
+        facets.dedup();
+        let mut years: Vec<i32> = observed.iter().flat_map(|sheet| years_of(&sheet.fields)).collect();
+        years.sort_unstable();
+        years.dedup();
+        ops.push(IndexOp::Upsert(Box::new(SearchDoc {
+            kind: Kind::Lesson,
+            id: lesson.id.get(),
+            version: lesson.meta.version,
+            publication_status: lesson.meta.publication_status,
+            updated_at: lesson.meta.updated_at.timestamp_micros(),
+            title: fields.title.to_string(),
+            summary: fields.lesson.to_string(),
+            body: [fields.context.as_str(), fields.recommendation.as_str(), fields.evidence.as_str()].join("\n\n"),
+            facets,
+            years,
+        })));
+    }
+
+    let programme_ids: Vec<ProgrammeId> = ids_of(Kind::Programme).into_iter().map(ProgrammeId).collect();
+    let programmes = store::get_many::<ProgrammeFields, _>(conn, &everything, &programme_ids).await?;
+    for programme in &programmes {
+        let fields = &programme.fields;
+        let mut facets: Vec<(Dimension, String)> = codes(Dimension::Theme, &fields.themes).collect();
+        facets.push((Dimension::Programme, programme.id.get().to_string()));
+        let years = match (fields.start_year, fields.end_year) {
+            (Some(start), Some(end)) => (start.get()..=end.get().min(start.get() + 50)).collect(),
+            (Some(start), None) => vec![start.get()],
+            _ => Vec::new(),
+        };
+        ops.push(IndexOp::Upsert(Box::new(SearchDoc {
+            kind: Kind::Programme,
+            id: programme.id.get(),
+            version: programme.meta.version,
+            publication_status: programme.meta.publication_status,
+            updated_at: programme.meta.updated_at.timestamp_micros(),
+            title: fields.name.to_string(),
+            summary: fields.summary.to_string(),
+            body: String::new(),
+            facets,
+            years,
+        })));
+    }
+
+    let organisation_ids: Vec<OrganisationId> = ids_of(Kind::Organisation).into_iter().map(OrganisationId).collect();
+    let organisations = store::get_many::<OrganisationFields, _>(conn, &everything, &organisation_ids).await?;
+    for organisation in &organisations {
+        let fields = &organisation.fields;
+        ops.push(IndexOp::Upsert(Box::new(SearchDoc {
+            kind: Kind::Organisation,
+            id: organisation.id.get(),
+            version: organisation.meta.version,
+            publication_status: organisation.meta.publication_status,
+            updated_at: organisation.meta.updated_at.timestamp_micros(),
+            title: fields.name.to_string(),
+            summary: fields.kind.label().to_owned(),
+            body: String::new(),
+            facets: fields.region.map(|region| (Dimension::Region, region.code().to_owned())).into_iter().collect(),
+            years: Vec::new(),
+        })));
+    }
+
+    let found: BTreeSet<(Kind, i64)> = found
+        .into_iter()
+        .chain(programmes.iter().map(|programme| (Kind::Programme, programme.id.get())))
+        .chain(organisations.iter().map(|organisation| (Kind::Organisation, organisation.id.get())))
+        .collect();
+    for (kind, id) in targets {
+        if !found.contains(&(*kind, *id)) && *kind != Kind::Territory {
+            ops.push(IndexOp::Delete(*kind, *id));
+        }
+    }
+    Ok(ops)
+}

@@ -41,15 +41,11 @@ pub trait Editable: StoredKind {
 }
 
 fn refs<I: RecordId>(field: &str, ids: &[I]) -> Vec<(String, Kind, i64)> {
-    ids.iter()
-        .enumerate()
-        .map(|(i, id)| (format!("{field}[{i}]"), I::KIND, id.get()))
-        .collect()
+    ids.iter().enumerate().map(|(i, id)| (format!("{field}[{i}]"), I::KIND, id.get())).collect()
 }
 
 fn opt_ref<I: RecordId>(field: &str, id: Option<I>) -> Vec<(String, Kind, i64)> {
-    id.map(|id| vec![(field.to_owned(), I::KIND, id.get())])
-        .unwrap_or_default()
+    id.map(|id| vec![(field.to_owned(), I::KIND, id.get())]).unwrap_or_default()
 }
 
 fn json(value: &impl serde::Serialize) -> Result<String> {
@@ -149,11 +145,7 @@ impl Editable for LessonFields {
 }
 
 /// Returns the slugs of records of one kind, whatever their status.
-async fn slugs_of<C: store::Connection>(
-    conn: &C,
-    kind: Kind,
-    ids: &[i64],
-) -> Result<HashMap<i64, String>> {
+async fn slugs_of<C: store::Connection>(conn: &C, kind: Kind, ids: &[i64]) -> Result<HashMap<i64, String>> {
     match kind {
         Kind::Organisation => store::slugs::<OrganisationFields, C>(conn, ids).await,
         Kind::Territory => store::slugs::<TerritoryFields, C>(conn, ids).await,
@@ -164,10 +156,7 @@ async fn slugs_of<C: store::Connection>(
 }
 
 /// Checks that every reference exists and returns their slugs, for the snapshot.
-async fn resolve_references<K: Editable, C: store::Connection>(
-    conn: &C,
-    fields: &K,
-) -> Result<Names> {
+async fn resolve_references<K: Editable, C: store::Connection>(conn: &C, fields: &K) -> Result<Names> {
     let references = fields.references();
     let mut by_kind: HashMap<Kind, Vec<i64>> = HashMap::new();
     for (_, kind, id) in &references {
@@ -215,20 +204,11 @@ async fn journal<K: Editable, C: store::Connection>(
 /// A visibility that sees every record: used inside writes, after the caller's right to write was
 /// checked, to read back what the write produced.
 fn everything() -> Visibility {
-    Viewer::Editor {
-        name: String::new(),
-    }
-    .visibility()
+    Viewer::Editor { name: String::new() }.visibility()
 }
 
 fn require_writer(viewer: &Viewer) -> Result<()> {
-    if viewer.may_write() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(
-            "this operation needs an editor's rights".into(),
-        ))
-    }
+    if viewer.may_write() { Ok(()) } else { Err(Error::Forbidden("this operation needs an editor's rights".into())) }
 }
 
 fn check_reason(reason: Option<&str>) -> Result<Option<String>> {
@@ -253,12 +233,22 @@ impl App {
     pub async fn open_with_search(url: &str, index_dir: &Path, failure: FailureInjection) -> Result<Self> {
         let mut app = Self::open(url).await?;
         let dir = index_dir.to_owned();
-        let (index, fresh) = tokio::task::spawn_blocking(move || SearchIndex::open(&dir)).await.map_err(Error::internal)??;
+        let (index, fresh) =
+            tokio::task::spawn_blocking(move || SearchIndex::open(&dir)).await.map_err(Error::internal)??;
         if fresh {
             tracing::info!(dir = %index_dir.display(), "new search index: indexing the whole database");
         }
         app.search = Some(Arc::new(Indexer::start(app.store.clone(), index, failure)?));
         Ok(app)
+    }
+
+    /// Stops the indexer after its current batch (what it had not committed is redone at the next
+    /// start). Call it before the runtime stops.
+    pub async fn shutdown(&self) {
+        if let Some(indexer) = &self.search {
+            let indexer = Arc::clone(indexer);
+            let _ = tokio::task::spawn_blocking(move || indexer.shutdown()).await;
+        }
     }
 
     /// Waits (at most `SEARCHABLE_WAIT`) until change `sequence` is searchable.
@@ -284,20 +274,12 @@ impl App {
     }
 
     /// Returns the visible records among these ids, in the order of the ids.
-    pub async fn get_many<K: StoredKind>(
-        &self,
-        viewer: &Viewer,
-        ids: &[K::Id],
-    ) -> Result<Vec<Record<K::Id, K>>> {
+    pub async fn get_many<K: StoredKind>(&self, viewer: &Viewer, ids: &[K::Id]) -> Result<Vec<Record<K::Id, K>>> {
         store::get_many::<K, _>(self.store.connection(), &viewer.visibility(), ids).await
     }
 
     /// Returns the id of the visible record with this slug.
-    pub async fn id_by_slug<K: StoredKind>(
-        &self,
-        viewer: &Viewer,
-        slug: &str,
-    ) -> Result<Option<K::Id>> {
+    pub async fn id_by_slug<K: StoredKind>(&self, viewer: &Viewer, slug: &str) -> Result<Option<K::Id>> {
         store::id_by_slug::<K, _>(self.store.connection(), &viewer.visibility(), slug).await
     }
 
@@ -310,15 +292,7 @@ impl App {
         sort: Sort,
         page: &PageRequest,
     ) -> Result<Page<Record<K::Id, K>>> {
-        store::list::<K, _>(
-            self.store.connection(),
-            &viewer.visibility(),
-            statuses,
-            filter,
-            sort,
-            page,
-        )
-        .await
+        store::list::<K, _>(self.store.connection(), &viewer.visibility(), statuses, filter, sort, page).await
     }
 
     /// Counts the records of a list.
@@ -328,38 +302,18 @@ impl App {
         statuses: &[PublicationStatus],
         filter: &K::Filter,
     ) -> Result<u64> {
-        store::count::<K, _>(
-            self.store.connection(),
-            &viewer.visibility(),
-            statuses,
-            filter,
-        )
-        .await
+        store::count::<K, _>(self.store.connection(), &viewer.visibility(), statuses, filter).await
     }
 
     /// Returns the ids related to each of these ids through `relation`, visible to the viewer.
-    pub async fn related(
-        &self,
-        viewer: &Viewer,
-        relation: Reverse,
-        ids: &[i64],
-    ) -> Result<HashMap<i64, Vec<i64>>> {
+    pub async fn related(&self, viewer: &Viewer, relation: Reverse, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
         let visibility = viewer.visibility();
-        let codes: Vec<&'static str> = visibility
-            .lookup_statuses()
-            .iter()
-            .map(|status| status.code())
-            .collect();
+        let codes: Vec<&'static str> = visibility.lookup_statuses().iter().map(|status| status.code()).collect();
         store::reverse(self.store.connection(), relation, ids, &codes).await
     }
 
     /// Returns the revision history of records the viewer may see, oldest first.
-    pub async fn revisions(
-        &self,
-        viewer: &Viewer,
-        kind: Kind,
-        ids: &[i64],
-    ) -> Result<Vec<Revision>> {
+    pub async fn revisions(&self, viewer: &Viewer, kind: Kind, ids: &[i64]) -> Result<Vec<Revision>> {
         if !viewer.may_write() {
             // The history holds past drafts; only editors read it.
             return Ok(Vec::new());
@@ -368,16 +322,11 @@ impl App {
     }
 
     /// Creates a record as a DRAFT.
-    pub async fn create<K: Editable>(
-        &self,
-        viewer: &Viewer,
-        draft: K::Draft,
-    ) -> Result<Record<K::Id, K>> {
+    pub async fn create<K: Editable>(&self, viewer: &Viewer, draft: K::Draft) -> Result<Record<K::Id, K>> {
         require_writer(viewer)?;
         let fields = K::validate(&draft)?;
         let tx = self.store.begin().await?;
-        let (record, sequence) =
-            create_in::<K, _>(&tx, &fields, PublicationStatus::Draft, viewer.author()).await?;
+        let (record, sequence) = create_in::<K, _>(&tx, &fields, PublicationStatus::Draft, viewer.author()).await?;
         store::commit(tx).await?;
         tracing::info!(kind = K::KIND.as_str(), id = record.id.get(), "record created");
         self.searchable(sequence, SEARCHABLE_WAIT).await;
@@ -396,28 +345,14 @@ impl App {
         require_writer(viewer)?;
         let current = self.get::<K>(viewer, id).await?;
         if current.meta.version != expected_version {
-            return Err(stale(
-                K::KIND,
-                id.get(),
-                current.meta.version,
-                expected_version,
-            ));
+            return Err(stale(K::KIND, id.get(), current.meta.version, expected_version));
         }
         let mut draft = current.fields.to_draft();
         edit(&mut draft)?;
         let fields = K::validate(&draft)?;
         self.check_hierarchy::<K>(id, &fields).await?;
         let tx = self.store.begin().await?;
-        store::update::<K, _>(
-            &tx,
-            id,
-            expected_version,
-            Edit {
-                fields: Some(&fields),
-                status: None,
-            },
-        )
-        .await?;
+        store::update::<K, _>(&tx, id, expected_version, Edit { fields: Some(&fields), status: None }).await?;
         let record = store::get::<K, _>(&tx, &everything(), id).await?;
         let sequence = journal(&tx, &record, ChangeAction::Updated, viewer.author(), None).await?;
         store::commit(tx).await?;
@@ -439,41 +374,19 @@ impl App {
         let reason = check_reason(reason)?;
         let current = self.get::<K>(viewer, id).await?;
         if current.meta.version != expected_version {
-            return Err(stale(
-                K::KIND,
-                id.get(),
-                current.meta.version,
-                expected_version,
-            ));
+            return Err(stale(K::KIND, id.get(), current.meta.version, expected_version));
         }
         workflow::check_transition(current.meta.publication_status, status, reason.as_deref())
             .map_err(|problem| Error::invalid("status", problem))?;
-        let action = if status == PublicationStatus::Archived {
-            ChangeAction::Archived
-        } else {
-            ChangeAction::StatusChanged
-        };
+        let action =
+            if status == PublicationStatus::Archived { ChangeAction::Archived } else { ChangeAction::StatusChanged };
         let tx = self.store.begin().await?;
-        store::update::<K, _>(
-            &tx,
-            id,
-            expected_version,
-            Edit {
-                fields: None,
-                status: Some(status),
-            },
-        )
-        .await?;
+        store::update::<K, _>(&tx, id, expected_version, Edit { fields: None, status: Some(status) }).await?;
         let record = store::get::<K, _>(&tx, &everything(), id).await?;
         let sequence = journal(&tx, &record, action, viewer.author(), reason).await?;
         store::commit(tx).await?;
         self.searchable(sequence, SEARCHABLE_WAIT).await;
-        tracing::info!(
-            kind = K::KIND.as_str(),
-            id = id.get(),
-            status = status.code(),
-            "publication status changed"
-        );
+        tracing::info!(kind = K::KIND.as_str(), id = id.get(), status = status.code(), "publication status changed");
         Ok(record)
     }
 
@@ -482,11 +395,8 @@ impl App {
         if K::KIND != Kind::Programme {
             return Ok(());
         }
-        let parent = fields
-            .references()
-            .into_iter()
-            .find(|(field, _, _)| field == "parent")
-            .map(|(_, _, parent)| parent);
+        let parent =
+            fields.references().into_iter().find(|(field, _, _)| field == "parent").map(|(_, _, parent)| parent);
         let mut cursor = parent;
         let mut depth = 0;
         while let Some(ancestor) = cursor {
@@ -498,21 +408,12 @@ impl App {
             }
             depth += 1;
             if depth > 32 {
-                return Err(Error::invalid(
-                    "parent",
-                    "programmes nest at most 32 levels deep",
-                ));
+                return Err(Error::invalid("parent", "programmes nest at most 32 levels deep"));
             }
-            let found = store::get_many::<ProgrammeFields, _>(
-                self.store.connection(),
-                &everything(),
-                &[ProgrammeId(ancestor)],
-            )
-            .await?;
-            cursor = found
-                .first()
-                .and_then(|programme| programme.fields.parent)
-                .map(|parent| parent.get());
+            let found =
+                store::get_many::<ProgrammeFields, _>(self.store.connection(), &everything(), &[ProgrammeId(ancestor)])
+                    .await?;
+            cursor = found.first().and_then(|programme| programme.fields.parent).map(|parent| parent.get());
         }
         Ok(())
     }
@@ -525,11 +426,7 @@ impl App {
         if dataset.format != dataset::FORMAT {
             return Err(Error::invalid(
                 "format",
-                format!(
-                    "`{}` is not a known format; expected `{}`",
-                    dataset.format,
-                    dataset::FORMAT
-                ),
+                format!("`{}` is not a known format; expected `{}`", dataset.format, dataset::FORMAT),
             ));
         }
         let author = viewer.author();
@@ -541,15 +438,9 @@ impl App {
         for (i, record) in dataset.organisations.iter().enumerate() {
             let at = format!("organisations[{i}] ({})", record.slug);
             let draft = record.to_draft();
-            if let Some(id) = import_one::<OrganisationFields>(
-                &tx,
-                &mut problems,
-                &at,
-                draft,
-                &record.publication_status,
-                author,
-            )
-            .await?
+            if let Some(id) =
+                import_one::<OrganisationFields>(&tx, &mut problems, &at, draft, &record.publication_status, author)
+                    .await?
             {
                 names.insert(Kind::Organisation, id, &record.slug);
                 summary.organisations += 1;
@@ -558,23 +449,16 @@ impl App {
         for (i, record) in dataset.territories.iter().enumerate() {
             let at = format!("territories[{i}] ({})", record.slug);
             let draft = record.to_draft();
-            if let Some(id) = import_one::<TerritoryFields>(
-                &tx,
-                &mut problems,
-                &at,
-                draft,
-                &record.publication_status,
-                author,
-            )
-            .await?
+            if let Some(id) =
+                import_one::<TerritoryFields>(&tx, &mut problems, &at, draft, &record.publication_status, author)
+                    .await?
             {
                 names.insert(Kind::Territory, id, &record.slug);
                 summary.territories += 1;
             }
         }
         // Parents before children, whatever the order of the file.
-        let mut pending: Vec<(usize, &dataset::ProgrammeRecord)> =
-            dataset.programmes.iter().enumerate().collect();
+        let mut pending: Vec<(usize, &dataset::ProgrammeRecord)> = dataset.programmes.iter().enumerate().collect();
         while !pending.is_empty() {
             let before = pending.len();
             let mut waiting = Vec::new();
@@ -589,15 +473,9 @@ impl App {
                 }
                 let at = format!("programmes[{i}] ({})", record.slug);
                 let draft = record.to_draft(&names);
-                if let Some(id) = import_one::<ProgrammeFields>(
-                    &tx,
-                    &mut problems,
-                    &at,
-                    draft,
-                    &record.publication_status,
-                    author,
-                )
-                .await?
+                if let Some(id) =
+                    import_one::<ProgrammeFields>(&tx, &mut problems, &at, draft, &record.publication_status, author)
+                        .await?
                 {
                     names.insert(Kind::Programme, id, &record.slug);
                     summary.programmes += 1;
@@ -617,15 +495,8 @@ impl App {
         for (i, record) in dataset.sheets.iter().enumerate() {
             let at = format!("sheets[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
-            if let Some(id) = import_one::<SheetFields>(
-                &tx,
-                &mut problems,
-                &at,
-                draft,
-                &record.publication_status,
-                author,
-            )
-            .await?
+            if let Some(id) =
+                import_one::<SheetFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await?
             {
                 names.insert(Kind::Sheet, id, &record.slug);
                 summary.sheets += 1;
@@ -634,16 +505,9 @@ impl App {
         for (i, record) in dataset.lessons.iter().enumerate() {
             let at = format!("lessons[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
-            if import_one::<LessonFields>(
-                &tx,
-                &mut problems,
-                &at,
-                draft,
-                &record.publication_status,
-                author,
-            )
-            .await?
-            .is_some()
+            if import_one::<LessonFields>(&tx, &mut problems, &at, draft, &record.publication_status, author)
+                .await?
+                .is_some()
             {
                 summary.lessons += 1;
             }
@@ -659,31 +523,17 @@ impl App {
 
     /// Returns whether the database holds no record at all (to load the demo only once).
     pub async fn is_empty(&self) -> Result<bool> {
-        let everything = Viewer::Editor {
-            name: String::new(),
-        };
+        let everything = Viewer::Editor { name: String::new() };
         let all = [
             PublicationStatus::Draft,
             PublicationStatus::Submitted,
             PublicationStatus::Published,
             PublicationStatus::Archived,
         ];
-        Ok(self
-            .count::<OrganisationFields>(&everything, &all, &OrganisationFilter::default())
-            .await?
-            == 0
-            && self
-                .count::<ProgrammeFields>(&everything, &all, &ProgrammeFilter::default())
-                .await?
-                == 0
-            && self
-                .count::<SheetFields>(&everything, &all, &SheetFilter::default())
-                .await?
-                == 0
-            && self
-                .count::<LessonFields>(&everything, &all, &LessonFilter::default())
-                .await?
-                == 0)
+        Ok(self.count::<OrganisationFields>(&everything, &all, &OrganisationFilter::default()).await? == 0
+            && self.count::<ProgrammeFields>(&everything, &all, &ProgrammeFilter::default()).await? == 0
+            && self.count::<SheetFields>(&everything, &all, &SheetFilter::default()).await? == 0
+            && self.count::<LessonFields>(&everything, &all, &LessonFilter::default()).await? == 0)
     }
 }
 
@@ -750,18 +600,9 @@ async fn import_one<K: Editable>(
     }
     // Checked before the insert: on PostgreSQL a failed statement would abort the whole transaction
     // and hide the problems of the records that follow.
-    if store::id_by_slug::<K, _>(tx, &everything(), fields.slug().as_str())
-        .await?
-        .is_some()
-    {
-        problems.add(
-            format!("{at}: slug"),
-            format!(
-                "a {} with slug `{}` already exists",
-                K::KIND.as_str(),
-                fields.slug()
-            ),
-        );
+    if store::id_by_slug::<K, _>(tx, &everything(), fields.slug().as_str()).await?.is_some() {
+        problems
+            .add(format!("{at}: slug"), format!("a {} with slug `{}` already exists", K::KIND.as_str(), fields.slug()));
         return Ok(None);
     }
     match create_in::<K, _>(tx, &fields, status, author).await {
@@ -807,7 +648,12 @@ pub const MAX_GLOSSARY_TERMS: usize = 20;
 impl App {
     /// Searches the records the viewer may find (published ones: search shows what the public may
     /// see). Runs off the async executor.
-    pub async fn search(&self, viewer: &Viewer, mut request: SearchRequest, snippet_chars: usize) -> Result<SearchPage> {
+    pub async fn search(
+        &self,
+        viewer: &Viewer,
+        mut request: SearchRequest,
+        snippet_chars: usize,
+    ) -> Result<SearchPage> {
         let indexer = Arc::clone(self.indexer()?);
         request.visible = viewer.visibility().search_statuses();
         tokio::task::spawn_blocking(move || {
@@ -863,7 +709,12 @@ impl App {
                 let programme = self.get::<ProgrammeFields>(viewer, ProgrammeId(id)).await?;
                 vec![programme.fields.name.to_string(), programme.fields.summary.to_string()]
             }
-            other => return Err(Error::invalid("id", format!("similar records are found for sheets, lessons and programmes, not a {}", other.as_str()))),
+            other => {
+                return Err(Error::invalid(
+                    "id",
+                    format!("similar records are found for sheets, lessons and programmes, not a {}", other.as_str()),
+                ));
+            }
         };
         let indexer = Arc::clone(self.indexer()?);
         let visible = viewer.visibility().search_statuses();
@@ -882,7 +733,13 @@ impl App {
 
     /// Creates a glossary entry, or replaces the terms of entry `id` at `expected_version`. Search uses
     /// the new glossary as soon as this returns, without a restart.
-    pub async fn save_glossary_entry(&self, viewer: &Viewer, id: Option<i64>, expected_version: i32, terms: &[String]) -> Result<GlossaryEntry> {
+    pub async fn save_glossary_entry(
+        &self,
+        viewer: &Viewer,
+        id: Option<i64>,
+        expected_version: i32,
+        terms: &[String],
+    ) -> Result<GlossaryEntry> {
         require_writer(viewer)?;
         let mut problems = Problems::default();
         let mut cleaned: Vec<String> = Vec::new();
@@ -929,7 +786,8 @@ impl App {
         let conn = self.store.connection();
         let latest = store::latest_change(conn).await?.map_or(0, |change| change.sequence);
         let oldest = store::changes_after(conn, applied, 1).await?;
-        let oldest_ms = oldest.first().map_or(0, |change| (chrono::Utc::now() - change.created_at).num_milliseconds().max(0));
+        let oldest_ms =
+            oldest.first().map_or(0, |change| (chrono::Utc::now() - change.created_at).num_milliseconds().max(0));
         Ok(Some(IndexLag { pending: (latest - applied).max(0), oldest_ms }))
     }
 

@@ -28,11 +28,7 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
     /// The database: `sqlite://FILE?mode=rwc` (embedded) or `postgres://USER@HOST:PORT/DB`.
-    #[arg(
-        long,
-        env = "RETEX_DATABASE_URL",
-        default_value = "sqlite://retex.db?mode=rwc"
-    )]
+    #[arg(long, env = "RETEX_DATABASE_URL", default_value = "sqlite://retex.db?mode=rwc")]
     pub database_url: String,
 }
 

@@ -278,19 +278,13 @@ impl Names {
     }
 
     fn ids<I: RecordId>(&self, p: &mut Problems, field: &str, slugs: &[String]) -> Option<Vec<I>> {
-        let found: Vec<Option<I>> = slugs
-            .iter()
-            .enumerate()
-            .map(|(i, slug)| self.id(p, format!("{field}[{i}]"), slug))
-            .collect();
+        let found: Vec<Option<I>> =
+            slugs.iter().enumerate().map(|(i, slug)| self.id(p, format!("{field}[{i}]"), slug)).collect();
         found.into_iter().collect()
     }
 
     fn slug<I: RecordId>(&self, id: I) -> String {
-        self.slugs
-            .get(&(I::KIND, id.get()))
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        self.slugs.get(&(I::KIND, id.get())).cloned().unwrap_or_else(|| id.to_string())
     }
 
     fn slugs<I: RecordId>(&self, ids: &[I]) -> Vec<String> {
@@ -304,36 +298,21 @@ fn code<T: Vocabulary>(p: &mut Problems, field: &str, raw: &str) -> Option<T> {
 
 fn unknown<T: Vocabulary>(raw: &str) -> String {
     let expected: Vec<&str> = T::ALL.iter().map(|value| value.code()).collect();
-    format!(
-        "`{raw}` is not a {}; expected one of {}",
-        T::NAME,
-        expected.join(", ")
-    )
+    format!("`{raw}` is not a {}; expected one of {}", T::NAME, expected.join(", "))
 }
 
 fn codes<T: Vocabulary>(p: &mut Problems, field: &str, raw: &[String]) -> Option<Vec<T>> {
-    p.check_all(field, raw, |item| {
-        T::from_code(item).ok_or_else(|| unknown::<T>(item))
-    })
+    p.check_all(field, raw, |item| T::from_code(item).ok_or_else(|| unknown::<T>(item)))
 }
 
-fn opt_code<T: Vocabulary>(
-    p: &mut Problems,
-    field: &str,
-    raw: &Option<String>,
-) -> Option<Option<T>> {
+fn opt_code<T: Vocabulary>(p: &mut Problems, field: &str, raw: &Option<String>) -> Option<Option<T>> {
     match raw {
         None => Some(None),
         Some(raw) => code(p, field, raw).map(Some),
     }
 }
 
-fn opt_ref<I: RecordId>(
-    names: &Names,
-    p: &mut Problems,
-    field: &str,
-    raw: &Option<String>,
-) -> Option<Option<I>> {
+fn opt_ref<I: RecordId>(names: &Names, p: &mut Problems, field: &str, raw: &Option<String>) -> Option<Option<I>> {
     match raw {
         None => Some(None),
         Some(slug) => names.id(p, field.to_owned(), slug).map(Some),
@@ -431,10 +410,7 @@ impl TerritoryRecord {
             code: fields.code.as_ref().map(ToString::to_string),
             region: fields.region.map(|region| region.code().to_owned()),
             types: codes_of(&fields.types),
-            centroid: fields.centroid.map(|point| Centroid {
-                lat: point.latitude(),
-                lon: point.longitude(),
-            }),
+            centroid: fields.centroid.map(|point| Centroid { lat: point.latitude(), lon: point.longitude() }),
             publication_status: Some(record.meta.publication_status.code().to_owned()),
             provenance: None,
             provenance_note: None,
@@ -518,12 +494,7 @@ impl SheetRecord {
             let activity_type = code(&mut p, "activityType", &self.activity_type);
             let programmes = names.ids(&mut p, "programmes", &self.programmes);
             let territories = names.ids(&mut p, "territories", &self.territories);
-            let supporting_structure = opt_ref(
-                names,
-                &mut p,
-                "supportingStructure",
-                &self.supporting_structure,
-            );
+            let supporting_structure = opt_ref(names, &mut p, "supportingStructure", &self.supporting_structure);
             let project_holder = opt_ref(names, &mut p, "projectHolder", &self.project_holder);
             let partners = names.ids(&mut p, "partners", &self.partners);
             let themes = codes(&mut p, "themes", &self.themes);
@@ -632,10 +603,7 @@ impl SheetRecord {
                     url: document.url.as_str().to_owned(),
                 })
                 .collect(),
-            source_url: fields
-                .source_url
-                .as_ref()
-                .map(|url| url.as_str().to_owned()),
+            source_url: fields.source_url.as_ref().map(|url| url.as_str().to_owned()),
             licence: fields.licence.as_ref().map(ToString::to_string),
             publication_status: Some(record.meta.publication_status.code().to_owned()),
             provenance: None,
@@ -655,11 +623,7 @@ impl LessonRecord {
                 .map(|(i, form)| {
                     let sheet = names.id(&mut p, format!("evidenceLinks[{i}].sheet"), &form.sheet);
                     let role = code(&mut p, &format!("evidenceLinks[{i}].role"), &form.role);
-                    Some(EvidenceLinkDraft {
-                        sheet: sheet?,
-                        role: role?,
-                        note: form.note.clone(),
-                    })
+                    Some(EvidenceLinkDraft { sheet: sheet?, role: role?, note: form.note.clone() })
                 })
                 .collect();
             let polarity = code(&mut p, "polarity", &self.polarity);

@@ -47,10 +47,7 @@ impl Error {
 
     /// An invalid-input error about one field.
     pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
-        Error::InvalidInput(vec![FieldProblem {
-            field: field.into(),
-            problem: problem.into(),
-        }])
+        Error::InvalidInput(vec![FieldProblem { field: field.into(), problem: problem.into() }])
     }
 
     pub fn internal(cause: impl Into<Cause>) -> Self {
@@ -65,9 +62,5 @@ impl From<Vec<FieldProblem>> for Error {
 }
 
 fn list(problems: &[FieldProblem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }

@@ -29,10 +29,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_body_bytes: 2 * 1024 * 1024,
-            request_timeout: Duration::from_secs(30),
-        }
+        Self { max_body_bytes: 2 * 1024 * 1024, request_timeout: Duration::from_secs(30) }
     }
 }
 
@@ -49,19 +46,12 @@ const JSON: &str = "application/json";
 /// Builds the router of the whole server.
 pub fn router(app: App, limits: Limits) -> Router {
     let schema = graphql::schema(app.clone());
-    let state = AppState {
-        app,
-        schema,
-        limits,
-    };
+    let state = AppState { app, schema, limits };
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(healthz))
         .with_state(state)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            limits.request_timeout,
-        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -71,12 +61,9 @@ pub async fn serve(
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Completes on SIGINT or SIGTERM.
@@ -110,9 +97,7 @@ pub async fn shutdown_signal() {
 
 /// Who is calling. Until accounts exist (tokens and roles), every caller is the local editor.
 fn viewer(_headers: &HeaderMap) -> Viewer {
-    Viewer::Editor {
-        name: "local".into(),
-    }
+    Viewer::Editor { name: "local".into() }
 }
 
 /// The response media type a client accepts: GraphQL over HTTP's own, plain JSON, or neither.
@@ -123,22 +108,13 @@ enum MediaType {
 }
 
 fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
-    let Some(accept) = headers
-        .get(header::ACCEPT)
-        .and_then(|value| value.to_str().ok())
-    else {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok()) else {
         return Some(MediaType::Json);
     };
-    let types: Vec<&str> = accept
-        .split(',')
-        .map(|part| part.split(';').next().unwrap_or_default().trim())
-        .collect();
+    let types: Vec<&str> = accept.split(',').map(|part| part.split(';').next().unwrap_or_default().trim()).collect();
     if types.contains(&GRAPHQL_RESPONSE) {
         Some(MediaType::GraphqlResponse)
-    } else if types
-        .iter()
-        .any(|media| matches!(*media, JSON | "application/*" | "*/*" | ""))
-    {
+    } else if types.iter().any(|media| matches!(*media, JSON | "application/*" | "*/*" | "")) {
         Some(MediaType::Json)
     } else {
         None
@@ -151,9 +127,7 @@ fn json_response(status: StatusCode, media: MediaType, body: Vec<u8>) -> Respons
         MediaType::Json => "application/json; charset=utf-8",
     };
     let mut response = (status, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 
@@ -161,12 +135,7 @@ fn error(status: StatusCode, media: MediaType, code: &str, message: &str) -> Res
     json_response(status, media, transport::error_body(code, message))
 }
 
-async fn run(
-    state: &AppState,
-    headers: &HeaderMap,
-    media: MediaType,
-    request: GraphqlRequest,
-) -> Response {
+async fn run(state: &AppState, headers: &HeaderMap, media: MediaType, request: GraphqlRequest) -> Response {
     let response = transport::run(&state.schema, &state.app, viewer(headers), request).await;
     let status = if response.is_request_error && media == MediaType::GraphqlResponse {
         StatusCode::BAD_REQUEST
@@ -185,46 +154,24 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
             "accept application/graphql-response+json or application/json",
         );
     };
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     if essence != JSON {
         let message = if content_type.is_empty() {
-            "the request has no Content-Type; send the GraphQL request as application/json"
-                .to_owned()
+            "the request has no Content-Type; send the GraphQL request as application/json".to_owned()
         } else {
             format!(
                 "unsupported Content-Type `{}`; send the GraphQL request as application/json",
                 content_type.chars().take(100).collect::<String>()
             )
         };
-        return error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            media,
-            "UNSUPPORTED_MEDIA_TYPE",
-            &message,
-        );
+        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, "UNSUPPORTED_MEDIA_TYPE", &message);
     }
     let bytes = match to_bytes(body, state.limits.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            let message = format!(
-                "the request body is larger than the limit of {} bytes",
-                state.limits.max_body_bytes
-            );
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                media,
-                "PAYLOAD_TOO_LARGE",
-                &message,
-            );
+            let message = format!("the request body is larger than the limit of {} bytes", state.limits.max_body_bytes);
+            return error(StatusCode::PAYLOAD_TOO_LARGE, media, "PAYLOAD_TOO_LARGE", &message);
         }
     };
     match transport::from_json_body(&bytes) {
@@ -267,9 +214,7 @@ async fn graphql_get(
                 "METHOD_NOT_ALLOWED",
                 "mutations are not allowed over GET; use POST",
             );
-            response
-                .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
             response
         }
         Ok(request) => run(&state, &headers, media, request).await,
@@ -279,23 +224,19 @@ async fn graphql_get(
 
 async fn healthz(State(state): State<AppState>) -> Response {
     let database = state.app.store().backend_name();
-    match state.app.store().ping().await {
-        Ok(()) => json_response(
-            StatusCode::OK,
-            MediaType::Json,
-            serde_json::json!({ "status": "ok", "database": database })
-                .to_string()
-                .into_bytes(),
-        ),
-        Err(err) => {
+    let ping = state.app.store().ping().await;
+    let lag = state.app.index_lag().await;
+    match (ping, lag) {
+        (Ok(()), Ok(lag)) => {
+            let index =
+                lag.map(|lag| serde_json::json!({ "pendingChanges": lag.pending, "oldestPendingMs": lag.oldest_ms }));
+            let body = serde_json::json!({ "status": "ok", "database": database, "index": index });
+            json_response(StatusCode::OK, MediaType::Json, body.to_string().into_bytes())
+        }
+        (Err(err), _) | (_, Err(err)) => {
             tracing::error!(error = %err, "health check: the database does not answer");
-            json_response(
-                StatusCode::SERVICE_UNAVAILABLE,
-                MediaType::Json,
-                serde_json::json!({ "status": "unavailable", "database": database })
-                    .to_string()
-                    .into_bytes(),
-            )
+            let body = serde_json::json!({ "status": "unavailable", "database": database });
+            json_response(StatusCode::SERVICE_UNAVAILABLE, MediaType::Json, body.to_string().into_bytes())
         }
     }
 }

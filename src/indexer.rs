@@ -34,7 +34,7 @@ pub struct Indexer {
     applied: watch::Receiver<i64>,
     wake: Sender<()>,
     stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 /// For tests: make the indexer stop dead after indexing this many documents of a batch, without
@@ -68,7 +68,7 @@ impl Indexer {
             .name("retex-indexer".into())
             .spawn(move || worker.run())
             .map_err(crate::error::Error::internal)?;
-        Ok(Self { index, synonyms, applied, wake, stop, thread: Some(thread) })
+        Ok(Self { index, synonyms, applied, wake, stop, thread: std::sync::Mutex::new(Some(thread)) })
     }
 
     /// Returns the last change the index holds.
@@ -85,7 +85,9 @@ impl Indexer {
     pub async fn wait_for(&self, sequence: i64, timeout: Duration) -> bool {
         self.wake();
         let mut applied = self.applied.clone();
-        tokio::time::timeout(timeout, applied.wait_for(|done| *done >= sequence)).await.is_ok_and(|result| result.is_ok())
+        tokio::time::timeout(timeout, applied.wait_for(|done| *done >= sequence))
+            .await
+            .is_ok_and(|result| result.is_ok())
     }
 
     /// Returns the current synonyms.
@@ -94,13 +96,27 @@ impl Indexer {
     }
 }
 
+impl Indexer {
+    /// Stops the indexer and waits for its thread to finish its current batch. Call it while the
+    /// runtime still runs (the thread may be waiting on the database through it).
+    pub fn shutdown(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.wake();
+        let thread = self.thread.lock().ok().and_then(|mut thread| thread.take());
+        if let Some(thread) = thread
+            && thread.join().is_err()
+        {
+            tracing::error!("the indexer thread panicked");
+        }
+    }
+}
+
 impl Drop for Indexer {
+    /// Asks the thread to stop without waiting: a drop may happen while the runtime the thread
+    /// depends on is itself shutting down, and joining then would never return.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         self.wake();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -273,20 +289,35 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
     let public = Viewer::Public.visibility();
     let evidence_ids: Vec<SheetId> = lessons
         .iter()
-        .flat_map(|lesson| lesson.fields.evidence_links.iter().filter(|link| link.role == EvidenceRole::ObservedIn).map(|link| link.sheet))
+        .flat_map(|lesson| {
+            lesson
+                .fields
+                .evidence_links
+                .iter()
+                .filter(|link| link.role == EvidenceRole::ObservedIn)
+                .map(|link| link.sheet)
+        })
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let evidence: HashMap<SheetId, Sheet> =
-        store::get_many::<SheetFields, _>(conn, &public, &evidence_ids).await?.into_iter().map(|sheet| (sheet.id, sheet)).collect();
-
-    let territory_ids: Vec<TerritoryId> =
-        sheets.iter().flat_map(|sheet| sheet.fields.territories.iter().copied()).collect::<BTreeSet<_>>().into_iter().collect();
-    let territories: HashMap<TerritoryId, Territory> = store::get_many::<TerritoryFields, _>(conn, &everything, &territory_ids)
+    let evidence: HashMap<SheetId, Sheet> = store::get_many::<SheetFields, _>(conn, &public, &evidence_ids)
         .await?
         .into_iter()
-        .map(|territory| (territory.id, territory))
+        .map(|sheet| (sheet.id, sheet))
         .collect();
+
+    let territory_ids: Vec<TerritoryId> = sheets
+        .iter()
+        .flat_map(|sheet| sheet.fields.territories.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let territories: HashMap<TerritoryId, Territory> =
+        store::get_many::<TerritoryFields, _>(conn, &everything, &territory_ids)
+            .await?
+            .into_iter()
+            .map(|territory| (territory.id, territory))
+            .collect();
 
     let found: BTreeSet<(Kind, i64)> = sheets
         .iter()
@@ -296,7 +327,8 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
 
     for sheet in &sheets {
         let fields = &sheet.fields;
-        let mut facets: Vec<(Dimension, String)> = fields.programmes.iter().map(|id| (Dimension::Programme, id.get().to_string())).collect();
+        let mut facets: Vec<(Dimension, String)> =
+            fields.programmes.iter().map(|id| (Dimension::Programme, id.get().to_string())).collect();
         facets.extend(codes(Dimension::Theme, &fields.themes));
         facets.push((Dimension::Status, fields.status.code().to_owned()));
         facets.extend(fields.phases.iter().map(|record| (Dimension::Phase, record.phase.code().to_owned())));
@@ -336,7 +368,11 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
         facets.extend(codes(Dimension::Phase, &fields.phases));
         facets.extend(codes(Dimension::Theme, &fields.themes));
         facets.extend(codes(Dimension::TerritoryType, &fields.territory_types));
-        facets.extend(observed.iter().flat_map(|sheet| sheet.fields.programmes.iter().map(|id| (Dimension::Programme, id.get().to_string()))));
+        facets.extend(
+            observed.iter().flat_map(|sheet| {
+                sheet.fields.programmes.iter().map(|id| (Dimension::Programme, id.get().to_string()))
+            }),
+        );
         facets.sort();
         facets.dedup();
         let mut years: Vec<i32> = observed.iter().flat_map(|sheet| years_of(&sheet.fields)).collect();

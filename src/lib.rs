@@ -32,7 +32,9 @@ use crate::config::ServeArgs;
 /// Opens the database, loads the demo when asked and the database is empty, and serves until a
 /// shutdown signal.
 pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let app = app::App::open(&args.database.database_url).await?;
+    let app =
+        app::App::open_with_search(&args.database.database_url, &args.index_dir, indexer::FailureInjection::default())
+            .await?;
     tracing::info!(database = app.store().backend_name(), index_dir = %args.index_dir.display(), "database ready");
     if args.demo {
         match demo::load_if_empty(&app).await? {
@@ -46,6 +48,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(address = %args.listen, "serving GraphQL on http://{}/graphql", args.listen);
-    http::serve(listener, http::router(app, limits), http::shutdown_signal()).await?;
+    http::serve(listener, http::router(app.clone(), limits), http::shutdown_signal()).await?;
+    app.shutdown().await;
     Ok(())
 }

@@ -13,9 +13,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(m20261127_000001_knowledge_base::Migration),
-            Box::new(m20261127_000002_glossary::Migration),
-        ]
+        vec![Box::new(m20261127_000001_knowledge_base::Migration), Box::new(m20261127_000002_glossary::Migration)]
     }
 }

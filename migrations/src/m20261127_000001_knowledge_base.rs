@@ -26,12 +26,7 @@ fn record_columns(table: &mut TableCreateStatement) -> &mut TableCreateStatement
         .col(big_integer(Alias::new("updated_at")))
 }
 
-fn fk(
-    from_table: &str,
-    from_col: &str,
-    to_table: &str,
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
+fn fk(from_table: &str, from_col: &str, to_table: &str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{from_table}_{from_col}"))
         .from(Alias::new(from_table), Alias::new(from_col))
@@ -42,8 +37,7 @@ fn fk(
 
 fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
     let mut stmt = Index::create();
-    stmt.name(format!("ix_{table}_{}", cols.join("_")))
-        .table(Alias::new(table));
+    stmt.name(format!("ix_{table}_{}", cols.join("_"))).table(Alias::new(table));
     for col in cols {
         stmt.col(Alias::new(*col));
     }
@@ -60,11 +54,7 @@ fn link_table(name: &str, from: (&str, &str), to: (&str, &str)) -> TableCreateSt
         .col(big_integer(Alias::new(from.0)))
         .col(big_integer(Alias::new(to.0)))
         .col(integer(Alias::new("position")))
-        .primary_key(
-            Index::create()
-                .col(Alias::new(from.0))
-                .col(Alias::new(to.0)),
-        )
+        .primary_key(Index::create().col(Alias::new(from.0)).col(Alias::new(to.0)))
         .foreign_key(&mut fk(name, from.0, from.1, ForeignKeyAction::Cascade))
         .foreign_key(&mut fk(name, to.0, to.1, ForeignKeyAction::Restrict))
         .to_owned()
@@ -77,12 +67,7 @@ fn sheet_child(name: &str) -> TableCreateStatement {
         .col(big_pk_auto(Alias::new("id")))
         .col(big_integer(Alias::new("sheet_id")))
         .col(integer(Alias::new("position")))
-        .foreign_key(&mut fk(
-            name,
-            "sheet_id",
-            "sheet",
-            ForeignKeyAction::Cascade,
-        ))
+        .foreign_key(&mut fk(name, "sheet_id", "sheet", ForeignKeyAction::Cascade))
         .to_owned()
 }
 
@@ -129,24 +114,10 @@ impl MigrationTrait for Migration {
             .col(integer_null(a("end_year")))
             .col(big_integer_null(a("operator_id")))
             .col(big_integer_null(a("parent_id")))
-            .foreign_key(&mut fk(
-                "programme",
-                "operator_id",
-                "organisation",
-                ForeignKeyAction::Restrict,
-            ))
-            .foreign_key(&mut fk(
-                "programme",
-                "parent_id",
-                "programme",
-                ForeignKeyAction::Restrict,
-            ));
+            .foreign_key(&mut fk("programme", "operator_id", "organisation", ForeignKeyAction::Restrict))
+            .foreign_key(&mut fk("programme", "parent_id", "programme", ForeignKeyAction::Restrict));
         tables.push(record_columns(&mut programme).to_owned());
-        tables.push(link_table(
-            "programme_funder",
-            ("programme_id", "programme"),
-            ("organisation_id", "organisation"),
-        ));
+        tables.push(link_table("programme_funder", ("programme_id", "programme"), ("organisation_id", "organisation")));
 
         let mut sheet = Table::create();
         sheet
@@ -163,34 +134,12 @@ impl MigrationTrait for Migration {
             .col(string_len(a("status"), 32))
             .col(string_len_null(a("source_url"), 2000))
             .col(string_len_null(a("licence"), 200))
-            .foreign_key(&mut fk(
-                "sheet",
-                "supporting_structure_id",
-                "organisation",
-                ForeignKeyAction::Restrict,
-            ))
-            .foreign_key(&mut fk(
-                "sheet",
-                "project_holder_id",
-                "organisation",
-                ForeignKeyAction::Restrict,
-            ));
+            .foreign_key(&mut fk("sheet", "supporting_structure_id", "organisation", ForeignKeyAction::Restrict))
+            .foreign_key(&mut fk("sheet", "project_holder_id", "organisation", ForeignKeyAction::Restrict));
         tables.push(record_columns(&mut sheet).to_owned());
-        tables.push(link_table(
-            "sheet_programme",
-            ("sheet_id", "sheet"),
-            ("programme_id", "programme"),
-        ));
-        tables.push(link_table(
-            "sheet_territory",
-            ("sheet_id", "sheet"),
-            ("territory_id", "territory"),
-        ));
-        tables.push(link_table(
-            "sheet_partner",
-            ("sheet_id", "sheet"),
-            ("organisation_id", "organisation"),
-        ));
+        tables.push(link_table("sheet_programme", ("sheet_id", "sheet"), ("programme_id", "programme")));
+        tables.push(link_table("sheet_territory", ("sheet_id", "sheet"), ("territory_id", "territory")));
+        tables.push(link_table("sheet_partner", ("sheet_id", "sheet"), ("organisation_id", "organisation")));
 
         tables.push(
             sheet_child("sheet_phase")
@@ -248,18 +197,8 @@ impl MigrationTrait for Migration {
                 .col(text(a("note")))
                 .col(integer(a("position")))
                 .primary_key(Index::create().col(a("lesson_id")).col(a("sheet_id")))
-                .foreign_key(&mut fk(
-                    "lesson_evidence",
-                    "lesson_id",
-                    "lesson",
-                    ForeignKeyAction::Cascade,
-                ))
-                .foreign_key(&mut fk(
-                    "lesson_evidence",
-                    "sheet_id",
-                    "sheet",
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk("lesson_evidence", "lesson_id", "lesson", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk("lesson_evidence", "sheet_id", "sheet", ForeignKeyAction::Restrict))
                 .to_owned(),
         );
 
@@ -273,13 +212,7 @@ impl MigrationTrait for Migration {
                 .col(string_len(a("facet"), 32))
                 .col(string_len(a("value"), 40))
                 .col(integer(a("position")))
-                .primary_key(
-                    Index::create()
-                        .col(a("entity"))
-                        .col(a("record_id"))
-                        .col(a("facet"))
-                        .col(a("value")),
-                )
+                .primary_key(Index::create().col(a("entity")).col(a("record_id")).col(a("facet")).col(a("value")))
                 .to_owned(),
         );
 
@@ -360,9 +293,7 @@ impl MigrationTrait for Migration {
             "territory",
             "organisation",
         ] {
-            manager
-                .drop_table(Table::drop().table(Alias::new(table)).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(Alias::new(table)).to_owned()).await?;
         }
         Ok(())
     }

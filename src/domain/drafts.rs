@@ -31,21 +31,14 @@ fn slug_or_title(problems: &mut Problems, slug: &Option<String>, title: &str) ->
         Some(slug) => problems.check("slug", Slug::parse(slug)),
         None => problems.check(
             "slug",
-            Slug::from_title(title)
-                .ok_or_else(|| "cannot be derived from the title; give one explicitly".to_owned()),
+            Slug::from_title(title).ok_or_else(|| "cannot be derived from the title; give one explicitly".to_owned()),
         ),
     }
 }
 
 fn list<T: Copy>(problems: &mut Problems, field: &str, values: &[T]) -> Option<Vec<T>> {
     if values.len() > MAX_LIST_ITEMS {
-        problems.add(
-            field,
-            format!(
-                "has {} items, at most {MAX_LIST_ITEMS} are allowed",
-                values.len()
-            ),
-        );
+        problems.add(field, format!("has {} items, at most {MAX_LIST_ITEMS} are allowed", values.len()));
         return None;
     }
     Some(values.to_vec())
@@ -255,12 +248,7 @@ pub struct SheetDraft {
 
 fn labels(p: &mut Problems, field: &str, raw: &[String]) -> Option<Vec<Label>> {
     let labels = p.check_all(field, raw, |item| Label::parse(item))?;
-    Some(
-        labels
-            .into_iter()
-            .filter(|label| !label.as_str().is_empty())
-            .collect(),
-    )
+    Some(labels.into_iter().filter(|label| !label.as_str().is_empty()).collect())
 }
 
 impl SheetDraft {
@@ -268,11 +256,7 @@ impl SheetDraft {
         let mut p = Problems::default();
         let phases = self.phases.iter().enumerate().map(|(i, draft)| {
             let methods = labels(&mut p, &format!("phases[{i}].methods"), &draft.methods);
-            let participants = labels(
-                &mut p,
-                &format!("phases[{i}].participants"),
-                &draft.participants,
-            );
+            let participants = labels(&mut p, &format!("phases[{i}].participants"), &draft.participants);
             let outcome = p.check(format!("phases[{i}].outcome"), Prose::parse(&draft.outcome));
             Some(PhaseRecord {
                 phase: draft.phase,
@@ -290,42 +274,20 @@ impl SheetDraft {
             let baseline = number(&mut p, format!("indicators[{i}].baseline"), draft.baseline);
             let target = number(&mut p, format!("indicators[{i}].target"), draft.target);
             let actual = number(&mut p, format!("indicators[{i}].actual"), draft.actual);
-            Some(Indicator {
-                name: name?,
-                unit: unit?,
-                baseline: baseline?,
-                target: target?,
-                actual: actual?,
-            })
+            Some(Indicator { name: name?, unit: unit?, baseline: baseline?, target: target?, actual: actual? })
         });
-        let indicators: Option<Vec<Indicator>> =
-            indicators.collect::<Vec<_>>().into_iter().collect();
+        let indicators: Option<Vec<Indicator>> = indicators.collect::<Vec<_>>().into_iter().collect();
         let testimonies = self.testimonies.iter().enumerate().map(|(i, draft)| {
-            let quote = p.check(
-                format!("testimonies[{i}].quote"),
-                Prose::parse(&draft.quote),
-            );
-            let speaker = p.check(
-                format!("testimonies[{i}].speaker"),
-                Label::parse(&draft.speaker),
-            );
+            let quote = p.check(format!("testimonies[{i}].quote"), Prose::parse(&draft.quote));
+            let speaker = p.check(format!("testimonies[{i}].speaker"), Label::parse(&draft.speaker));
             let role = p.check(format!("testimonies[{i}].role"), Label::parse(&draft.role));
-            Some(Testimony {
-                quote: quote?,
-                speaker: speaker?,
-                role: role?,
-            })
+            Some(Testimony { quote: quote?, speaker: speaker?, role: role? })
         });
-        let testimonies: Option<Vec<Testimony>> =
-            testimonies.collect::<Vec<_>>().into_iter().collect();
+        let testimonies: Option<Vec<Testimony>> = testimonies.collect::<Vec<_>>().into_iter().collect();
         let documents = self.documents.iter().enumerate().map(|(i, draft)| {
             let title = p.check(format!("documents[{i}].title"), Title::parse(&draft.title));
             let url = p.check(format!("documents[{i}].url"), WebAddress::parse(&draft.url));
-            Some(Document {
-                title: title?,
-                kind: draft.kind,
-                url: url?,
-            })
+            Some(Document { title: title?, kind: draft.kind, url: url? })
         });
         let documents: Option<Vec<Document>> = documents.collect::<Vec<_>>().into_iter().collect();
         let slug = slug_or_title(&mut p, &self.slug, &self.title);
@@ -402,26 +364,13 @@ impl LessonDraft {
     pub fn validate(&self) -> Result<LessonFields, Vec<FieldProblem>> {
         let mut p = Problems::default();
         let links = self.evidence_links.iter().enumerate().map(|(i, draft)| {
-            let note = p.check(
-                format!("evidenceLinks[{i}].note"),
-                Prose::parse(&draft.note),
-            );
-            Some(EvidenceLink {
-                sheet: draft.sheet,
-                role: draft.role,
-                note: note?,
-            })
+            let note = p.check(format!("evidenceLinks[{i}].note"), Prose::parse(&draft.note));
+            Some(EvidenceLink { sheet: draft.sheet, role: draft.role, note: note? })
         });
         let links: Option<Vec<EvidenceLink>> = links.collect::<Vec<_>>().into_iter().collect();
         let links = links.and_then(|links| {
             if links.len() > MAX_LIST_ITEMS {
-                p.add(
-                    "evidenceLinks",
-                    format!(
-                        "has {} items, at most {MAX_LIST_ITEMS} are allowed",
-                        links.len()
-                    ),
-                );
+                p.add("evidenceLinks", format!("has {} items, at most {MAX_LIST_ITEMS} are allowed", links.len()));
                 None
             } else {
                 Some(links)
@@ -485,9 +434,7 @@ impl TerritoryFields {
             code: self.code.as_ref().map(ToString::to_string),
             region: self.region,
             types: self.types.clone(),
-            centroid: self
-                .centroid
-                .map(|point| (point.latitude(), point.longitude())),
+            centroid: self.centroid.map(|point| (point.latitude(), point.longitude())),
         }
     }
 }
@@ -594,11 +541,7 @@ impl LessonFields {
             evidence_links: self
                 .evidence_links
                 .iter()
-                .map(|link| EvidenceLinkDraft {
-                    sheet: link.sheet,
-                    role: link.role,
-                    note: link.note.to_string(),
-                })
+                .map(|link| EvidenceLinkDraft { sheet: link.sheet, role: link.role, note: link.note.to_string() })
                 .collect(),
         }
     }
@@ -624,20 +567,8 @@ mod tests {
             ..SheetDraft::default()
         };
         let problems = draft.validate().err().unwrap_or_default();
-        let fields: Vec<&str> = problems
-            .iter()
-            .map(|problem| problem.field.as_str())
-            .collect();
-        assert_eq!(
-            fields,
-            vec![
-                "indicators[0].baseline",
-                "slug",
-                "title",
-                "activityType",
-                "sourceUrl"
-            ]
-        );
+        let fields: Vec<&str> = problems.iter().map(|problem| problem.field.as_str()).collect();
+        assert_eq!(fields, vec!["indicators[0].baseline", "slug", "title", "activityType", "sourceUrl"]);
     }
 
     #[test]
@@ -648,10 +579,7 @@ mod tests {
             ..LessonDraft::default()
         };
         let fields = draft.validate().map(|fields| fields.slug.to_string());
-        assert_eq!(
-            fields.as_deref(),
-            Ok("mobiliser-les-elus-des-le-diagnostic")
-        );
+        assert_eq!(fields.as_deref(), Ok("mobiliser-les-elus-des-le-diagnostic"));
     }
 
     #[test]

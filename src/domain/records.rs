@@ -6,9 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fmt;
 
-use super::text::{
-    Body, Label, Problems, Prose, Rna, Siren, Slug, Summary, Title, WebAddress, Year,
-};
+use super::text::{Body, Label, Problems, Prose, Rna, Siren, Slug, Summary, Title, WebAddress, Year};
 use super::vocabulary::*;
 
 /// The kinds of records, as they appear in global ids, the change log and revisions.
@@ -22,13 +20,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Organisation,
-        Kind::Territory,
-        Kind::Programme,
-        Kind::Sheet,
-        Kind::Lesson,
-    ];
+    pub const ALL: [Kind; 5] = [Kind::Organisation, Kind::Territory, Kind::Programme, Kind::Sheet, Kind::Lesson];
 
     /// Returns the stable lower-case name used in storage (`"sheet"`).
     pub fn as_str(self) -> &'static str {
@@ -67,9 +59,7 @@ macro_rules! typed_ids {
 }
 
 /// A typed record id: the database integer and the kind it belongs to.
-pub trait RecordId:
-    Copy + Eq + std::hash::Hash + Ord + Send + Sync + fmt::Debug + fmt::Display + 'static
-{
+pub trait RecordId: Copy + Eq + std::hash::Hash + Ord + Send + Sync + fmt::Debug + fmt::Display + 'static {
     const KIND: Kind;
     fn new(raw: i64) -> Self;
     fn get(self) -> i64;
@@ -134,10 +124,7 @@ impl GeoPoint {
         if !(-180.0..=180.0).contains(&longitude) {
             return Err(format!("longitude {longitude} is not between -180 and 180"));
         }
-        Ok(Self {
-            latitude,
-            longitude,
-        })
+        Ok(Self { latitude, longitude })
     }
 
     pub fn latitude(self) -> f64 {
@@ -182,10 +169,7 @@ impl ProgrammeFields {
         if let (Some(start), Some(end)) = (self.start_year, self.end_year)
             && end < start
         {
-            problems.add(
-                "endYear",
-                format!("{} is before the start year {}", end.get(), start.get()),
-            );
+            problems.add("endYear", format!("{} is before the start year {}", end.get(), start.get()));
         }
     }
 }
@@ -265,20 +249,14 @@ impl SheetFields {
             ("documents", self.documents.len()),
         ] {
             if len > MAX_SHEET_ITEMS {
-                problems.add(
-                    field,
-                    format!("has {len} items, at most {MAX_SHEET_ITEMS} are allowed"),
-                );
+                problems.add(field, format!("has {len} items, at most {MAX_SHEET_ITEMS} are allowed"));
             }
         }
         for (index, record) in self.phases.iter().enumerate() {
             if let (Some(start), Some(end)) = (record.started_on, record.ended_on)
                 && end < start
             {
-                problems.add(
-                    format!("phases[{index}].endedOn"),
-                    format!("{end} is before the start date {start}"),
-                );
+                problems.add(format!("phases[{index}].endedOn"), format!("{end} is before the start date {start}"));
             }
         }
         check_distinct(problems, "programmes", &self.programmes);
@@ -322,18 +300,11 @@ impl LessonFields {
     }
 }
 
-fn check_distinct<T: Eq + std::hash::Hash + fmt::Display>(
-    problems: &mut Problems,
-    field: &str,
-    items: &[T],
-) {
+fn check_distinct<T: Eq + std::hash::Hash + fmt::Display>(problems: &mut Problems, field: &str, items: &[T]) {
     let mut seen = std::collections::HashSet::new();
     for (index, item) in items.iter().enumerate() {
         if !seen.insert(item) {
-            problems.add(
-                format!("{field}[{index}]"),
-                format!("{item} is listed twice"),
-            );
+            problems.add(format!("{field}[{index}]"), format!("{item} is listed twice"));
         }
     }
 }

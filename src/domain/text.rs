@@ -28,10 +28,7 @@ impl Problems {
         match result {
             Ok(value) => Some(value),
             Err(problem) => {
-                self.0.push(FieldProblem {
-                    field: field.into(),
-                    problem,
-                });
+                self.0.push(FieldProblem { field: field.into(), problem });
                 None
             }
         }
@@ -39,10 +36,7 @@ impl Problems {
 
     /// Records a problem that is not the result of a parse.
     pub fn add(&mut self, field: impl Into<String>, problem: impl Into<String>) {
-        self.0.push(FieldProblem {
-            field: field.into(),
-            problem: problem.into(),
-        });
+        self.0.push(FieldProblem { field: field.into(), problem: problem.into() });
     }
 
     /// Parses every element of a list, naming the failing ones by index (`themes[3]`).
@@ -61,13 +55,7 @@ impl Problems {
             }
         }
         if values.len() > MAX_LIST_ITEMS {
-            self.add(
-                field,
-                format!(
-                    "has {} items, at most {MAX_LIST_ITEMS} are allowed",
-                    values.len()
-                ),
-            );
+            self.add(field, format!("has {} items, at most {MAX_LIST_ITEMS} are allowed", values.len()));
             return None;
         }
         ok.then_some(values)
@@ -79,11 +67,7 @@ impl Problems {
 
     /// Returns the problems, or `Ok(())` when there are none.
     pub fn into_result(self) -> Result<(), Vec<FieldProblem>> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(self.0)
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
     }
 
     pub fn into_vec(self) -> Vec<FieldProblem> {
@@ -119,18 +103,10 @@ impl<const MAX: usize, const NON_EMPTY: bool> Text<MAX, NON_EMPTY> {
         }
         let length = text.chars().count();
         if length > MAX {
-            return Err(format!(
-                "is {length} characters long, at most {MAX} are allowed"
-            ));
+            return Err(format!("is {length} characters long, at most {MAX} are allowed"));
         }
-        if let Some(bad) = text
-            .chars()
-            .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(format!(
-                "contains the control character U+{:04X}",
-                bad as u32
-            ));
+        if let Some(bad) = text.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            return Err(format!("contains the control character U+{:04X}", bad as u32));
         }
         Ok(Self(text.to_owned()))
     }
@@ -158,15 +134,9 @@ impl Slug {
             return Err("must not be empty".into());
         }
         if raw.len() > Self::MAX {
-            return Err(format!(
-                "is {} characters long, at most {} are allowed",
-                raw.len(),
-                Self::MAX
-            ));
+            return Err(format!("is {} characters long, at most {} are allowed", raw.len(), Self::MAX));
         }
-        let well_formed = raw
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        let well_formed = raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !raw.starts_with('-')
             && !raw.ends_with('-')
             && !raw.contains("--");
@@ -233,10 +203,7 @@ impl WebAddress {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let raw = raw.trim();
         if raw.len() > 2_000 {
-            return Err(format!(
-                "is {} characters long, at most 2000 are allowed",
-                raw.len()
-            ));
+            return Err(format!("is {} characters long, at most 2000 are allowed", raw.len()));
         }
         let rest = raw
             .strip_prefix("https://")
@@ -316,11 +283,7 @@ impl Year {
 
 /// A finite number (indicator values): no NaN, no infinity.
 pub fn finite(raw: f64) -> Result<f64, String> {
-    if raw.is_finite() {
-        Ok(raw)
-    } else {
-        Err("must be a finite number".into())
-    }
+    if raw.is_finite() { Ok(raw) } else { Err("must be a finite number".into()) }
 }
 
 #[cfg(test)]
@@ -329,10 +292,7 @@ mod tests {
 
     #[test]
     fn a_title_is_trimmed_and_bounded() {
-        assert_eq!(
-            Title::parse("  Garage  ").map(|t| t.to_string()),
-            Ok("Garage".to_owned())
-        );
+        assert_eq!(Title::parse("  Garage  ").map(|t| t.to_string()), Ok("Garage".to_owned()));
         assert!(Title::parse("   ").is_err());
         assert!(Title::parse(&"é".repeat(201)).is_err());
         assert!(Title::parse(&"é".repeat(200)).is_ok());
@@ -346,12 +306,8 @@ mod tests {
         for bad in ["", "Garage", "a--b", "-a", "a-", "é", "a b", "a_b"] {
             assert!(Slug::parse(bad).is_err(), "{bad} should be refused");
         }
-        let slug =
-            Slug::from_title("L’épicerie solidaire de Retiers — Œuvre").map(|s| s.to_string());
-        assert_eq!(
-            slug.as_deref(),
-            Some("l-epicerie-solidaire-de-retiers-oeuvre")
-        );
+        let slug = Slug::from_title("L’épicerie solidaire de Retiers — Œuvre").map(|s| s.to_string());
+        assert_eq!(slug.as_deref(), Some("l-epicerie-solidaire-de-retiers-oeuvre"));
     }
 
     #[test]

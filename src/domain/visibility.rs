@@ -19,9 +19,7 @@ impl Viewer {
     /// Returns what this viewer may read.
     pub fn visibility(&self) -> Visibility {
         match self {
-            Viewer::Public => Visibility {
-                statuses: vec![PublicationStatus::Published],
-            },
+            Viewer::Public => Visibility { statuses: vec![PublicationStatus::Published] },
             Viewer::Editor { .. } => Visibility {
                 statuses: vec![
                     PublicationStatus::Draft,
@@ -58,18 +56,11 @@ impl Visibility {
     /// archived, when it asked for none), restricted to what the viewer may see.
     pub fn list_statuses(&self, requested: &[PublicationStatus]) -> Vec<PublicationStatus> {
         let wanted: Vec<PublicationStatus> = if requested.is_empty() {
-            vec![
-                PublicationStatus::Draft,
-                PublicationStatus::Submitted,
-                PublicationStatus::Published,
-            ]
+            vec![PublicationStatus::Draft, PublicationStatus::Submitted, PublicationStatus::Published]
         } else {
             requested.to_vec()
         };
-        wanted
-            .into_iter()
-            .filter(|status| self.statuses.contains(status))
-            .collect()
+        wanted.into_iter().filter(|status| self.statuses.contains(status)).collect()
     }
 
     /// Returns the statuses a lookup by id may return.
@@ -96,27 +87,14 @@ mod tests {
     fn the_public_sees_only_published_records_even_when_asking_for_drafts() {
         let public = Viewer::Public.visibility();
         assert_eq!(public.list_statuses(&[PublicationStatus::Draft]), vec![]);
-        assert_eq!(
-            public.list_statuses(&[]),
-            vec![PublicationStatus::Published]
-        );
+        assert_eq!(public.list_statuses(&[]), vec![PublicationStatus::Published]);
         assert!(!public.can_see(PublicationStatus::Submitted));
     }
 
     #[test]
     fn lists_leave_archived_records_out_unless_asked() {
-        let editor = Viewer::Editor {
-            name: "test".into(),
-        }
-        .visibility();
-        assert!(
-            !editor
-                .list_statuses(&[])
-                .contains(&PublicationStatus::Archived)
-        );
-        assert_eq!(
-            editor.list_statuses(&[PublicationStatus::Archived]),
-            vec![PublicationStatus::Archived]
-        );
+        let editor = Viewer::Editor { name: "test".into() }.visibility();
+        assert!(!editor.list_statuses(&[]).contains(&PublicationStatus::Archived));
+        assert_eq!(editor.list_statuses(&[PublicationStatus::Archived]), vec![PublicationStatus::Archived]);
     }
 }

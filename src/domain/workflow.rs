@@ -5,11 +5,7 @@ use super::vocabulary::{PublicationStatus, Vocabulary};
 
 /// Checks that a record may move from `from` to `to`, and that a reason is given where one is needed.
 /// Returns the problem in words otherwise.
-pub fn check_transition(
-    from: PublicationStatus,
-    to: PublicationStatus,
-    reason: Option<&str>,
-) -> Result<(), String> {
+pub fn check_transition(from: PublicationStatus, to: PublicationStatus, reason: Option<&str>) -> Result<(), String> {
     use PublicationStatus::*;
     if from == to {
         return Err(format!("the record is already {}", to.code()));
@@ -18,10 +14,7 @@ pub fn check_transition(
     match (from, to) {
         (Draft, Submitted) | (Submitted, Published) | (_, Archived) => Ok(()),
         (_, Draft) if has_reason => Ok(()),
-        (_, Draft) => Err(format!(
-            "moving a {} record back to DRAFT needs a reason",
-            from.code()
-        )),
+        (_, Draft) => Err(format!("moving a {} record back to DRAFT needs a reason", from.code())),
         _ => Err(format!(
             "a {} record cannot become {}: the workflow is DRAFT → SUBMITTED → PUBLISHED → ARCHIVED, and back to DRAFT with a reason",
             from.code(),

@@ -78,46 +78,27 @@ where
         self.page
             .rows
             .iter()
-            .map(|(cursor, record)| Edge {
-                cursor: encode_cursor(cursor),
-                record: record.clone(),
-            })
+            .map(|(cursor, record)| Edge { cursor: encode_cursor(cursor), record: record.clone() })
             .collect()
     }
 
     /// The records of the page.
     async fn nodes(&self) -> Vec<K::Node> {
-        self.page
-            .rows
-            .iter()
-            .map(|(_, record)| K::Node::from(record.clone()))
-            .collect()
+        self.page.rows.iter().map(|(_, record)| K::Node::from(record.clone())).collect()
     }
 
     async fn page_info(&self) -> PageInfo {
         PageInfo {
             has_next_page: self.page.has_next,
             has_previous_page: self.page.has_previous,
-            start_cursor: self
-                .page
-                .rows
-                .first()
-                .map(|(cursor, _)| encode_cursor(cursor)),
-            end_cursor: self
-                .page
-                .rows
-                .last()
-                .map(|(cursor, _)| encode_cursor(cursor)),
+            start_cursor: self.page.rows.first().map(|(cursor, _)| encode_cursor(cursor)),
+            end_cursor: self.page.rows.last().map(|(cursor, _)| encode_cursor(cursor)),
         }
     }
 
     /// How many records the whole list holds (all pages), under the same filter and visibility.
     async fn total_count(&self) -> async_graphql::Result<i32> {
-        let count = self
-            .app
-            .count::<K>(&self.viewer, &self.statuses, &self.filter)
-            .await
-            .gql()?;
+        let count = self.app.count::<K>(&self.viewer, &self.statuses, &self.filter).await.gql()?;
         Ok(i32::try_from(count).unwrap_or(i32::MAX))
     }
 }
@@ -152,35 +133,20 @@ fn encode_cursor(cursor: &Cursor) -> String {
         SortField::CreatedAt => "c",
         SortField::UpdatedAt => "u",
     };
-    let direction = if cursor.sort.direction == Direction::Ascending {
-        "a"
-    } else {
-        "d"
-    };
+    let direction = if cursor.sort.direction == Direction::Ascending { "a" } else { "d" };
     let key = match &cursor.key {
         SortKey::Text(text) => format!("s{text}"),
         SortKey::Time(time) => format!("n{time}"),
     };
-    URL_SAFE_NO_PAD.encode(format!(
-        "{}|{sort}{direction}|{}|{key}",
-        cursor.kind.as_str(),
-        cursor.id
-    ))
+    URL_SAFE_NO_PAD.encode(format!("{}|{sort}{direction}|{}|{key}", cursor.kind.as_str(), cursor.id))
 }
 
 fn decode_cursor(field: &str, raw: &str) -> Result<Cursor, Error> {
-    let invalid = || {
-        Error::invalid(
-            field,
-            "is not a cursor of this API; use a cursor from `pageInfo` or an edge",
-        )
-    };
+    let invalid = || Error::invalid(field, "is not a cursor of this API; use a cursor from `pageInfo` or an edge");
     let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let mut parts = text.splitn(4, '|');
-    let (Some(kind), Some(sort), Some(id), Some(key)) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(kind), Some(sort), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(invalid());
     };
     let kind = Kind::parse(kind).ok_or_else(invalid)?;
@@ -201,15 +167,7 @@ fn decode_cursor(field: &str, raw: &str) -> Result<Cursor, Error> {
         Some(("n", number)) => SortKey::Time(number.parse().map_err(|_| invalid())?),
         _ => return Err(invalid()),
     };
-    Ok(Cursor {
-        kind,
-        sort: Sort {
-            field: field_code,
-            direction,
-        },
-        key,
-        id,
-    })
+    Ok(Cursor { kind, sort: Sort { field: field_code, direction }, key, id })
 }
 
 /// The pagination arguments of a connection field.
@@ -224,10 +182,7 @@ pub struct Slice {
 pub fn page_request(slice: Slice) -> Result<PageRequest, Error> {
     let size = |field: &str, value: i32| -> Result<usize, Error> {
         if value < 0 {
-            return Err(Error::invalid(
-                field,
-                format!("{value} is negative; ask for 0 to {MAX_PAGE_SIZE} records"),
-            ));
+            return Err(Error::invalid(field, format!("{value} is negative; ask for 0 to {MAX_PAGE_SIZE} records")));
         }
         let value = value as usize;
         if value > MAX_PAGE_SIZE {
@@ -246,24 +201,13 @@ pub fn page_request(slice: Slice) -> Result<PageRequest, Error> {
         }
         (Some(first), None) => (size("first", first)?, false),
         (None, Some(last)) => (size("last", last)?, true),
-        (None, None) => (
-            DEFAULT_PAGE_SIZE,
-            slice.before.is_some() && slice.after.is_none(),
-        ),
+        (None, None) => (DEFAULT_PAGE_SIZE, slice.before.is_some() && slice.after.is_none()),
     };
     Ok(PageRequest {
         size,
         backward,
-        after: slice
-            .after
-            .as_deref()
-            .map(|raw| decode_cursor("after", raw))
-            .transpose()?,
-        before: slice
-            .before
-            .as_deref()
-            .map(|raw| decode_cursor("before", raw))
-            .transpose()?,
+        after: slice.after.as_deref().map(|raw| decode_cursor("after", raw)).transpose()?,
+        before: slice.before.as_deref().map(|raw| decode_cursor("before", raw)).transpose()?,
     })
 }
 
@@ -281,17 +225,8 @@ where
     let app = ctx.data::<App>()?.clone();
     let viewer = ctx.data::<Viewer>()?.clone();
     let request = page_request(slice).gql()?;
-    let page = app
-        .list::<K>(&viewer, &statuses, &filter, sort, &request)
-        .await
-        .gql()?;
-    Ok(Connection {
-        app,
-        viewer,
-        statuses,
-        filter,
-        page,
-    })
+    let page = app.list::<K>(&viewer, &statuses, &filter, sort, &request).await.gql()?;
+    Ok(Connection { app, viewer, statuses, filter, page })
 }
 
 #[cfg(test)]
@@ -302,28 +237,17 @@ mod tests {
     fn cursors_round_trip_even_with_separators_in_titles() {
         let cursor = Cursor {
             kind: Kind::Sheet,
-            sort: Sort {
-                field: SortField::Title,
-                direction: Direction::Ascending,
-            },
+            sort: Sort { field: SortField::Title, direction: Direction::Ascending },
             key: SortKey::Text("Garage | solidaire".into()),
             id: 7,
         };
-        assert_eq!(
-            decode_cursor("after", &encode_cursor(&cursor)).ok(),
-            Some(cursor)
-        );
+        assert_eq!(decode_cursor("after", &encode_cursor(&cursor)).ok(), Some(cursor));
         assert!(decode_cursor("after", "bm9wZQ").is_err());
     }
 
     #[test]
     fn page_sizes_are_bounded() {
-        let slice = |first| Slice {
-            first: Some(first),
-            after: None,
-            last: None,
-            before: None,
-        };
+        let slice = |first| Slice { first: Some(first), after: None, last: None, before: None };
         assert!(page_request(slice(100)).is_ok());
         assert!(page_request(slice(101)).is_err());
         assert!(page_request(slice(-1)).is_err());

@@ -19,14 +19,8 @@ pub fn to_graphql(error: &Error) -> async_graphql::Error {
                 .iter()
                 .map(|problem| {
                     let mut object = async_graphql::indexmap::IndexMap::new();
-                    object.insert(
-                        async_graphql::Name::new("field"),
-                        Value::from(problem.field.clone()),
-                    );
-                    object.insert(
-                        async_graphql::Name::new("problem"),
-                        Value::from(problem.problem.clone()),
-                    );
+                    object.insert(async_graphql::Name::new("field"), Value::from(problem.field.clone()));
+                    object.insert(async_graphql::Name::new("problem"), Value::from(problem.problem.clone()));
                     Value::Object(object)
                 })
                 .collect();
@@ -56,15 +50,9 @@ impl<T> GqlResult<T> for Result<T, std::sync::Arc<Error>> {
 /// before any resolver runs) the INVALID_INPUT code, so that every error a client sees has a code.
 pub fn code_request_errors(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
-        let has_code = error
-            .extensions
-            .as_ref()
-            .is_some_and(|extensions| extensions.get("code").is_some());
+        let has_code = error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some());
         if !has_code {
-            error
-                .extensions
-                .get_or_insert_with(Default::default)
-                .set("code", "INVALID_INPUT");
+            error.extensions.get_or_insert_with(Default::default).set("code", "INVALID_INPUT");
         }
     }
 }

@@ -27,15 +27,10 @@ pub fn encode<I: RecordId>(id: I) -> ID {
 /// Decodes any global id into its kind and database id.
 pub fn decode_any(id: &str) -> Result<(Kind, i64), String> {
     let invalid = || format!("`{}` is not a retex id", truncate(id));
-    let bytes = URL_SAFE_NO_PAD
-        .decode(id.trim_end_matches('='))
-        .map_err(|_| invalid())?;
+    let bytes = URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let (name, raw) = text.split_once(':').ok_or_else(invalid)?;
-    let kind = Kind::ALL
-        .into_iter()
-        .find(|kind| type_name(*kind) == name)
-        .ok_or_else(invalid)?;
+    let kind = Kind::ALL.into_iter().find(|kind| type_name(*kind) == name).ok_or_else(invalid)?;
     let raw: i64 = raw.parse().map_err(|_| invalid())?;
     if raw <= 0 {
         return Err(invalid());
@@ -47,21 +42,14 @@ pub fn decode_any(id: &str) -> Result<(Kind, i64), String> {
 pub fn decode<I: RecordId>(id: &str) -> Result<I, String> {
     let (kind, raw) = decode_any(id)?;
     if kind != I::KIND {
-        return Err(format!(
-            "is the id of a {}, a {} was expected",
-            type_name(kind),
-            type_name(I::KIND)
-        ));
+        return Err(format!("is the id of a {}, a {} was expected", type_name(kind), type_name(I::KIND)));
     }
     Ok(I::new(raw))
 }
 
 /// Decodes a list of ids, recording problems under `field[i]`.
 pub fn decode_list<I: RecordId>(problems: &mut Problems, field: &str, ids: &[ID]) -> Vec<I> {
-    ids.iter()
-        .enumerate()
-        .filter_map(|(i, id)| problems.check(format!("{field}[{i}]"), decode::<I>(id)))
-        .collect()
+    ids.iter().enumerate().filter_map(|(i, id)| problems.check(format!("{field}[{i}]"), decode::<I>(id))).collect()
 }
 
 /// Decodes an optional id, recording a problem under `field`.

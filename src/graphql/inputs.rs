@@ -159,11 +159,7 @@ impl SheetFilterInput {
                 "filter.supportingStructures",
                 &or_empty(&self.supporting_structures),
             ),
-            project_holders: decode_list(
-                &mut p,
-                "filter.projectHolders",
-                &or_empty(&self.project_holders),
-            ),
+            project_holders: decode_list(&mut p, "filter.projectHolders", &or_empty(&self.project_holders)),
             partners: decode_list(&mut p, "filter.partners", &or_empty(&self.partners)),
             publication_statuses: or_empty(&self.publication_statuses),
         };
@@ -334,11 +330,7 @@ impl TerritoryPatch {
         patch(&mut draft.code, self.code);
         patch(&mut draft.region, self.region);
         set(&mut draft.types, self.types);
-        patch(
-            &mut draft.centroid,
-            self.centroid
-                .map_value(|point| (point.latitude, point.longitude)),
-        );
+        patch(&mut draft.centroid, self.centroid.map_value(|point| (point.latitude, point.longitude)));
         Ok(())
     }
 }
@@ -404,19 +396,12 @@ impl ProgrammePatch {
         patch(&mut draft.end_year, self.end_year.map_value(i64::from));
         patch(
             &mut draft.operator,
-            self.operator
-                .map_value(|id| decode_opt(&mut p, "operator", Some(&id)))
-                .flatten_option(),
+            self.operator.map_value(|id| decode_opt(&mut p, "operator", Some(&id))).flatten_option(),
         );
         if let Some(funders) = self.funders {
             draft.funders = decode_list(&mut p, "funders", &funders);
         }
-        patch(
-            &mut draft.parent,
-            self.parent
-                .map_value(|id| decode_opt(&mut p, "parent", Some(&id)))
-                .flatten_option(),
-        );
+        patch(&mut draft.parent, self.parent.map_value(|id| decode_opt(&mut p, "parent", Some(&id))).flatten_option());
         set(&mut draft.themes, self.themes);
         p.into_result()
     }
@@ -510,23 +495,12 @@ fn indicators(inputs: Vec<IndicatorInput>) -> Vec<IndicatorDraft> {
 fn testimonies(inputs: Vec<TestimonyInput>) -> Vec<TestimonyDraft> {
     inputs
         .into_iter()
-        .map(|input| TestimonyDraft {
-            quote: input.quote,
-            speaker: input.speaker,
-            role: input.role,
-        })
+        .map(|input| TestimonyDraft { quote: input.quote, speaker: input.speaker, role: input.role })
         .collect()
 }
 
 fn documents(inputs: Vec<DocumentInput>) -> Vec<DocumentDraft> {
-    inputs
-        .into_iter()
-        .map(|input| DocumentDraft {
-            title: input.title,
-            kind: input.kind,
-            url: input.url,
-        })
-        .collect()
+    inputs.into_iter().map(|input| DocumentDraft { title: input.title, kind: input.kind, url: input.url }).collect()
 }
 
 /// A new project sheet.
@@ -580,11 +554,7 @@ impl ProjectSheetInput {
             activity_type: Some(self.activity_type),
             programmes: decode_list(&mut p, "programmes", &self.programmes),
             territories: decode_list(&mut p, "territories", &self.territories),
-            supporting_structure: decode_opt(
-                &mut p,
-                "supportingStructure",
-                self.supporting_structure.as_ref(),
-            ),
+            supporting_structure: decode_opt(&mut p, "supportingStructure", self.supporting_structure.as_ref()),
             project_holder: decode_opt(&mut p, "projectHolder", self.project_holder.as_ref()),
             partners: decode_list(&mut p, "partners", &self.partners),
             social_need: self.social_need,
@@ -646,13 +616,9 @@ impl ProjectSheetPatch {
         if let Some(ids) = self.territories {
             draft.territories = decode_list(&mut p, "territories", &ids);
         }
-        let structure = self
-            .supporting_structure
-            .map_value(|id| decode_opt(&mut p, "supportingStructure", Some(&id)));
+        let structure = self.supporting_structure.map_value(|id| decode_opt(&mut p, "supportingStructure", Some(&id)));
         patch(&mut draft.supporting_structure, structure.flatten_option());
-        let holder = self
-            .project_holder
-            .map_value(|id| decode_opt(&mut p, "projectHolder", Some(&id)));
+        let holder = self.project_holder.map_value(|id| decode_opt(&mut p, "projectHolder", Some(&id)));
         patch(&mut draft.project_holder, holder.flatten_option());
         if let Some(ids) = self.partners {
             draft.partners = decode_list(&mut p, "partners", &ids);
@@ -689,11 +655,7 @@ fn evidence_links(p: &mut Problems, inputs: Vec<EvidenceLinkInput>) -> Vec<Evide
         .enumerate()
         .filter_map(|(i, input)| {
             let sheet = decode_opt(p, &format!("evidenceLinks[{i}].sheet"), Some(&input.sheet))?;
-            Some(EvidenceLinkDraft {
-                sheet,
-                role: input.role,
-                note: input.note,
-            })
+            Some(EvidenceLinkDraft { sheet, role: input.role, note: input.note })
         })
         .collect()
 }

@@ -25,8 +25,7 @@ impl Batch {
     pub fn new(app: App, viewer: Viewer) -> DataLoader<Batch> {
         // Loads asked for within a few milliseconds of each other share a batch: long enough for a
         // whole level of a 100-row page to enqueue its keys, short against a request's time.
-        DataLoader::new(Batch { app, viewer }, tokio::spawn)
-            .delay(std::time::Duration::from_millis(3))
+        DataLoader::new(Batch { app, viewer }, tokio::spawn).delay(std::time::Duration::from_millis(3))
     }
 }
 
@@ -56,26 +55,16 @@ impl Loader<(Reverse, i64)> for Batch {
     type Value = Vec<i64>;
     type Error = Arc<Error>;
 
-    async fn load(
-        &self,
-        keys: &[(Reverse, i64)],
-    ) -> Result<HashMap<(Reverse, i64), Vec<i64>>, Self::Error> {
+    async fn load(&self, keys: &[(Reverse, i64)]) -> Result<HashMap<(Reverse, i64), Vec<i64>>, Self::Error> {
         let mut by_relation: HashMap<Reverse, Vec<i64>> = HashMap::new();
         for (relation, id) in keys {
             by_relation.entry(*relation).or_default().push(*id);
         }
         let mut result = HashMap::new();
         for (relation, ids) in by_relation {
-            let related = self
-                .app
-                .related(&self.viewer, relation, &ids)
-                .await
-                .map_err(Arc::new)?;
+            let related = self.app.related(&self.viewer, relation, &ids).await.map_err(Arc::new)?;
             for id in ids {
-                result.insert(
-                    (relation, id),
-                    related.get(&id).cloned().unwrap_or_default(),
-                );
+                result.insert((relation, id), related.get(&id).cloned().unwrap_or_default());
             }
         }
         Ok(result)
@@ -95,25 +84,13 @@ impl Loader<History> for Batch {
         for History(kind, id) in keys {
             by_kind.entry(*kind).or_default().push(*id);
         }
-        let mut result: HashMap<History, Vec<Revision>> =
-            keys.iter().map(|key| (*key, Vec::new())).collect();
+        let mut result: HashMap<History, Vec<Revision>> = keys.iter().map(|key| (*key, Vec::new())).collect();
         for (kind, ids) in by_kind {
-            for revision in self
-                .app
-                .revisions(&self.viewer, kind, &ids)
-                .await
-                .map_err(Arc::new)?
-            {
-                result
-                    .entry(History(kind, revision.record_id))
-                    .or_default()
-                    .push(revision);
+            for revision in self.app.revisions(&self.viewer, kind, &ids).await.map_err(Arc::new)? {
+                result.entry(History(kind, revision.record_id)).or_default().push(revision);
             }
         }
-        Ok(result
-            .into_iter()
-            .map(|(key, revisions)| (key, Arc::new(revisions)))
-            .collect())
+        Ok(result.into_iter().map(|(key, revisions)| (key, Arc::new(revisions))).collect())
     }
 }
 
@@ -122,10 +99,7 @@ fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<Batch>>
 }
 
 /// Loads one record by id; `None` when it does not exist or is not visible.
-pub async fn one<I>(
-    ctx: &Context<'_>,
-    id: I,
-) -> async_graphql::Result<Option<<Batch as Loader<I>>::Value>>
+pub async fn one<I>(ctx: &Context<'_>, id: I) -> async_graphql::Result<Option<<Batch as Loader<I>>::Value>>
 where
     I: RecordId,
     Batch: Loader<I, Error = Arc<Error>>,
@@ -134,10 +108,7 @@ where
 }
 
 /// Loads records by id, keeping the order of `ids` and leaving out those not visible.
-pub async fn many<I>(
-    ctx: &Context<'_>,
-    ids: &[I],
-) -> async_graphql::Result<Vec<<Batch as Loader<I>>::Value>>
+pub async fn many<I>(ctx: &Context<'_>, ids: &[I]) -> async_graphql::Result<Vec<<Batch as Loader<I>>::Value>>
 where
     I: RecordId,
     Batch: Loader<I, Error = Arc<Error>>,
@@ -163,27 +134,11 @@ where
 
 /// Loads the ids related to one id (outside the generic functions, whose `Batch: Loader<I>` bound
 /// would otherwise steer type inference to the wrong loader).
-async fn related_ids(
-    ctx: &Context<'_>,
-    relation: Reverse,
-    id: i64,
-) -> async_graphql::Result<Vec<i64>> {
-    Ok(loader(ctx)?
-        .load_one((relation, id))
-        .await
-        .gql()?
-        .unwrap_or_default())
+async fn related_ids(ctx: &Context<'_>, relation: Reverse, id: i64) -> async_graphql::Result<Vec<i64>> {
+    Ok(loader(ctx)?.load_one((relation, id)).await.gql()?.unwrap_or_default())
 }
 
 /// Loads a record's revision history.
-pub async fn history(
-    ctx: &Context<'_>,
-    kind: Kind,
-    id: i64,
-) -> async_graphql::Result<Arc<Vec<Revision>>> {
-    Ok(loader(ctx)?
-        .load_one(History(kind, id))
-        .await
-        .gql()?
-        .unwrap_or_default())
+pub async fn history(ctx: &Context<'_>, kind: Kind, id: i64) -> async_graphql::Result<Arc<Vec<Revision>>> {
+    Ok(loader(ctx)?.load_one(History(kind, id)).await.gql()?.unwrap_or_default())
 }

@@ -9,43 +9,44 @@ mod inputs;
 mod loaders;
 mod mutation;
 mod query;
+mod search;
 pub mod transport;
 mod types;
 mod vocab;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::app::App;
 use crate::domain::Viewer;
 
 pub use ids::{decode_any as decode_id, type_name};
 
+/// Every query field: records and lists, then search.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(query::Query, search::SearchQuery);
+
+/// Every mutation: records, then the glossary.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(mutation::Mutation, search::GlossaryMutation);
+
 /// The schema type served by retex.
-pub type RetexSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type RetexSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Builds the schema over an application.
 pub fn schema(app: App) -> RetexSchema {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
-        .data(app)
-        .finish()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).data(app).finish()
 }
 
 /// Returns the SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish().sdl()
 }
 
 /// Prepares a request for execution: binds the viewer and a fresh batch loader to it.
-pub fn prepare(
-    app: &App,
-    viewer: Viewer,
-    request: async_graphql::Request,
-) -> async_graphql::Request {
-    request
-        .data(loaders::Batch::new(app.clone(), viewer.clone()))
-        .data(viewer)
+pub fn prepare(app: &App, viewer: Viewer, request: async_graphql::Request) -> async_graphql::Request {
+    request.data(loaders::Batch::new(app.clone(), viewer.clone())).data(viewer)
 }
 
 /// Executes a request as `viewer`, with every error carrying a code.

@@ -13,6 +13,7 @@ use crate::app::{App, Editable};
 use crate::domain::*;
 use crate::error::Error;
 
+#[derive(Default)]
 pub struct Mutation;
 
 fn context<'a>(ctx: &Context<'a>) -> async_graphql::Result<(&'a App, &'a Viewer)> {
@@ -20,9 +21,7 @@ fn context<'a>(ctx: &Context<'a>) -> async_graphql::Result<(&'a App, &'a Viewer)
 }
 
 fn decode<I: RecordId>(field: &str, id: &ID) -> async_graphql::Result<I> {
-    ids::decode::<I>(id)
-        .map_err(|problem| Error::invalid(field, problem))
-        .gql()
+    ids::decode::<I>(id).map_err(|problem| Error::invalid(field, problem)).gql()
 }
 
 async fn create<K: Editable>(
@@ -53,9 +52,7 @@ async fn set_status(
     reason: Option<&str>,
 ) -> async_graphql::Result<Node> {
     let (app, viewer) = context(ctx)?;
-    let (kind, raw) = ids::decode_any(id)
-        .map_err(|problem| Error::invalid("id", problem))
-        .gql()?;
+    let (kind, raw) = ids::decode_any(id).map_err(|problem| Error::invalid("id", problem)).gql()?;
     match kind {
         Kind::Organisation => app
             .set_status::<OrganisationFields>(viewer, OrganisationId(raw), version, status, reason)
@@ -72,21 +69,17 @@ async fn set_status(
             .await
             .map(|_| ())
             .gql()?,
-        Kind::Sheet => app
-            .set_status::<SheetFields>(viewer, SheetId(raw), version, status, reason)
-            .await
-            .map(|_| ())
-            .gql()?,
-        Kind::Lesson => app
-            .set_status::<LessonFields>(viewer, LessonId(raw), version, status, reason)
-            .await
-            .map(|_| ())
-            .gql()?,
+        Kind::Sheet => {
+            app.set_status::<SheetFields>(viewer, SheetId(raw), version, status, reason).await.map(|_| ()).gql()?
+        }
+        Kind::Lesson => {
+            app.set_status::<LessonFields>(viewer, LessonId(raw), version, status, reason).await.map(|_| ()).gql()?
+        }
     }
     node_by_id(ctx, id).await
 }
 
-#[Object]
+#[Object(name = "RecordMutation")]
 impl Mutation {
     /// Creates an organisation, as a DRAFT.
     async fn create_organisation(
@@ -94,9 +87,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: OrganisationInput,
     ) -> async_graphql::Result<OrganisationNode> {
-        create::<OrganisationFields>(ctx, input.into_draft())
-            .await
-            .map(OrganisationNode)
+        create::<OrganisationFields>(ctx, input.into_draft()).await.map(OrganisationNode)
     }
 
     /// Changes an organisation at `version`.
@@ -107,20 +98,12 @@ impl Mutation {
         version: i32,
         patch: OrganisationPatch,
     ) -> async_graphql::Result<OrganisationNode> {
-        update::<OrganisationFields>(ctx, &id, version, |draft| patch.apply(draft))
-            .await
-            .map(OrganisationNode)
+        update::<OrganisationFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(OrganisationNode)
     }
 
     /// Creates a territory, as a DRAFT.
-    async fn create_territory(
-        &self,
-        ctx: &Context<'_>,
-        input: TerritoryInput,
-    ) -> async_graphql::Result<TerritoryNode> {
-        create::<TerritoryFields>(ctx, input.into_draft())
-            .await
-            .map(TerritoryNode)
+    async fn create_territory(&self, ctx: &Context<'_>, input: TerritoryInput) -> async_graphql::Result<TerritoryNode> {
+        create::<TerritoryFields>(ctx, input.into_draft()).await.map(TerritoryNode)
     }
 
     /// Changes a territory at `version`.
@@ -131,20 +114,12 @@ impl Mutation {
         version: i32,
         patch: TerritoryPatch,
     ) -> async_graphql::Result<TerritoryNode> {
-        update::<TerritoryFields>(ctx, &id, version, |draft| patch.apply(draft))
-            .await
-            .map(TerritoryNode)
+        update::<TerritoryFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(TerritoryNode)
     }
 
     /// Creates a programme, as a DRAFT.
-    async fn create_programme(
-        &self,
-        ctx: &Context<'_>,
-        input: ProgrammeInput,
-    ) -> async_graphql::Result<ProgrammeNode> {
-        create::<ProgrammeFields>(ctx, input.into_draft())
-            .await
-            .map(ProgrammeNode)
+    async fn create_programme(&self, ctx: &Context<'_>, input: ProgrammeInput) -> async_graphql::Result<ProgrammeNode> {
+        create::<ProgrammeFields>(ctx, input.into_draft()).await.map(ProgrammeNode)
     }
 
     /// Changes a programme at `version`.
@@ -155,20 +130,12 @@ impl Mutation {
         version: i32,
         patch: ProgrammePatch,
     ) -> async_graphql::Result<ProgrammeNode> {
-        update::<ProgrammeFields>(ctx, &id, version, |draft| patch.apply(draft))
-            .await
-            .map(ProgrammeNode)
+        update::<ProgrammeFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(ProgrammeNode)
     }
 
     /// Creates a project sheet, as a DRAFT.
-    async fn create_sheet(
-        &self,
-        ctx: &Context<'_>,
-        input: ProjectSheetInput,
-    ) -> async_graphql::Result<SheetNode> {
-        create::<SheetFields>(ctx, input.into_draft())
-            .await
-            .map(SheetNode)
+    async fn create_sheet(&self, ctx: &Context<'_>, input: ProjectSheetInput) -> async_graphql::Result<SheetNode> {
+        create::<SheetFields>(ctx, input.into_draft()).await.map(SheetNode)
     }
 
     /// Changes a project sheet at `version`.
@@ -179,20 +146,12 @@ impl Mutation {
         version: i32,
         patch: ProjectSheetPatch,
     ) -> async_graphql::Result<SheetNode> {
-        update::<SheetFields>(ctx, &id, version, |draft| patch.apply(draft))
-            .await
-            .map(SheetNode)
+        update::<SheetFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(SheetNode)
     }
 
     /// Creates a lesson, as a DRAFT.
-    async fn create_lesson(
-        &self,
-        ctx: &Context<'_>,
-        input: LessonInput,
-    ) -> async_graphql::Result<LessonNode> {
-        create::<LessonFields>(ctx, input.into_draft())
-            .await
-            .map(LessonNode)
+    async fn create_lesson(&self, ctx: &Context<'_>, input: LessonInput) -> async_graphql::Result<LessonNode> {
+        create::<LessonFields>(ctx, input.into_draft()).await.map(LessonNode)
     }
 
     /// Changes a lesson at `version`.
@@ -203,9 +162,7 @@ impl Mutation {
         version: i32,
         patch: LessonPatch,
     ) -> async_graphql::Result<LessonNode> {
-        update::<LessonFields>(ctx, &id, version, |draft| patch.apply(draft))
-            .await
-            .map(LessonNode)
+        update::<LessonFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(LessonNode)
     }
 
     /// Links a lesson to a project sheet that shows (OBSERVED_IN) or contradicts (CONTRADICTED_BY) it;
@@ -222,11 +179,7 @@ impl Mutation {
         let sheet = decode::<SheetId>("sheet", &sheet)?;
         update::<LessonFields>(ctx, &lesson, version, move |draft| {
             let link = EvidenceLinkDraft { sheet, role, note };
-            match draft
-                .evidence_links
-                .iter_mut()
-                .find(|existing| existing.sheet == sheet)
-            {
+            match draft.evidence_links.iter_mut().find(|existing| existing.sheet == sheet) {
                 Some(existing) => *existing = link,
                 None => draft.evidence_links.push(link),
             }
@@ -282,13 +235,6 @@ impl Mutation {
         version: i32,
         reason: Option<String>,
     ) -> async_graphql::Result<Node> {
-        set_status(
-            ctx,
-            &id,
-            version,
-            PublicationStatus::Archived,
-            reason.as_deref(),
-        )
-        .await
+        set_status(ctx, &id, version, PublicationStatus::Archived, reason.as_deref()).await
     }
 }

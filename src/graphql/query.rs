@@ -14,6 +14,7 @@ use crate::domain::*;
 use crate::error::Error;
 use crate::store::StoredKind;
 
+#[derive(Default)]
 pub struct Query;
 
 fn viewer<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Viewer> {
@@ -22,31 +23,21 @@ fn viewer<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Viewer> {
 
 /// Fetches any record by global id, as a `Node`, through the request's batch loader; `None` when it
 /// does not exist or the caller may not see it.
-async fn find_node(ctx: &Context<'_>, kind: Kind, raw: i64) -> async_graphql::Result<Option<Node>> {
+pub async fn find_node(ctx: &Context<'_>, kind: Kind, raw: i64) -> async_graphql::Result<Option<Node>> {
     Ok(match kind {
-        Kind::Organisation => loaders::one(ctx, OrganisationId(raw))
-            .await?
-            .map(|r| Node::Organisation(OrganisationNode(r))),
-        Kind::Territory => loaders::one(ctx, TerritoryId(raw))
-            .await?
-            .map(|r| Node::Territory(TerritoryNode(r))),
-        Kind::Programme => loaders::one(ctx, ProgrammeId(raw))
-            .await?
-            .map(|r| Node::Programme(ProgrammeNode(r))),
-        Kind::Sheet => loaders::one(ctx, SheetId(raw))
-            .await?
-            .map(|r| Node::ProjectSheet(SheetNode(r))),
-        Kind::Lesson => loaders::one(ctx, LessonId(raw))
-            .await?
-            .map(|r| Node::Lesson(LessonNode(r))),
+        Kind::Organisation => {
+            loaders::one(ctx, OrganisationId(raw)).await?.map(|r| Node::Organisation(OrganisationNode(r)))
+        }
+        Kind::Territory => loaders::one(ctx, TerritoryId(raw)).await?.map(|r| Node::Territory(TerritoryNode(r))),
+        Kind::Programme => loaders::one(ctx, ProgrammeId(raw)).await?.map(|r| Node::Programme(ProgrammeNode(r))),
+        Kind::Sheet => loaders::one(ctx, SheetId(raw)).await?.map(|r| Node::ProjectSheet(SheetNode(r))),
+        Kind::Lesson => loaders::one(ctx, LessonId(raw)).await?.map(|r| Node::Lesson(LessonNode(r))),
     })
 }
 
 /// Fetches any record by global id, or NOT_FOUND (also for records the caller may not see).
 pub async fn node_by_id(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Node> {
-    let (kind, raw) = ids::decode_any(id)
-        .map_err(|problem| Error::invalid("id", problem))
-        .gql()?;
+    let (kind, raw) = ids::decode_any(id).map_err(|problem| Error::invalid("id", problem)).gql()?;
     find_node(ctx, kind, raw)
         .await?
         .ok_or_else(|| Error::NotFound(format!("{} {}", ids::type_name(kind), id.as_str())))
@@ -62,9 +53,7 @@ async fn lookup<K: StoredKind>(
     let app = ctx.data::<App>()?;
     let viewer = viewer(ctx)?;
     let id = match (id, slug) {
-        (Some(id), None) => ids::decode::<K::Id>(&id)
-            .map_err(|problem| Error::invalid("id", problem))
-            .gql()?,
+        (Some(id), None) => ids::decode::<K::Id>(&id).map_err(|problem| Error::invalid("id", problem)).gql()?,
         (None, Some(slug)) => app
             .id_by_slug::<K>(viewer, &slug)
             .await
@@ -78,11 +67,7 @@ async fn lookup<K: StoredKind>(
             })
             .gql()?,
         _ => {
-            return Err(Error::invalid(
-                "id",
-                "give either `id` or `slug`, not both nor neither",
-            ))
-            .gql();
+            return Err(Error::invalid("id", "give either `id` or `slug`, not both nor neither")).gql();
         }
     };
     app.get::<K>(viewer, id).await.gql()
@@ -92,7 +77,7 @@ fn domain_filter<F>(result: Result<F, Vec<FieldProblem>>) -> async_graphql::Resu
     result.map_err(Error::InvalidInput).gql()
 }
 
-#[Object]
+#[Object(name = "RecordQuery")]
 impl Query {
     /// Fetches any record by its global id. Unknown ids, and records the caller may not see, are NOT_FOUND.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Node> {
@@ -100,35 +85,17 @@ impl Query {
     }
 
     /// Fetches records by global id, in order; an unknown or invisible id gives `null` at its place.
-    async fn nodes(
-        &self,
-        ctx: &Context<'_>,
-        ids: Vec<ID>,
-    ) -> async_graphql::Result<Vec<Option<Node>>> {
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_PAGE_SIZE {
-            return Err(Error::invalid(
-                "ids",
-                format!(
-                    "{} ids given, at most {MAX_PAGE_SIZE} are allowed",
-                    ids.len()
-                ),
-            ))
-            .gql();
+            return Err(Error::invalid("ids", format!("{} ids given, at most {MAX_PAGE_SIZE} are allowed", ids.len())))
+                .gql();
         }
         let mut keys = Vec::with_capacity(ids.len());
         for (i, id) in ids.iter().enumerate() {
-            keys.push(
-                ids::decode_any(id)
-                    .map_err(|problem| Error::invalid(format!("ids[{i}]"), problem))
-                    .gql()?,
-            );
+            keys.push(ids::decode_any(id).map_err(|problem| Error::invalid(format!("ids[{i}]"), problem)).gql()?);
         }
         // Awaited together, the lookups share the batch loader: one statement per kind.
-        let found = futures::future::join_all(
-            keys.into_iter()
-                .map(|(kind, raw)| find_node(ctx, kind, raw)),
-        )
-        .await;
+        let found = futures::future::join_all(keys.into_iter().map(|(kind, raw)| find_node(ctx, kind, raw))).await;
         found.into_iter().collect()
     }
 
@@ -139,9 +106,7 @@ impl Query {
         id: Option<ID>,
         slug: Option<String>,
     ) -> async_graphql::Result<OrganisationNode> {
-        lookup::<OrganisationFields>(ctx, id, slug)
-            .await
-            .map(OrganisationNode)
+        lookup::<OrganisationFields>(ctx, id, slug).await.map(OrganisationNode)
     }
 
     /// A territory, by id or slug.
@@ -151,9 +116,7 @@ impl Query {
         id: Option<ID>,
         slug: Option<String>,
     ) -> async_graphql::Result<TerritoryNode> {
-        lookup::<TerritoryFields>(ctx, id, slug)
-            .await
-            .map(TerritoryNode)
+        lookup::<TerritoryFields>(ctx, id, slug).await.map(TerritoryNode)
     }
 
     /// A programme, by id or slug.
@@ -163,18 +126,11 @@ impl Query {
         id: Option<ID>,
         slug: Option<String>,
     ) -> async_graphql::Result<ProgrammeNode> {
-        lookup::<ProgrammeFields>(ctx, id, slug)
-            .await
-            .map(ProgrammeNode)
+        lookup::<ProgrammeFields>(ctx, id, slug).await.map(ProgrammeNode)
     }
 
     /// A project sheet, by id or slug.
-    async fn sheet(
-        &self,
-        ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
-    ) -> async_graphql::Result<SheetNode> {
+    async fn sheet(&self, ctx: &Context<'_>, id: Option<ID>, slug: Option<String>) -> async_graphql::Result<SheetNode> {
         lookup::<SheetFields>(ctx, id, slug).await.map(SheetNode)
     }
 
@@ -204,19 +160,8 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<Connection<OrganisationFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
-        connection(
-            ctx,
-            filter.publication_statuses.clone(),
-            filter,
-            sort.into(),
-            Slice {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+        connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before })
+            .await
     }
 
     /// Territories, filtered and sorted.
@@ -235,19 +180,8 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<Connection<TerritoryFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
-        connection(
-            ctx,
-            filter.publication_statuses.clone(),
-            filter,
-            sort.into(),
-            Slice {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+        connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before })
+            .await
     }
 
     /// Programmes, filtered and sorted.
@@ -266,19 +200,8 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<Connection<ProgrammeFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
-        connection(
-            ctx,
-            filter.publication_statuses.clone(),
-            filter,
-            sort.into(),
-            Slice {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+        connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before })
+            .await
     }
 
     /// Project sheets (fiches-projet), filtered and sorted.
@@ -297,19 +220,8 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<Connection<SheetFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
-        connection(
-            ctx,
-            filter.publication_statuses.clone(),
-            filter,
-            sort.into(),
-            Slice {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+        connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before })
+            .await
     }
 
     /// Lessons (success factors, pitfalls, failure factors), filtered and sorted.
@@ -328,19 +240,8 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<Connection<LessonFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
-        connection(
-            ctx,
-            filter.publication_statuses.clone(),
-            filter,
-            sort.into(),
-            Slice {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+        connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before })
+            .await
     }
 
     /// Every controlled vocabulary with the French label of each value.

@@ -42,17 +42,15 @@ fn build(
     }
     match variables {
         None | Some(serde_json::Value::Null) => {}
-        Some(value @ serde_json::Value::Object(_)) => {
-            request = request.variables(Variables::from_json(value))
-        }
+        Some(value @ serde_json::Value::Object(_)) => request = request.variables(Variables::from_json(value)),
         Some(_) => return Err("`variables` must be an object".into()),
     }
     match extensions {
         None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::Object(map)) => {
             for (key, value) in map {
-                let value = async_graphql::Value::from_json(value)
-                    .map_err(|_| "`extensions` is not valid".to_owned())?;
+                let value =
+                    async_graphql::Value::from_json(value).map_err(|_| "`extensions` is not valid".to_owned())?;
                 request.extensions.insert(key, value);
             }
         }
@@ -69,14 +67,9 @@ pub fn from_json_body(body: &[u8]) -> Result<GraphqlRequest, String> {
     if !value.is_object() {
         return Err("the body must be a JSON object with a `query`".into());
     }
-    let body: Body = serde_json::from_value(value)
-        .map_err(|err| format!("the body is not a GraphQL request: {err}"))?;
-    build(
-        body.query,
-        body.operation_name,
-        body.variables,
-        body.extensions,
-    )
+    let body: Body =
+        serde_json::from_value(value).map_err(|err| format!("the body is not a GraphQL request: {err}"))?;
+    build(body.query, body.operation_name, body.variables, body.extensions)
 }
 
 /// Parses the parameters of a GET request; `variables` and `extensions` are JSON-encoded.
@@ -88,17 +81,12 @@ pub fn from_get_params(
 ) -> Result<GraphqlRequest, String> {
     let json = |name: &str, raw: Option<String>| -> Result<Option<serde_json::Value>, String> {
         raw.filter(|raw| !raw.is_empty())
-            .map(|raw| {
-                serde_json::from_str(&raw)
-                    .map_err(|err| format!("`{name}` is not valid JSON: {err}"))
-            })
+            .map(|raw| serde_json::from_str(&raw).map_err(|err| format!("`{name}` is not valid JSON: {err}")))
             .transpose()
     };
     build(
         query.map(serde_json::Value::String),
-        operation_name
-            .filter(|name| !name.is_empty())
-            .map(serde_json::Value::String),
+        operation_name.filter(|name| !name.is_empty()).map(serde_json::Value::String),
         json("variables", variables)?,
         json("extensions", extensions)?,
     )
@@ -131,12 +119,7 @@ pub struct GraphqlResponse {
 }
 
 /// Runs a request as `viewer`.
-pub async fn run(
-    schema: &RetexSchema,
-    app: &App,
-    viewer: Viewer,
-    request: GraphqlRequest,
-) -> GraphqlResponse {
+pub async fn run(schema: &RetexSchema, app: &App, viewer: Viewer, request: GraphqlRequest) -> GraphqlResponse {
     let response = execute(schema, app, viewer, request.0).await;
     let is_request_error = response.data == async_graphql::Value::Null && response.is_err();
     let body = match serde_json::to_value(&response) {
@@ -149,23 +132,16 @@ pub async fn run(
         }
         Err(_) => error_body("INTERNAL", "internal error"),
     };
-    GraphqlResponse {
-        body,
-        is_request_error,
-    }
+    GraphqlResponse { body, is_request_error }
 }
 
 /// Returns a GraphQL error response body with one error and its code.
 pub fn error_body(code: &str, message: &str) -> Vec<u8> {
-    let body =
-        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     body.to_string().into_bytes()
 }
 
 /// Returns the GraphiQL page for an endpoint.
 pub fn graphiql(endpoint: &str) -> String {
-    async_graphql::http::GraphiQLSource::build()
-        .endpoint(endpoint)
-        .title("retex — GraphiQL")
-        .finish()
+    async_graphql::http::GraphiQLSource::build().endpoint(endpoint).title("retex — GraphiQL").finish()
 }

@@ -66,17 +66,8 @@ impl RevisionNode {
     }
 }
 
-async fn revisions(
-    ctx: &Context<'_>,
-    kind: Kind,
-    id: i64,
-) -> async_graphql::Result<Vec<RevisionNode>> {
-    Ok(history(ctx, kind, id)
-        .await?
-        .iter()
-        .cloned()
-        .map(RevisionNode)
-        .collect())
+async fn revisions(ctx: &Context<'_>, kind: Kind, id: i64) -> async_graphql::Result<Vec<RevisionNode>> {
+    Ok(history(ctx, kind, id).await?.iter().cloned().map(RevisionNode).collect())
 }
 
 macro_rules! record_object {
@@ -527,26 +518,10 @@ async fn organisation(
     }
 }
 
-async fn sheets(
-    ctx: &Context<'_>,
-    relation: Reverse,
-    id: i64,
-) -> async_graphql::Result<Vec<SheetNode>> {
-    Ok(loaders::related::<SheetId>(ctx, relation, id)
-        .await?
-        .into_iter()
-        .map(SheetNode)
-        .collect())
+async fn sheets(ctx: &Context<'_>, relation: Reverse, id: i64) -> async_graphql::Result<Vec<SheetNode>> {
+    Ok(loaders::related::<SheetId>(ctx, relation, id).await?.into_iter().map(SheetNode).collect())
 }
 
-async fn programmes(
-    ctx: &Context<'_>,
-    relation: Reverse,
-    id: i64,
-) -> async_graphql::Result<Vec<ProgrammeNode>> {
-    Ok(loaders::related::<ProgrammeId>(ctx, relation, id)
-        .await?
-        .into_iter()
-        .map(ProgrammeNode)
-        .collect())
+async fn programmes(ctx: &Context<'_>, relation: Reverse, id: i64) -> async_graphql::Result<Vec<ProgrammeNode>> {
+    Ok(loaders::related::<ProgrammeId>(ctx, relation, id).await?.into_iter().map(ProgrammeNode).collect())
 }

@@ -6,8 +6,7 @@ use std::borrow::Cow;
 use async_graphql::registry::{MetaEnumValue, MetaType, MetaTypeId, Registry};
 use async_graphql::resolver_utils::{EnumItem, EnumType, enum_value, parse_enum};
 use async_graphql::{
-    ContextSelectionSet, InputType, InputValueResult, OutputType, Positioned, ServerResult,
-    SimpleObject, Value,
+    ContextSelectionSet, InputType, InputValueResult, OutputType, Positioned, ServerResult, SimpleObject, Value,
 };
 
 use crate::domain::*;
@@ -124,13 +123,7 @@ pub struct VocabularyList {
 fn list_of<T: Vocabulary>() -> VocabularyList {
     VocabularyList {
         name: T::NAME,
-        values: T::ALL
-            .iter()
-            .map(|value| VocabularyValue {
-                code: value.code(),
-                label: value.label(),
-            })
-            .collect(),
+        values: T::ALL.iter().map(|value| VocabularyValue { code: value.code(), label: value.label() }).collect(),
     }
 }
 

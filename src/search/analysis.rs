@@ -20,14 +20,15 @@ pub const STEM: &str = "fr_stem";
 
 /// What remains of an elided word once the apostrophe splits it: « l'épicerie » gives `l`, « jusqu'au »
 /// gives `jusqu`.
-pub const ELISIONS: &[&str] = &["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"];
+pub const ELISIONS: &[&str] =
+    &["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"];
 
 /// French words too common to help ranking, dropped from the stemmed field. Kept in the exact field,
 /// where phrases need them.
 pub const STOP_WORDS: &[&str] = &[
-    "a", "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "elles", "en", "est", "et", "etre", "il", "ils",
-    "la", "le", "les", "leur", "leurs", "mais", "ne", "nous", "on", "ou", "par", "pas", "pour", "qui", "que", "quoi", "sa",
-    "se", "ses", "son", "sont", "sur", "un", "une", "vous", "y",
+    "a", "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "elles", "en", "est", "et", "etre", "il",
+    "ils", "la", "le", "les", "leur", "leurs", "mais", "ne", "nous", "on", "ou", "par", "pas", "pour", "qui", "que",
+    "quoi", "sa", "se", "ses", "son", "sont", "sur", "un", "une", "vous", "y",
 ];
 
 /// Plurals and forms the Snowball stemmer leaves apart from their singular, mapped before stemming.

@@ -20,7 +20,10 @@ use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, OwnedValue};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument,
+    Term,
+};
 
 pub use query::{Parsed, Synonyms, parse};
 pub use schema::Dimension;
@@ -163,7 +166,14 @@ impl SearchIndex {
         for year in &doc.years {
             document.add_i64(f.year, (*year).into());
         }
-        for (field, text) in [(f.title_stem, &doc.title), (f.title_exact, &doc.title), (f.summary_stem, &doc.summary), (f.summary_exact, &doc.summary), (f.body_stem, &doc.body), (f.body_exact, &doc.body)] {
+        for (field, text) in [
+            (f.title_stem, &doc.title),
+            (f.title_exact, &doc.title),
+            (f.summary_stem, &doc.summary),
+            (f.summary_exact, &doc.summary),
+            (f.body_stem, &doc.body),
+            (f.body_exact, &doc.body),
+        ] {
             document.add_text(field, text);
         }
         document.add_text(f.dimension(Dimension::Kind), doc.kind.as_str());
@@ -216,7 +226,8 @@ impl SearchIndex {
         let visible = request.visible.iter().map(|status| Term::from_field_text(f.publication_status, status.code()));
         clauses.push((Occur::Must, Box::new(TermSetQuery::new(visible))));
         if !request.kinds.is_empty() {
-            let kinds = request.kinds.iter().map(|kind| Term::from_field_text(f.dimension(Dimension::Kind), kind.as_str()));
+            let kinds =
+                request.kinds.iter().map(|kind| Term::from_field_text(f.dimension(Dimension::Kind), kind.as_str()));
             clauses.push((Occur::Must, Box::new(TermSetQuery::new(kinds))));
         }
         for (dimension, values) in &request.filters {
@@ -284,7 +295,8 @@ impl SearchIndex {
             .facets
             .iter()
             .map(|dimension| {
-                let mut values: Vec<(String, u64)> = facets.get(dimension).cloned().unwrap_or_default().into_iter().collect();
+                let mut values: Vec<(String, u64)> =
+                    facets.get(dimension).cloned().unwrap_or_default().into_iter().collect();
                 values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 (*dimension, values)
             })
@@ -295,7 +307,11 @@ impl SearchIndex {
     fn identify(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<(Kind, i64)> {
         let segment = searcher.segment_reader(address.segment_ord);
         let ids = segment.fast_fields().u64("id").map_err(internal)?;
-        let kinds = segment.fast_fields().str(Dimension::Kind.field_name()).map_err(internal)?.ok_or_else(|| internal("no kind column"))?;
+        let kinds = segment
+            .fast_fields()
+            .str(Dimension::Kind.field_name())
+            .map_err(internal)?
+            .ok_or_else(|| internal("no kind column"))?;
         let id = ids.first(address.doc_id).ok_or_else(|| internal("a document without id"))?;
         let ord = kinds.term_ords(address.doc_id).next().ok_or_else(|| internal("a document without kind"))?;
         let mut name = String::new();
@@ -310,7 +326,11 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let f = &self.fields;
         let mut generators = Vec::new();
-        for (name, fields) in [("title", [f.title_exact, f.title_stem]), ("summary", [f.summary_exact, f.summary_stem]), ("body", [f.body_exact, f.body_stem])] {
+        for (name, fields) in [
+            ("title", [f.title_exact, f.title_stem]),
+            ("summary", [f.summary_exact, f.summary_stem]),
+            ("body", [f.body_exact, f.body_stem]),
+        ] {
             let mut pair = Vec::new();
             for field in fields {
                 let mut generator = SnippetGenerator::create(&searcher, query.as_ref(), field).map_err(internal)?;
@@ -332,15 +352,24 @@ impl SearchIndex {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = rest
             .iter()
             .map(|(_, word)| -> (Occur, Box<dyn Query>) {
-                (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.title_exact, word), IndexRecordOption::Basic)))
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(Term::from_field_text(f.title_exact, word), IndexRecordOption::Basic)),
+                )
             })
             .collect();
-        clauses.push((Occur::Must, Box::new(tantivy::query::FuzzyTermQuery::new_prefix(Term::from_field_text(f.title_exact, last), 0, true))));
+        clauses.push((
+            Occur::Must,
+            Box::new(tantivy::query::FuzzyTermQuery::new_prefix(Term::from_field_text(f.title_exact, last), 0, true)),
+        ));
         let request = SearchRequest { visible: visible.to_vec(), ..SearchRequest::default() };
         clauses.extend(self.filters(&request));
         let searcher = self.reader.searcher();
         let top = searcher
-            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.max(1)).order_by_fast_field::<i64>("updated_at", Order::Desc))
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(limit.max(1)).order_by_fast_field::<i64>("updated_at", Order::Desc),
+            )
             .map_err(internal)?;
         top.into_iter()
             .map(|(_, address)| self.identify(&searcher, address).map(|(kind, id)| Hit { kind, id, score: 0.0 }))
@@ -348,7 +377,13 @@ impl SearchIndex {
     }
 
     /// Returns visible records that resemble the given texts ("more like this"), leaving out `exclude`.
-    pub fn similar(&self, texts: &[&str], exclude: (Kind, i64), visible: &[PublicationStatus], limit: usize) -> Result<Vec<Hit>> {
+    pub fn similar(
+        &self,
+        texts: &[&str],
+        exclude: (Kind, i64),
+        visible: &[PublicationStatus],
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
         let f = &self.fields;
         let values: Vec<OwnedValue> = texts.iter().map(|text| OwnedValue::Str((*text).to_owned())).collect();
         let like = MoreLikeThisQuery::builder()
@@ -360,9 +395,17 @@ impl SearchIndex {
         let request = SearchRequest { visible: visible.to_vec(), ..SearchRequest::default() };
         let mut clauses = self.filters(&request);
         clauses.push((Occur::Must, Box::new(like)));
-        clauses.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_text(f.key, &key(exclude.0, exclude.1)), IndexRecordOption::Basic))));
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.key, &key(exclude.0, exclude.1)),
+                IndexRecordOption::Basic,
+            )),
+        ));
         let searcher = self.reader.searcher();
-        let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(internal)?;
+        let top = searcher
+            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.max(1)).order_by_score())
+            .map_err(internal)?;
         top.into_iter()
             .map(|(score, address)| self.identify(&searcher, address).map(|(kind, id)| Hit { kind, id, score }))
             .collect()
@@ -375,7 +418,8 @@ impl SearchIndex {
         let mut contents = Vec::with_capacity(addresses.len());
         for address in addresses {
             let (kind, id) = self.identify(&searcher, address)?;
-            let versions = searcher.segment_reader(address.segment_ord).fast_fields().i64("version").map_err(internal)?;
+            let versions =
+                searcher.segment_reader(address.segment_ord).fast_fields().i64("version").map_err(internal)?;
             contents.push((kind, id, versions.first(address.doc_id).unwrap_or_default() as i32));
         }
         contents.sort();

@@ -66,7 +66,10 @@ fn lex(input: &str) -> Vec<Lexeme> {
             i = start + 1;
             continue;
         }
-        let end = chars[start..].iter().position(|c| c.is_whitespace() || *c == '"').map_or(chars.len(), |length| start + length);
+        let end = chars[start..]
+            .iter()
+            .position(|c| c.is_whitespace() || *c == '"')
+            .map_or(chars.len(), |length| start + length);
         let word: String = chars[start..end].iter().collect();
         if word == "OR" && !negated {
             lexemes.push(Lexeme::Or);
@@ -116,7 +119,9 @@ impl Synonyms {
             .map(|group| {
                 group
                     .iter()
-                    .map(|term| analysis::tokens(&mut exact, term).into_iter().map(|(_, word)| word).collect::<Vec<_>>())
+                    .map(|term| {
+                        analysis::tokens(&mut exact, term).into_iter().map(|(_, word)| word).collect::<Vec<_>>()
+                    })
                     .filter(|words: &Vec<String>| !words.is_empty())
                     .collect::<Vec<_>>()
             })
@@ -216,7 +221,8 @@ impl Builder<'_> {
         let stemmed = analysis::tokens(&mut self.stem, text);
         if stemmed.len() >= 2 {
             for (field, boost) in [(fields.title_stem, 2.5), (fields.summary_stem, 1.5), (fields.body_stem, 1.0)] {
-                let terms = stemmed.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
+                let terms =
+                    stemmed.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
                 alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));
             }
         } else if let Some((_, stem)) = stemmed.first() {
@@ -291,7 +297,8 @@ impl Builder<'_> {
                     continue;
                 }
             }
-            let alternatives: Vec<Box<dyn Query>> = group.iter().filter_map(|clause| self.clause(clause, true)).collect();
+            let alternatives: Vec<Box<dyn Query>> =
+                group.iter().filter_map(|clause| self.clause(clause, true)).collect();
             if let [Clause::Word(word)] = group.as_slice() {
                 plain_words.extend(self.fold(word));
             }

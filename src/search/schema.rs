@@ -76,8 +76,9 @@ impl Fields {
 }
 
 fn text(analyzer: &str) -> TextOptions {
-    TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions))
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
 }
 
 /// Builds the schema and its field handles.
@@ -95,7 +96,10 @@ pub fn build() -> (Schema, Fields) {
     let summary_exact = builder.add_text_field("summary_exact", text(EXACT));
     let body_stem = builder.add_text_field("body_stem", text(STEM));
     let body_exact = builder.add_text_field("body_exact", text(EXACT));
-    let dimensions = Dimension::ALL.iter().map(|dimension| (*dimension, builder.add_text_field(dimension.field_name(), STRING | FAST))).collect();
+    let dimensions = Dimension::ALL
+        .iter()
+        .map(|dimension| (*dimension, builder.add_text_field(dimension.field_name(), STRING | FAST)))
+        .collect();
     let fields = Fields {
         key,
         id,

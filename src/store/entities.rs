@@ -143,12 +143,7 @@ macro_rules! link_entity {
     };
 }
 
-link_entity!(
-    programme_funder,
-    "programme_funder",
-    programme_id,
-    organisation_id
-);
+link_entity!(programme_funder, "programme_funder", programme_id, organisation_id);
 link_entity!(sheet_programme, "sheet_programme", sheet_id, programme_id);
 link_entity!(sheet_territory, "sheet_territory", sheet_id, territory_id);
 link_entity!(sheet_partner, "sheet_partner", sheet_id, organisation_id);

@@ -30,15 +30,10 @@ impl ChangeAction {
     }
 
     fn parse(raw: &str) -> Result<Self> {
-        [
-            ChangeAction::Created,
-            ChangeAction::Updated,
-            ChangeAction::StatusChanged,
-            ChangeAction::Archived,
-        ]
-        .into_iter()
-        .find(|action| action.as_str() == raw)
-        .ok_or_else(|| Error::internal(format!("stored change action {raw:?} is unknown")))
+        [ChangeAction::Created, ChangeAction::Updated, ChangeAction::StatusChanged, ChangeAction::Archived]
+            .into_iter()
+            .find(|action| action.as_str() == raw)
+            .ok_or_else(|| Error::internal(format!("stored change action {raw:?} is unknown")))
     }
 }
 
@@ -128,11 +123,7 @@ fn to_change(row: change::Model) -> Result<Change> {
 }
 
 /// Returns the revisions of records of one kind, oldest first, grouped by record id.
-pub async fn revisions<C: ConnectionTrait>(
-    conn: &C,
-    kind: Kind,
-    ids: &[i64],
-) -> Result<Vec<Revision>> {
+pub async fn revisions<C: ConnectionTrait>(conn: &C, kind: Kind, ids: &[i64]) -> Result<Vec<Revision>> {
     let rows = revision::Entity::find()
         .filter(revision::Column::Entity.eq(kind.as_str()))
         .filter(revision::Column::RecordId.is_in(ids.to_vec()))
@@ -158,11 +149,7 @@ pub async fn revisions<C: ConnectionTrait>(
 }
 
 /// Returns up to `limit` changes after the sequence number `after`, in order.
-pub async fn changes_after<C: ConnectionTrait>(
-    conn: &C,
-    after: i64,
-    limit: u64,
-) -> Result<Vec<Change>> {
+pub async fn changes_after<C: ConnectionTrait>(conn: &C, after: i64, limit: u64) -> Result<Vec<Change>> {
     let rows = change::Entity::find()
         .filter(change::Column::Id.gt(after))
         .order_by_asc(change::Column::Id)
@@ -183,11 +170,13 @@ pub struct GlossaryEntry {
 
 /// Returns the glossary, oldest entries first.
 pub async fn glossary<C: ConnectionTrait>(conn: &C) -> Result<Vec<GlossaryEntry>> {
-    let rows = glossary_entry::Entity::find().order_by_asc(glossary_entry::Column::Id).all(conn).await.map_err(db_error)?;
+    let rows =
+        glossary_entry::Entity::find().order_by_asc(glossary_entry::Column::Id).all(conn).await.map_err(db_error)?;
     rows.into_iter()
         .map(|row| {
-            let terms: Vec<String> = serde_json::from_str(&row.terms)
-                .map_err(|err| Error::internal(format!("stored glossary entry {} is not a JSON list: {err}", row.id)))?;
+            let terms: Vec<String> = serde_json::from_str(&row.terms).map_err(|err| {
+                Error::internal(format!("stored glossary entry {} is not a JSON list: {err}", row.id))
+            })?;
             Ok(GlossaryEntry { id: row.id, terms, version: row.version })
         })
         .collect()

@@ -5,8 +5,8 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 
 use super::db_error;
 use super::entities::{
-    lesson, lesson_evidence, organisation, programme, sheet, sheet_document, sheet_indicator,
-    sheet_phase, sheet_testimony, territory,
+    lesson, lesson_evidence, organisation, programme, sheet, sheet_document, sheet_indicator, sheet_phase,
+    sheet_testimony, territory,
 };
 use super::records::{Row, StoredKind, codes_in, col, ids_in, parse_code, set, stored};
 use super::relations::{LinkTable, RelationIndex, write_links, write_tags};
@@ -44,9 +44,7 @@ fn opt_parse<T>(
     raw: &Option<String>,
     parse: impl Fn(&str) -> std::result::Result<T, String>,
 ) -> Result<Option<T>> {
-    raw.as_deref()
-        .map(|raw| stored(field, parse(raw)))
-        .transpose()
+    raw.as_deref().map(|raw| stored(field, parse(raw))).transpose()
 }
 
 fn ids<I: RecordId>(raw: Vec<i64>) -> Vec<I> {
@@ -74,12 +72,7 @@ fn tagged<T: Vocabulary>(condition: Condition, kind: Kind, facet: &str, values: 
 }
 
 /// `table.id IN (SELECT from_column FROM link_table WHERE to_column IN (…))`.
-fn linked_to<I: RecordId>(
-    condition: Condition,
-    kind: Kind,
-    link: (&str, &str, &str),
-    targets: &[I],
-) -> Condition {
+fn linked_to<I: RecordId>(condition: Condition, kind: Kind, link: (&str, &str, &str), targets: &[I]) -> Condition {
     if targets.is_empty() {
         return condition;
     }
@@ -176,9 +169,7 @@ impl StoredKind for TerritoryFields {
 
     fn from_row(row: &territory::Model, relations: &RelationIndex) -> Result<Self> {
         let centroid = match (row.latitude, row.longitude) {
-            (Some(latitude), Some(longitude)) => {
-                Some(stored("centroid", GeoPoint::parse(latitude, longitude))?)
-            }
+            (Some(latitude), Some(longitude)) => Some(stored("centroid", GeoPoint::parse(latitude, longitude))?),
             _ => None,
         };
         Ok(TerritoryFields {
@@ -223,21 +214,13 @@ impl StoredKind for ProgrammeFields {
     async fn load_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<RelationIndex> {
         let mut relations = RelationIndex::default();
         relations.load_tags(conn, Kind::Programme, ids).await?;
-        relations
-            .load_links(conn, LinkTable::ProgrammeFunder, ids)
-            .await?;
+        relations.load_links(conn, LinkTable::ProgrammeFunder, ids).await?;
         Ok(relations)
     }
 
     async fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> Result<()> {
         write_tags(conn, Kind::Programme, id, "theme", &self.themes).await?;
-        write_links(
-            conn,
-            LinkTable::ProgrammeFunder,
-            id,
-            &raw_ids(&self.funders),
-        )
-        .await
+        write_links(conn, LinkTable::ProgrammeFunder, id, &raw_ids(&self.funders)).await
     }
 
     fn from_row(row: &programme::Model, relations: &RelationIndex) -> Result<Self> {
@@ -245,14 +228,8 @@ impl StoredKind for ProgrammeFields {
             slug: stored("slug", Slug::parse(&row.slug))?,
             name: stored("name", Title::parse(&row.name))?,
             summary: stored("summary", Summary::parse(&row.summary))?,
-            start_year: row
-                .start_year
-                .map(|year| stored("startYear", Year::parse(year.into())))
-                .transpose()?,
-            end_year: row
-                .end_year
-                .map(|year| stored("endYear", Year::parse(year.into())))
-                .transpose()?,
+            start_year: row.start_year.map(|year| stored("startYear", Year::parse(year.into()))).transpose()?,
+            end_year: row.end_year.map(|year| stored("endYear", Year::parse(year.into()))).transpose()?,
             operator: row.operator_id.map(OrganisationId),
             funders: ids(relations.linked(LinkTable::ProgrammeFunder, row.id)),
             parent: row.parent_id.map(ProgrammeId),
@@ -271,10 +248,7 @@ impl StoredKind for ProgrammeFields {
 }
 
 fn json_list(labels: &[Label]) -> String {
-    let items: Vec<String> = labels
-        .iter()
-        .map(|label| format!("\"{}\"", escape_json(label.as_str())))
-        .collect();
+    let items: Vec<String> = labels.iter().map(|label| format!("\"{}\"", escape_json(label.as_str()))).collect();
     format!("[{}]", items.join(","))
 }
 
@@ -297,10 +271,7 @@ fn escape_json(raw: &str) -> String {
 fn parse_json_list(field: &str, raw: &str) -> Result<Vec<Label>> {
     let items: Vec<String> = serde_json::from_str(raw)
         .map_err(|err| Error::internal(format!("stored {field} is not a JSON list: {err}")))?;
-    items
-        .iter()
-        .map(|item| stored(field, Label::parse(item)))
-        .collect()
+    items.iter().map(|item| stored(field, Label::parse(item))).collect()
 }
 
 impl StoredKind for SheetFields {
@@ -334,11 +305,7 @@ impl StoredKind for SheetFields {
             return Ok(relations);
         }
         relations.load_tags(conn, Kind::Sheet, ids).await?;
-        for table in [
-            LinkTable::SheetProgramme,
-            LinkTable::SheetTerritory,
-            LinkTable::SheetPartner,
-        ] {
+        for table in [LinkTable::SheetProgramme, LinkTable::SheetTerritory, LinkTable::SheetPartner] {
             relations.load_links(conn, table, ids).await?;
         }
         macro_rules! children {
@@ -364,20 +331,8 @@ impl StoredKind for SheetFields {
     async fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> Result<()> {
         write_tags(conn, Kind::Sheet, id, "theme", &self.themes).await?;
         write_tags(conn, Kind::Sheet, id, "target_public", &self.target_publics).await?;
-        write_links(
-            conn,
-            LinkTable::SheetProgramme,
-            id,
-            &raw_ids(&self.programmes),
-        )
-        .await?;
-        write_links(
-            conn,
-            LinkTable::SheetTerritory,
-            id,
-            &raw_ids(&self.territories),
-        )
-        .await?;
+        write_links(conn, LinkTable::SheetProgramme, id, &raw_ids(&self.programmes)).await?;
+        write_links(conn, LinkTable::SheetTerritory, id, &raw_ids(&self.territories)).await?;
         write_links(conn, LinkTable::SheetPartner, id, &raw_ids(&self.partners)).await?;
         macro_rules! replace {
             ($module:ident, $items:expr, |$item:ident| { $($field:ident: $value:expr),+ $(,)? }) => {{
@@ -511,36 +466,11 @@ impl StoredKind for SheetFields {
         let kind = Kind::Sheet;
         let mut condition = codes_in(Condition::all(), "sheet", "status", &filter.statuses);
         condition = codes_in(condition, "sheet", "activity_type", &filter.activity_types);
-        condition = ids_in(
-            condition,
-            "sheet",
-            "supporting_structure_id",
-            &filter.supporting_structures,
-        );
-        condition = ids_in(
-            condition,
-            "sheet",
-            "project_holder_id",
-            &filter.project_holders,
-        );
-        condition = linked_to(
-            condition,
-            kind,
-            ("sheet_programme", "sheet_id", "programme_id"),
-            &filter.programmes,
-        );
-        condition = linked_to(
-            condition,
-            kind,
-            ("sheet_territory", "sheet_id", "territory_id"),
-            &filter.territories,
-        );
-        condition = linked_to(
-            condition,
-            kind,
-            ("sheet_partner", "sheet_id", "organisation_id"),
-            &filter.partners,
-        );
+        condition = ids_in(condition, "sheet", "supporting_structure_id", &filter.supporting_structures);
+        condition = ids_in(condition, "sheet", "project_holder_id", &filter.project_holders);
+        condition = linked_to(condition, kind, ("sheet_programme", "sheet_id", "programme_id"), &filter.programmes);
+        condition = linked_to(condition, kind, ("sheet_territory", "sheet_id", "territory_id"), &filter.territories);
+        condition = linked_to(condition, kind, ("sheet_partner", "sheet_id", "organisation_id"), &filter.partners);
         condition = tagged(condition, kind, "theme", &filter.themes);
         condition = tagged(condition, kind, "target_public", &filter.target_publics);
         if !filter.territory_types.is_empty() {
@@ -553,14 +483,10 @@ impl StoredKind for SheetFields {
                     Expr::col((Alias::new("tag"), Alias::new("record_id")))
                         .equals((Alias::new("sheet_territory"), Alias::new("territory_id"))),
                 )
-                .and_where(
-                    Expr::col((Alias::new("tag"), Alias::new("entity")))
-                        .eq(Kind::Territory.as_str()),
-                )
+                .and_where(Expr::col((Alias::new("tag"), Alias::new("entity"))).eq(Kind::Territory.as_str()))
                 .and_where(Expr::col((Alias::new("tag"), Alias::new("facet"))).eq("territory_type"))
                 .and_where(
-                    Expr::col((Alias::new("tag"), Alias::new("value")))
-                        .is_in(statuses_of(&filter.territory_types)),
+                    Expr::col((Alias::new("tag"), Alias::new("value"))).is_in(statuses_of(&filter.territory_types)),
                 )
                 .to_owned();
             condition = condition.add(col("sheet", "id").in_subquery(subquery));
@@ -575,8 +501,7 @@ impl StoredKind for SheetFields {
                         .equals((Alias::new("sheet_territory"), Alias::new("territory_id"))),
                 )
                 .and_where(
-                    Expr::col((Alias::new("territory"), Alias::new("region")))
-                        .is_in(statuses_of(&filter.regions)),
+                    Expr::col((Alias::new("territory"), Alias::new("region"))).is_in(statuses_of(&filter.regions)),
                 )
                 .to_owned();
             condition = condition.add(col("sheet", "id").in_subquery(subquery));
@@ -620,11 +545,7 @@ impl StoredKind for LessonFields {
             .await
             .map_err(db_error)?
         {
-            relations
-                .evidence
-                .entry(row.lesson_id)
-                .or_default()
-                .push(row);
+            relations.evidence.entry(row.lesson_id).or_default().push(row);
         }
         Ok(relations)
     }
@@ -633,35 +554,21 @@ impl StoredKind for LessonFields {
         write_tags(conn, Kind::Lesson, id, "phase", &self.phases).await?;
         write_tags(conn, Kind::Lesson, id, "category", &self.categories).await?;
         write_tags(conn, Kind::Lesson, id, "theme", &self.themes).await?;
-        write_tags(
-            conn,
-            Kind::Lesson,
-            id,
-            "territory_type",
-            &self.territory_types,
-        )
-        .await?;
+        write_tags(conn, Kind::Lesson, id, "territory_type", &self.territory_types).await?;
         lesson_evidence::Entity::delete_many()
             .filter(lesson_evidence::Column::LessonId.eq(id))
             .exec(conn)
             .await
             .map_err(db_error)?;
         if !self.evidence_links.is_empty() {
-            let rows = self
-                .evidence_links
-                .iter()
-                .enumerate()
-                .map(|(position, link)| lesson_evidence::ActiveModel {
-                    lesson_id: set(id),
-                    sheet_id: set(link.sheet.get()),
-                    role: set(link.role.code().to_owned()),
-                    note: set(link.note.to_string()),
-                    position: set(position as i32),
-                });
-            lesson_evidence::Entity::insert_many(rows)
-                .exec_without_returning(conn)
-                .await
-                .map_err(db_error)?;
+            let rows = self.evidence_links.iter().enumerate().map(|(position, link)| lesson_evidence::ActiveModel {
+                lesson_id: set(id),
+                sheet_id: set(link.sheet.get()),
+                role: set(link.role.code().to_owned()),
+                note: set(link.note.to_string()),
+                position: set(position as i32),
+            });
+            lesson_evidence::Entity::insert_many(rows).exec_without_returning(conn).await.map_err(db_error)?;
         }
         Ok(())
     }
@@ -701,12 +608,7 @@ impl StoredKind for LessonFields {
     fn condition(filter: &LessonFilter, visible: &[&'static str]) -> Condition {
         let kind = Kind::Lesson;
         let mut condition = codes_in(Condition::all(), "lesson", "polarity", &filter.polarities);
-        condition = codes_in(
-            condition,
-            "lesson",
-            "evidence_level",
-            &filter.evidence_levels,
-        );
+        condition = codes_in(condition, "lesson", "evidence_level", &filter.evidence_levels);
         condition = tagged(condition, kind, "category", &filter.categories);
         condition = tagged(condition, kind, "phase", &filter.phases);
         condition = tagged(condition, kind, "theme", &filter.themes);
@@ -718,10 +620,7 @@ impl StoredKind for LessonFields {
             let subquery = Query::select()
                 .column((a("lesson_evidence"), a("lesson_id")))
                 .from(a("lesson_evidence"))
-                .inner_join(
-                    a("sheet"),
-                    Expr::col((a("sheet"), a("id"))).equals((a("lesson_evidence"), a("sheet_id"))),
-                )
+                .inner_join(a("sheet"), Expr::col((a("sheet"), a("id"))).equals((a("lesson_evidence"), a("sheet_id"))))
                 .and_where(Expr::col((a("sheet"), a("id"))).is_in(raw_ids(&filter.sheets)))
                 .and_where(Expr::col((a("sheet"), a("publication_status"))).is_in(visible.to_vec()))
                 .to_owned();
@@ -731,19 +630,12 @@ impl StoredKind for LessonFields {
             let subquery = Query::select()
                 .column((a("lesson_evidence"), a("lesson_id")))
                 .from(a("lesson_evidence"))
-                .inner_join(
-                    a("sheet"),
-                    Expr::col((a("sheet"), a("id"))).equals((a("lesson_evidence"), a("sheet_id"))),
-                )
+                .inner_join(a("sheet"), Expr::col((a("sheet"), a("id"))).equals((a("lesson_evidence"), a("sheet_id"))))
                 .inner_join(
                     a("sheet_programme"),
-                    Expr::col((a("sheet_programme"), a("sheet_id")))
-                        .equals((a("lesson_evidence"), a("sheet_id"))),
+                    Expr::col((a("sheet_programme"), a("sheet_id"))).equals((a("lesson_evidence"), a("sheet_id"))),
                 )
-                .and_where(
-                    Expr::col((a("sheet_programme"), a("programme_id")))
-                        .is_in(raw_ids(&filter.programmes)),
-                )
+                .and_where(Expr::col((a("sheet_programme"), a("programme_id"))).is_in(raw_ids(&filter.programmes)))
                 .and_where(Expr::col((a("sheet"), a("publication_status"))).is_in(visible.to_vec()))
                 .to_owned();
             condition = condition.add(col("lesson", "id").in_subquery(subquery));

@@ -16,9 +16,7 @@ pub use journal::{
     Change, ChangeAction, GLOSSARY, GlossaryEntry, Revision, changes_after, glossary, glossary_changed, latest_change,
     record as record_revision, remove_glossary_entry, revisions, save_glossary_entry,
 };
-pub use records::{
-    Edit, StoredKind, count, existing, get, get_many, id_by_slug, insert, list, slugs, update,
-};
+pub use records::{Edit, StoredKind, count, existing, get, get_many, id_by_slug, insert, list, slugs, update};
 pub use relations::{RelationIndex, Reverse, reverse};
 
 use std::sync::Arc;
@@ -27,8 +25,7 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqlErr, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, TransactionTrait,
 };
 
 use crate::error::{Error, Result};
@@ -51,20 +48,14 @@ impl Store {
     /// (no `SQLITE_BUSY` between our own transactions).
     pub async fn connect(url: &str) -> Result<Self> {
         let mut options = ConnectOptions::new(url.to_owned());
-        options
-            .sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30));
+        options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
         if url.starts_with("sqlite:") {
-            options
-                .max_connections(1)
-                .min_connections(1)
-                .map_sqlx_sqlite_opts(|opts| {
-                    opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                        .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                        .foreign_keys(true)
-                        .busy_timeout(Duration::from_secs(10))
-                });
+            options.max_connections(1).min_connections(1).map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
         } else {
             options.max_connections(16);
         }
@@ -142,20 +133,11 @@ pub(crate) fn now_micros() -> i64 {
 /// URL. For test harnesses and benchmarks that need one database each; `name` must be lower-case
 /// ASCII letters, digits and underscores.
 pub async fn create_database(server_url: &str, name: &str) -> Result<String> {
-    if name.is_empty()
-        || !name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    {
-        return Err(Error::invalid(
-            "name",
-            "use lower-case letters, digits and underscores",
-        ));
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(Error::invalid("name", "use lower-case letters, digits and underscores"));
     }
     let db = Database::connect(server_url).await.map_err(db_error)?;
-    db.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .map_err(db_error)?;
+    db.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.map_err(db_error)?;
     db.close().await.map_err(db_error)?;
     let (base, query) = match server_url.split_once('?') {
         Some((base, query)) => (base, format!("?{query}")),
@@ -167,14 +149,8 @@ pub async fn create_database(server_url: &str, name: &str) -> Result<String> {
 
 /// Drops the PostgreSQL databases whose name starts with `prefix` (left over by earlier test runs).
 pub async fn drop_databases(server_url: &str, prefix: &str) -> Result<usize> {
-    if !prefix
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    {
-        return Err(Error::invalid(
-            "prefix",
-            "use lower-case letters, digits and underscores",
-        ));
+    if !prefix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(Error::invalid("prefix", "use lower-case letters, digits and underscores"));
     }
     let db = Database::connect(server_url).await.map_err(db_error)?;
     let rows = db
@@ -187,9 +163,7 @@ pub async fn drop_databases(server_url: &str, prefix: &str) -> Result<usize> {
     let mut dropped = 0;
     for row in rows {
         let name: String = row.try_get("", "datname").map_err(db_error)?;
-        db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .await
-            .map_err(db_error)?;
+        db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.map_err(db_error)?;
         dropped += 1;
     }
     db.close().await.map_err(db_error)?;

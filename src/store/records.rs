@@ -8,15 +8,15 @@ use std::str::FromStr;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value,
+    ActiveModelTrait, ActiveValue, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Value,
 };
 
 use super::relations::RelationIndex;
 use super::{db_error, now_micros};
 use crate::domain::{
-    Cursor, Direction, Fields, Kind, Meta, Page, PageRequest, PublicationStatus, Record, RecordId,
-    Sort, SortField, SortKey, Visibility, Vocabulary,
+    Cursor, Direction, Fields, Kind, Meta, Page, PageRequest, PublicationStatus, Record, RecordId, Sort, SortField,
+    SortKey, Visibility, Vocabulary,
 };
 use crate::error::{Error, Result};
 
@@ -35,11 +35,7 @@ pub trait Row: Clone + Send + Sync + 'static {
 pub trait StoredKind: Fields + Sized {
     type Entity: EntityTrait<Model = Self::Model, ActiveModel = Self::Active>;
     type Model: Row + IntoActiveModel<Self::Active> + sea_orm::FromQueryResult;
-    type Active: ActiveModelTrait<Entity = Self::Entity>
-        + sea_orm::ActiveModelBehavior
-        + Default
-        + Send
-        + Sync;
+    type Active: ActiveModelTrait<Entity = Self::Entity> + sea_orm::ActiveModelBehavior + Default + Send + Sync;
     type Filter: Send + Sync;
     const KIND: Kind;
     /// The column lists sort by title (`name` or `title`).
@@ -49,17 +45,10 @@ pub trait StoredKind: Fields + Sized {
     fn to_active(&self) -> Self::Active;
 
     /// Loads the tags, links and owned values of these records in a bounded number of statements.
-    fn load_relations<C: ConnectionTrait>(
-        conn: &C,
-        ids: &[i64],
-    ) -> impl Future<Output = Result<RelationIndex>> + Send;
+    fn load_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> impl Future<Output = Result<RelationIndex>> + Send;
 
     /// Replaces the tags, links and owned values of a record.
-    fn write_relations<C: ConnectionTrait>(
-        &self,
-        conn: &C,
-        id: i64,
-    ) -> impl Future<Output = Result<()>> + Send;
+    fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> impl Future<Output = Result<()>> + Send;
 
     /// Rebuilds the fields from a row and its relations.
     fn from_row(row: &Self::Model, relations: &RelationIndex) -> Result<Self>;
@@ -77,11 +66,7 @@ pub(crate) fn col(table: &str, column: &str) -> SimpleExpr {
 
 fn visible<K: StoredKind>(statuses: &[PublicationStatus]) -> SimpleExpr {
     let codes: Vec<&str> = statuses.iter().map(|status| status.code()).collect();
-    Expr::col((
-        Alias::new(K::KIND.as_str()),
-        Alias::new("publication_status"),
-    ))
-    .is_in(codes)
+    Expr::col((Alias::new(K::KIND.as_str()), Alias::new("publication_status"))).is_in(codes)
 }
 
 fn codes_of(statuses: &[PublicationStatus]) -> Vec<&'static str> {
@@ -104,8 +89,7 @@ pub(crate) fn time_of(micros: i64) -> Result<chrono::DateTime<chrono::Utc>> {
 
 /// Reads a stored vocabulary code; an unknown code means the database holds what no code wrote.
 pub(crate) fn parse_code<T: Vocabulary>(code: &str) -> Result<T> {
-    T::from_code(code)
-        .ok_or_else(|| Error::internal(format!("stored value {code:?} is not a {}", T::NAME)))
+    T::from_code(code).ok_or_else(|| Error::internal(format!("stored value {code:?} is not a {}", T::NAME)))
 }
 
 /// Reads a stored text back into a validated value.
@@ -113,10 +97,7 @@ pub(crate) fn stored<T>(field: &str, result: std::result::Result<T, String>) -> 
     result.map_err(|problem| Error::internal(format!("stored {field} is invalid: {problem}")))
 }
 
-async fn hydrate<K: StoredKind, C: ConnectionTrait>(
-    conn: &C,
-    rows: &[K::Model],
-) -> Result<Vec<Record<K::Id, K>>> {
+async fn hydrate<K: StoredKind, C: ConnectionTrait>(conn: &C, rows: &[K::Model]) -> Result<Vec<Record<K::Id, K>>> {
     let ids: Vec<i64> = rows.iter().map(Row::id).collect();
     let relations = K::load_relations(conn, &ids).await?;
     rows.iter()
@@ -147,15 +128,9 @@ pub async fn get_many<K: StoredKind, C: ConnectionTrait>(
         .all(conn)
         .await
         .map_err(db_error)?;
-    let mut by_id: HashMap<i64, Record<K::Id, K>> = hydrate::<K, C>(conn, &rows)
-        .await?
-        .into_iter()
-        .map(|record| (record.id.get(), record))
-        .collect();
-    Ok(ids
-        .iter()
-        .filter_map(|id| by_id.remove(&id.get()))
-        .collect())
+    let mut by_id: HashMap<i64, Record<K::Id, K>> =
+        hydrate::<K, C>(conn, &rows).await?.into_iter().map(|record| (record.id.get(), record)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(&id.get())).collect())
 }
 
 /// Returns one record, or NOT_FOUND when it does not exist or is not visible.
@@ -164,10 +139,7 @@ pub async fn get<K: StoredKind, C: ConnectionTrait>(
     visibility: &Visibility,
     id: K::Id,
 ) -> Result<Record<K::Id, K>> {
-    get_many::<K, C>(conn, visibility, &[id])
-        .await?
-        .pop()
-        .ok_or_else(|| not_found(K::KIND, &id.get().to_string()))
+    get_many::<K, C>(conn, visibility, &[id]).await?.pop().ok_or_else(|| not_found(K::KIND, &id.get().to_string()))
 }
 
 /// Returns the id of the visible record with this slug.
@@ -186,29 +158,17 @@ pub async fn id_by_slug<K: StoredKind, C: ConnectionTrait>(
 }
 
 /// Returns the slugs of these records, whatever their status (for snapshots and exports).
-pub async fn slugs<K: StoredKind, C: ConnectionTrait>(
-    conn: &C,
-    ids: &[i64],
-) -> Result<HashMap<i64, String>> {
+pub async fn slugs<K: StoredKind, C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<HashMap<i64, String>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = K::Entity::find()
-        .filter(col(K::KIND.as_str(), "id").is_in(ids.to_vec()))
-        .all(conn)
-        .await
-        .map_err(db_error)?;
-    Ok(rows
-        .iter()
-        .map(|row| (row.id(), row.slug().to_owned()))
-        .collect())
+    let rows =
+        K::Entity::find().filter(col(K::KIND.as_str(), "id").is_in(ids.to_vec())).all(conn).await.map_err(db_error)?;
+    Ok(rows.iter().map(|row| (row.id(), row.slug().to_owned())).collect())
 }
 
 /// Returns which of these ids exist, whatever their status (to check references before a write).
-pub async fn existing<K: StoredKind, C: ConnectionTrait>(
-    conn: &C,
-    ids: &[i64],
-) -> Result<Vec<i64>> {
+pub async fn existing<K: StoredKind, C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<i64>> {
     Ok(slugs::<K, C>(conn, ids).await?.into_keys().collect())
 }
 
@@ -223,10 +183,7 @@ fn list_condition<K: StoredKind>(
 ) -> Condition {
     Condition::all()
         .add(visible::<K>(&visibility.list_statuses(requested)))
-        .add(K::condition(
-            filter,
-            &codes_of(visibility.lookup_statuses()),
-        ))
+        .add(K::condition(filter, &codes_of(visibility.lookup_statuses())))
 }
 
 /// Counts the records a list with this filter holds.
@@ -236,11 +193,7 @@ pub async fn count<K: StoredKind, C: ConnectionTrait>(
     requested: &[PublicationStatus],
     filter: &K::Filter,
 ) -> Result<u64> {
-    K::Entity::find()
-        .filter(list_condition::<K>(visibility, requested, filter))
-        .count(conn)
-        .await
-        .map_err(db_error)
+    K::Entity::find().filter(list_condition::<K>(visibility, requested, filter)).count(conn).await.map_err(db_error)
 }
 
 fn sort_column(kind_title: &'static str, field: SortField) -> &'static str {
@@ -273,29 +226,18 @@ fn beyond<K: StoredKind>(sort: Sort, cursor: &Cursor, after: bool) -> Result<Con
         (SortKey::Text(text), SortField::Title) => text.clone().into(),
         (SortKey::Time(time), SortField::CreatedAt | SortField::UpdatedAt) => (*time).into(),
         _ => {
-            return Err(Error::invalid(
-                "after/before",
-                "this cursor does not match the sort order",
-            ));
+            return Err(Error::invalid("after/before", "this cursor does not match the sort order"));
         }
     };
     let ascending = (sort.direction == Direction::Ascending) == after;
     let (key_beyond, id_beyond) = if ascending {
-        (
-            Expr::col((Alias::new(table), Alias::new(column))).gt(key.clone()),
-            col(table, "id").gt(cursor.id),
-        )
+        (Expr::col((Alias::new(table), Alias::new(column))).gt(key.clone()), col(table, "id").gt(cursor.id))
     } else {
-        (
-            Expr::col((Alias::new(table), Alias::new(column))).lt(key.clone()),
-            col(table, "id").lt(cursor.id),
-        )
+        (Expr::col((Alias::new(table), Alias::new(column))).lt(key.clone()), col(table, "id").lt(cursor.id))
     };
-    Ok(Condition::any().add(key_beyond).add(
-        Condition::all()
-            .add(Expr::col((Alias::new(table), Alias::new(column))).eq(key))
-            .add(id_beyond),
-    ))
+    Ok(Condition::any()
+        .add(key_beyond)
+        .add(Condition::all().add(Expr::col((Alias::new(table), Alias::new(column))).eq(key)).add(id_beyond)))
 }
 
 /// Returns one page of a list: visible records matching the filter, in the sort order, sliced by the
@@ -317,11 +259,7 @@ pub async fn list<K: StoredKind, C: ConnectionTrait>(
     if let Some(before) = &page.before {
         condition = condition.add(beyond::<K>(sort, before, false)?);
     }
-    let forward_order = if sort.direction == Direction::Ascending {
-        Order::Asc
-    } else {
-        Order::Desc
-    };
+    let forward_order = if sort.direction == Direction::Ascending { Order::Asc } else { Order::Desc };
     let order = match (page.backward, forward_order) {
         (false, order) => order,
         (true, Order::Asc) => Order::Desc,
@@ -330,10 +268,7 @@ pub async fn list<K: StoredKind, C: ConnectionTrait>(
     let column = sort_column(K::TITLE, sort.field);
     let mut rows = K::Entity::find()
         .filter(condition)
-        .order_by(
-            Expr::col((Alias::new(table), Alias::new(column))),
-            order.clone(),
-        )
+        .order_by(Expr::col((Alias::new(table), Alias::new(column))), order.clone())
         .order_by(Expr::col((Alias::new(table), Alias::new("id"))), order)
         .limit(page.size as u64 + 1)
         .all(conn)
@@ -348,30 +283,12 @@ pub async fn list<K: StoredKind, C: ConnectionTrait>(
     let page_rows = rows
         .iter()
         .zip(records)
-        .map(|(row, record)| {
-            (
-                Cursor {
-                    kind: K::KIND,
-                    sort,
-                    key: key_of::<K>(row, sort.field),
-                    id: row.id(),
-                },
-                record,
-            )
-        })
+        .map(|(row, record)| (Cursor { kind: K::KIND, sort, key: key_of::<K>(row, sort.field), id: row.id() }, record))
         .collect();
     Ok(if page.backward {
-        Page {
-            rows: page_rows,
-            has_previous: more,
-            has_next: page.before.is_some(),
-        }
+        Page { rows: page_rows, has_previous: more, has_next: page.before.is_some() }
     } else {
-        Page {
-            rows: page_rows,
-            has_next: more,
-            has_previous: page.after.is_some(),
-        }
+        Page { rows: page_rows, has_next: more, has_previous: page.after.is_some() }
     })
 }
 
@@ -394,10 +311,7 @@ pub async fn insert<K: StoredKind, C: ConnectionTrait>(
     set_column::<K>(&mut active, "version", 1i32.into())?;
     set_column::<K>(&mut active, "created_at", now.into())?;
     set_column::<K>(&mut active, "updated_at", now.into())?;
-    let row = K::Entity::insert(active)
-        .exec_with_returning(conn)
-        .await
-        .map_err(db_error)?;
+    let row = K::Entity::insert(active).exec_with_returning(conn).await.map_err(db_error)?;
     fields.write_relations(conn, row.id()).await?;
     Ok(<K::Id as RecordId>::new(row.id()))
 }
@@ -463,11 +377,7 @@ where
 {
     async fn find_by_id_raw<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<i32>> {
         let table = E::default().table_name().to_owned();
-        let row = E::find()
-            .filter(col(&table, "id").eq(id))
-            .one(conn)
-            .await
-            .map_err(db_error)?;
+        let row = E::find().filter(col(&table, "id").eq(id)).one(conn).await.map_err(db_error)?;
         Ok(row.map(|row| row.version()))
     }
 }
@@ -478,12 +388,7 @@ pub(crate) fn set<T: Into<Value>>(value: T) -> ActiveValue<T> {
 }
 
 /// Builds `column IN (values)` for a vocabulary filter, or nothing when the filter is empty.
-pub(crate) fn codes_in<T: Vocabulary>(
-    condition: Condition,
-    table: &str,
-    column: &str,
-    values: &[T],
-) -> Condition {
+pub(crate) fn codes_in<T: Vocabulary>(condition: Condition, table: &str, column: &str, values: &[T]) -> Condition {
     if values.is_empty() {
         return condition;
     }
@@ -492,12 +397,7 @@ pub(crate) fn codes_in<T: Vocabulary>(
 }
 
 /// Builds `column IN (ids)` for a relation filter, or nothing when the filter is empty.
-pub(crate) fn ids_in<I: RecordId>(
-    condition: Condition,
-    table: &str,
-    column: &str,
-    ids: &[I],
-) -> Condition {
+pub(crate) fn ids_in<I: RecordId>(condition: Condition, table: &str, column: &str, ids: &[I]) -> Condition {
     if ids.is_empty() {
         return condition;
     }

@@ -8,8 +8,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::db_error;
 use super::entities::{
-    lesson_evidence, programme_funder, sheet_document, sheet_indicator, sheet_partner, sheet_phase,
-    sheet_programme, sheet_territory, sheet_testimony, tag,
+    lesson_evidence, programme_funder, sheet_document, sheet_indicator, sheet_partner, sheet_phase, sheet_programme,
+    sheet_territory, sheet_testimony, tag,
 };
 use super::records::parse_code;
 use crate::domain::{Kind, Vocabulary};
@@ -39,13 +39,7 @@ pub enum LinkTable {
 impl RelationIndex {
     /// Returns the vocabulary values of a record's facet, in their stored order.
     pub(crate) fn tags<T: Vocabulary>(&self, id: i64, facet: &'static str) -> Result<Vec<T>> {
-        self.tags
-            .get(&(id, facet))
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .map(|code| parse_code(code))
-            .collect()
+        self.tags.get(&(id, facet)).map(Vec::as_slice).unwrap_or_default().iter().map(|code| parse_code(code)).collect()
     }
 
     /// Returns the ids a record links to through a link table, in their stored order.
@@ -54,12 +48,7 @@ impl RelationIndex {
     }
 
     /// Loads the tags of these records.
-    pub(crate) async fn load_tags<C: ConnectionTrait>(
-        &mut self,
-        conn: &C,
-        kind: Kind,
-        ids: &[i64],
-    ) -> Result<()> {
+    pub(crate) async fn load_tags<C: ConnectionTrait>(&mut self, conn: &C, kind: Kind, ids: &[i64]) -> Result<()> {
         let rows = tag::Entity::find()
             .filter(tag::Column::Entity.eq(kind.as_str()))
             .filter(tag::Column::RecordId.is_in(ids.to_vec()))
@@ -69,10 +58,7 @@ impl RelationIndex {
             .map_err(db_error)?;
         for row in rows {
             if let Some(facet) = FACETS.iter().find(|facet| **facet == row.facet) {
-                self.tags
-                    .entry((row.record_id, facet))
-                    .or_default()
-                    .push(row.value);
+                self.tags.entry((row.record_id, facet)).or_default().push(row.value);
             }
         }
         Ok(())
@@ -131,13 +117,7 @@ impl RelationIndex {
 }
 
 /// Every facet name the tag table holds.
-pub(crate) const FACETS: &[&str] = &[
-    "theme",
-    "target_public",
-    "territory_type",
-    "phase",
-    "category",
-];
+pub(crate) const FACETS: &[&str] = &["theme", "target_public", "territory_type", "phase", "category"];
 
 /// Replaces the values of one facet of a record.
 pub(crate) async fn write_tags<C: ConnectionTrait, T: Vocabulary>(
@@ -157,30 +137,19 @@ pub(crate) async fn write_tags<C: ConnectionTrait, T: Vocabulary>(
     if values.is_empty() {
         return Ok(());
     }
-    let rows = values
-        .iter()
-        .enumerate()
-        .map(|(position, value)| tag::ActiveModel {
-            entity: sea_orm::Set(kind.as_str().to_owned()),
-            record_id: sea_orm::Set(id),
-            facet: sea_orm::Set(facet.to_owned()),
-            value: sea_orm::Set(value.code().to_owned()),
-            position: sea_orm::Set(position as i32),
-        });
-    tag::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await
-        .map_err(db_error)?;
+    let rows = values.iter().enumerate().map(|(position, value)| tag::ActiveModel {
+        entity: sea_orm::Set(kind.as_str().to_owned()),
+        record_id: sea_orm::Set(id),
+        facet: sea_orm::Set(facet.to_owned()),
+        value: sea_orm::Set(value.code().to_owned()),
+        position: sea_orm::Set(position as i32),
+    });
+    tag::Entity::insert_many(rows).exec_without_returning(conn).await.map_err(db_error)?;
     Ok(())
 }
 
 /// Replaces the links of a record in one link table.
-pub(crate) async fn write_links<C: ConnectionTrait>(
-    conn: &C,
-    table: LinkTable,
-    from: i64,
-    to: &[i64],
-) -> Result<()> {
+pub(crate) async fn write_links<C: ConnectionTrait>(conn: &C, table: LinkTable, from: i64, to: &[i64]) -> Result<()> {
     macro_rules! replace {
         ($module:ident, $from_col:ident, $to_col:ident, $from_field:ident, $to_field:ident) => {{
             $module::Entity::delete_many()
@@ -189,50 +158,22 @@ pub(crate) async fn write_links<C: ConnectionTrait>(
                 .await
                 .map_err(db_error)?;
             if !to.is_empty() {
-                let rows = to
-                    .iter()
-                    .enumerate()
-                    .map(|(position, id)| $module::ActiveModel {
-                        $from_field: sea_orm::Set(from),
-                        $to_field: sea_orm::Set(*id),
-                        position: sea_orm::Set(position as i32),
-                    });
-                $module::Entity::insert_many(rows)
-                    .exec_without_returning(conn)
-                    .await
-                    .map_err(db_error)?;
+                let rows = to.iter().enumerate().map(|(position, id)| $module::ActiveModel {
+                    $from_field: sea_orm::Set(from),
+                    $to_field: sea_orm::Set(*id),
+                    position: sea_orm::Set(position as i32),
+                });
+                $module::Entity::insert_many(rows).exec_without_returning(conn).await.map_err(db_error)?;
             }
         }};
     }
     match table {
-        LinkTable::ProgrammeFunder => replace!(
-            programme_funder,
-            ProgrammeId,
-            OrganisationId,
-            programme_id,
-            organisation_id
-        ),
-        LinkTable::SheetProgramme => replace!(
-            sheet_programme,
-            SheetId,
-            ProgrammeId,
-            sheet_id,
-            programme_id
-        ),
-        LinkTable::SheetTerritory => replace!(
-            sheet_territory,
-            SheetId,
-            TerritoryId,
-            sheet_id,
-            territory_id
-        ),
-        LinkTable::SheetPartner => replace!(
-            sheet_partner,
-            SheetId,
-            OrganisationId,
-            sheet_id,
-            organisation_id
-        ),
+        LinkTable::ProgrammeFunder => {
+            replace!(programme_funder, ProgrammeId, OrganisationId, programme_id, organisation_id)
+        }
+        LinkTable::SheetProgramme => replace!(sheet_programme, SheetId, ProgrammeId, sheet_id, programme_id),
+        LinkTable::SheetTerritory => replace!(sheet_territory, SheetId, TerritoryId, sheet_id, territory_id),
+        LinkTable::SheetPartner => replace!(sheet_partner, SheetId, OrganisationId, sheet_id, organisation_id),
     }
     Ok(())
 }
@@ -283,12 +224,7 @@ pub async fn reverse<C: ConnectionTrait>(
         Reverse::ProgrammeSheets => ("sheet_programme", "programme_id", "sheet_id", "sheet"),
         Reverse::TerritorySheets => ("sheet_territory", "territory_id", "sheet_id", "sheet"),
         Reverse::PartneredSheets => ("sheet_partner", "organisation_id", "sheet_id", "sheet"),
-        Reverse::FundedProgrammes => (
-            "programme_funder",
-            "organisation_id",
-            "programme_id",
-            "programme",
-        ),
+        Reverse::FundedProgrammes => ("programme_funder", "organisation_id", "programme_id", "programme"),
         Reverse::SheetLessons => ("lesson_evidence", "sheet_id", "lesson_id", "lesson"),
         Reverse::ProgrammeChildren => ("programme", "parent_id", "id", "programme"),
         Reverse::SupportedSheets => ("sheet", "supporting_structure_id", "id", "sheet"),
@@ -306,14 +242,10 @@ pub async fn reverse<C: ConnectionTrait>(
                 a("sheet_programme"),
                 Expr::col((a("sheet_programme"), a("sheet_id"))).equals((a(table), a("sheet_id"))),
             )
-            .inner_join(
-                a("sheet"),
-                Expr::col((a("sheet"), a("id"))).equals((a(table), a("sheet_id"))),
-            )
+            .inner_join(a("sheet"), Expr::col((a("sheet"), a("id"))).equals((a(table), a("sheet_id"))))
             .inner_join(
                 a("programme"),
-                Expr::col((a("programme"), a("id")))
-                    .equals((a("sheet_programme"), a("programme_id"))),
+                Expr::col((a("programme"), a("id"))).equals((a("sheet_programme"), a("programme_id"))),
             )
             .and_where(Expr::col((a(table), a("role"))).eq("OBSERVED_IN"))
             .and_where(Expr::col((a("sheet"), a("publication_status"))).is_in(visible.to_vec()))
@@ -328,13 +260,8 @@ pub async fn reverse<C: ConnectionTrait>(
         query
             .expr_as(Expr::col((a(table), a(target))), a("t"))
             .from(a(table))
-            .inner_join(
-                a(target_table),
-                Expr::col((a(target_table), a("id"))).equals((a(table), a(target))),
-            )
-            .and_where(
-                Expr::col((a(target_table), a("publication_status"))).is_in(visible.to_vec()),
-            );
+            .inner_join(a(target_table), Expr::col((a(target_table), a("id"))).equals((a(table), a(target))))
+            .and_where(Expr::col((a(target_table), a("publication_status"))).is_in(visible.to_vec()));
     }
     query
         .and_where(Expr::col((a(table), a(key))).is_in(ids.to_vec()))

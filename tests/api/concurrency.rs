@@ -11,29 +11,13 @@ async fn two_concurrent_updates_of_the_same_version_one_wins_one_conflicts() {
     let update = "mutation($id: ID!, $title: String!) { updateSheet(id: $id, version: 1, patch: { title: $title }) { version title } }";
 
     let (first, second) = tokio::join!(
-        app.post(
-            update,
-            json!({ "id": created["id"], "title": "Version d’Alice" })
-        ),
-        app.post(
-            update,
-            json!({ "id": created["id"], "title": "Version de Bruno" })
-        ),
+        app.post(update, json!({ "id": created["id"], "title": "Version d’Alice" })),
+        app.post(update, json!({ "id": created["id"], "title": "Version de Bruno" })),
     );
     let outcomes = [&first, &second];
-    let winners: Vec<_> = outcomes
-        .iter()
-        .filter(|response| response.get("errors").is_none())
-        .collect();
-    let losers: Vec<_> = outcomes
-        .iter()
-        .filter(|response| response.get("errors").is_some())
-        .collect();
-    assert_eq!(
-        winners.len(),
-        1,
-        "exactly one update wins: {first:#} {second:#}"
-    );
+    let winners: Vec<_> = outcomes.iter().filter(|response| response.get("errors").is_none()).collect();
+    let losers: Vec<_> = outcomes.iter().filter(|response| response.get("errors").is_some()).collect();
+    assert_eq!(winners.len(), 1, "exactly one update wins: {first:#} {second:#}");
     assert_eq!(losers.len(), 1);
     assert_eq!(code(&losers[0]["errors"][0]), "CONFLICT");
     let winning_title = winners[0]["data"]["updateSheet"]["title"].clone();

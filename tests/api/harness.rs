@@ -13,6 +13,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub app: App,
     _dir: Option<tempfile::TempDir>,
+    _index: tempfile::TempDir,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -24,57 +25,37 @@ async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
         Ok(server) if !server.is_empty() => {
             CLEANED
                 .get_or_init(|| async {
-                    retex::store::drop_databases(&server, "retex_test_")
-                        .await
-                        .expect("drop old test databases");
+                    retex::store::drop_databases(&server, "retex_test_").await.expect("drop old test databases");
                 })
                 .await;
-            let name = format!(
-                "retex_test_{}_{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::SeqCst)
-            );
-            let url = retex::store::create_database(&server, &name)
-                .await
-                .expect("create a test database");
+            let name = format!("retex_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+            let url = retex::store::create_database(&server, &name).await.expect("create a test database");
             (url, None)
         }
         _ => {
             let dir = tempfile::tempdir().expect("create a temporary folder");
-            let url = format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("retex.db").display()
-            );
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("retex.db").display());
             (url, Some(dir))
         }
     }
 }
 
-/// Starts the server on a fresh database.
+/// Starts the server on a fresh database, with its search index in a fresh folder.
 pub async fn spawn_app() -> TestApp {
     let (url, dir) = fresh_database().await;
-    let app = App::open(&url).await.expect("open the database");
+    let index = tempfile::tempdir().expect("create a temporary folder");
+    let app = App::open_with_search(&url, index.path(), Default::default()).await.expect("open the database");
     let router = retex::http::router(app.clone(), retex::http::Limits::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
     tokio::spawn(retex::http::serve(listener, router, std::future::pending()));
-    TestApp {
-        address,
-        client: reqwest::Client::new(),
-        app,
-        _dir: dir,
-    }
+    TestApp { address, client: reqwest::Client::new(), app, _dir: dir, _index: index }
 }
 
 /// Starts the server with the demo dataset loaded.
 pub async fn spawn_demo() -> TestApp {
     let app = spawn_app().await;
-    retex::demo::load_if_empty(&app.app)
-        .await
-        .expect("load the demo")
-        .expect("the database was empty");
+    retex::demo::load_if_empty(&app.app).await.expect("load the demo").expect("the database was empty");
     app
 }
 
@@ -98,19 +79,14 @@ impl TestApp {
     /// Runs a request that must succeed and returns its `data`.
     pub async fn ok(&self, query: &str, variables: Value) -> Value {
         let response = self.post(query, variables).await;
-        assert!(
-            response.get("errors").is_none(),
-            "unexpected errors: {response:#}"
-        );
+        assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
         response["data"].clone()
     }
 
     /// Runs a request that must fail and returns its first error.
     pub async fn fails(&self, query: &str, variables: Value) -> Value {
         let response = self.post(query, variables).await;
-        let errors = response["errors"]
-            .as_array()
-            .unwrap_or_else(|| panic!("expected errors, got {response:#}"));
+        let errors = response["errors"].as_array().unwrap_or_else(|| panic!("expected errors, got {response:#}"));
         assert!(!errors.is_empty(), "expected errors, got {response:#}");
         errors[0].clone()
     }
@@ -123,23 +99,13 @@ impl TestApp {
     /// Loads a dataset through the same use case as `serve --demo` and file imports.
     pub async fn load(&self, dataset: Value) {
         let dataset = serde_json::from_value(dataset).expect("a valid dataset");
-        self.app
-            .load_dataset(
-                &Viewer::Editor {
-                    name: "test".into(),
-                },
-                &dataset,
-            )
-            .await
-            .expect("load the dataset");
+        self.app.load_dataset(&Viewer::Editor { name: "test".into() }, &dataset).await.expect("load the dataset");
     }
 }
 
 /// Returns `extensions.code` of an error.
 pub fn code(error: &Value) -> &str {
-    error["extensions"]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("error without a code: {error:#}"))
+    error["extensions"]["code"].as_str().unwrap_or_else(|| panic!("error without a code: {error:#}"))
 }
 
 /// Creates an organisation through the API and returns its id.
@@ -150,10 +116,7 @@ pub async fn organisation(app: &TestApp, name: &str) -> String {
             json!({ "input": { "name": name, "kind": "SUPPORT_STRUCTURE", "region": "BRETAGNE" } }),
         )
         .await;
-    data["createOrganisation"]["id"]
-        .as_str()
-        .expect("an id")
-        .to_owned()
+    data["createOrganisation"]["id"].as_str().expect("an id").to_owned()
 }
 
 /// Creates a programme through the API and returns its id.
@@ -164,10 +127,7 @@ pub async fn programme(app: &TestApp, name: &str) -> String {
             json!({ "input": { "name": name, "summary": "Un programme.", "startYear": 2020, "endYear": 2021, "themes": ["MOBILITY"] } }),
         )
         .await;
-    data["createProgramme"]["id"]
-        .as_str()
-        .expect("an id")
-        .to_owned()
+    data["createProgramme"]["id"].as_str().expect("an id").to_owned()
 }
 
 /// Creates a rural territory through the API and returns its id.
@@ -178,10 +138,7 @@ pub async fn territory(app: &TestApp, name: &str) -> String {
             json!({ "input": { "name": name, "level": "BASIN", "region": "BRETAGNE", "types": ["RURAL"] } }),
         )
         .await;
-    data["createTerritory"]["id"]
-        .as_str()
-        .expect("an id")
-        .to_owned()
+    data["createTerritory"]["id"].as_str().expect("an id").to_owned()
 }
 
 /// Creates a sheet through the API with the given extra input fields and returns `{ id version }`.
@@ -203,22 +160,8 @@ pub async fn sheet(app: &TestApp, title: &str, extra: Value) -> Value {
 pub async fn publish(app: &TestApp, id: &str, version: i64) -> i64 {
     let query = "mutation($id: ID!, $version: Int!, $status: PublicationStatus!) {
         setPublicationStatus(id: $id, version: $version, status: $status) { version } }";
-    let submitted = app
-        .ok(
-            query,
-            json!({ "id": id, "version": version, "status": "SUBMITTED" }),
-        )
-        .await;
-    let version = submitted["setPublicationStatus"]["version"]
-        .as_i64()
-        .expect("a version");
-    let published = app
-        .ok(
-            query,
-            json!({ "id": id, "version": version, "status": "PUBLISHED" }),
-        )
-        .await;
-    published["setPublicationStatus"]["version"]
-        .as_i64()
-        .expect("a version")
+    let submitted = app.ok(query, json!({ "id": id, "version": version, "status": "SUBMITTED" })).await;
+    let version = submitted["setPublicationStatus"]["version"].as_i64().expect("a version");
+    let published = app.ok(query, json!({ "id": id, "version": version, "status": "PUBLISHED" })).await;
+    published["setPublicationStatus"]["version"].as_i64().expect("a version")
 }

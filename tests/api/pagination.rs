@@ -64,21 +64,11 @@ async fn cursors_walk_a_list_forward_and_backward_without_gaps_or_repeats() {
     assert_eq!(seen, expected);
 
     let last = app.ok(query, json!({ "last": 5 })).await;
-    assert_eq!(
-        titles(&last["sheets"]),
-        (20..25)
-            .map(|i| format!("Fiche {i:03}"))
-            .collect::<Vec<_>>()
-    );
+    assert_eq!(titles(&last["sheets"]), (20..25).map(|i| format!("Fiche {i:03}")).collect::<Vec<_>>());
     assert_eq!(last["sheets"]["pageInfo"]["hasPreviousPage"], true);
     let before = last["sheets"]["pageInfo"]["startCursor"].clone();
     let previous = app.ok(query, json!({ "last": 5, "before": before })).await;
-    assert_eq!(
-        titles(&previous["sheets"]),
-        (15..20)
-            .map(|i| format!("Fiche {i:03}"))
-            .collect::<Vec<_>>()
-    );
+    assert_eq!(titles(&previous["sheets"]), (15..20).map(|i| format!("Fiche {i:03}")).collect::<Vec<_>>());
     assert_eq!(previous["sheets"]["pageInfo"]["hasNextPage"], true);
 }
 
@@ -86,10 +76,7 @@ async fn cursors_walk_a_list_forward_and_backward_without_gaps_or_repeats() {
 async fn filters_combine_vocabularies_and_relations() {
     let app = spawn_app().await;
     app.load(dataset(20)).await;
-    let garages = app
-        .ok("{ programme(slug: \"garages\") { id } }", json!({}))
-        .await["programme"]["id"]
-        .clone();
+    let garages = app.ok("{ programme(slug: \"garages\") { id } }", json!({})).await["programme"]["id"].clone();
 
     let count = |filter: Value| {
         let app = &app;
@@ -109,20 +96,9 @@ async fn filters_combine_vocabularies_and_relations() {
     assert_eq!(count(json!({ "statuses": ["LAUNCHED"] })).await, 7);
     assert_eq!(count(json!({ "themes": ["MOBILITY"] })).await, 4);
     assert_eq!(count(json!({ "territoryTypes": ["RURAL"] })).await, 5);
-    assert_eq!(
-        count(json!({ "regions": ["PROVENCE_ALPES_COTE_D_AZUR"] })).await,
-        15
-    );
-    assert_eq!(
-        count(json!({ "programmes": [garages], "statuses": ["LAUNCHED"] })).await,
-        4,
-        "fields combine with AND"
-    );
-    assert_eq!(
-        count(json!({ "statuses": ["LAUNCHED", "IDEA"] })).await,
-        20,
-        "values combine with OR"
-    );
+    assert_eq!(count(json!({ "regions": ["PROVENCE_ALPES_COTE_D_AZUR"] })).await, 15);
+    assert_eq!(count(json!({ "programmes": [garages], "statuses": ["LAUNCHED"] })).await, 4, "fields combine with AND");
+    assert_eq!(count(json!({ "statuses": ["LAUNCHED", "IDEA"] })).await, 20, "values combine with OR");
     assert_eq!(count(json!({ "publicationStatuses": ["DRAFT"] })).await, 0);
 }
 
@@ -132,12 +108,7 @@ async fn lists_sort_by_title_or_recency() {
     for title in ["Bravo", "Alpha", "Charlie"] {
         sheet(&app, title, json!({})).await;
     }
-    let by_title = app
-        .ok(
-            "{ sheets(sort: { field: TITLE, direction: DESC }) { nodes { title } } }",
-            json!({}),
-        )
-        .await;
+    let by_title = app.ok("{ sheets(sort: { field: TITLE, direction: DESC }) { nodes { title } } }", json!({})).await;
     assert_eq!(
         by_title["sheets"]["nodes"],
         json!([{ "title": "Charlie" }, { "title": "Bravo" }, { "title": "Alpha" }])

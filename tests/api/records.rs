@@ -37,26 +37,13 @@ async fn a_created_sheet_reads_back_with_its_relations() {
     assert_eq!(sheet["slug"], "garage-solidaire-du-pays-de-brest");
     assert_eq!(sheet["version"], 1);
     assert_eq!(sheet["publicationStatus"], "DRAFT");
-    assert_eq!(
-        sheet["themes"],
-        json!(["MOBILITY", "EMPLOYMENT"]),
-        "repeated themes are kept once"
-    );
-    assert_eq!(
-        sheet["programmes"],
-        json!([{ "name": "Émergence de garages solidaires" }])
-    );
-    assert_eq!(
-        sheet["territories"],
-        json!([{ "name": "Pays de Brest", "types": ["RURAL"] }])
-    );
+    assert_eq!(sheet["themes"], json!(["MOBILITY", "EMPLOYMENT"]), "repeated themes are kept once");
+    assert_eq!(sheet["programmes"], json!([{ "name": "Émergence de garages solidaires" }]));
+    assert_eq!(sheet["territories"], json!([{ "name": "Pays de Brest", "types": ["RURAL"] }]));
     assert_eq!(sheet["supportingStructure"]["name"], "TAg29");
     assert_eq!(sheet["projectHolder"], json!(null));
     assert_eq!(sheet["phases"][0]["startedOn"], "2020-01-15");
-    assert_eq!(
-        sheet["phases"][0]["methods"],
-        json!(["questionnaire", "entretiens"])
-    );
+    assert_eq!(sheet["phases"][0]["methods"], json!(["questionnaire", "entretiens"]));
     assert_eq!(sheet["indicators"][0]["actual"], 240.0);
 }
 
@@ -64,12 +51,7 @@ async fn a_created_sheet_reads_back_with_its_relations() {
 async fn an_update_changes_only_the_given_fields_and_keeps_every_state() {
     let app = spawn_app().await;
     let holder = organisation(&app, "Garage Solidaire du Poher").await;
-    let created = sheet(
-        &app,
-        "Garage solidaire",
-        json!({ "status": "HOLDER_SEARCH", "licence": "CC BY 4.0" }),
-    )
-    .await;
+    let created = sheet(&app, "Garage solidaire", json!({ "status": "HOLDER_SEARCH", "licence": "CC BY 4.0" })).await;
 
     let updated = app
         .ok(
@@ -84,11 +66,7 @@ async fn an_update_changes_only_the_given_fields_and_keeps_every_state() {
     assert_eq!(sheet["projectHolder"]["name"], "Garage Solidaire du Poher");
     assert_eq!(sheet["title"], "Garage solidaire", "absent fields stay");
     assert_eq!(sheet["summary"], "Un garage solidaire.");
-    assert_eq!(
-        sheet["licence"],
-        json!(null),
-        "null clears an optional field"
-    );
+    assert_eq!(sheet["licence"], json!(null), "null clears an optional field");
 
     let history = app
         .ok(
@@ -103,10 +81,7 @@ async fn an_update_changes_only_the_given_fields_and_keeps_every_state() {
     assert_eq!(revisions[0]["snapshot"]["licence"], "CC BY 4.0");
     assert_eq!(revisions[1]["action"], "UPDATED");
     assert_eq!(revisions[1]["snapshot"]["status"], "HOLDER_FOUND");
-    assert_eq!(
-        revisions[1]["snapshot"]["projectHolder"], "garage-solidaire-du-poher",
-        "snapshots refer by slug"
-    );
+    assert_eq!(revisions[1]["snapshot"]["projectHolder"], "garage-solidaire-du-poher", "snapshots refer by slug");
     assert_eq!(revisions[1]["author"], "local");
 }
 
@@ -117,36 +92,19 @@ async fn publication_follows_the_workflow_and_going_back_needs_a_reason() {
     let query = "mutation($id: ID!, $version: Int!, $status: PublicationStatus!, $reason: String) {
         setPublicationStatus(id: $id, version: $version, status: $status, reason: $reason) { publicationStatus version } }";
 
-    let skip = app
-        .fails(
-            query,
-            json!({ "id": created["id"], "version": 1, "status": "PUBLISHED" }),
-        )
-        .await;
+    let skip = app.fails(query, json!({ "id": created["id"], "version": 1, "status": "PUBLISHED" })).await;
     assert_eq!(code(&skip), "INVALID_INPUT");
-    assert!(
-        skip["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("DRAFT → SUBMITTED → PUBLISHED"),
-        "{skip}"
-    );
+    assert!(skip["message"].as_str().unwrap_or_default().contains("DRAFT → SUBMITTED → PUBLISHED"), "{skip}");
 
     let version = publish(&app, created["id"].as_str().unwrap_or_default(), 1).await;
     assert_eq!(version, 3);
 
-    let back = app
-        .fails(
-            query,
-            json!({ "id": created["id"], "version": 3, "status": "DRAFT" }),
-        )
-        .await;
+    let back = app.fails(query, json!({ "id": created["id"], "version": 3, "status": "DRAFT" })).await;
     assert_eq!(code(&back), "INVALID_INPUT");
-    let data = app.ok(query, json!({ "id": created["id"], "version": 3, "status": "DRAFT", "reason": "chiffres à revoir" })).await;
-    assert_eq!(
-        data["setPublicationStatus"],
-        json!({ "publicationStatus": "DRAFT", "version": 4 })
-    );
+    let data = app
+        .ok(query, json!({ "id": created["id"], "version": 3, "status": "DRAFT", "reason": "chiffres à revoir" }))
+        .await;
+    assert_eq!(data["setPublicationStatus"], json!({ "publicationStatus": "DRAFT", "version": 4 }));
 }
 
 #[tokio::test]
@@ -161,36 +119,24 @@ async fn archiving_hides_a_record_from_lists_but_keeps_it() {
             json!({ "id": archived["id"] }),
         )
         .await;
-    assert_eq!(
-        data["archive"],
-        json!({ "publicationStatus": "ARCHIVED", "version": 2 })
-    );
+    assert_eq!(data["archive"], json!({ "publicationStatus": "ARCHIVED", "version": 2 }));
 
-    let list = app
-        .ok("{ sheets { totalCount nodes { id } } }", json!({}))
-        .await;
+    let list = app.ok("{ sheets { totalCount nodes { id } } }", json!({})).await;
     assert_eq!(list["sheets"]["totalCount"], 1);
     assert_eq!(list["sheets"]["nodes"], json!([{ "id": kept["id"] }]));
 
-    let archived_only = app
-        .ok(
-            "{ sheets(filter: { publicationStatuses: [ARCHIVED] }) { nodes { title } } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        archived_only["sheets"]["nodes"],
-        json!([{ "title": "Ressourcerie" }])
-    );
+    let archived_only =
+        app.ok("{ sheets(filter: { publicationStatuses: [ARCHIVED] }) { nodes { title } } }", json!({})).await;
+    assert_eq!(archived_only["sheets"]["nodes"], json!([{ "title": "Ressourcerie" }]));
 
     let by_id = app
-        .ok("query($id: ID!) { node(id: $id) { ... on ProjectSheet { title revisions { action reason } } } }", json!({ "id": archived["id"] }))
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on ProjectSheet { title revisions { action reason } } } }",
+            json!({ "id": archived["id"] }),
+        )
         .await;
     assert_eq!(by_id["node"]["title"], "Ressourcerie", "nothing is deleted");
-    assert_eq!(
-        by_id["node"]["revisions"][1],
-        json!({ "action": "ARCHIVED", "reason": "doublon" })
-    );
+    assert_eq!(by_id["node"]["revisions"][1], json!({ "action": "ARCHIVED", "reason": "doublon" }));
 }
 
 #[tokio::test]
@@ -199,12 +145,7 @@ async fn a_lesson_links_to_sheets_and_derives_its_programmes() {
     let garages = programme(&app, "Garages solidaires").await;
     let fragiles = programme(&app, "Territoires fragiles").await;
     let garage = sheet(&app, "Garage solidaire", json!({ "programmes": [garages] })).await;
-    let school = sheet(
-        &app,
-        "Auto-école sociale",
-        json!({ "programmes": [fragiles] }),
-    )
-    .await;
+    let school = sheet(&app, "Auto-école sociale", json!({ "programmes": [fragiles] })).await;
     let elsewhere = sheet(&app, "Tiers-lieu", json!({})).await;
 
     let created = app
@@ -224,10 +165,7 @@ async fn a_lesson_links_to_sheets_and_derives_its_programmes() {
             json!({ "lesson": lesson["id"], "sheet": school["id"] }),
         )
         .await;
-    assert_eq!(
-        linked["linkLessonToSheet"],
-        json!({ "version": 2, "programmeCount": 2 })
-    );
+    assert_eq!(linked["linkLessonToSheet"], json!({ "version": 2, "programmeCount": 2 }));
     let contradicted = app
         .ok(
             "mutation($lesson: ID!, $sheet: ID!) { linkLessonToSheet(lesson: $lesson, version: 2, sheet: $sheet, role: CONTRADICTED_BY, note: \"Sans élus, et pourtant lancé.\") {
@@ -243,19 +181,15 @@ async fn a_lesson_links_to_sheets_and_derives_its_programmes() {
         .filter_map(|p| p["name"].as_str().map(str::to_owned))
         .collect();
     programmes.sort();
-    assert_eq!(
-        programmes,
-        vec!["Garages solidaires", "Territoires fragiles"]
-    );
-    assert_eq!(
-        lesson_now["sheets"].as_array().map(Vec::len),
-        Some(2),
-        "OBSERVED_IN sheets only"
-    );
+    assert_eq!(programmes, vec!["Garages solidaires", "Territoires fragiles"]);
+    assert_eq!(lesson_now["sheets"].as_array().map(Vec::len), Some(2), "OBSERVED_IN sheets only");
     assert_eq!(lesson_now["evidenceLinks"][2]["role"], "CONTRADICTED_BY");
 
     let from_sheet = app
-        .ok("query($id: ID!) { node(id: $id) { ... on ProjectSheet { lessons { role note lesson { title } } } } }", json!({ "id": garage["id"] }))
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on ProjectSheet { lessons { role note lesson { title } } } } }",
+            json!({ "id": garage["id"] }),
+        )
         .await;
     assert_eq!(
         from_sheet["node"]["lessons"],
@@ -268,12 +202,7 @@ async fn a_lesson_links_to_sheets_and_derives_its_programmes() {
             json!({ "lesson": lesson["id"], "sheet": elsewhere["id"] }),
         )
         .await;
-    assert_eq!(
-        unlinked["unlinkLessonFromSheet"]["evidenceLinks"]
-            .as_array()
-            .map(Vec::len),
-        Some(2)
-    );
+    assert_eq!(unlinked["unlinkLessonFromSheet"]["evidenceLinks"].as_array().map(Vec::len), Some(2));
 }
 
 #[tokio::test]
@@ -290,18 +219,9 @@ async fn any_record_is_found_by_global_id_or_slug() {
         .await;
     assert_eq!(data["nodes"][0]["__typename"], "Programme");
     assert_eq!(data["nodes"][1]["name"], "Avise");
-    assert_eq!(
-        data["nodes"][2],
-        json!(null),
-        "an unknown id gives null in `nodes`"
-    );
+    assert_eq!(data["nodes"][2], json!(null), "an unknown id gives null in `nodes`");
 
-    let by_slug = app
-        .ok(
-            "{ programme(slug: \"silver-solidarites\") { name } }",
-            json!({}),
-        )
-        .await;
+    let by_slug = app.ok("{ programme(slug: \"silver-solidarites\") { name } }", json!({})).await;
     assert_eq!(by_slug["programme"]["name"], "Silver Solidarités");
 }
 
@@ -317,20 +237,11 @@ async fn programmes_nest_but_never_inside_themselves() {
             json!({ "id": child, "parent": parent }),
         )
         .await;
-    assert_eq!(
-        nested["updateProgramme"]["parent"]["name"],
-        "Fabrique à initiatives"
-    );
+    assert_eq!(nested["updateProgramme"]["parent"]["name"], "Fabrique à initiatives");
     let children = app
-        .ok(
-            "query($id: ID!) { node(id: $id) { ... on Programme { children { name } } } }",
-            json!({ "id": parent }),
-        )
+        .ok("query($id: ID!) { node(id: $id) { ... on Programme { children { name } } } }", json!({ "id": parent }))
         .await;
-    assert_eq!(
-        children["node"]["children"],
-        json!([{ "name": "Territoires fragiles" }])
-    );
+    assert_eq!(children["node"]["children"], json!([{ "name": "Territoires fragiles" }]));
 
     let cycle = app
         .fails(
@@ -345,9 +256,7 @@ async fn programmes_nest_but_never_inside_themselves() {
 #[tokio::test]
 async fn vocabularies_come_with_french_labels() {
     let app = spawn_app().await;
-    let data = app
-        .ok("{ vocabularies { name values { code label } } }", json!({}))
-        .await;
+    let data = app.ok("{ vocabularies { name values { code label } } }", json!({})).await;
     let themes = data["vocabularies"]
         .as_array()
         .into_iter()

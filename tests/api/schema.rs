@@ -2,8 +2,8 @@
 
 #[test]
 fn the_committed_schema_is_the_served_schema() {
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
-        .expect("read schema.graphql");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).expect("read schema.graphql");
     let served = retex::graphql::sdl();
     assert!(
         committed == served,

@@ -58,28 +58,11 @@ async fn a_page_of_100_sheets_with_their_relations_costs_a_bounded_number_of_sta
 
     let nodes = large_data["sheets"]["nodes"].as_array().expect("nodes");
     assert_eq!(nodes.len(), 100);
-    assert!(
-        nodes
-            .iter()
-            .all(|node| node["programmes"].as_array().map(Vec::len) == Some(2))
-    );
-    assert!(
-        nodes
-            .iter()
-            .all(|node| node["lessons"].as_array().map(Vec::len) == Some(1))
-    );
-    assert_eq!(
-        small_data["sheets"]["nodes"].as_array().map(Vec::len),
-        Some(10)
-    );
+    assert!(nodes.iter().all(|node| node["programmes"].as_array().map(Vec::len) == Some(2)));
+    assert!(nodes.iter().all(|node| node["lessons"].as_array().map(Vec::len) == Some(1)));
+    assert_eq!(small_data["sheets"]["nodes"].as_array().map(Vec::len), Some(10));
 
     println!("statements for a page of 10 sheets: {small}; for 100 sheets: {large}");
-    assert_eq!(
-        small, large,
-        "the cost must not grow with the number of rows"
-    );
-    assert!(
-        large <= 25,
-        "a page of 100 sheets with programmes, territories and lessons cost {large} statements"
-    );
+    assert_eq!(small, large, "the cost must not grow with the number of rows");
+    assert!(large <= 25, "a page of 100 sheets with programmes, territories and lessons cost {large} statements");
 }

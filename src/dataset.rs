@@ -216,6 +216,7 @@ pub struct SheetRecord {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EvidenceLinkForm {
     pub sheet: String,
+    #[serde(default = "observed_in")]
     pub role: String,
     #[serde(default)]
     pub note: String,
@@ -252,6 +253,10 @@ pub struct LessonRecord {
     pub provenance: Option<Provenance>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance_note: Option<String>,
+}
+
+fn observed_in() -> String {
+    EvidenceRole::ObservedIn.code().to_owned()
 }
 
 /// Maps slugs to ids (when reading a dataset) and ids to slugs (when writing one), per kind.

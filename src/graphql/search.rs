@@ -404,21 +404,22 @@ impl SearchQuery {
     async fn search(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] query: String,
+        query: Option<String>,
         filter: Option<SearchFilter>,
-        #[graphql(default)] facets: Vec<SearchDimension>,
+        facets: Option<Vec<SearchDimension>>,
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
     ) -> async_graphql::Result<SearchResults> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
+        let query = query.unwrap_or_default();
         if query.chars().count() > MAX_QUERY_CHARS {
             return Err(Error::invalid("query", format!("is longer than {MAX_QUERY_CHARS} characters"))).gql();
         }
         let offset = after.as_deref().map(decode_offset).transpose().gql()?.unwrap_or(0);
         let mut request = SearchRequest {
             text: query,
-            facets: facets.into_iter().map(Dimension::from).collect(),
+            facets: facets.unwrap_or_default().into_iter().map(Dimension::from).collect(),
             offset,
             limit: page_size(first).gql()?,
             ..SearchRequest::default()

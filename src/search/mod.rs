@@ -391,7 +391,11 @@ impl SearchIndex {
             .with_min_term_frequency(1)
             .with_max_query_terms(30)
             .with_min_word_length(3)
-            .with_document_fields(vec![(f.body_stem, values)]);
+            .with_document_fields(vec![
+                (f.title_stem, values.clone()),
+                (f.summary_stem, values.clone()),
+                (f.body_stem, values),
+            ]);
         let request = SearchRequest { visible: visible.to_vec(), ..SearchRequest::default() };
         let mut clauses = self.filters(&request);
         clauses.push((Occur::Must, Box::new(like)));

@@ -282,9 +282,19 @@ impl Builder<'_> {
                     .flat_map(|word| self.fold(&word))
                     .collect();
                 if let Some(length) = self.synonyms.longest_prefix(&run).filter(|length| *length > 1)
-                    && let Some(query) = self.synonyms_of(&run[..length])
+                    && let Some(synonyms) = self.synonyms_of(&run[..length])
                 {
-                    clauses.push((Occur::Must, query));
+                    // The words as typed (each must match, anywhere), or any synonym of the term.
+                    let words: Vec<(Occur, Box<dyn Query>)> = run[..length]
+                        .iter()
+                        .filter_map(|word| self.word(word, true))
+                        .map(|query| (Occur::Must, query))
+                        .collect();
+                    let mut alternatives = vec![synonyms];
+                    if !words.is_empty() {
+                        alternatives.push(Box::new(BooleanQuery::new(words)));
+                    }
+                    clauses.extend(any_of(alternatives).map(|query| (Occur::Must, query)));
                     plain_words.extend(run[..length].iter().cloned());
                     // Skip the groups whose words the term used.
                     let mut used = 0;

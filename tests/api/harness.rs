@@ -20,7 +20,7 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 static CLEANED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
 
 /// Returns the URL of a fresh, empty database.
-async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
+pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
     match std::env::var("RETEX_TEST_DATABASE_URL") {
         Ok(server) if !server.is_empty() => {
             CLEANED

@@ -9,5 +9,6 @@ mod demo;
 mod pagination;
 mod records;
 mod schema;
+mod search;
 mod statements;
 mod visibility;

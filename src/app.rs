@@ -232,13 +232,16 @@ impl App {
     /// index equal to the database.
     pub async fn open_with_search(url: &str, index_dir: &Path, failure: FailureInjection) -> Result<Self> {
         let mut app = Self::open(url).await?;
-        let dir = index_dir.to_owned();
-        let (index, fresh) =
-            tokio::task::spawn_blocking(move || SearchIndex::open(&dir)).await.map_err(Error::internal)??;
-        if fresh {
-            tracing::info!(dir = %index_dir.display(), "new search index: indexing the whole database");
-        }
-        app.search = Some(Arc::new(Indexer::start(app.store.clone(), index, failure)?));
+        let root = index_dir.to_owned();
+        let index = match open_current(&root).await? {
+            Some(index) => index,
+            None => {
+                tracing::info!(dir = %index_dir.display(), "building the search index from the database");
+                crate::indexer::rebuild(&app.store, &root).await?;
+                open_current(&root).await?.ok_or_else(|| Error::internal("the rebuilt index cannot be opened"))?
+            }
+        };
+        app.search = Some(Arc::new(Indexer::start(app.store.clone(), root, index, failure)?));
         Ok(app)
     }
 
@@ -658,8 +661,8 @@ impl App {
         request.visible = viewer.visibility().search_statuses();
         tokio::task::spawn_blocking(move || {
             let synonyms = indexer.synonyms();
-            let outcome = indexer.index.search(&request, &synonyms)?;
-            let highlighter = indexer.index.highlighter(&outcome, snippet_chars)?;
+            let outcome = indexer.index().search(&request, &synonyms)?;
+            let highlighter = indexer.index().highlighter(&outcome, snippet_chars)?;
             Ok(SearchPage { outcome, highlighter })
         })
         .await
@@ -672,7 +675,7 @@ impl App {
         let indexer = Arc::clone(self.indexer()?);
         let visible = viewer.visibility().search_statuses();
         let typed = prefix.to_owned();
-        let hits = tokio::task::spawn_blocking(move || indexer.index.suggest(&typed, &visible, limit))
+        let hits = tokio::task::spawn_blocking(move || indexer.index().suggest(&typed, &visible, limit))
             .await
             .map_err(Error::internal)??;
         let folded = fold(prefix);
@@ -720,7 +723,7 @@ impl App {
         let visible = viewer.visibility().search_statuses();
         tokio::task::spawn_blocking(move || {
             let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-            indexer.index.similar(&texts, (kind, id), &visible, limit)
+            indexer.index().similar(&texts, (kind, id), &visible, limit)
         })
         .await
         .map_err(Error::internal)?
@@ -794,8 +797,13 @@ impl App {
     /// Returns what the index holds, as (kind, id, version), for consistency checks.
     pub async fn index_contents(&self) -> Result<Vec<(Kind, i64, i32)>> {
         let indexer = Arc::clone(self.indexer()?);
-        tokio::task::spawn_blocking(move || indexer.index.contents()).await.map_err(Error::internal)?
+        tokio::task::spawn_blocking(move || indexer.index().contents()).await.map_err(Error::internal)?
     }
+}
+
+async fn open_current(root: &Path) -> Result<Option<SearchIndex>> {
+    let root = root.to_owned();
+    tokio::task::spawn_blocking(move || SearchIndex::open_current(&root)).await.map_err(Error::internal)?
 }
 
 /// Folds a term for comparisons: lower case, accents off, words joined by single spaces.

@@ -23,6 +23,18 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Prints the GraphQL schema (SDL); `schema.graphql` is its output.
     Schema,
+    /// Rebuilds the search index from the database into a new generation and makes it current; a
+    /// server running on the same index folder keeps answering and switches to it.
+    Reindex(IndexArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct IndexArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The folder of the full-text search index (derived from the database).
+    #[arg(long, env = "RETEX_INDEX_DIR", default_value = "./retex-index")]
+    pub index_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -9,10 +9,11 @@
 //! process are picked up within `POLL`.
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::runtime::Handle;
 use tokio::sync::watch;
@@ -29,7 +30,7 @@ const POLL: Duration = Duration::from_millis(500);
 
 /// A running indexer and what the rest of the application reads from it.
 pub struct Indexer {
-    pub index: Arc<SearchIndex>,
+    index: Arc<RwLock<Arc<SearchIndex>>>,
     pub synonyms: Arc<RwLock<Arc<Synonyms>>>,
     applied: watch::Receiver<i64>,
     wake: Sender<()>,
@@ -46,9 +47,9 @@ pub struct FailureInjection {
 
 impl Indexer {
     /// Starts the indexer thread over `index`. Must be called from within a tokio runtime.
-    pub fn start(store: Store, index: SearchIndex, failure: FailureInjection) -> Result<Self> {
-        let index = Arc::new(index);
+    pub fn start(store: Store, root: PathBuf, index: SearchIndex, failure: FailureInjection) -> Result<Self> {
         let applied_now = index.applied()?;
+        let index = Arc::new(RwLock::new(Arc::new(index)));
         let (applied_tx, applied) = watch::channel(applied_now);
         let (wake, wake_rx) = channel();
         let stop = Arc::new(AtomicBool::new(false));
@@ -58,6 +59,7 @@ impl Indexer {
             handle,
             store,
             index: Arc::clone(&index),
+            root,
             synonyms: Arc::clone(&synonyms),
             applied: applied_tx,
             wake: wake_rx,
@@ -69,6 +71,11 @@ impl Indexer {
             .spawn(move || worker.run())
             .map_err(crate::error::Error::internal)?;
         Ok(Self { index, synonyms, applied, wake, stop, thread: std::sync::Mutex::new(Some(thread)) })
+    }
+
+    /// Returns the index being served.
+    pub fn index(&self) -> Arc<SearchIndex> {
+        current(&self.index)
     }
 
     /// Returns the last change the index holds.
@@ -120,10 +127,18 @@ impl Drop for Indexer {
     }
 }
 
+fn current(index: &RwLock<Arc<SearchIndex>>) -> Arc<SearchIndex> {
+    match index.read() {
+        Ok(guard) => Arc::clone(&guard),
+        Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+    }
+}
+
 struct Worker {
     handle: Handle,
     store: Store,
-    index: Arc<SearchIndex>,
+    index: Arc<RwLock<Arc<SearchIndex>>>,
+    root: PathBuf,
     synonyms: Arc<RwLock<Arc<Synonyms>>>,
     applied: watch::Sender<i64>,
     wake: Receiver<()>,
@@ -138,6 +153,14 @@ impl Worker {
         }
         let mut applied = *self.applied.borrow();
         while !self.stop.load(Ordering::SeqCst) {
+            match self.follow_generation() {
+                Ok(Some(resumed)) => {
+                    applied = resumed;
+                    self.applied.send_replace(resumed);
+                }
+                Ok(None) => {}
+                Err(error) => tracing::error!(%error, "cannot open the new index generation"),
+            }
             match self.step(applied) {
                 Ok(Some(done)) => {
                     applied = done;
@@ -153,6 +176,23 @@ impl Worker {
                 }
             }
         }
+    }
+
+    /// Switches to the current generation when a rebuild (`retex reindex`) published a new one;
+    /// returns where the new generation resumes.
+    fn follow_generation(&self) -> Result<Option<i64>> {
+        let serving = current(&self.index);
+        let Some(dir) = crate::search::generations::current(&self.root)? else { return Ok(None) };
+        if dir == serving.dir() {
+            return Ok(None);
+        }
+        let Some(next) = SearchIndex::open_current(&self.root)? else { return Ok(None) };
+        let resumed = next.applied()?;
+        if let Ok(mut guard) = self.index.write() {
+            *guard = Arc::new(next);
+        }
+        tracing::info!(dir = %dir.display(), resumed, "switched to the rebuilt index generation");
+        Ok(Some(resumed))
     }
 
     fn reload_synonyms(&self) -> Result<()> {
@@ -203,7 +243,7 @@ impl Worker {
             // Simulates a crash mid-batch: nothing of this batch reaches a commit.
             return Err(StepError::Crash);
         }
-        self.index.apply(&ops, last)?;
+        current(&self.index).apply(&ops, last)?;
         tracing::debug!(changes = changes.len(), documents = ops.len(), last, "index committed");
         Ok(Some(last))
     }
@@ -446,4 +486,71 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
         }
     }
     Ok(ops)
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy)]
+pub struct RebuildStats {
+    pub documents: u64,
+    pub bytes: u64,
+    pub database_seconds: f64,
+    pub index_seconds: f64,
+}
+
+/// How many records a rebuild reads per round trip.
+const REBUILD_CHUNK: usize = 500;
+
+/// Rebuilds the whole index from the database into a new generation under `root`, then makes it
+/// current. A server running on `root` keeps answering from the old generation meanwhile and
+/// switches when it sees the new one; changes committed during the rebuild are applied after it,
+/// since the new generation resumes from the last change that existed when the rebuild started.
+pub async fn rebuild(store: &Store, root: &Path) -> Result<RebuildStats> {
+    let dir = crate::search::generations::create(root)?;
+    let build_dir = dir.clone();
+    let index = Arc::new(
+        tokio::task::spawn_blocking(move || SearchIndex::create(&build_dir))
+            .await
+            .map_err(crate::error::Error::internal)??,
+    );
+    let conn = store.connection();
+    let high = store::latest_change(conn).await?.map_or(0, |change| change.sequence);
+    let (mut database_seconds, mut index_seconds) = (0.0, 0.0);
+    let everything = everything();
+    let all = PublicationStatus::ALL.to_vec();
+    let ascending = Sort { field: SortField::CreatedAt, direction: Direction::Ascending };
+    macro_rules! every {
+        ($fields:ty, $filter:expr, $kind:expr) => {{
+            let mut after: Option<Cursor> = None;
+            loop {
+                let started = Instant::now();
+                let page = PageRequest { size: REBUILD_CHUNK, after: after.clone(), ..PageRequest::default() };
+                let rows = store::list::<$fields, _>(conn, &everything, &all, &$filter, ascending, &page).await?;
+                let targets: BTreeSet<(Kind, i64)> =
+                    rows.rows.iter().map(|(_, record)| ($kind, record.id.get())).collect();
+                let ops = documents(store, &targets).await?;
+                database_seconds += started.elapsed().as_secs_f64();
+                let started = Instant::now();
+                let writer = Arc::clone(&index);
+                tokio::task::spawn_blocking(move || writer.apply(&ops, high))
+                    .await
+                    .map_err(crate::error::Error::internal)??;
+                index_seconds += started.elapsed().as_secs_f64();
+                after = rows.rows.last().map(|(cursor, _)| cursor.clone());
+                if !rows.has_next {
+                    break;
+                }
+                tracing::info!(kind = $kind.as_str(), "rebuilding the index: {} more records", rows.rows.len());
+            }
+        }};
+    }
+    every!(OrganisationFields, OrganisationFilter::default(), Kind::Organisation);
+    every!(ProgrammeFields, ProgrammeFilter::default(), Kind::Programme);
+    every!(SheetFields, SheetFilter::default(), Kind::Sheet);
+    every!(LessonFields, LessonFilter::default(), Kind::Lesson);
+    let (documents, bytes) = index.size();
+    // The writer's lock must be released before a server opens the generation.
+    drop(index);
+    crate::search::generations::publish(root, &dir)?;
+    tracing::info!(documents, bytes, dir = %dir.display(), "index rebuilt and published");
+    Ok(RebuildStats { documents, bytes, database_seconds, index_seconds })
 }

@@ -20,6 +20,19 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Schema => print!("{}", retex::graphql::sdl()),
+        Command::Reindex(args) => {
+            let app = retex::app::App::open(&args.database.database_url).await?;
+            let started = std::time::Instant::now();
+            let stats = retex::indexer::rebuild(app.store(), &args.index_dir).await?;
+            println!(
+                "reindexed {} documents in {:.1} s (database {:.1} s, index {:.1} s); index size {:.1} MB",
+                stats.documents,
+                started.elapsed().as_secs_f64(),
+                stats.database_seconds,
+                stats.index_seconds,
+                stats.bytes as f64 / 1e6
+            );
+        }
     }
     Ok(())
 }

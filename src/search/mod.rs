@@ -9,6 +9,7 @@
 //! executor (callers use `spawn_blocking` or the indexer thread).
 
 pub mod analysis;
+pub mod generations;
 pub mod query;
 pub mod schema;
 
@@ -116,26 +117,31 @@ fn key(kind: Kind, id: i64) -> String {
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`, creating it when absent. An index built with another schema is
-    /// discarded and recreated empty: the indexer then rebuilds it from the database (its payload
-    /// says nothing was applied). Returns the index and whether it starts empty.
-    pub fn open(dir: &Path) -> Result<(Self, bool)> {
+    /// Opens the current generation of the index under `root` (the folder `CURRENT` names).
+    /// Returns `None` when there is none yet, or when it was built with another schema: the caller
+    /// then rebuilds a new generation from the database.
+    pub fn open_current(root: &Path) -> Result<Option<Self>> {
+        let Some(dir) = generations::current(root)? else { return Ok(None) };
+        let (schema, fields) = schema::build();
+        match Index::open_in_dir(&dir) {
+            Ok(index) if index.schema() == schema => Self::with_index(index, fields, dir).map(Some),
+            Ok(_) => {
+                tracing::warn!(dir = %dir.display(), "the index schema changed: the index will be rebuilt from the database");
+                Ok(None)
+            }
+            Err(error) => {
+                tracing::warn!(dir = %dir.display(), %error, "the index cannot be opened: it will be rebuilt from the database");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Creates an empty index in `dir` (a new generation, not yet current).
+    pub fn create(dir: &Path) -> Result<Self> {
         let (schema, fields) = schema::build();
         std::fs::create_dir_all(dir).map_err(internal)?;
-        let existing = Index::open_in_dir(dir).ok();
-        let (index, fresh) = match existing {
-            Some(index) if index.schema() == schema => (index, false),
-            Some(_) => {
-                tracing::warn!(dir = %dir.display(), "the index schema changed: rebuilding the index from the database");
-                clear_dir(dir)?;
-                (Index::create_in_dir(dir, schema.clone()).map_err(internal)?, true)
-            }
-            None => {
-                clear_dir(dir)?;
-                (Index::create_in_dir(dir, schema.clone()).map_err(internal)?, true)
-            }
-        };
-        Self::with_index(index, fields, dir.to_owned()).map(|search| (search, fresh))
+        let index = Index::create_in_dir(dir, schema).map_err(internal)?;
+        Self::with_index(index, fields, dir.to_owned())
     }
 
     fn with_index(index: Index, fields: Fields, dir: PathBuf) -> Result<Self> {
@@ -200,17 +206,6 @@ impl SearchIndex {
         }
         let mut commit = writer.prepare_commit().map_err(internal)?;
         commit.set_payload(&sequence.to_string());
-        commit.commit().map_err(internal)?;
-        drop(writer);
-        self.reader.reload().map_err(internal)
-    }
-
-    /// Drops every document (the start of a rebuild); the next commit records where it resumes.
-    pub fn clear(&self) -> Result<()> {
-        let mut writer = self.writer.lock().map_err(|_| internal("the writer lock is poisoned"))?;
-        writer.delete_all_documents().map_err(internal)?;
-        let mut commit = writer.prepare_commit().map_err(internal)?;
-        commit.set_payload("0");
         commit.commit().map_err(internal)?;
         drop(writer);
         self.reader.reload().map_err(internal)
@@ -466,18 +461,6 @@ impl Highlighter {
         }
         snippets
     }
-}
-
-fn clear_dir(dir: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(dir).map_err(internal)? {
-        let path = entry.map_err(internal)?.path();
-        if path.is_dir() {
-            std::fs::remove_dir_all(&path).map_err(internal)?;
-        } else {
-            std::fs::remove_file(&path).map_err(internal)?;
-        }
-    }
-    Ok(())
 }
 
 /// Counts the values of some dimensions over every matching document.

@@ -13,7 +13,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub app: App,
     _dir: Option<tempfile::TempDir>,
-    _index: tempfile::TempDir,
+    pub index: tempfile::TempDir,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -49,7 +49,7 @@ pub async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
     tokio::spawn(retex::http::serve(listener, router, std::future::pending()));
-    TestApp { address, client: reqwest::Client::new(), app, _dir: dir, _index: index }
+    TestApp { address, client: reqwest::Client::new(), app, _dir: dir, index }
 }
 
 /// Starts the server with the demo dataset loaded.

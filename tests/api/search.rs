@@ -308,3 +308,26 @@ async fn a_restart_after_an_aborted_indexer_leaves_the_index_equal_to_the_databa
 fn retex_demo() -> Value {
     serde_json::from_str(retex::demo::DEMO_JSON).expect("the demo is JSON")
 }
+
+#[tokio::test]
+async fn reindex_builds_a_new_generation_and_the_server_switches_to_it_while_answering() {
+    let app = spawn_app().await;
+    app.load(corpus()).await;
+    let before = retex::search::generations::current(app.index.path()).expect("read CURRENT").expect("a generation");
+    let expected = search(&app, "garage").await;
+
+    let stats = retex::indexer::rebuild(app.app.store(), app.index.path()).await.expect("rebuild");
+    assert_eq!(stats.documents, 9, "6 sheets, 1 lesson and 2 programmes: every searchable record, drafts included");
+    let after = retex::search::generations::current(app.index.path()).expect("read CURRENT").expect("a generation");
+    assert_ne!(before, after, "a new generation is current");
+
+    // The server answers all along, and switches within its polling interval.
+    for _ in 0..30 {
+        assert_eq!(search(&app, "garage").await["totalCount"], expected["totalCount"]);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let created = sheet(&app, "Garage solidaire de Retiers", json!({})).await;
+    publish(&app, created["id"].as_str().unwrap_or_default(), 1).await;
+    assert_eq!(search(&app, "Retiers").await["totalCount"], 1, "the new generation follows the change log");
+    assert!(!before.exists() || before != after);
+}

@@ -794,6 +794,11 @@ impl App {
         Ok(Some(IndexLag { pending: (latest - applied).max(0), oldest_ms }))
     }
 
+    /// Returns the search index being served, if search is on (for benchmarks and diagnostics).
+    pub fn search_index(&self) -> Option<Arc<SearchIndex>> {
+        self.search.as_ref().map(|indexer| indexer.index())
+    }
+
     /// Returns what the index holds, as (kind, id, version), for consistency checks.
     pub async fn index_contents(&self) -> Result<Vec<(Kind, i64, i32)>> {
         let indexer = Arc::clone(self.indexer()?);

@@ -410,6 +410,19 @@ impl SearchIndex {
             .collect()
     }
 
+    /// Runs `text` through tantivy's own query parser over the stemmed fields (all words required),
+    /// top `limit` by score and a count, with none of retex's layers: the baseline the benchmark
+    /// compares retex's search with. Returns the number of matches.
+    pub fn raw_search(&self, text: &str, limit: usize) -> Result<usize> {
+        let f = &self.fields;
+        let mut parser = tantivy::query::QueryParser::for_index(&self.index, vec![f.title_stem, f.summary_stem, f.body_stem]);
+        parser.set_conjunction_by_default();
+        let (query, _) = parser.parse_query_lenient(text);
+        let searcher = self.reader.searcher();
+        let (_, total) = searcher.search(&query, &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count)).map_err(internal)?;
+        Ok(total)
+    }
+
     /// Returns every indexed record with its version (to compare the index with the database).
     pub fn contents(&self) -> Result<Vec<(Kind, i64, i32)>> {
         let searcher = self.reader.searcher();

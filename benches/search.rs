@@ -14,7 +14,10 @@
 use std::time::{Duration, Instant};
 
 use retex::app::App;
-use retex::dataset::{Dataset, EvidenceLinkForm, LessonRecord, OrganisationRecord, PhaseRecordForm, ProgrammeRecord, SheetRecord, TerritoryRecord};
+use retex::dataset::{
+    Dataset, EvidenceLinkForm, LessonRecord, OrganisationRecord, PhaseRecordForm, ProgrammeRecord, SheetRecord,
+    TerritoryRecord,
+};
 use retex::domain::*;
 use retex::graphql::{self, transport};
 use retex::search::SearchRequest;
@@ -56,13 +59,53 @@ const ACTIVITIES: &[(&str, &str)] = &[
     ("REPAIR_AND_REUSE", "Ressourcerie"),
 ];
 const PLACES: &[&str] = &[
-    "Pays de Brest", "Périgord Vert", "l’Argentanais", "Décines-Charpieu", "nord Drôme-Ardèche", "Retiers", "Seine-Maritime",
-    "la Belle de Mai", "Creuse", "Haute-Vienne", "Morbihan", "Besançon", "Mulhouse", "Strasbourg", "Vannes", "Valence",
-    "Toulouse", "Corte", "Rennes", "Orne", "Manche", "Corrèze", "Lyon", "Marseille",
+    "Pays de Brest",
+    "Périgord Vert",
+    "l’Argentanais",
+    "Décines-Charpieu",
+    "nord Drôme-Ardèche",
+    "Retiers",
+    "Seine-Maritime",
+    "la Belle de Mai",
+    "Creuse",
+    "Haute-Vienne",
+    "Morbihan",
+    "Besançon",
+    "Mulhouse",
+    "Strasbourg",
+    "Vannes",
+    "Valence",
+    "Toulouse",
+    "Corte",
+    "Rennes",
+    "Orne",
+    "Manche",
+    "Corrèze",
+    "Lyon",
+    "Marseille",
 ];
-const THEMES: &[&str] = &["MOBILITY", "AGEING_WELL", "FOOD", "CULTURE", "EMPLOYMENT", "HOUSING", "SOCIAL_COHESION", "LOCAL_SERVICES"];
-const STATUSES: &[&str] = &["IDEA", "NEEDS_DETECTION", "OPPORTUNITY_STUDY", "HOLDER_SEARCH", "HOLDER_FOUND", "LAUNCHING", "LAUNCHED", "ABANDONED"];
-const PHASES: &[&str] = &["NEEDS_DETECTION", "IDEATION", "OPPORTUNITY_STUDY", "PROJECT_GROUP", "HOLDER_SEARCH", "FEASIBILITY_STUDY", "LAUNCH", "CONSOLIDATION"];
+const THEMES: &[&str] =
+    &["MOBILITY", "AGEING_WELL", "FOOD", "CULTURE", "EMPLOYMENT", "HOUSING", "SOCIAL_COHESION", "LOCAL_SERVICES"];
+const STATUSES: &[&str] = &[
+    "IDEA",
+    "NEEDS_DETECTION",
+    "OPPORTUNITY_STUDY",
+    "HOLDER_SEARCH",
+    "HOLDER_FOUND",
+    "LAUNCHING",
+    "LAUNCHED",
+    "ABANDONED",
+];
+const PHASES: &[&str] = &[
+    "NEEDS_DETECTION",
+    "IDEATION",
+    "OPPORTUNITY_STUDY",
+    "PROJECT_GROUP",
+    "HOLDER_SEARCH",
+    "FEASIBILITY_STUDY",
+    "LAUNCH",
+    "CONSOLIDATION",
+];
 const SENTENCES: &[&str] = &[
     "La Fabrique à initiatives a réuni les acteurs locaux pour objectiver les besoins sociaux du territoire.",
     "L’étude d’opportunité a confirmé la demande des habitants et des prescripteurs de l’insertion.",
@@ -111,7 +154,16 @@ fn sentence_text(rng: &mut Seeded, words: usize) -> String {
 
 fn corpus(sheets: usize) -> Dataset {
     let mut rng = Seeded(42);
-    let regions = ["BRETAGNE", "NORMANDIE", "NOUVELLE_AQUITAINE", "OCCITANIE", "GRAND_EST", "AUVERGNE_RHONE_ALPES", "PROVENCE_ALPES_COTE_D_AZUR", "BOURGOGNE_FRANCHE_COMTE"];
+    let regions = [
+        "BRETAGNE",
+        "NORMANDIE",
+        "NOUVELLE_AQUITAINE",
+        "OCCITANIE",
+        "GRAND_EST",
+        "AUVERGNE_RHONE_ALPES",
+        "PROVENCE_ALPES_COTE_D_AZUR",
+        "BOURGOGNE_FRANCHE_COMTE",
+    ];
     let types = ["QPV", "RURAL", "PERI_URBAN", "URBAN", "METROPOLE"];
     let organisations: Vec<OrganisationRecord> = (0..200)
         .map(|i| serde_json::from_value(json!({ "slug": format!("structure-{i}"), "name": format!("Fabrique à initiatives {i}"), "kind": "SUPPORT_STRUCTURE" })))
@@ -121,8 +173,10 @@ fn corpus(sheets: usize) -> Dataset {
         .map(|i| {
             let region = regions[i % regions.len()];
             let kind = types[(i * 7) % types.len()];
-            serde_json::from_value(json!({ "slug": format!("territoire-{i}"), "name": format!("{} {i}", PLACES[i % PLACES.len()]),
-                "level": "BASIN", "region": region, "types": [kind] }))
+            serde_json::from_value(
+                json!({ "slug": format!("territoire-{i}"), "name": format!("{} {i}", PLACES[i % PLACES.len()]),
+                "level": "BASIN", "region": region, "types": [kind] }),
+            )
         })
         .collect::<Result<_, _>>()
         .expect("territories");
@@ -183,7 +237,14 @@ fn corpus(sheets: usize) -> Dataset {
             record
         })
         .collect();
-    Dataset { format: retex::dataset::FORMAT.into(), organisations, territories, programmes, sheets: sheet_records, lessons }
+    Dataset {
+        format: retex::dataset::FORMAT.into(),
+        organisations,
+        territories,
+        programmes,
+        sheets: sheet_records,
+        lessons,
+    }
 }
 
 struct Query {
@@ -230,7 +291,12 @@ fn percentile(samples: &mut [Duration], p: f64) -> f64 {
 fn memory(field: &str) -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|status| status.lines().find(|line| line.starts_with(field)).map(|line| line.trim_start_matches(field).trim().to_owned()))
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with(field))
+                .map(|line| line.trim_start_matches(field).trim().to_owned())
+        })
         .unwrap_or_else(|| "n/a".into())
 }
 
@@ -241,7 +307,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
     let index_dir = dir.path().join("index");
-    println!("retex search benchmark: {sheets} sheets, {} lessons, {iterations} runs of {} queries", sheets / 5, queries().len());
+    println!(
+        "retex search benchmark: {sheets} sheets, {} lessons, {iterations} runs of {} queries",
+        sheets / 5,
+        queries().len()
+    );
 
     let started = Instant::now();
     let dataset = corpus(sheets);
@@ -251,7 +321,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let started = Instant::now();
     app.load_dataset(&Viewer::Editor { name: "bench".into() }, &dataset).await?;
     let load = started.elapsed().as_secs_f64();
-    println!("load into SQLite (one transaction) {:>5.1} s  ({:.0} records/s)", load, (sheets + sheets / 5) as f64 / load);
+    println!(
+        "load into SQLite (one transaction) {:>5.1} s  ({:.0} records/s)",
+        load,
+        (sheets + sheets / 5) as f64 / load
+    );
     drop(dataset);
 
     let started = Instant::now();
@@ -276,7 +350,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // Warm up every path once.
     for query in queries() {
         let body = json!({ "query": GRAPHQL, "variables": { "q": query.text, "filter": query.filter } }).to_string();
-        let response = transport::run(&schema, &app, public.clone(), transport::from_json_body(body.as_bytes()).map_err(|e| e)?).await;
+        let response =
+            transport::run(&schema, &app, public.clone(), transport::from_json_body(body.as_bytes()).map_err(|e| e)?)
+                .await;
         let value: serde_json::Value = serde_json::from_slice(&response.body)?;
         if value.get("errors").is_some() {
             return Err(format!("query {:?} failed: {value}", query.text).into());
@@ -296,14 +372,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             let started = Instant::now();
             let request = SearchRequest {
                 text: query.text.to_owned(),
-                facets: vec![retex::search::Dimension::Theme, retex::search::Dimension::Programme, retex::search::Dimension::Status],
+                facets: vec![
+                    retex::search::Dimension::Theme,
+                    retex::search::Dimension::Programme,
+                    retex::search::Dimension::Status,
+                ],
                 limit: 20,
                 ..SearchRequest::default()
             };
             app.search(&public, request, 200).await?;
             layer.push(started.elapsed());
 
-            let body = json!({ "query": GRAPHQL, "variables": { "q": query.text, "filter": query.filter } }).to_string();
+            let body =
+                json!({ "query": GRAPHQL, "variables": { "q": query.text, "filter": query.filter } }).to_string();
             let started = Instant::now();
             let request = transport::from_json_body(body.as_bytes()).map_err(|e| e)?;
             let response = transport::run(&schema, &app, public.clone(), request).await;
@@ -335,7 +416,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         .await?;
         fresh.push(started.elapsed());
     }
-    println!("write → searchable (ms)         p50 {:>7.1}  p95 {:>7.1}  p99 {:>7.1}", percentile(&mut fresh, 0.5), percentile(&mut fresh, 0.95), percentile(&mut fresh, 0.99));
+    println!(
+        "write → searchable (ms)         p50 {:>7.1}  p95 {:>7.1}  p99 {:>7.1}",
+        percentile(&mut fresh, 0.5),
+        percentile(&mut fresh, 0.95),
+        percentile(&mut fresh, 0.99)
+    );
     println!("peak resident memory            {}", memory("VmHWM:"));
     app.shutdown().await;
     Ok(())

@@ -48,7 +48,7 @@ impl From<SearchKind> for Kind {
 /// A dimension search results are filtered and counted by.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SearchDimension {
-    /// The kind of record (values SHEET, LESSON, PROGRAMME, ORGANISATION in lower case).
+    /// The kind of record (values SHEET, LESSON, PROGRAMME, ORGANISATION).
     Kind,
     /// Programme (values are programme ids).
     Programme,
@@ -330,7 +330,9 @@ impl SearchResults {
                         continue;
                     }
                 };
-                out.push(FacetValue { value: value.clone(), label, count: i32::try_from(*count).unwrap_or(i32::MAX) });
+                // Kinds are filtered by their enum value (SHEET…), like every other dimension.
+                let value = if *dimension == Dimension::Kind { value.to_uppercase() } else { value.clone() };
+                out.push(FacetValue { value, label, count: i32::try_from(*count).unwrap_or(i32::MAX) });
             }
             facets.push(Facet { dimension: dimension_of(*dimension), values: out });
         }

@@ -415,11 +415,13 @@ impl SearchIndex {
     /// compares retex's search with. Returns the number of matches.
     pub fn raw_search(&self, text: &str, limit: usize) -> Result<usize> {
         let f = &self.fields;
-        let mut parser = tantivy::query::QueryParser::for_index(&self.index, vec![f.title_stem, f.summary_stem, f.body_stem]);
+        let mut parser =
+            tantivy::query::QueryParser::for_index(&self.index, vec![f.title_stem, f.summary_stem, f.body_stem]);
         parser.set_conjunction_by_default();
         let (query, _) = parser.parse_query_lenient(text);
         let searcher = self.reader.searcher();
-        let (_, total) = searcher.search(&query, &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count)).map_err(internal)?;
+        let (_, total) =
+            searcher.search(&query, &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count)).map_err(internal)?;
         Ok(total)
     }
 

@@ -147,7 +147,8 @@ fn sentence_text(rng: &mut Seeded, words: usize) -> String {
         if !text.is_empty() {
             text.push(' ');
         }
-        text.push_str(rng.pick(SENTENCES));
+        let sentence = *rng.pick::<&str>(SENTENCES);
+        text.push_str(sentence);
     }
     text
 }

@@ -461,14 +461,15 @@ impl Highlighter {
     pub fn snippets(&self, texts: [&str; 3]) -> Vec<Snippet> {
         let mut snippets = Vec::new();
         for ((field, generators), text) in self.generators.iter().zip(texts) {
-            if text.is_empty() {
+            // The body is long: highlight it only when neither the title nor the summary matched.
+            if text.is_empty() || (*field == "body" && !snippets.is_empty()) {
                 continue;
             }
+            // The exact field first (cheap, and what the user typed); the stemmed one when it finds nothing.
             let best = generators
                 .iter()
                 .map(|generator| generator.snippet(text))
-                .filter(|snippet| !snippet.highlighted().is_empty())
-                .max_by_key(|snippet| snippet.highlighted().len());
+                .find(|snippet| !snippet.highlighted().is_empty());
             if let Some(mut snippet) = best {
                 snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
                 snippets.push(Snippet { field, html: snippet.to_html() });

@@ -351,9 +351,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // Warm up every path once.
     for query in queries() {
         let body = json!({ "query": GRAPHQL, "variables": { "q": query.text, "filter": query.filter } }).to_string();
-        let response =
-            transport::run(&schema, &app, public.clone(), transport::from_json_body(body.as_bytes()).map_err(|e| e)?)
-                .await;
+        let response = transport::run(&schema, &app, public.clone(), transport::from_json_body(body.as_bytes())?).await;
         let value: serde_json::Value = serde_json::from_slice(&response.body)?;
         if value.get("errors").is_some() {
             return Err(format!("query {:?} failed: {value}", query.text).into());
@@ -387,7 +385,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             let body =
                 json!({ "query": GRAPHQL, "variables": { "q": query.text, "filter": query.filter } }).to_string();
             let started = Instant::now();
-            let request = transport::from_json_body(body.as_bytes()).map_err(|e| e)?;
+            let request = transport::from_json_body(body.as_bytes())?;
             let response = transport::run(&schema, &app, public.clone(), request).await;
             api.push(started.elapsed());
             std::hint::black_box(response.body);

@@ -10,7 +10,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::error::GqlResult;
 use super::ids;
-use super::loaders;
 use super::query::find_node;
 use super::types::Node;
 use crate::app::{App, SearchPage, Suggestion};
@@ -272,8 +271,29 @@ fn texts(node: &Node) -> [String; 3] {
     }
 }
 
+/// Reads the hits' records from the database: one lookup per kind, straight away (the batch loader's
+/// window would only add latency, the keys are all known here). Records no longer visible give `None`.
 async fn nodes(ctx: &Context<'_>, hits: &[Hit]) -> async_graphql::Result<Vec<Option<Node>>> {
-    futures::future::join_all(hits.iter().map(|hit| find_node(ctx, hit.kind, hit.id))).await.into_iter().collect()
+    use std::collections::HashMap;
+    let app = ctx.data::<App>()?;
+    let viewer = ctx.data::<Viewer>()?;
+    let ids = |kind: Kind| -> Vec<i64> { hits.iter().filter(|hit| hit.kind == kind).map(|hit| hit.id).collect() };
+    let mut found: HashMap<(Kind, i64), Node> = HashMap::new();
+    macro_rules! load {
+        ($kind:expr, $id:ident, $fields:ty, $variant:ident, $node:ident) => {
+            let wanted: Vec<$id> = ids($kind).into_iter().map($id).collect();
+            if !wanted.is_empty() {
+                for record in app.get_many::<$fields>(viewer, &wanted).await.gql()? {
+                    found.insert(($kind, record.id.get()), Node::$variant(super::types::$node(record)));
+                }
+            }
+        };
+    }
+    load!(Kind::Sheet, SheetId, SheetFields, ProjectSheet, SheetNode);
+    load!(Kind::Lesson, LessonId, LessonFields, Lesson, LessonNode);
+    load!(Kind::Programme, ProgrammeId, ProgrammeFields, Programme, ProgrammeNode);
+    load!(Kind::Organisation, OrganisationId, OrganisationFields, Organisation, OrganisationNode);
+    Ok(hits.iter().map(|hit| found.remove(&(hit.kind, hit.id))).collect())
 }
 
 #[Object]
@@ -309,30 +329,46 @@ impl SearchResults {
 
     /// Counts per value of the asked dimensions, over the whole filtered result.
     async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Facet>> {
+        let app = ctx.data::<App>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        // Programme values are ids: read their names in one lookup.
+        let programme_ids: Vec<ProgrammeId> = self
+            .page
+            .outcome
+            .facets
+            .iter()
+            .filter(|(dimension, _)| *dimension == Dimension::Programme)
+            .flat_map(|(_, values)| values.iter().filter_map(|(value, _)| value.parse::<i64>().ok().map(ProgrammeId)))
+            .collect();
+        let programmes: std::collections::HashMap<ProgrammeId, Programme> = app
+            .get_many::<ProgrammeFields>(viewer, &programme_ids)
+            .await
+            .gql()?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let count = |count: &u64| i32::try_from(*count).unwrap_or(i32::MAX);
         let mut facets = Vec::new();
         for (dimension, values) in &self.page.outcome.facets {
             let mut out = Vec::with_capacity(values.len());
-            for (value, count) in values {
-                let label = match label_of(*dimension, value) {
-                    Some(label) => label,
-                    None => {
-                        let id = value.parse::<i64>().map(ProgrammeId).ok();
-                        let programme = match id {
-                            Some(id) => loaders::one(ctx, id).await?,
-                            None => None,
-                        };
-                        let Some(programme) = programme else { continue };
-                        out.push(FacetValue {
-                            value: ids::encode(programme.id).0,
-                            label: programme.fields.name.to_string(),
-                            count: i32::try_from(*count).unwrap_or(i32::MAX),
-                        });
+            for (value, n) in values {
+                if *dimension == Dimension::Programme {
+                    // A programme the viewer may not see is left out.
+                    let Some(programme) = value.parse::<i64>().ok().and_then(|id| programmes.get(&ProgrammeId(id)))
+                    else {
                         continue;
-                    }
-                };
+                    };
+                    out.push(FacetValue {
+                        value: ids::encode(programme.id).0,
+                        label: programme.fields.name.to_string(),
+                        count: count(n),
+                    });
+                    continue;
+                }
+                let label = label_of(*dimension, value).unwrap_or_else(|| value.clone());
                 // Kinds are filtered by their enum value (SHEET…), like every other dimension.
                 let value = if *dimension == Dimension::Kind { value.to_uppercase() } else { value.clone() };
-                out.push(FacetValue { value, label, count: i32::try_from(*count).unwrap_or(i32::MAX) });
+                out.push(FacetValue { value, label, count: count(n) });
             }
             facets.push(Facet { dimension: dimension_of(*dimension), values: out });
         }

@@ -211,8 +211,8 @@ impl SearchIndex {
         self.reader.reload().map_err(internal)
     }
 
-    fn builder<'a>(&'a self, synonyms: &'a Synonyms) -> query::Builder<'a> {
-        query::Builder { fields: &self.fields, synonyms, exact: analysis::exact(), stem: analysis::stemmed() }
+    fn builder<'a>(&'a self, synonyms: &'a Synonyms, known: &'a dyn Fn(&Term) -> bool) -> query::Builder<'a> {
+        query::Builder { fields: &self.fields, synonyms, exact: analysis::exact(), stem: analysis::stemmed(), known }
     }
 
     fn filters(&self, request: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
@@ -246,7 +246,9 @@ impl SearchIndex {
     /// Runs a search. Blocking: call it off the async executor.
     pub fn search(&self, request: &SearchRequest, synonyms: &Synonyms) -> Result<SearchOutcome> {
         let parsed = parse(&request.text);
-        let mut builder = self.builder(synonyms);
+        let searcher = self.reader.searcher();
+        let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|freq| freq > 0);
+        let mut builder = self.builder(synonyms, &known);
         let text_query = builder.build(&parsed);
         let mut clauses = self.filters(request);
         match &text_query {
@@ -258,7 +260,6 @@ impl SearchIndex {
             }
         }
         let full = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
         let page = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
         let facets = FacetCounts { dimensions: request.facets.clone() };
         let (top, total, counts) = if text_query.is_some() {

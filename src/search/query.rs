@@ -147,6 +147,9 @@ pub struct Builder<'a> {
     pub synonyms: &'a Synonyms,
     pub exact: TextAnalyzer,
     pub stem: TextAnalyzer,
+    /// Tells whether a word is known to the index, so that typo tolerance only runs for words that
+    /// match nothing as typed (a known word is not a typo; fuzzy expansion is costly and noisy).
+    pub known: &'a dyn Fn(&Term) -> bool,
 }
 
 /// How many typos a word of this length tolerates.
@@ -196,7 +199,12 @@ impl Builder<'_> {
             alternatives.push(boosted(term(fields.body_stem, &stem), 1.0));
         }
         let distance = typo_distance(folded);
-        if fuzzy && distance > 0 {
+        let known = || {
+            [fields.title_exact, fields.summary_exact, fields.body_exact]
+                .into_iter()
+                .any(|field| (self.known)(&Term::from_field_text(field, folded)))
+        };
+        if fuzzy && distance > 0 && !known() {
             for (field, boost) in [(fields.title_exact, 0.6), (fields.summary_exact, 0.4), (fields.body_exact, 0.3)] {
                 let query = FuzzyTermQuery::new(Term::from_field_text(field, folded), distance, true);
                 alternatives.push(boosted(Box::new(query), boost));

@@ -359,7 +359,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         println!("  {:<28} {:>7} hits", format!("{:?}", query.text), value["data"]["search"]["totalCount"]);
     }
 
-    let (mut raw, mut layer, mut api) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut raw, mut bare, mut layer, mut api) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..iterations {
         for query in queries() {
             let started = Instant::now();
@@ -367,6 +367,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             let searcher = index.clone();
             tokio::task::spawn_blocking(move || searcher.raw_search(&text, 20)).await??;
             raw.push(started.elapsed());
+
+            let started = Instant::now();
+            let request = SearchRequest { text: query.text.to_owned(), limit: 20, ..SearchRequest::default() };
+            app.search(&public, request, 200).await?;
+            bare.push(started.elapsed());
 
             let started = Instant::now();
             let request = SearchRequest {
@@ -392,10 +397,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         }
     }
     let (raw50, raw99) = (percentile(&mut raw, 0.5), percentile(&mut raw, 0.99));
+    let (bare50, bare99) = (percentile(&mut bare, 0.5), percentile(&mut bare, 0.99));
     let (layer50, layer99) = (percentile(&mut layer, 0.5), percentile(&mut layer, 0.99));
     let (api50, api99) = (percentile(&mut api, 0.5), percentile(&mut api, 0.99));
     println!("search latency, top 20 (ms)        p50      p99");
     println!("  raw tantivy (query parser)    {raw50:>8.2} {raw99:>8.2}");
+    println!("  retex search, no facets       {bare50:>8.2} {bare99:>8.2}");
     println!("  retex search + 3 facets       {layer50:>8.2} {layer99:>8.2}");
     println!("  GraphQL in-process, hydrated  {api50:>8.2} {api99:>8.2}   ({:.1}× raw at p50)", api50 / raw50);
     println!("resident memory while serving   {}", memory("VmRSS:"));

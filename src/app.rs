@@ -14,6 +14,7 @@ use crate::dataset::{self, Dataset, Names};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::indexer::{FailureInjection, Indexer};
+use crate::search::analysis::fold;
 use crate::search::{Highlighter, Hit, SearchIndex, SearchOutcome, SearchRequest};
 use crate::store::{self, ChangeAction, Edit, GlossaryEntry, Reverse, Revision, Store, StoredKind};
 
@@ -678,19 +679,9 @@ impl App {
         let hits = tokio::task::spawn_blocking(move || indexer.index().suggest(&typed, &visible, limit))
             .await
             .map_err(Error::internal)??;
-        let folded = fold(prefix);
-        let mut suggestions: Vec<Suggestion> = if folded.is_empty() {
-            Vec::new()
-        } else {
-            store::glossary(self.store.connection())
-                .await?
-                .into_iter()
-                .flat_map(|entry| entry.terms)
-                .filter(|term| fold(term).starts_with(&folded))
-                .take(limit)
-                .map(Suggestion::Term)
-                .collect()
-        };
+        // The glossary the indexer holds in memory (reloaded with every edit): no query per keystroke.
+        let mut suggestions: Vec<Suggestion> =
+            self.indexer()?.synonyms().complete(prefix, limit).into_iter().map(Suggestion::Term).collect();
         suggestions.extend(hits.into_iter().map(Suggestion::Record));
         suggestions.truncate(limit);
         Ok(suggestions)
@@ -809,10 +800,4 @@ impl App {
 async fn open_current(root: &Path) -> Result<Option<SearchIndex>> {
     let root = root.to_owned();
     tokio::task::spawn_blocking(move || SearchIndex::open_current(&root)).await.map_err(Error::internal)?
-}
-
-/// Folds a term for comparisons: lower case, accents off, words joined by single spaces.
-fn fold(text: &str) -> String {
-    let mut analyzer = crate::search::analysis::exact();
-    crate::search::analysis::tokens(&mut analyzer, text).into_iter().map(|(_, word)| word).collect::<Vec<_>>().join(" ")
 }

@@ -28,6 +28,7 @@ pub enum Command {
     Reindex(IndexArgs),
 }
 
+/// Where the data lives: the database and the search index derived from it.
 #[derive(Debug, Clone, Args)]
 pub struct IndexArgs {
     #[command(flatten)]
@@ -47,10 +48,7 @@ pub struct DatabaseArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     #[command(flatten)]
-    pub database: DatabaseArgs,
-    /// The folder of the full-text search index (derived from the database).
-    #[arg(long, env = "RETEX_INDEX_DIR", default_value = "./retex-index")]
-    pub index_dir: PathBuf,
+    pub storage: IndexArgs,
     /// The address to listen on.
     #[arg(long, env = "RETEX_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,

@@ -333,23 +333,12 @@ pub fn publication_status(p: &mut Problems, raw: &Option<String>) -> Option<Publ
     Some(opt_code(p, "publicationStatus", raw)?.unwrap_or(PublicationStatus::Published))
 }
 
-fn merge(mut outer: Problems, inner: Result<(), Vec<FieldProblem>>) -> Problems {
-    if let Err(problems) = inner {
-        for problem in problems {
-            outer.add(problem.field, problem.problem);
-        }
+/// Returns the draft, or every problem found while building it.
+fn finish_draft<T>(problems: Problems, draft: Option<T>) -> Result<T, Vec<FieldProblem>> {
+    match draft {
+        Some(draft) if problems.is_empty() => Ok(draft),
+        _ => Err(problems.into_vec()),
     }
-    outer
-}
-
-macro_rules! finish_draft {
-    ($p:ident, $draft:expr) => {{
-        let draft = $draft;
-        match draft {
-            Some(draft) if $p.is_empty() => Ok(draft),
-            _ => Err(merge($p, Ok(())).into_vec()),
-        }
-    }};
 }
 
 impl OrganisationRecord {
@@ -366,7 +355,7 @@ impl OrganisationRecord {
                 rna: self.rna.clone(),
             })
         })();
-        finish_draft!(p, draft)
+        finish_draft(p, draft)
     }
 
     pub fn from_record(record: &Organisation) -> Self {
@@ -403,7 +392,7 @@ impl TerritoryRecord {
                 centroid: self.centroid.map(|point| (point.lat, point.lon)),
             })
         })();
-        finish_draft!(p, draft)
+        finish_draft(p, draft)
     }
 
     pub fn from_record(record: &Territory) -> Self {
@@ -443,7 +432,7 @@ impl ProgrammeRecord {
                 themes: themes?,
             })
         })();
-        finish_draft!(p, draft)
+        finish_draft(p, draft)
     }
 
     pub fn from_record(record: &Programme, names: &Names) -> Self {
@@ -546,7 +535,7 @@ impl SheetRecord {
                 licence: self.licence.clone(),
             })
         })();
-        finish_draft!(p, draft)
+        finish_draft(p, draft)
     }
 
     pub fn from_record(record: &Sheet, names: &Names) -> Self {
@@ -653,7 +642,7 @@ impl LessonRecord {
                 evidence_links: links.into_iter().collect::<Option<_>>()?,
             })
         })();
-        finish_draft!(p, draft)
+        finish_draft(p, draft)
     }
 
     pub fn from_record(record: &Lesson, names: &Names) -> Self {

@@ -31,7 +31,7 @@ const POLL: Duration = Duration::from_millis(500);
 /// A running indexer and what the rest of the application reads from it.
 pub struct Indexer {
     index: Arc<RwLock<Arc<SearchIndex>>>,
-    pub synonyms: Arc<RwLock<Arc<Synonyms>>>,
+    synonyms: Arc<RwLock<Arc<Synonyms>>>,
     applied: watch::Receiver<i64>,
     wake: Sender<()>,
     stop: Arc<AtomicBool>,
@@ -359,12 +359,6 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
             .map(|territory| (territory.id, territory))
             .collect();
 
-    let found: BTreeSet<(Kind, i64)> = sheets
-        .iter()
-        .map(|sheet| (Kind::Sheet, sheet.id.get()))
-        .chain(lessons.iter().map(|lesson| (Kind::Lesson, lesson.id.get())))
-        .collect();
-
     for sheet in &sheets {
         let fields = &sheet.fields;
         let mut facets: Vec<(Dimension, String)> =
@@ -475,10 +469,13 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
         })));
     }
 
-    let found: BTreeSet<(Kind, i64)> = found
-        .into_iter()
-        .chain(programmes.iter().map(|programme| (Kind::Programme, programme.id.get())))
-        .chain(organisations.iter().map(|organisation| (Kind::Organisation, organisation.id.get())))
+    // Whatever was asked for and not found (or not searchable, like territories) leaves the index.
+    let found: BTreeSet<(Kind, i64)> = ops
+        .iter()
+        .filter_map(|op| match op {
+            IndexOp::Upsert(doc) => Some((doc.kind, doc.id)),
+            IndexOp::Delete(..) => None,
+        })
         .collect();
     for (kind, id) in targets {
         if !found.contains(&(*kind, *id)) && *kind != Kind::Territory {

@@ -8,7 +8,8 @@
 //! - `graphql`: the schema (queries, mutations, connections, batch loaders, error mapping).
 //! - `app`: the use cases; each write is one transaction with its revision and change-log entry.
 //! - `store`: sea-orm persistence on SQLite or PostgreSQL; `migrations/` holds the schema.
-//! - `search`: the tantivy index (to come), a projection of the database.
+//! - `indexer`: the thread that keeps the search index equal to the database, and full rebuilds.
+//! - `search`: the tantivy index (French analysis, queries, facets, snippets), a projection of the database.
 //! - `dataset` and `demo`: the JSON dataset format and the embedded demo data.
 //! - `domain`: records, vocabularies, validated values, filters and the visibility rule; no I/O.
 //! - `error`: the one error type and its policy.
@@ -32,10 +33,13 @@ use crate::config::ServeArgs;
 /// Opens the database, loads the demo when asked and the database is empty, and serves until a
 /// shutdown signal.
 pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let app =
-        app::App::open_with_search(&args.database.database_url, &args.index_dir, indexer::FailureInjection::default())
-            .await?;
-    tracing::info!(database = app.store().backend_name(), index_dir = %args.index_dir.display(), "database ready");
+    let app = app::App::open_with_search(
+        &args.storage.database.database_url,
+        &args.storage.index_dir,
+        indexer::FailureInjection::default(),
+    )
+    .await?;
+    tracing::info!(database = app.store().backend_name(), index_dir = %args.storage.index_dir.display(), "database ready");
     if args.demo {
         match demo::load_if_empty(&app).await? {
             Some(summary) => tracing::info!(?summary, "demo dataset loaded"),

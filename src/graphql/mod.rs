@@ -19,8 +19,6 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 use crate::app::App;
 use crate::domain::Viewer;
 
-pub use ids::{decode_any as decode_id, type_name};
-
 /// Every query field: records and lists, then search.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
@@ -45,7 +43,7 @@ pub fn sdl() -> String {
 }
 
 /// Prepares a request for execution: binds the viewer and a fresh batch loader to it.
-pub fn prepare(app: &App, viewer: Viewer, request: async_graphql::Request) -> async_graphql::Request {
+fn prepare(app: &App, viewer: Viewer, request: async_graphql::Request) -> async_graphql::Request {
     request.data(loaders::Batch::new(app.clone(), viewer.clone())).data(viewer)
 }
 

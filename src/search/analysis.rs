@@ -81,6 +81,12 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// Folds a text for comparisons: its exact words (lower case, accents off, elisions dropped) joined
+/// by single spaces. « L’Épicerie  sociale » → `epicerie sociale`.
+pub fn fold(text: &str) -> String {
+    tokens(&mut exact(), text).into_iter().map(|(_, word)| word).collect::<Vec<_>>().join(" ")
+}
+
 /// Returns whether a folded word is a stop word or an elision (dropped from plain-word queries).
 pub fn is_stop_word(folded: &str) -> bool {
     STOP_WORDS.contains(&folded) || ELISIONS.contains(&folded)

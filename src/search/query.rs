@@ -109,12 +109,14 @@ pub fn parse(input: &str) -> Parsed {
 #[derive(Debug, Default, Clone)]
 pub struct Synonyms {
     groups: Vec<Vec<Vec<String>>>,
+    /// Every term as written, with its folded form, for completion.
+    terms: Vec<(String, String)>,
 }
 
 impl Synonyms {
-    pub fn new(groups: &[Vec<String>]) -> Self {
+    pub fn new(raw: &[Vec<String>]) -> Self {
         let mut exact = analysis::exact();
-        let groups = groups
+        let groups = raw
             .iter()
             .map(|group| {
                 group
@@ -127,7 +129,22 @@ impl Synonyms {
             })
             .filter(|group: &Vec<Vec<String>>| group.len() > 1)
             .collect();
-        Self { groups }
+        let terms = raw.iter().flatten().map(|term| (term.clone(), analysis::fold(term))).collect();
+        Self { groups, terms }
+    }
+
+    /// Returns up to `limit` terms, as written, whose folded form starts as the folded `prefix` does.
+    pub fn complete(&self, prefix: &str, limit: usize) -> Vec<String> {
+        let prefix = analysis::fold(prefix);
+        if prefix.is_empty() {
+            return Vec::new();
+        }
+        self.terms
+            .iter()
+            .filter(|(_, folded)| folded.starts_with(&prefix))
+            .take(limit)
+            .map(|(term, _)| term.clone())
+            .collect()
     }
 
     /// Returns the synonyms of a term (itself included), if it is in a group.

@@ -66,12 +66,14 @@ pub struct Fields {
     pub summary_exact: Field,
     pub body_stem: Field,
     pub body_exact: Field,
-    pub dimensions: Vec<(Dimension, Field)>,
+    /// One field per dimension, in the order of `Dimension::ALL`.
+    dimensions: Vec<Field>,
 }
 
 impl Fields {
     pub fn dimension(&self, dimension: Dimension) -> Field {
-        self.dimensions.iter().find(|(d, _)| *d == dimension).map(|(_, field)| *field).unwrap_or(self.key)
+        // Every dimension has its field: `build` adds them in the order of the enum.
+        self.dimensions[dimension as usize]
     }
 }
 
@@ -96,10 +98,8 @@ pub fn build() -> (Schema, Fields) {
     let summary_exact = builder.add_text_field("summary_exact", text(EXACT));
     let body_stem = builder.add_text_field("body_stem", text(STEM));
     let body_exact = builder.add_text_field("body_exact", text(EXACT));
-    let dimensions = Dimension::ALL
-        .iter()
-        .map(|dimension| (*dimension, builder.add_text_field(dimension.field_name(), STRING | FAST)))
-        .collect();
+    let dimensions =
+        Dimension::ALL.iter().map(|dimension| builder.add_text_field(dimension.field_name(), STRING | FAST)).collect();
     let fields = Fields {
         key,
         id,
@@ -116,4 +116,18 @@ pub fn build() -> (Schema, Fields) {
         dimensions,
     };
     (builder.build(), fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_dimension_has_its_own_field() {
+        let (schema, fields) = build();
+        for (position, dimension) in Dimension::ALL.iter().enumerate() {
+            assert_eq!(*dimension as usize, position, "Dimension::ALL follows the order of the enum");
+            assert_eq!(schema.get_field_name(fields.dimension(*dimension)), dimension.field_name());
+        }
+    }
 }

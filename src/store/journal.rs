@@ -99,7 +99,7 @@ async fn append_change<C: ConnectionTrait>(conn: &C, entity: &str, record_id: i6
 }
 
 /// The change-log subject of glossary edits.
-pub const GLOSSARY: &str = "glossary";
+const GLOSSARY: &str = "glossary";
 
 /// Records that the glossary changed (so that every server reloads it); returns the sequence number.
 pub async fn glossary_changed<C: ConnectionTrait>(conn: &C, entry_id: i64) -> Result<i64> {

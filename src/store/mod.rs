@@ -13,10 +13,10 @@ mod records;
 mod relations;
 
 pub use journal::{
-    Change, ChangeAction, GLOSSARY, GlossaryEntry, Revision, changes_after, glossary, glossary_changed, latest_change,
+    Change, ChangeAction, GlossaryEntry, Revision, changes_after, glossary, glossary_changed, latest_change,
     record as record_revision, remove_glossary_entry, revisions, save_glossary_entry,
 };
-pub use records::{Edit, StoredKind, count, existing, get, get_many, id_by_slug, insert, list, slugs, update};
+pub use records::{Edit, StoredKind, count, get, get_many, id_by_slug, insert, list, slugs, update};
 pub use relations::{RelationIndex, Reverse, reverse};
 
 use std::sync::Arc;

@@ -167,11 +167,6 @@ pub async fn slugs<K: StoredKind, C: ConnectionTrait>(conn: &C, ids: &[i64]) -> 
     Ok(rows.iter().map(|row| (row.id(), row.slug().to_owned())).collect())
 }
 
-/// Returns which of these ids exist, whatever their status (to check references before a write).
-pub async fn existing<K: StoredKind, C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<i64>> {
-    Ok(slugs::<K, C>(conn, ids).await?.into_keys().collect())
-}
-
 pub(crate) fn not_found(kind: Kind, key: &str) -> Error {
     Error::NotFound(format!("{} {key}", kind.as_str()))
 }
@@ -351,7 +346,7 @@ pub async fn update<K: StoredKind, C: ConnectionTrait>(
         .await
         .map_err(db_error)?;
     if result.rows_affected == 0 {
-        let current = K::Entity::find_by_id_raw(conn, id.get()).await?;
+        let current = K::Entity::current_version(conn, id.get()).await?;
         return Err(match current {
             None => not_found(K::KIND, &id.get().to_string()),
             Some(version) => Error::Conflict(format!(
@@ -368,14 +363,14 @@ pub async fn update<K: StoredKind, C: ConnectionTrait>(
 
 /// Reads the version of a row, whatever its status.
 trait FindVersion {
-    async fn find_by_id_raw<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<i32>>;
+    async fn current_version<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<i32>>;
 }
 
 impl<E: EntityTrait> FindVersion for E
 where
     E::Model: Row,
 {
-    async fn find_by_id_raw<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<i32>> {
+    async fn current_version<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<i32>> {
         let table = E::default().table_name().to_owned();
         let row = E::find().filter(col(&table, "id").eq(id)).one(conn).await.map_err(db_error)?;
         Ok(row.map(|row| row.version()))

@@ -2,14 +2,19 @@
 //! 100,000 by default). Prints figures; asserts nothing.
 //!
 //! 1. Generates a deterministic corpus (seeded) of French project sheets with 150–400-word bodies
-//!    and lessons (one for five sheets), with the domain's vocabulary, accents and jargon.
+//!    and lessons (one for five sheets): sentences built from lexicons of the domain (who acts, what
+//!    they do, on what, where), half of them on the sheet's own activity, with skewed picks so that
+//!    common words recur in many documents and specific ones in few.
 //! 2. Loads it into a fresh SQLite database through the dataset use case, then rebuilds the index
 //!    from the database (`retex reindex`): throughput, split database/index, index size.
 //! 3. Runs a fixed set of queries (words, phrases, typos, filters, three facets, highlights), top 20,
 //!    three ways on the same index: tantivy's own query parser (raw), retex's search layer, and the
 //!    whole GraphQL schema in-process (hydration from the database and snippets). p50/p99 and ratios.
 //! 4. Streams updates and measures the time from the write to searchable.
-//! 5. Reports resident memory while serving and at peak.
+//! 5. Starts `retex serve` alone on the same database and index, runs the queries over HTTP, and
+//!    reports that server's resident memory (the benchmark process also held the whole corpus).
+//!
+//! `RETEX_BENCH_KEEP=DIR` keeps the database and index in DIR and reuses them on the next run.
 
 use std::time::{Duration, Instant};
 
@@ -106,28 +111,214 @@ const PHASES: &[&str] = &[
     "LAUNCH",
     "CONSOLIDATION",
 ];
-const SENTENCES: &[&str] = &[
-    "La Fabrique à initiatives a réuni les acteurs locaux pour objectiver les besoins sociaux du territoire.",
-    "L’étude d’opportunité a confirmé la demande des habitants et des prescripteurs de l’insertion.",
-    "Les élus de la communauté de communes ont soutenu la démarche dès le diagnostic.",
-    "Le groupe-projet a comparé plusieurs scénarios de modèle économique hybride.",
-    "La recherche du porteur de projet a pris plus de temps que prévu.",
-    "Une association d’insertion a accepté de porter l’activité et de recruter des salariés.",
-    "Les personnes âgées isolées en milieu rural manquent de solutions de mobilité.",
-    "Les aidants familiaux expriment un besoin de répit et d’information.",
-    "L’épicerie sociale propose des produits frais issus des circuits courts et de la vente directe.",
-    "Le tiers-lieu accueille des ateliers, des permanences et des événements culturels.",
-    "Les financements publics ont été complétés par du mécénat d’entreprise et des recettes propres.",
-    "Le quartier prioritaire de la politique de la ville concentre les difficultés d’accès à l’emploi.",
-    "La mobilisation des habitants a reposé sur des réunions publiques et un questionnaire.",
-    "L’économie sociale et solidaire offre un cadre adapté à ces activités d’utilité sociale.",
-    "Le garage associatif répare les véhicules des personnes en parcours d’insertion à prix réduit.",
-    "Les partenaires ont signé une convention pour mutualiser les locaux et les moyens humains.",
-    "L’évaluation de l’impact social mesure le nombre de bénéficiaires et la qualité du service.",
-    "Le bien-vieillir à domicile suppose des services de proximité coordonnés.",
-    "Les jeunes du territoire ont participé à la conception du service.",
-    "La crise sanitaire a retardé le lancement de plusieurs mois.",
+/// Who acts, in the sentences of the corpus.
+const SUBJECTS: &[&str] = &[
+    "La Fabrique à initiatives",
+    "Le groupe-projet",
+    "Les élus de la communauté de communes",
+    "Le maire",
+    "Les habitants du quartier",
+    "Le porteur de projet",
+    "L’association d’insertion",
+    "Les partenaires financeurs",
+    "Les bénévoles",
+    "La chargée de mission",
+    "Le comité de pilotage",
+    "Les prescripteurs",
+    "Le conseil départemental",
+    "La région",
+    "Les jeunes du territoire",
+    "Les personnes âgées",
+    "Les aidants familiaux",
+    "La coopérative",
+    "Les commerçants",
+    "Les entreprises locales",
+    "Les travailleurs sociaux",
+    "Le centre social",
+    "La mission locale",
+    "Le bailleur social",
+    "L’équipe salariée",
+    "Les usagers",
+    "Le réseau des structures d’accompagnement",
+    "La caisse d’allocations familiales",
+    "Les services de l’État",
+    "Un collectif citoyen",
 ];
+/// What they do.
+const VERBS: &[&str] = &[
+    "ont identifié",
+    "ont soutenu",
+    "a financé",
+    "a mobilisé",
+    "a expérimenté",
+    "ont co-construit",
+    "a retardé",
+    "a facilité",
+    "ont questionné",
+    "a structuré",
+    "ont mutualisé",
+    "a évalué",
+    "ont défendu",
+    "a repensé",
+    "ont accompagné",
+    "a relancé",
+    "ont sous-estimé",
+    "a consolidé",
+    "ont formalisé",
+    "a testé",
+    "ont animé",
+    "a pérennisé",
+    "ont partagé",
+    "a fragilisé",
+];
+/// What they act on, whatever the activity.
+const OBJECTS: &[&str] = &[
+    "le diagnostic de territoire",
+    "l’étude d’opportunité",
+    "le modèle économique",
+    "la gouvernance du projet",
+    "le plan de financement",
+    "la recherche du porteur",
+    "les besoins sociaux",
+    "le lancement de l’activité",
+    "le recrutement des salariés",
+    "la mobilité des publics",
+    "l’accès à l’emploi",
+    "les partenariats locaux",
+    "la subvention de fonctionnement",
+    "le mécénat d’entreprise",
+    "les recettes propres",
+    "l’évaluation de l’impact social",
+    "la communication auprès des habitants",
+    "les locaux mutualisés",
+    "la montée en charge",
+    "le bénévolat",
+    "la formation des équipes",
+    "le comité d’usagers",
+    "la tarification solidaire",
+    "l’isolement des seniors",
+    "le lien social",
+    "la coopération entre structures",
+    "l’ancrage territorial",
+    "la convention de partenariat",
+    "les indicateurs de suivi",
+    "le changement d’échelle",
+    "la transmission du projet",
+    "l’essaimage",
+    "le portage juridique",
+    "la participation des habitants",
+    "le financement participatif",
+    "la politique de la ville",
+    "les services de proximité",
+    "le vieillissement de la population",
+    "la transition écologique",
+    "l’économie sociale et solidaire",
+];
+/// Where and when.
+const COMPLEMENTS: &[&str] = &[
+    "dès le diagnostic",
+    "en milieu rural",
+    "dans le quartier prioritaire",
+    "pendant l’étude d’opportunité",
+    "grâce au mécénat",
+    "malgré la crise sanitaire",
+    "avec le soutien de la région",
+    "au fil des réunions publiques",
+    "sur l’ensemble du bassin de vie",
+    "avant le lancement",
+    "après la première année",
+    "avec les acteurs de l’insertion",
+    "dans les communes isolées",
+    "au cœur du centre-bourg",
+    "sans moyens supplémentaires",
+    "en lien avec la mairie",
+    "pour les publics fragiles",
+    "à l’échelle intercommunale",
+    "dans un calendrier serré",
+    "au terme de l’expérimentation",
+];
+/// What a sheet of each activity talks about (same order as `ACTIVITIES`).
+const TOPICS: &[&[&str]] = &[
+    &[
+        "le garage solidaire",
+        "la réparation des véhicules",
+        "le mécanicien encadrant",
+        "la location de voitures à prix réduit",
+        "le contrôle technique",
+        "les pièces de réemploi",
+    ],
+    &[
+        "la conciergerie",
+        "les petits services du quotidien",
+        "le dépôt de colis",
+        "les permanences d’accueil",
+        "l’aide aux démarches",
+    ],
+    &[
+        "le tiers-lieu",
+        "les ateliers partagés",
+        "la programmation culturelle",
+        "l’espace de coworking",
+        "le café associatif",
+    ],
+    &[
+        "l’épicerie solidaire",
+        "les produits frais",
+        "l’aide alimentaire",
+        "les bénéficiaires orientés par les travailleurs sociaux",
+        "l’approvisionnement auprès des producteurs",
+    ],
+    &[
+        "les circuits courts",
+        "la vente directe",
+        "la plateforme logistique",
+        "les producteurs locaux",
+        "la restauration collective",
+    ],
+    &[
+        "le répit des aidants",
+        "les aidants familiaux",
+        "les groupes de parole",
+        "l’accueil de jour",
+        "la coordination gérontologique",
+    ],
+    &[
+        "les micro-services",
+        "les petits travaux à domicile",
+        "le jardinage",
+        "la livraison de courses",
+        "le portage de repas",
+    ],
+    &[
+        "l’habitat intergénérationnel",
+        "la cohabitation",
+        "les logements adaptés",
+        "la colocation solidaire",
+        "le bailleur",
+    ],
+    &[
+        "l’emploi des seniors",
+        "le cabinet de recrutement",
+        "les entreprises du bassin",
+        "le retour à l’emploi",
+        "les compétences des seniors",
+    ],
+    &[
+        "l’auto-école sociale",
+        "le permis de conduire",
+        "les moniteurs",
+        "la mobilité des jeunes",
+        "le transport à la demande",
+    ],
+    &[
+        "la ressourcerie",
+        "le réemploi",
+        "la collecte des objets",
+        "la valorisation des déchets",
+        "la boutique solidaire",
+    ],
+];
+
 const LESSON_TITLES: &[&str] = &[
     "Mobiliser les élus dès le diagnostic",
     "Associer les habitants à la conception du service",
@@ -141,14 +332,31 @@ const LESSON_TITLES: &[&str] = &[
     "Évaluer l’impact social dès le lancement",
 ];
 
-fn sentence_text(rng: &mut Seeded, words: usize) -> String {
+/// Writes French prose from the lexicons above: sentences of a subject, a verb, an object (half the
+/// time one of the activity's own topics) and sometimes a complement, so that common words recur in
+/// many documents and specific ones in few, as in the network's own sheets.
+fn sentence_text(rng: &mut Seeded, activity: usize, words: usize) -> String {
     let mut text = String::new();
-    while text.split_whitespace().count() < words {
+    let mut count = 0;
+    while count < words {
         if !text.is_empty() {
             text.push(' ');
         }
-        let sentence = *rng.pick::<&str>(SENTENCES);
-        text.push_str(sentence);
+        // Skewed picks: the first entries of each list are the most frequent.
+        let skewed = |rng: &mut Seeded, n: usize| {
+            let u = rng.below(1_000) as f64 / 1_000.0;
+            ((u * u) * n as f64) as usize
+        };
+        let object = if rng.chance(50) { rng.pick(TOPICS[activity]) } else { &OBJECTS[skewed(rng, OBJECTS.len())] };
+        let mut sentence =
+            format!("{} {} {}", SUBJECTS[skewed(rng, SUBJECTS.len())], VERBS[rng.below(VERBS.len())], object);
+        if rng.chance(60) {
+            sentence.push(' ');
+            sentence.push_str(COMPLEMENTS[skewed(rng, COMPLEMENTS.len())]);
+        }
+        sentence.push('.');
+        count += sentence.split_whitespace().count();
+        text.push_str(&sentence);
     }
     text
 }
@@ -187,7 +395,8 @@ fn corpus(sheets: usize) -> Dataset {
         .expect("programmes");
     let mut sheet_records = Vec::with_capacity(sheets);
     for i in 0..sheets {
-        let (activity, label) = *rng.pick(ACTIVITIES);
+        let topic = rng.below(ACTIVITIES.len());
+        let (activity, label) = ACTIVITIES[topic];
         let place = rng.pick(PLACES);
         let year = 2015 + rng.below(9) as i32;
         let phases: Vec<PhaseRecordForm> = (0..1 + rng.below(4))
@@ -197,20 +406,20 @@ fn corpus(sheets: usize) -> Dataset {
                 ended_on: chrono::NaiveDate::from_ymd_opt(year + p as i32 / 2, 1 + (p as u32 * 3) % 12, 28),
                 methods: vec!["questionnaire".into(), "ateliers".into()],
                 participants: vec!["élus".into(), "habitants".into()],
-                outcome: sentence_text(&mut rng, 12),
+                outcome: sentence_text(&mut rng, topic, 12),
             })
             .collect();
         let words = 150 + rng.below(251);
         let record = json!({
             "slug": format!("fiche-{i}"),
             "title": format!("{label} {} {place} {i}", if rng.chance(50) { "à" } else { "en" }),
-            "summary": sentence_text(&mut rng, 25),
-            "body": sentence_text(&mut rng, words),
+            "summary": sentence_text(&mut rng, topic, 25),
+            "body": sentence_text(&mut rng, topic, words),
             "activityType": activity,
             "programmes": [format!("programme-{}", rng.below(12))],
             "territories": [format!("territoire-{}", rng.below(300))],
             "supportingStructure": format!("structure-{}", rng.below(200)),
-            "socialNeed": sentence_text(&mut rng, 15),
+            "socialNeed": sentence_text(&mut rng, topic, 15),
             "themes": [rng.pick(THEMES), rng.pick(THEMES)],
             "status": rng.pick(STATUSES),
             "publicationStatus": if rng.chance(95) { "PUBLISHED" } else { "DRAFT" },
@@ -227,10 +436,11 @@ fn corpus(sheets: usize) -> Dataset {
                 .collect::<Vec<_>>();
             let mut seen = std::collections::HashSet::new();
             let links: Vec<EvidenceLinkForm> = links.into_iter().filter(|link| seen.insert(link.sheet.clone())).collect();
+            let topic = rng.below(ACTIVITIES.len());
             let mut record: LessonRecord = serde_json::from_value(json!({
                 "slug": format!("lecon-{i}"), "polarity": if rng.chance(75) { "SUCCESS_FACTOR" } else { "PITFALL" },
                 "title": format!("{} ({i})", rng.pick(LESSON_TITLES)), "evidenceLevel": "SEVERAL_PROGRAMMES",
-                "context": sentence_text(&mut rng, 40), "lesson": sentence_text(&mut rng, 25), "recommendation": sentence_text(&mut rng, 20),
+                "context": sentence_text(&mut rng, topic, 40), "lesson": sentence_text(&mut rng, topic, 25), "recommendation": sentence_text(&mut rng, topic, 20),
                 "categories": ["METHOD"], "themes": [rng.pick(THEMES)]
             }))
             .expect("a lesson");
@@ -305,52 +515,61 @@ fn memory(field: &str) -> String {
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let sheets: usize = std::env::var("RETEX_BENCH_SHEETS").ok().and_then(|raw| raw.parse().ok()).unwrap_or(100_000);
     let iterations: usize = std::env::var("RETEX_BENCH_ITERATIONS").ok().and_then(|raw| raw.parse().ok()).unwrap_or(30);
-    let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
-    let index_dir = dir.path().join("index");
+    // `RETEX_BENCH_KEEP=DIR` keeps the corpus in DIR and reuses it on the next run (for profiling).
+    let kept = std::env::var("RETEX_BENCH_KEEP").ok().filter(|dir| !dir.is_empty()).map(std::path::PathBuf::from);
+    let temporary = tempfile::tempdir()?;
+    let dir = kept.clone().unwrap_or_else(|| temporary.path().to_owned());
+    std::fs::create_dir_all(&dir)?;
+    let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    let index_dir = dir.join("index");
+    let reuse = kept.is_some() && index_dir.join("CURRENT").exists();
     println!(
         "retex search benchmark: {sheets} sheets, {} lessons, {iterations} runs of {} queries",
         sheets / 5,
         queries().len()
     );
 
-    let started = Instant::now();
-    let dataset = corpus(sheets);
-    println!("generate corpus                 {:>8.1} s", started.elapsed().as_secs_f64());
+    if !reuse {
+        let started = Instant::now();
+        let dataset = corpus(sheets);
+        println!("generate corpus                 {:>8.1} s", started.elapsed().as_secs_f64());
 
-    let app = App::open(&url).await?;
-    let started = Instant::now();
-    app.load_dataset(&Viewer::Editor { name: "bench".into() }, &dataset).await?;
-    let load = started.elapsed().as_secs_f64();
-    println!(
-        "load into SQLite (one transaction) {:>5.1} s  ({:.0} records/s)",
-        load,
-        (sheets + sheets / 5) as f64 / load
-    );
-    drop(dataset);
+        let app = App::open(&url).await?;
+        let started = Instant::now();
+        app.load_dataset(&Viewer::Editor { name: "bench".into() }, &dataset).await?;
+        let load = started.elapsed().as_secs_f64();
+        println!(
+            "load into SQLite (one transaction) {:>5.1} s  ({:.0} records/s)",
+            load,
+            (sheets + sheets / 5) as f64 / load
+        );
+        drop(dataset);
 
-    let started = Instant::now();
-    let stats = retex::indexer::rebuild(app.store(), &index_dir).await?;
-    let reindex = started.elapsed().as_secs_f64();
-    println!(
-        "full reindex                    {:>8.1} s  ({:.0} documents/s; database {:.1} s, index {:.1} s); index {:.1} MB, {} documents",
-        reindex,
-        stats.documents as f64 / reindex,
-        stats.database_seconds,
-        stats.index_seconds,
-        stats.bytes as f64 / 1e6,
-        stats.documents
-    );
-    drop(app);
-
+        let started = Instant::now();
+        let stats = retex::indexer::rebuild(app.store(), &index_dir).await?;
+        let reindex = started.elapsed().as_secs_f64();
+        println!(
+            "full reindex                    {:>8.1} s  ({:.0} documents/s; database {:.1} s, index {:.1} s); index {:.1} MB, {} documents",
+            reindex,
+            stats.documents as f64 / reindex,
+            stats.database_seconds,
+            stats.index_seconds,
+            stats.bytes as f64 / 1e6,
+            stats.documents
+        );
+        drop(app);
+    }
     let app = App::open_with_search(&url, &index_dir, Default::default()).await?;
     let index = app.search_index().ok_or("search is off")?;
     let schema = graphql::schema(app.clone());
+    let graphql_query = std::env::var("RETEX_BENCH_GRAPHQL").unwrap_or_else(|_| GRAPHQL.to_owned());
+    let graphql_query = graphql_query.as_str();
     let public = Viewer::Public;
 
     // Warm up every path once.
     for query in queries() {
-        let body = json!({ "query": GRAPHQL, "variables": { "q": query.text, "filter": query.filter } }).to_string();
+        let body =
+            json!({ "query": graphql_query, "variables": { "q": query.text, "filter": query.filter } }).to_string();
         let response = transport::run(&schema, &app, public.clone(), transport::from_json_body(body.as_bytes())?).await;
         let value: serde_json::Value = serde_json::from_slice(&response.body)?;
         if value.get("errors").is_some() {
@@ -370,7 +589,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 
             let started = Instant::now();
             let request = SearchRequest { text: query.text.to_owned(), limit: 20, ..SearchRequest::default() };
-            app.search(&public, request, 200).await?;
+            app.search(&public, request, None).await?;
             bare.push(started.elapsed());
 
             let started = Instant::now();
@@ -384,11 +603,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 limit: 20,
                 ..SearchRequest::default()
             };
-            app.search(&public, request, 200).await?;
+            app.search(&public, request, Some(200)).await?;
             layer.push(started.elapsed());
 
             let body =
-                json!({ "query": GRAPHQL, "variables": { "q": query.text, "filter": query.filter } }).to_string();
+                json!({ "query": graphql_query, "variables": { "q": query.text, "filter": query.filter } }).to_string();
             let started = Instant::now();
             let request = transport::from_json_body(body.as_bytes())?;
             let response = transport::run(&schema, &app, public.clone(), request).await;
@@ -428,7 +647,69 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         percentile(&mut fresh, 0.95),
         percentile(&mut fresh, 0.99)
     );
-    println!("peak resident memory            {}", memory("VmHWM:"));
+    println!("peak resident memory (this process, which also loaded the corpus) {}", memory("VmHWM:"));
     app.shutdown().await;
+    drop((schema, app, index));
+
+    serving_memory(&url, &index_dir, iterations).await
+}
+
+/// Starts `retex serve` alone on the same database and index, queries it over HTTP, and reports its
+/// resident memory: what serving the index costs, without the corpus this process generated.
+async fn serving_memory(
+    url: &str,
+    index_dir: &std::path::Path,
+    iterations: usize,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
+        .args(["serve", "--database-url", url, "--listen", &format!("127.0.0.1:{port}")])
+        .arg("--index-dir")
+        .arg(index_dir)
+        .env("RUST_LOG", "warn")
+        .spawn()?;
+    let pid = server.id();
+    let status = |field: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|status| {
+                status.lines().find(|line| line.starts_with(field)).map(|line| line[field.len()..].trim().to_owned())
+            })
+            .unwrap_or_else(|| "n/a".into())
+    };
+    let client = reqwest::Client::new();
+    let endpoint = format!("http://127.0.0.1:{port}/graphql");
+    let started = Instant::now();
+    while client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_err() {
+        if started.elapsed() > Duration::from_secs(60) {
+            server.kill()?;
+            return Err("the server did not start".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let idle = status("VmRSS:");
+    let mut http = Vec::new();
+    for _ in 0..iterations {
+        for query in queries() {
+            let body = json!({ "query": GRAPHQL, "variables": { "q": query.text, "filter": query.filter } });
+            let started = Instant::now();
+            let response = client.post(&endpoint).json(&body).send().await?.bytes().await?;
+            http.push(started.elapsed());
+            std::hint::black_box(response);
+        }
+    }
+    println!(
+        "search over HTTP (retex serve)  p50 {:>7.2}  p99 {:>7.2} ms",
+        percentile(&mut http, 0.5),
+        percentile(&mut http, 0.99)
+    );
+    println!(
+        "retex serve, resident memory    {} after start, {} after the queries, peak {}",
+        idle,
+        status("VmRSS:"),
+        status("VmHWM:")
+    );
+    server.kill()?;
+    server.wait()?;
     Ok(())
 }

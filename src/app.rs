@@ -628,7 +628,8 @@ async fn import_one<K: Editable>(
 /// One page of search results.
 pub struct SearchPage {
     pub outcome: SearchOutcome,
-    pub highlighter: Highlighter,
+    /// What highlights the hits, when snippets were asked for.
+    pub highlighter: Option<Highlighter>,
 }
 
 /// A suggestion for the search box: a record's title, or a glossary term.
@@ -651,19 +652,20 @@ pub const MAX_GLOSSARY_TERMS: usize = 20;
 
 impl App {
     /// Searches the records the viewer may find (published ones: search shows what the public may
-    /// see). Runs off the async executor.
+    /// see), with a highlighter of extracts of `snippet_chars` characters when asked for one. Runs off
+    /// the async executor.
     pub async fn search(
         &self,
         viewer: &Viewer,
         mut request: SearchRequest,
-        snippet_chars: usize,
+        snippet_chars: Option<usize>,
     ) -> Result<SearchPage> {
         let indexer = Arc::clone(self.indexer()?);
         request.visible = viewer.visibility().search_statuses();
         tokio::task::spawn_blocking(move || {
             let synonyms = indexer.synonyms();
             let outcome = indexer.index().search(&request, &synonyms)?;
-            let highlighter = indexer.index().highlighter(&outcome, snippet_chars)?;
+            let highlighter = snippet_chars.map(|chars| indexer.index().highlighter(&outcome, chars)).transpose()?;
             Ok(SearchPage { outcome, highlighter })
         })
         .await

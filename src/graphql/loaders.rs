@@ -1,13 +1,20 @@
 //! Batch loading for nested fields. One `DataLoader<Batch>` lives in each request, bound to the
 //! request's viewer; every nested relation (a sheet's programmes, a programme's sheets, a lesson's
 //! evidence…) asks it, so a request costs a number of SQL statements that grows with the depth of the
-//! query, not with the number of rows.
+//! query, not with the number of rows. A batch closes at the end of the request's turn, not after a
+//! timer (see [`Turns`]).
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Poll, Wake, Waker};
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
+use futures::future::BoxFuture;
+use tokio::sync::watch;
 
 use super::error::GqlResult;
 use crate::app::App;
@@ -22,11 +29,81 @@ pub struct Batch {
 }
 
 impl Batch {
-    pub fn new(app: App, viewer: Viewer) -> DataLoader<Batch> {
-        // Loads asked for within a few milliseconds of each other share a batch: long enough for a
-        // whole level of a 100-row page to enqueue its keys even on a busy machine (1 ms split
-        // batches in debug builds), short against a request's time.
-        DataLoader::new(Batch { app, viewer }, tokio::spawn).delay(std::time::Duration::from_millis(3))
+    /// Returns the batch loader of one request, and the future that runs the request so that the
+    /// loader's batches close when it should (see [`Turns`]).
+    pub fn new(app: App, viewer: Viewer) -> (DataLoader<Batch>, Turns) {
+        let turns = Arc::new(watch::Sender::new(0));
+        let after_turn = Arc::clone(&turns);
+        // No timer: a batch opens when a resolver asks for a key, and closes when the request has
+        // polled every resolver that can run (the end of its turn), so every sibling's key is in it.
+        let spawner = move |load: BoxFuture<'static, ()>| {
+            let mut turn = after_turn.subscribe();
+            tokio::spawn(async move {
+                // An error means the request is gone: load anyway, nobody waits for it.
+                let _ = turn.changed().await;
+                load.await;
+            });
+        };
+        let loader = DataLoader::new(Batch { app, viewer }, spawner).delay(std::time::Duration::ZERO);
+        (loader, Turns(turns))
+    }
+}
+
+/// Marks the end of each turn of a request: each time its future, polled, returns without having
+/// woken itself. Then every resolver that could run has asked its loader for what it needs (a list
+/// of more than a few dozen rows yields half-way through, waking itself: that is not the end of its
+/// turn). A timer window instead would cost its length on every level of a query, and still split
+/// batches on a slow machine.
+pub struct Turns(Arc<watch::Sender<u64>>);
+
+/// After this many polls in a row that woke themselves, a turn ends anyway: a batch never waits
+/// for a request that keeps itself busy.
+const MAX_BUSY_POLLS: u32 = 64;
+
+impl Turns {
+    /// Runs `request`, marking the end of each of its turns.
+    pub fn run<F: Future>(self, request: F) -> impl Future<Output = F::Output> {
+        TurnMarked { request: Box::pin(request), turns: self.0, busy: 0 }
+    }
+}
+
+struct TurnMarked<F> {
+    request: Pin<Box<F>>,
+    turns: Arc<watch::Sender<u64>>,
+    busy: u32,
+}
+
+/// A waker that notes whether it was used during a poll.
+struct Noting {
+    waker: Waker,
+    woken: AtomicBool,
+}
+
+impl Wake for Noting {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::Release);
+        self.waker.wake_by_ref();
+    }
+}
+
+impl<F: Future> Future for TurnMarked<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<F::Output> {
+        let noting = Arc::new(Noting { waker: cx.waker().clone(), woken: AtomicBool::new(false) });
+        let waker = Waker::from(Arc::clone(&noting));
+        let polled = self.request.as_mut().poll(&mut std::task::Context::from_waker(&waker));
+        if noting.woken.load(Ordering::Acquire) && polled.is_pending() && self.busy < MAX_BUSY_POLLS {
+            self.busy += 1;
+        } else {
+            self.busy = 0;
+            self.turns.send_modify(|turn| *turn = turn.wrapping_add(1));
+        }
+        polled
     }
 }
 

@@ -42,11 +42,6 @@ pub fn sdl() -> String {
     Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish().sdl()
 }
 
-/// Prepares a request for execution: binds the viewer and a fresh batch loader to it.
-fn prepare(app: &App, viewer: Viewer, request: async_graphql::Request) -> async_graphql::Request {
-    request.data(loaders::Batch::new(app.clone(), viewer.clone())).data(viewer)
-}
-
 /// Executes a request as `viewer`, with every error carrying a code.
 pub async fn execute(
     schema: &RetexSchema,
@@ -54,7 +49,9 @@ pub async fn execute(
     viewer: Viewer,
     request: async_graphql::Request,
 ) -> async_graphql::Response {
-    let mut response = schema.execute(prepare(app, viewer, request)).await;
+    // Bind the viewer and a fresh batch loader to the request.
+    let (loader, turns) = loaders::Batch::new(app.clone(), viewer.clone());
+    let mut response = turns.run(schema.execute(request.data(loader).data(viewer))).await;
     error::code_request_errors(&mut response);
     response
 }

@@ -308,21 +308,36 @@ impl SearchResults {
     async fn hits(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SearchHit>> {
         let hits = &self.page.outcome.hits;
         let found = nodes(ctx, hits).await?;
+        // Highlighting reads through every hit's text: off the async executor.
+        let mut snippets: Vec<Vec<Snippet>> = found.iter().map(|_| Vec::new()).collect();
+        if self.page.highlighter.is_some() {
+            let texts: Vec<Option<[String; 3]>> = found.iter().map(|node| node.as_ref().map(texts)).collect();
+            let page = Arc::clone(&self.page);
+            snippets = tokio::task::spawn_blocking(move || {
+                let Some(highlighter) = &page.highlighter else { return Vec::new() };
+                texts
+                    .iter()
+                    .map(|texts| match texts {
+                        Some([title, summary, body]) => highlighter
+                            .snippets([title, summary, body])
+                            .into_iter()
+                            .map(|snippet| Snippet { field: snippet.field, html: snippet.html })
+                            .collect(),
+                        None => Vec::new(),
+                    })
+                    .collect()
+            })
+            .await
+            .map_err(Error::internal)
+            .gql()?;
+        }
         Ok(hits
             .iter()
             .zip(found)
+            .zip(snippets)
             .enumerate()
-            .filter_map(|(i, (hit, node))| {
-                let node = node?;
-                let [title, summary, body] = texts(&node);
-                let snippets = self
-                    .page
-                    .highlighter
-                    .snippets([&title, &summary, &body])
-                    .into_iter()
-                    .map(|snippet| Snippet { field: snippet.field, html: snippet.html })
-                    .collect();
-                Some(SearchHit { score: hit.score, cursor: encode_offset(self.offset + i + 1), node, snippets })
+            .filter_map(|(i, ((hit, node), snippets))| {
+                Some(SearchHit { score: hit.score, cursor: encode_offset(self.offset + i + 1), node: node?, snippets })
             })
             .collect())
     }
@@ -463,7 +478,9 @@ impl SearchQuery {
             ..SearchRequest::default()
         };
         filter.unwrap_or_default().apply(&mut request).gql()?;
-        let page = app.search(viewer, request, SNIPPET_CHARS).await.gql()?;
+        // Highlighting costs a pass over the query's terms: only when the hits' snippets are asked for.
+        let snippets = ctx.look_ahead().field("hits").field("snippets").exists();
+        let page = app.search(viewer, request, snippets.then_some(SNIPPET_CHARS)).await.gql()?;
         Ok(SearchResults { page: Arc::new(page), offset })
     }
 

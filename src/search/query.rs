@@ -233,19 +233,29 @@ impl Builder<'_> {
     /// Several words in this order: a phrase on the exact fields, or on the stemmed fields (so a
     /// phrase in the plural meets one in the singular), the exact one ranked first.
     fn phrase(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        self.phrase_in(text, true)
+    }
+
+    /// A phrase, looked for in the bodies too or only in titles and summaries.
+    fn phrase_in(&mut self, text: &str, in_body: bool) -> Option<Box<dyn Query>> {
         let exact = analysis::tokens(&mut self.exact, text);
         if exact.len() < 2 {
             return exact.first().and_then(|(_, word)| self.word(word, false));
         }
         let fields = self.fields;
         let mut alternatives = Vec::new();
-        for (field, boost) in [(fields.title_exact, 5.0), (fields.summary_exact, 3.0), (fields.body_exact, 2.0)] {
+        let fields_in = |list: [(Field, f32); 3]| list.into_iter().take(if in_body { 3 } else { 2 });
+        for (field, boost) in
+            fields_in([(fields.title_exact, 5.0), (fields.summary_exact, 3.0), (fields.body_exact, 2.0)])
+        {
             let terms = exact.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
             alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));
         }
         let stemmed = analysis::tokens(&mut self.stem, text);
         if stemmed.len() >= 2 {
-            for (field, boost) in [(fields.title_stem, 2.5), (fields.summary_stem, 1.5), (fields.body_stem, 1.0)] {
+            for (field, boost) in
+                fields_in([(fields.title_stem, 2.5), (fields.summary_stem, 1.5), (fields.body_stem, 1.0)])
+            {
                 let terms =
                     stemmed.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
                 alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));
@@ -345,9 +355,11 @@ impl Builder<'_> {
         if clauses.is_empty() {
             return None;
         }
-        // Plain words that also stand together as a phrase rank above the same words apart.
+        // Plain words that also stand together as a phrase in a title or a summary rank above the same
+        // words apart (not looked for in bodies: checking the positions of every matching body would
+        // cost more than the rest of the query).
         if plain_words.len() > 1
-            && let Some(query) = self.phrase(&plain_words.join(" "))
+            && let Some(query) = self.phrase_in(&plain_words.join(" "), false)
         {
             clauses.push((Occur::Should, boosted(query, 2.0)));
         }

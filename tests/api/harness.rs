@@ -42,9 +42,24 @@ pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
 
 /// Starts the server on a fresh database, with its search index in a fresh folder.
 pub async fn spawn_app() -> TestApp {
+    spawn(true).await
+}
+
+/// Starts the server on a fresh database without search: no indexer reads the database behind the
+/// test's back (for counting the statements a request costs).
+pub async fn spawn_app_without_search() -> TestApp {
+    spawn(false).await
+}
+
+async fn spawn(search: bool) -> TestApp {
     let (url, dir) = fresh_database().await;
     let index = tempfile::tempdir().expect("create a temporary folder");
-    let app = App::open_with_search(&url, index.path(), Default::default()).await.expect("open the database");
+    let app = if search {
+        App::open_with_search(&url, index.path(), Default::default()).await
+    } else {
+        App::open(&url).await
+    }
+    .expect("open the database");
     let router = retex::http::router(app.clone(), retex::http::Limits::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));

@@ -51,8 +51,27 @@ impl<T> GqlResult<T> for Result<T, std::sync::Arc<Error>> {
 pub fn code_request_errors(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
         let has_code = error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some());
-        if !has_code {
-            error.extensions.get_or_insert_with(Default::default).set("code", "INVALID_INPUT");
+        if has_code {
+            continue;
+        }
+        // The limits of `super::limits`, named with their values.
+        let limit = match error.message.as_str() {
+            "Query is nested too deep." => {
+                Some(format!("the query is nested deeper than {} levels (limit: depth)", super::limits::MAX_DEPTH))
+            }
+            "Query is too complex." => Some(format!(
+                "the query selects more than {} fields, counting each list's page size (limit: complexity)",
+                super::limits::MAX_COMPLEXITY
+            )),
+            _ => None,
+        };
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        match limit {
+            Some(message) => {
+                error.message = message;
+                extensions.set("code", "LIMIT_EXCEEDED");
+            }
+            None => extensions.set("code", "INVALID_INPUT"),
         }
     }
 }

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Poll, Wake, Waker};
 
 use async_graphql::Context;
@@ -63,19 +63,30 @@ const MAX_BUSY_POLLS: u32 = 64;
 impl Turns {
     /// Runs `request`, marking the end of each of its turns.
     pub fn run<F: Future>(self, request: F) -> impl Future<Output = F::Output> {
-        TurnMarked { request: Box::pin(request), turns: self.0, busy: 0 }
+        let noting = Arc::new(Noting { waker: Mutex::new(Waker::noop().clone()), woken: AtomicBool::new(false) });
+        TurnMarked {
+            request: Box::pin(request),
+            turns: self.0,
+            waker: Waker::from(Arc::clone(&noting)),
+            noting,
+            busy: 0,
+        }
     }
 }
 
 struct TurnMarked<F> {
     request: Pin<Box<F>>,
     turns: Arc<watch::Sender<u64>>,
+    /// The one waker the request is polled with, whoever keeps it: any wake while it is polled,
+    /// from itself or from another thread, means another turn is coming.
+    noting: Arc<Noting>,
+    waker: Waker,
     busy: u32,
 }
 
-/// A waker that notes whether it was used during a poll.
+/// A waker that notes that it was used, and passes the wake on to the task's waker.
 struct Noting {
-    waker: Waker,
+    waker: Mutex<Waker>,
     woken: AtomicBool,
 }
 
@@ -86,7 +97,9 @@ impl Wake for Noting {
 
     fn wake_by_ref(self: &Arc<Self>) {
         self.woken.store(true, Ordering::Release);
-        self.waker.wake_by_ref();
+        if let Ok(waker) = self.waker.lock() {
+            waker.wake_by_ref();
+        }
     }
 }
 
@@ -94,10 +107,15 @@ impl<F: Future> Future for TurnMarked<F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<F::Output> {
-        let noting = Arc::new(Noting { waker: cx.waker().clone(), woken: AtomicBool::new(false) });
-        let waker = Waker::from(Arc::clone(&noting));
+        if let Ok(mut waker) = self.noting.waker.lock()
+            && !waker.will_wake(cx.waker())
+        {
+            *waker = cx.waker().clone();
+        }
+        self.noting.woken.store(false, Ordering::Release);
+        let waker = self.waker.clone();
         let polled = self.request.as_mut().poll(&mut std::task::Context::from_waker(&waker));
-        if noting.woken.load(Ordering::Acquire) && polled.is_pending() && self.busy < MAX_BUSY_POLLS {
+        if self.noting.woken.load(Ordering::Acquire) && polled.is_pending() && self.busy < MAX_BUSY_POLLS {
             self.busy += 1;
         } else {
             self.busy = 0;

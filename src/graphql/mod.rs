@@ -6,6 +6,7 @@ mod connection;
 pub mod error;
 mod ids;
 mod inputs;
+mod limits;
 mod loaders;
 mod mutation;
 mod query;
@@ -34,7 +35,11 @@ pub type RetexSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Builds the schema over an application.
 pub fn schema(app: App) -> RetexSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).data(app).finish()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+        .data(app)
+        .limit_depth(limits::MAX_DEPTH)
+        .limit_complexity(limits::MAX_COMPLEXITY)
+        .finish()
 }
 
 /// Returns the SDL of the schema, as committed in `schema.graphql`.
@@ -49,6 +54,12 @@ pub async fn execute(
     viewer: Viewer,
     request: async_graphql::Request,
 ) -> async_graphql::Response {
+    if let Some(fields) = limits::written_fields(&request.query).filter(|fields| *fields > limits::MAX_FIELDS) {
+        let message = format!("the query writes {fields} fields, more than {} (limit: fields)", limits::MAX_FIELDS);
+        let mut error = async_graphql::ServerError::new(message, None);
+        error.extensions.get_or_insert_with(Default::default).set("code", "LIMIT_EXCEEDED");
+        return async_graphql::Response::from_errors(vec![error]);
+    }
     // Bind the viewer and a fresh batch loader to the request.
     let (loader, turns) = loaders::Batch::new(app.clone(), viewer.clone());
     let mut response = turns.run(schema.execute(request.data(loader).data(viewer))).await;

@@ -149,6 +149,7 @@ impl Query {
         clippy::too_many_arguments,
         reason = "a connection field takes a filter, a sort and the four Relay arguments"
     )]
+    #[graphql(complexity = "super::limits::page(first, last, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -169,6 +170,7 @@ impl Query {
         clippy::too_many_arguments,
         reason = "a connection field takes a filter, a sort and the four Relay arguments"
     )]
+    #[graphql(complexity = "super::limits::page(first, last, child_complexity)")]
     async fn territories(
         &self,
         ctx: &Context<'_>,
@@ -189,6 +191,7 @@ impl Query {
         clippy::too_many_arguments,
         reason = "a connection field takes a filter, a sort and the four Relay arguments"
     )]
+    #[graphql(complexity = "super::limits::page(first, last, child_complexity)")]
     async fn programmes(
         &self,
         ctx: &Context<'_>,
@@ -209,6 +212,7 @@ impl Query {
         clippy::too_many_arguments,
         reason = "a connection field takes a filter, a sort and the four Relay arguments"
     )]
+    #[graphql(complexity = "super::limits::page(first, last, child_complexity)")]
     async fn sheets(
         &self,
         ctx: &Context<'_>,
@@ -229,6 +233,7 @@ impl Query {
         clippy::too_many_arguments,
         reason = "a connection field takes a filter, a sort and the four Relay arguments"
     )]
+    #[graphql(complexity = "super::limits::page(first, last, child_complexity)")]
     async fn lessons(
         &self,
         ctx: &Context<'_>,

@@ -454,6 +454,7 @@ impl SearchQuery {
     /// must match; plurals, accents, elisions and typos handled; glossary synonyms included),
     /// "exact phrases", -exclusions and OR. An empty query lists by recency. Only published records
     /// appear, in hits, counts and facets.
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,

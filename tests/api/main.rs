@@ -6,6 +6,7 @@ mod harness;
 mod bad_input;
 mod concurrency;
 mod demo;
+mod limits;
 mod pagination;
 mod records;
 mod schema;

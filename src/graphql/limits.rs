@@ -1,0 +1,47 @@
+//! The limits a query must keep within, whatever its shape: depth and complexity (fragments are
+//! counted where they are spread, so they cannot hide a field), checked before anything runs. Each
+//! refusal names its limit (`error::code_request_errors`, code `LIMIT_EXCEEDED`).
+
+use crate::domain::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// The deepest a query may nest fields. GraphiQL's introspection query needs 13.
+pub const MAX_DEPTH: usize = 15;
+
+/// The most a query may cost: one per field, the fields of a connection's page counted once per row
+/// it may return. (Nested lists of related records count their fields once: the record types are
+/// written by a `macro_rules!`, whose hygiene hides `child_complexity` from a complexity expression.)
+pub const MAX_COMPLEXITY: usize = 5_000;
+
+/// The cost of one page of a connection: its fields, once per row it may return.
+pub fn page(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let rows = match (first, last) {
+        (None, None) => DEFAULT_PAGE_SIZE,
+        (first, last) => first.max(last).unwrap_or(0).clamp(1, MAX_PAGE_SIZE as i32) as usize,
+    };
+    rows.saturating_mul(child_complexity).saturating_add(1)
+}
+
+/// The most fields a query document may write out, aliases and `__typename` included (complexity
+/// does not count `__typename`, and ten thousand aliases of it still cost a response that size).
+pub const MAX_FIELDS: usize = 1_000;
+
+/// Returns the number of fields written in a document, or `None` when it does not parse (executing it
+/// then reports the syntax error).
+pub fn written_fields(query: &str) -> Option<usize> {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn count(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(field) => 1 + count(&field.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+                Selection::InlineFragment(fragment) => count(&fragment.node.selection_set.node),
+            })
+            .sum()
+    }
+    let document = async_graphql::parser::parse_query(query).ok()?;
+    let operations: usize =
+        document.operations.iter().map(|(_, operation)| count(&operation.node.selection_set.node)).sum();
+    let fragments: usize = document.fragments.values().map(|fragment| count(&fragment.node.selection_set.node)).sum();
+    Some(operations + fragments)
+}

@@ -1,0 +1,110 @@
+//! The limits of a query: depth and complexity are checked before anything runs, fragments cannot hide
+//! fields from them, each refusal names its limit, and introspection (GraphiQL) still works.
+
+use serde_json::{Value, json};
+
+use crate::harness::*;
+
+/// The introspection query GraphiQL sends (graphql-js `getIntrospectionQuery`), the deepest query a
+/// tool legitimately asks.
+const INTROSPECTION: &str = "query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+}";
+
+fn limit_error(response: &Value) -> &Value {
+    assert!(response.get("data").is_none() || response["data"].is_null(), "the query ran: {response:#}");
+    &response["errors"][0]
+}
+
+#[tokio::test]
+async fn introspection_passes_the_limits() {
+    let app = spawn_app().await;
+    let data = app.ok(INTROSPECTION, json!({})).await;
+    assert!(data["__schema"]["types"].as_array().is_some_and(|types| types.len() > 50));
+}
+
+#[tokio::test]
+async fn a_query_nested_too_deep_is_refused_even_through_fragments() {
+    let app = spawn_app().await;
+    // Sheets → programmes → sheets → … through a chain of fragments, 20 levels deep.
+    let mut fragments = String::from("fragment F0 on ProjectSheet { title }\n");
+    for level in 1..10 {
+        fragments.push_str(&format!(
+            "fragment F{level} on ProjectSheet {{ programmes {{ sheets {{ ...F{} }} }} }}\n",
+            level - 1
+        ));
+    }
+    let query = format!("{{ sheets {{ nodes {{ ...F9 }} }} }}\n{fragments}");
+    let response = app.post(&query, json!({})).await;
+    let error = limit_error(&response);
+    assert_eq!(code(error), "LIMIT_EXCEEDED", "{response:#}");
+    assert!(error["message"].as_str().unwrap_or_default().contains("depth"), "{error}");
+    assert!(error["message"].as_str().unwrap_or_default().contains("15"), "{error}");
+}
+
+#[tokio::test]
+async fn ten_thousand_aliases_are_refused() {
+    let app = spawn_app().await;
+    let aliases: Vec<String> = (0..10_000).map(|i| format!("a{i}: __typename")).collect();
+    let query = format!("{{ {} }}", aliases.join(" "));
+    let response = app.post(&query, json!({})).await;
+    let error = limit_error(&response);
+    assert_eq!(code(error), "LIMIT_EXCEEDED", "{response:#}");
+    assert!(error["message"].as_str().unwrap_or_default().contains("limit: fields"), "{error}");
+    // The same aliases hidden in a fragment count the same.
+    let hidden = format!("{{ ...A }} fragment A on Query {{ {} }}", aliases.join(" "));
+    assert_eq!(code(limit_error(&app.post(&hidden, json!({})).await)), "LIMIT_EXCEEDED");
+}
+
+#[tokio::test]
+async fn a_few_fields_spread_many_times_are_refused_by_complexity() {
+    let app = spawn_app().await;
+    // 30 fields written, spread into 900 field selections of real records.
+    let fields: Vec<String> = (0..30).map(|i| format!("t{i}: title")).collect();
+    let spreads: Vec<String> = (0..30).map(|i| format!("p{i}: sheets(first: 100) {{ nodes {{ ...F }} }}")).collect();
+    let query = format!("{{ {} }} fragment F on ProjectSheet {{ {} }}", spreads.join(" "), fields.join(" "));
+    let response = app.post(&query, json!({})).await;
+    let error = limit_error(&response);
+    assert_eq!(code(error), "LIMIT_EXCEEDED", "{response:#}");
+    assert!(error["message"].as_str().unwrap_or_default().contains("complexity"), "{error}");
+}
+
+#[tokio::test]
+async fn a_page_is_counted_once_per_row_it_may_return() {
+    let app = spawn_app().await;
+    // 100 rows × 60 fields is past the limit; the same fields on a page of 20 are not.
+    let fields: Vec<String> = (0..60).map(|i| format!("t{i}: title")).collect();
+    let query = |first: i32| format!("{{ sheets(first: {first}) {{ nodes {{ {} }} }} }}", fields.join(" "));
+    assert_eq!(code(limit_error(&app.post(&query(100), json!({})).await)), "LIMIT_EXCEEDED");
+    let data = app.ok(&query(20), json!({})).await;
+    assert!(data["sheets"]["nodes"].is_array());
+}
+
+#[tokio::test]
+async fn integers_past_32_bits_are_invalid_input() {
+    let app = spawn_app().await;
+    for query in ["{ sheets(first: 9999999999) { totalCount } }", "{ sheets(first: -9999999999) { totalCount } }"] {
+        let error = app.fails(query, json!({})).await;
+        assert_eq!(code(&error), "INVALID_INPUT", "{error}");
+    }
+    let error = app.fails("query($n: Int) { sheets(first: $n) { totalCount } }", json!({ "n": 1e12 })).await;
+    assert_eq!(code(&error), "INVALID_INPUT", "{error}");
+}

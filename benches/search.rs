@@ -663,7 +663,15 @@ async fn serving_memory(
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
-        .args(["serve", "--database-url", url, "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "serve",
+            "--database-url",
+            url,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--rate-limit-per-minute",
+            "0",
+        ])
         .arg("--index-dir")
         .arg(index_dir)
         .env("RUST_LOG", "warn")

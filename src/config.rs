@@ -61,4 +61,8 @@ pub struct ServeArgs {
     /// How long a request may take before it is answered 408, in seconds.
     #[arg(long, env = "RETEX_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// GraphQL requests a client (an address) may make per minute, in bursts of up to as many; 0 turns
+    /// the limit off.
+    #[arg(long, env = "RETEX_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
+    pub rate_limit_per_minute: u32,
 }

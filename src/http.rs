@@ -3,13 +3,15 @@
 //! shutdown. GraphQL itself is `graphql::transport`'s; this module only moves bytes and headers.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::time::Duration;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use tower_http::timeout::TimeoutLayer;
@@ -25,11 +27,13 @@ use crate::graphql::{self, RetexSchema};
 pub struct Limits {
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
+    /// GraphQL requests per minute and client; 0 for no limit.
+    pub requests_per_minute: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_body_bytes: 2 * 1024 * 1024, request_timeout: Duration::from_secs(30) }
+        Self { max_body_bytes: 2 * 1024 * 1024, request_timeout: Duration::from_secs(30), requests_per_minute: 600 }
     }
 }
 
@@ -38,6 +42,90 @@ struct AppState {
     app: App,
     schema: RetexSchema,
     limits: Limits,
+    rate: Arc<RateLimiter>,
+}
+
+/// A token bucket per client: `per_minute` requests in a burst, refilled continuously.
+struct RateLimiter {
+    per_minute: u32,
+    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+}
+
+#[derive(Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// What the limiter decided for one request.
+struct RateDecision {
+    allowed: bool,
+    remaining: u32,
+    /// Seconds until the bucket is full again (`RateLimit-Reset`).
+    reset_secs: u64,
+    /// Seconds until the next request is allowed, when refused (`Retry-After`).
+    retry_secs: u64,
+}
+
+/// Clients remembered before full buckets are forgotten.
+const MAX_TRACKED_CLIENTS: usize = 10_000;
+
+impl RateLimiter {
+    fn new(per_minute: u32) -> Self {
+        Self { per_minute, buckets: Mutex::new(HashMap::new()) }
+    }
+
+    fn check(&self, client: IpAddr, now: Instant) -> RateDecision {
+        let capacity = f64::from(self.per_minute);
+        let per_second = capacity / 60.0;
+        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let refill = |bucket: &Bucket| {
+            (bucket.tokens + now.saturating_duration_since(bucket.at).as_secs_f64() * per_second).min(capacity)
+        };
+        if buckets.len() >= MAX_TRACKED_CLIENTS {
+            buckets.retain(|_, bucket| refill(bucket) < capacity);
+        }
+        let bucket = buckets.entry(client).or_insert(Bucket { tokens: capacity, at: now });
+        let tokens = refill(bucket);
+        let allowed = tokens >= 1.0;
+        let left = if allowed { tokens - 1.0 } else { tokens };
+        *bucket = Bucket { tokens: left, at: now };
+        RateDecision {
+            allowed,
+            remaining: left.floor() as u32,
+            reset_secs: ((capacity - left) / per_second).ceil() as u64,
+            retry_secs: if allowed { 0 } else { ((1.0 - left) / per_second).ceil().max(1.0) as u64 },
+        }
+    }
+}
+
+/// Applies the rate limit to GraphQL requests, and says the budget in the `RateLimit-*` headers.
+async fn rate_limit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response {
+    if state.limits.requests_per_minute == 0 {
+        return next.run(request).await;
+    }
+    let decision = state.rate.check(peer.ip(), Instant::now());
+    let mut response = if decision.allowed {
+        next.run(request).await
+    } else {
+        let message = format!(
+            "too many requests: the limit is {} per minute (limit: rate); retry in {} s",
+            state.limits.requests_per_minute, decision.retry_secs
+        );
+        let mut response = error(StatusCode::TOO_MANY_REQUESTS, MediaType::Json, "RATE_LIMITED", &message);
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(decision.retry_secs));
+        response
+    };
+    let headers = response.headers_mut();
+    headers.insert("ratelimit-limit", HeaderValue::from(state.limits.requests_per_minute));
+    headers.insert("ratelimit-remaining", HeaderValue::from(decision.remaining));
+    headers.insert("ratelimit-reset", HeaderValue::from(decision.reset_secs));
+    response
 }
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -46,9 +134,13 @@ const JSON: &str = "application/json";
 /// Builds the router of the whole server.
 pub fn router(app: App, limits: Limits) -> Router {
     let schema = graphql::schema(app.clone());
-    let state = AppState { app, schema, limits };
+    let rate = Arc::new(RateLimiter::new(limits.requests_per_minute));
+    let state = AppState { app, schema, limits, rate };
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route(
+            "/graphql",
+            get(graphql_get).post(graphql_post).layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit)),
+        )
         .route("/healthz", get(healthz))
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))

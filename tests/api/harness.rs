@@ -42,16 +42,21 @@ pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
 
 /// Starts the server on a fresh database, with its search index in a fresh folder.
 pub async fn spawn_app() -> TestApp {
-    spawn(true).await
+    spawn(true, retex::http::Limits::default()).await
+}
+
+/// Starts the server on a fresh database with these limits.
+pub async fn spawn_app_with(limits: retex::http::Limits) -> TestApp {
+    spawn(true, limits).await
 }
 
 /// Starts the server on a fresh database without search: no indexer reads the database behind the
 /// test's back (for counting the statements a request costs).
 pub async fn spawn_app_without_search() -> TestApp {
-    spawn(false).await
+    spawn(false, retex::http::Limits::default()).await
 }
 
-async fn spawn(search: bool) -> TestApp {
+async fn spawn(search: bool, limits: retex::http::Limits) -> TestApp {
     let (url, dir) = fresh_database().await;
     let index = tempfile::tempdir().expect("create a temporary folder");
     let app = if search {
@@ -60,7 +65,7 @@ async fn spawn(search: bool) -> TestApp {
         App::open(&url).await
     }
     .expect("open the database");
-    let router = retex::http::router(app.clone(), retex::http::Limits::default());
+    let router = retex::http::router(app.clone(), limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
     tokio::spawn(retex::http::serve(listener, router, std::future::pending()));

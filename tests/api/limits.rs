@@ -108,3 +108,32 @@ async fn integers_past_32_bits_are_invalid_input() {
     let error = app.fails("query($n: Int) { sheets(first: $n) { totalCount } }", json!({ "n": 1e12 })).await;
     assert_eq!(code(&error), "INVALID_INPUT", "{error}");
 }
+
+#[tokio::test]
+async fn a_client_past_its_rate_gets_429_naming_the_limit_and_sees_its_budget() {
+    let limits = retex::http::Limits { requests_per_minute: 3, ..retex::http::Limits::default() };
+    let app = spawn_app_with(limits).await;
+    let send = || app.client.post(app.graphql_url()).json(&json!({ "query": "{ __typename }" })).send();
+    for remaining in (0..3).rev() {
+        let response = send().await.expect("a response");
+        assert_eq!(response.status(), 200);
+        let header = |name: &str| response.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_owned);
+        assert_eq!(header("ratelimit-limit").as_deref(), Some("3"));
+        assert_eq!(header("ratelimit-remaining"), Some(remaining.to_string()));
+    }
+    let refused = send().await.expect("a response");
+    assert_eq!(refused.status(), 429);
+    let retry: u64 = refused
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .expect("a Retry-After header");
+    assert!((1..=20).contains(&retry), "retry after {retry} s");
+    let body: Value = refused.json().await.expect("a JSON body");
+    assert_eq!(code(&body["errors"][0]), "RATE_LIMITED");
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("3 per minute"), "{body}");
+    // The health check is not counted.
+    let health = app.client.get(format!("{}/healthz", app.address)).send().await.expect("a response");
+    assert_eq!(health.status(), 200);
+}

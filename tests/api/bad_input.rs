@@ -267,3 +267,45 @@ async fn syntax_errors_carry_a_code_and_get_400_with_the_graphql_media_type() {
     let health = app.client.get(format!("{}/healthz", app.address)).send().await.expect("send");
     assert_eq!(health.status(), 200);
 }
+
+#[tokio::test]
+async fn sql_and_query_syntax_are_plain_text_everywhere() {
+    let app = spawn_app().await;
+    let hostile = [
+        "Robert'); DROP TABLE sheet;--",
+        "title:garage^2 AND (x OR",
+        "1 OR 1=1; SELECT * FROM change",
+        "field:[a TO z] ~2 \"unclosed \\ * ?",
+    ];
+    let mut ids = Vec::new();
+    for (i, text) in hostile.iter().enumerate() {
+        let created = sheet(&app, &format!("Fiche {i} {text}"), json!({ "body": text, "summary": text })).await;
+        let id = created["id"].as_str().expect("an id").to_owned();
+        publish(&app, &id, created["version"].as_i64().expect("a version")).await;
+        ids.push(id);
+    }
+    // Stored verbatim, and nothing else touched.
+    for (id, text) in ids.iter().zip(hostile) {
+        let data = app
+            .ok("query($id: ID!) { node(id: $id) { ... on ProjectSheet { body summary } } }", json!({ "id": id }))
+            .await;
+        assert_eq!(data["node"]["body"], *text);
+        assert_eq!(data["node"]["summary"], *text);
+    }
+    let data = app.ok("{ sheets { totalCount } }", json!({})).await;
+    assert_eq!(data["sheets"]["totalCount"], hostile.len());
+    // The same texts as search queries are read as words: no error, and no syntax leaks through.
+    for text in hostile.iter().copied().chain(["*", "~", "\"", "-", "OR OR", ":", "^", "((((", "\u{0}"]) {
+        let response = app
+            .post(
+                "query($q: String!) { search(query: $q, first: 5) { totalCount } suggest(prefix: $q) { text } }",
+                json!({ "q": text }),
+            )
+            .await;
+        assert!(response.get("errors").is_none(), "{text:?}: {response:#}");
+        assert!(response["data"]["search"]["totalCount"].is_number(), "{text:?}: {response:#}");
+    }
+    let response = app.post("{ search(query: \"Robert DROP TABLE\") { totalCount } }", json!({})).await;
+    assert_eq!(response["data"]["search"]["totalCount"], 1, "{response:#}");
+    still_serving(&app).await;
+}

@@ -1,6 +1,7 @@
 //! The limits a query must keep within, whatever its shape: depth and complexity (fragments are
 //! counted where they are spread, so they cannot hide a field), checked before anything runs. Each
-//! refusal names its limit (`error::code_request_errors`, code `LIMIT_EXCEEDED`).
+//! refusal names its limit (`error::code_request_errors`, code `LIMIT_EXCEEDED`). Batches are not
+//! accepted (one request per POST, `transport::from_json_body`); the rate limit is `http.rs`'s.
 
 use crate::domain::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 

@@ -64,6 +64,9 @@ pub fn from_json_body(body: &[u8]) -> Result<GraphqlRequest, String> {
     let text = std::str::from_utf8(body).map_err(|_| "the body is not valid UTF-8".to_owned())?;
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|err| format!("the body is not valid JSON: {err}"))?;
+    if value.is_array() {
+        return Err("batched requests are not accepted (limit: batch size 1): send one request per POST".into());
+    }
     if !value.is_object() {
         return Err("the body must be a JSON object with a `query`".into());
     }

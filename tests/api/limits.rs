@@ -137,3 +137,14 @@ async fn a_client_past_its_rate_gets_429_naming_the_limit_and_sees_its_budget() 
     let health = app.client.get(format!("{}/healthz", app.address)).send().await.expect("a response");
     assert_eq!(health.status(), 200);
 }
+
+#[tokio::test]
+async fn a_batch_is_refused_naming_the_batch_limit() {
+    let app = spawn_app().await;
+    let batch = json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }]);
+    let response = app.client.post(app.graphql_url()).json(&batch).send().await.expect("a response");
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.expect("a JSON body");
+    assert_eq!(code(&body["errors"][0]), "INVALID_INPUT");
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("batch size 1"), "{body}");
+}

@@ -106,7 +106,8 @@ async fn rate_limit(
     request: axum::extract::Request,
     next: Next,
 ) -> Response {
-    if state.limits.requests_per_minute == 0 {
+    let per_minute = state.rate.per_minute;
+    if per_minute == 0 {
         return next.run(request).await;
     }
     let decision = state.rate.check(peer.ip(), Instant::now());
@@ -114,15 +115,15 @@ async fn rate_limit(
         next.run(request).await
     } else {
         let message = format!(
-            "too many requests: the limit is {} per minute (limit: rate); retry in {} s",
-            state.limits.requests_per_minute, decision.retry_secs
+            "too many requests: the limit is {per_minute} per minute (limit: rate); retry in {} s",
+            decision.retry_secs
         );
         let mut response = error(StatusCode::TOO_MANY_REQUESTS, MediaType::Json, "RATE_LIMITED", &message);
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(decision.retry_secs));
         response
     };
     let headers = response.headers_mut();
-    headers.insert("ratelimit-limit", HeaderValue::from(state.limits.requests_per_minute));
+    headers.insert("ratelimit-limit", HeaderValue::from(per_minute));
     headers.insert("ratelimit-remaining", HeaderValue::from(decision.remaining));
     headers.insert("ratelimit-reset", HeaderValue::from(decision.reset_secs));
     response
@@ -298,20 +299,21 @@ async fn graphql_get(
         params.remove("variables"),
         params.remove("extensions"),
     );
-    match request {
-        Ok(request) if request.is_mutation() => {
-            let mut response = error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                media,
-                "METHOD_NOT_ALLOWED",
-                "mutations are not allowed over GET; use POST",
-            );
-            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
-            response
-        }
-        Ok(request) => run(&state, &headers, media, request).await,
-        Err(message) => error(StatusCode::BAD_REQUEST, media, "INVALID_INPUT", &message),
+    let mut request = match request {
+        Ok(request) => request,
+        Err(message) => return error(StatusCode::BAD_REQUEST, media, "INVALID_INPUT", &message),
+    };
+    if request.is_mutation() {
+        let mut response = error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "METHOD_NOT_ALLOWED",
+            "mutations are not allowed over GET; use POST",
+        );
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
     }
+    run(&state, &headers, media, request).await
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -330,5 +332,46 @@ async fn healthz(State(state): State<AppState>) -> Response {
             let body = serde_json::json!({ "status": "unavailable", "database": database });
             json_response(StatusCode::SERVICE_UNAVAILABLE, MediaType::Json, body.to_string().into_bytes())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(last: u8) -> IpAddr {
+        IpAddr::from([10, 0, 0, last])
+    }
+
+    #[test]
+    fn the_bucket_refills_with_time_and_each_client_has_its_own() {
+        let limiter = RateLimiter::new(3);
+        let start = Instant::now();
+        for remaining in (0..3).rev() {
+            let decision = limiter.check(client(1), start);
+            assert!(decision.allowed);
+            assert_eq!(decision.remaining, remaining);
+        }
+        let refused = limiter.check(client(1), start);
+        assert!(!refused.allowed);
+        // Three a minute: one more every 20 s, full again after 60 s.
+        assert_eq!(refused.retry_secs, 20);
+        assert_eq!(refused.reset_secs, 60);
+        assert!(limiter.check(client(2), start).allowed, "another client has its own budget");
+        assert!(!limiter.check(client(1), start + Duration::from_secs(19)).allowed);
+        assert!(limiter.check(client(1), start + Duration::from_secs(40)).allowed);
+    }
+
+    #[test]
+    fn full_buckets_are_forgotten_past_the_tracked_clients() {
+        let limiter = RateLimiter::new(60);
+        let start = Instant::now();
+        for i in 0..MAX_TRACKED_CLIENTS {
+            limiter.check(IpAddr::from((i as u32).to_be_bytes()), start);
+        }
+        // A minute later every bucket is full again: the next new client makes room.
+        limiter.check(client(1), start + Duration::from_secs(61));
+        let tracked = limiter.buckets.lock().map(|buckets| buckets.len()).unwrap_or_default();
+        assert_eq!(tracked, 1);
     }
 }

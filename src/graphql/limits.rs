@@ -3,6 +3,8 @@
 //! refusal names its limit (`error::code_request_errors`, code `LIMIT_EXCEEDED`). Batches are not
 //! accepted (one request per POST, `transport::from_json_body`); the rate limit is `http.rs`'s.
 
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+
 use crate::domain::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// The deepest a query may nest fields. GraphiQL's introspection query needs 13.
@@ -26,10 +28,8 @@ pub fn page(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> u
 /// does not count `__typename`, and ten thousand aliases of it still cost a response that size).
 pub const MAX_FIELDS: usize = 1_000;
 
-/// Returns the number of fields written in a document, or `None` when it does not parse (executing it
-/// then reports the syntax error).
-pub fn written_fields(query: &str) -> Option<usize> {
-    use async_graphql::parser::types::{Selection, SelectionSet};
+/// Returns the number of fields written in a document.
+pub fn written_fields(document: &ExecutableDocument) -> usize {
     fn count(set: &SelectionSet) -> usize {
         set.items
             .iter()
@@ -40,9 +40,8 @@ pub fn written_fields(query: &str) -> Option<usize> {
             })
             .sum()
     }
-    let document = async_graphql::parser::parse_query(query).ok()?;
     let operations: usize =
         document.operations.iter().map(|(_, operation)| count(&operation.node.selection_set.node)).sum();
     let fragments: usize = document.fragments.values().map(|fragment| count(&fragment.node.selection_set.node)).sum();
-    Some(operations + fragments)
+    operations + fragments
 }

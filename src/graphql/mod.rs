@@ -52,9 +52,12 @@ pub async fn execute(
     schema: &RetexSchema,
     app: &App,
     viewer: Viewer,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
 ) -> async_graphql::Response {
-    if let Some(fields) = limits::written_fields(&request.query).filter(|fields| *fields > limits::MAX_FIELDS) {
+    // Parsed once: the request keeps the document for its execution. A document that does not parse
+    // goes on, and its execution reports the syntax error.
+    let fields = request.parsed_query().map(limits::written_fields).unwrap_or(0);
+    if fields > limits::MAX_FIELDS {
         let message = format!("the query writes {fields} fields, more than {} (limit: fields)", limits::MAX_FIELDS);
         let mut error = async_graphql::ServerError::new(message, None);
         error.extensions.get_or_insert_with(Default::default).set("code", "LIMIT_EXCEEDED");

@@ -308,24 +308,21 @@ impl SearchResults {
     async fn hits(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SearchHit>> {
         let hits = &self.page.outcome.hits;
         let found = nodes(ctx, hits).await?;
-        // Highlighting reads through every hit's text: off the async executor.
+        // Highlighting reads through every hit's text: off the async executor, and only when asked.
         let mut snippets: Vec<Vec<Snippet>> = found.iter().map(|_| Vec::new()).collect();
         if self.page.highlighter.is_some() {
             let texts: Vec<Option<[String; 3]>> = found.iter().map(|node| node.as_ref().map(texts)).collect();
             let page = Arc::clone(&self.page);
             snippets = tokio::task::spawn_blocking(move || {
-                let Some(highlighter) = &page.highlighter else { return Vec::new() };
-                texts
-                    .iter()
-                    .map(|texts| match texts {
-                        Some([title, summary, body]) => highlighter
-                            .snippets([title, summary, body])
-                            .into_iter()
-                            .map(|snippet| Snippet { field: snippet.field, html: snippet.html })
-                            .collect(),
-                        None => Vec::new(),
-                    })
-                    .collect()
+                let highlight = |[title, summary, body]: &[String; 3]| -> Vec<Snippet> {
+                    let Some(highlighter) = &page.highlighter else { return Vec::new() };
+                    highlighter
+                        .snippets([title, summary, body])
+                        .into_iter()
+                        .map(|snippet| Snippet { field: snippet.field, html: snippet.html })
+                        .collect()
+                };
+                texts.iter().map(|texts| texts.as_ref().map(highlight).unwrap_or_default()).collect()
             })
             .await
             .map_err(Error::internal)

@@ -98,11 +98,13 @@ pub fn from_get_params(
 impl GraphqlRequest {
     /// Returns whether the operation to run is a mutation (or a subscription): those are refused
     /// over GET. A document that does not parse is not a mutation; running it reports the syntax error.
-    pub fn is_mutation(&self) -> bool {
-        let Ok(document) = async_graphql::parser::parse_query(&self.0.query) else {
+    /// The parse is kept in the request, for its execution.
+    pub fn is_mutation(&mut self) -> bool {
+        let wanted = self.0.operation_name.clone();
+        let Ok(document) = self.0.parsed_query() else {
             return false;
         };
-        let wanted = self.0.operation_name.as_deref();
+        let wanted = wanted.as_deref();
         document.operations.iter().any(|(name, operation)| {
             let selected = match wanted {
                 Some(wanted) => name.is_some_and(|name| name.as_str() == wanted),

@@ -260,7 +260,7 @@ impl Builder<'_> {
                     stemmed.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
                 alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));
             }
-        } else if let Some((_, stem)) = stemmed.first() {
+        } else if in_body && let Some((_, stem)) = stemmed.first() {
             alternatives.push(term(fields.body_stem, stem));
         }
         any_of(alternatives)

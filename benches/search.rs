@@ -536,7 +536,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 
         let app = App::open(&url).await?;
         let started = Instant::now();
-        app.load_dataset(&Viewer::Editor { name: "bench".into() }, &dataset).await?;
+        app.load_dataset(&Viewer::System { name: "bench".into() }, &dataset).await?;
         let load = started.elapsed().as_secs_f64();
         println!(
             "load into SQLite (one transaction) {:>5.1} s  ({:.0} records/s)",
@@ -564,7 +564,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let schema = graphql::schema(app.clone());
     let graphql_query = std::env::var("RETEX_BENCH_GRAPHQL").unwrap_or_else(|_| GRAPHQL.to_owned());
     let graphql_query = graphql_query.as_str();
-    let public = Viewer::Public;
+    let public = Viewer::Anonymous;
 
     // Warm up every path once.
     for query in queries() {
@@ -627,7 +627,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     println!("resident memory while serving   {}", memory("VmRSS:"));
 
     // Freshness: each update returns once searchable; its latency bounds commit-to-searchable.
-    let editor = Viewer::Editor { name: "bench".into() };
+    let editor = Viewer::System { name: "bench".into() };
     let mut fresh = Vec::new();
     let mut rng = Seeded(7);
     for n in 0..200 {

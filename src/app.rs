@@ -205,11 +205,31 @@ async fn journal<K: Editable, C: store::Connection>(
 /// A visibility that sees every record: used inside writes, after the caller's right to write was
 /// checked, to read back what the write produced.
 fn everything() -> Visibility {
-    Viewer::Editor { name: String::new() }.visibility()
+    Visibility::everything()
 }
 
-fn require_writer(viewer: &Viewer) -> Result<()> {
-    if viewer.may_write() { Ok(()) } else { Err(Error::Forbidden("this operation needs an editor's rights".into())) }
+fn allowed(check: std::result::Result<(), String>) -> Result<()> {
+    check.map_err(Error::Forbidden)
+}
+
+/// The length of an API token's secret, in random bytes.
+const SECRET_BYTES: usize = 32;
+/// What every secret starts with, so that a leaked one is recognisable (and scannable).
+pub const SECRET_PREFIX: &str = "retex_";
+
+/// Draws a new secret: the prefix and 32 random bytes in URL-safe base64.
+fn new_secret() -> Result<String> {
+    use base64::Engine;
+    let mut bytes = [0u8; SECRET_BYTES];
+    getrandom::fill(&mut bytes).map_err(|err| Error::internal(format!("no randomness for a token: {err}")))?;
+    Ok(format!("{SECRET_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+/// The digest under which a secret is stored and looked up: SHA-256, in hex. The secrets are 256
+/// random bits, so a fast digest is enough (no password stretching needed).
+fn digest(secret: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(secret.as_bytes()))
 }
 
 fn check_reason(reason: Option<&str>) -> Result<Option<String>> {
@@ -311,26 +331,33 @@ impl App {
 
     /// Returns the ids related to each of these ids through `relation`, visible to the viewer.
     pub async fn related(&self, viewer: &Viewer, relation: Reverse, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
-        let visibility = viewer.visibility();
-        let codes: Vec<&'static str> = visibility.lookup_statuses().iter().map(|status| status.code()).collect();
-        store::reverse(self.store.connection(), relation, ids, &codes).await
+        store::reverse(self.store.connection(), relation, ids, &viewer.visibility()).await
     }
 
     /// Returns the revision history of records the viewer may see, oldest first.
     pub async fn revisions(&self, viewer: &Viewer, kind: Kind, ids: &[i64]) -> Result<Vec<Revision>> {
-        if !viewer.may_write() {
-            // The history holds past drafts; only editors read it.
+        // The history holds past drafts: it is read by those who see the record beyond its published
+        // state (administrators, and contributors and reviewers within their scope).
+        if !viewer.reads_history() {
             return Ok(Vec::new());
         }
-        store::revisions(self.store.connection(), kind, ids).await
+        let conn = self.store.connection();
+        match viewer.write_scope() {
+            None => store::revisions(conn, kind, ids).await,
+            Some(scope) => {
+                let within: Vec<i64> = store::within_scope(conn, kind, ids, scope).await?.into_iter().collect();
+                store::revisions(conn, kind, &within).await
+            }
+        }
     }
 
     /// Creates a record as a DRAFT.
     pub async fn create<K: Editable>(&self, viewer: &Viewer, draft: K::Draft) -> Result<Record<K::Id, K>> {
-        require_writer(viewer)?;
+        allowed(viewer.may_create())?;
         let fields = K::validate(&draft)?;
         let tx = self.store.begin().await?;
-        let (record, sequence) = create_in::<K, _>(&tx, &fields, PublicationStatus::Draft, viewer.author()).await?;
+        let (record, sequence) =
+            create_in::<K, _>(&tx, &fields, PublicationStatus::Draft, &viewer.author(), viewer.owner()).await?;
         store::commit(tx).await?;
         tracing::info!(kind = K::KIND.as_str(), id = record.id.get(), "record created");
         self.searchable(sequence, SEARCHABLE_WAIT).await;
@@ -346,8 +373,8 @@ impl App {
         expected_version: i32,
         edit: impl FnOnce(&mut K::Draft) -> std::result::Result<(), Vec<FieldProblem>> + Send,
     ) -> Result<Record<K::Id, K>> {
-        require_writer(viewer)?;
         let current = self.get::<K>(viewer, id).await?;
+        allowed(viewer.may_edit(current.meta.publication_status, self.placement(viewer, &current).await?))?;
         if current.meta.version != expected_version {
             return Err(stale(K::KIND, id.get(), current.meta.version, expected_version));
         }
@@ -358,7 +385,7 @@ impl App {
         let tx = self.store.begin().await?;
         store::update::<K, _>(&tx, id, expected_version, Edit { fields: Some(&fields), status: None }).await?;
         let record = store::get::<K, _>(&tx, &everything(), id).await?;
-        let sequence = journal(&tx, &record, ChangeAction::Updated, viewer.author(), None).await?;
+        let sequence = journal(&tx, &record, ChangeAction::Updated, &viewer.author(), None).await?;
         store::commit(tx).await?;
         tracing::info!(kind = K::KIND.as_str(), id = id.get(), version = record.meta.version, "record updated");
         self.searchable(sequence, SEARCHABLE_WAIT).await;
@@ -374,9 +401,10 @@ impl App {
         status: PublicationStatus,
         reason: Option<&str>,
     ) -> Result<Record<K::Id, K>> {
-        require_writer(viewer)?;
         let reason = check_reason(reason)?;
         let current = self.get::<K>(viewer, id).await?;
+        let from = current.meta.publication_status;
+        allowed(viewer.may_move(from, status, self.placement(viewer, &current).await?))?;
         if current.meta.version != expected_version {
             return Err(stale(K::KIND, id.get(), current.meta.version, expected_version));
         }
@@ -387,11 +415,83 @@ impl App {
         let tx = self.store.begin().await?;
         store::update::<K, _>(&tx, id, expected_version, Edit { fields: None, status: Some(status) }).await?;
         let record = store::get::<K, _>(&tx, &everything(), id).await?;
-        let sequence = journal(&tx, &record, action, viewer.author(), reason).await?;
+        let sequence = journal(&tx, &record, action, &viewer.author(), reason).await?;
         store::commit(tx).await?;
         self.searchable(sequence, SEARCHABLE_WAIT).await;
         tracing::info!(kind = K::KIND.as_str(), id = id.get(), status = status.code(), "publication status changed");
         Ok(record)
+    }
+
+    /// Measures where a record stands relative to the viewer's scope (the record's owner is known;
+    /// whether it belongs to the viewer's programme costs one statement).
+    async fn placement<K: StoredKind>(&self, viewer: &Viewer, record: &Record<K::Id, K>) -> Result<Placement> {
+        let Some(scope) = viewer.write_scope() else { return Ok(Placement::default()) };
+        let own_record =
+            K::KIND == Kind::Organisation && scope.organisation.map(|id| id.get()) == Some(record.id.get());
+        let in_organisation = scope.organisation.is_some() && (record.meta.owner == scope.organisation || own_record);
+        let in_programme = match scope.programme {
+            None => false,
+            Some(programme) => {
+                let only_programme = Scope { organisation: None, programme: Some(programme) };
+                let id = record.id.get();
+                store::within_scope(self.store.connection(), K::KIND, &[id], only_programme).await?.contains(&id)
+            }
+        };
+        Ok(Placement { in_organisation, in_programme })
+    }
+
+    /// Creates an API token (administrators only) and returns it with its secret, which is shown
+    /// this once and stored only as a digest.
+    pub async fn create_token(&self, viewer: &Viewer, token: NewToken) -> Result<(ApiToken, String)> {
+        allowed(viewer.may_administer())?;
+        let conn = self.store.connection();
+        let mut problems = Problems::default();
+        if let Some(organisation) = token.organisation
+            && store::slugs::<OrganisationFields, _>(conn, &[organisation.get()]).await?.is_empty()
+        {
+            problems.add("organisation", format!("there is no organisation {organisation}"));
+        }
+        if let Some(programme) = token.programme
+            && store::slugs::<ProgrammeFields, _>(conn, &[programme.get()]).await?.is_empty()
+        {
+            problems.add("programme", format!("there is no programme {programme}"));
+        }
+        problems.into_result()?;
+        let secret = new_secret()?;
+        let stored = store::insert_token(conn, &token, &digest(&secret), &viewer.author()).await?;
+        tracing::info!(token = stored.id, role = stored.role.code(), by = %viewer.author(), "API token created");
+        Ok((stored, secret))
+    }
+
+    /// Revokes an API token (administrators only): requests that present it are refused from now on.
+    pub async fn revoke_token(&self, viewer: &Viewer, id: i64) -> Result<ApiToken> {
+        allowed(viewer.may_administer())?;
+        if let Viewer::Account(account) = viewer
+            && account.token == id
+        {
+            return Err(Error::invalid(
+                "id",
+                "this is the token the request is made with; revoke it with another admin token or `retex token revoke`",
+            ));
+        }
+        let token = store::revoke_token(self.store.connection(), id).await?;
+        tracing::info!(token = id, by = %viewer.author(), "API token revoked");
+        Ok(token)
+    }
+
+    /// Lists the API tokens (administrators only), revoked ones included.
+    pub async fn tokens(&self, viewer: &Viewer) -> Result<Vec<ApiToken>> {
+        allowed(viewer.may_administer())?;
+        store::tokens(self.store.connection()).await
+    }
+
+    /// Returns the identity of a request presenting `secret`, or `None` when no active token has it.
+    pub async fn authenticate(&self, secret: &str) -> Result<Option<Viewer>> {
+        if !secret.starts_with(SECRET_PREFIX) || secret.len() > 200 {
+            return Ok(None);
+        }
+        let token = store::token_by_digest(self.store.connection(), &digest(secret)).await?;
+        Ok(token.filter(|token| token.revoked_at.is_none()).map(|token| Viewer::Account(token.account())))
     }
 
     /// A programme cannot be its own ancestor.
@@ -426,7 +526,7 @@ impl App {
     /// publication status the file gives (PUBLISHED by default), by `author`. Returns how many records
     /// of each kind were created, or every problem found, each prefixed by the record it is in.
     pub async fn load_dataset(&self, viewer: &Viewer, dataset: &Dataset) -> Result<DatasetSummary> {
-        require_writer(viewer)?;
+        allowed(viewer.may_administer())?;
         if dataset.format != dataset::FORMAT {
             return Err(Error::invalid(
                 "format",
@@ -443,7 +543,7 @@ impl App {
             let at = format!("organisations[{i}] ({})", record.slug);
             let draft = record.to_draft();
             if let Some(id) =
-                import_one::<OrganisationFields>(&tx, &mut problems, &at, draft, &record.publication_status, author)
+                import_one::<OrganisationFields>(&tx, &mut problems, &at, draft, &record.publication_status, &author)
                     .await?
             {
                 names.insert(Kind::Organisation, id, &record.slug);
@@ -454,7 +554,7 @@ impl App {
             let at = format!("territories[{i}] ({})", record.slug);
             let draft = record.to_draft();
             if let Some(id) =
-                import_one::<TerritoryFields>(&tx, &mut problems, &at, draft, &record.publication_status, author)
+                import_one::<TerritoryFields>(&tx, &mut problems, &at, draft, &record.publication_status, &author)
                     .await?
             {
                 names.insert(Kind::Territory, id, &record.slug);
@@ -478,7 +578,7 @@ impl App {
                 let at = format!("programmes[{i}] ({})", record.slug);
                 let draft = record.to_draft(&names);
                 if let Some(id) =
-                    import_one::<ProgrammeFields>(&tx, &mut problems, &at, draft, &record.publication_status, author)
+                    import_one::<ProgrammeFields>(&tx, &mut problems, &at, draft, &record.publication_status, &author)
                         .await?
                 {
                     names.insert(Kind::Programme, id, &record.slug);
@@ -500,7 +600,7 @@ impl App {
             let at = format!("sheets[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
             if let Some(id) =
-                import_one::<SheetFields>(&tx, &mut problems, &at, draft, &record.publication_status, author).await?
+                import_one::<SheetFields>(&tx, &mut problems, &at, draft, &record.publication_status, &author).await?
             {
                 names.insert(Kind::Sheet, id, &record.slug);
                 summary.sheets += 1;
@@ -509,7 +609,7 @@ impl App {
         for (i, record) in dataset.lessons.iter().enumerate() {
             let at = format!("lessons[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
-            if import_one::<LessonFields>(&tx, &mut problems, &at, draft, &record.publication_status, author)
+            if import_one::<LessonFields>(&tx, &mut problems, &at, draft, &record.publication_status, &author)
                 .await?
                 .is_some()
             {
@@ -527,7 +627,7 @@ impl App {
 
     /// Returns whether the database holds no record at all (to load the demo only once).
     pub async fn is_empty(&self) -> Result<bool> {
-        let everything = Viewer::Editor { name: String::new() };
+        let everything = Viewer::System { name: String::new() };
         let all = [
             PublicationStatus::Draft,
             PublicationStatus::Submitted,
@@ -563,9 +663,10 @@ async fn create_in<K: Editable, C: store::Connection>(
     fields: &K,
     status: PublicationStatus,
     author: &str,
+    owner: Option<OrganisationId>,
 ) -> Result<(Record<K::Id, K>, i64)> {
     resolve_references::<K, C>(conn, fields).await?;
-    let id = store::insert::<K, C>(conn, fields, status).await?;
+    let id = store::insert::<K, C>(conn, fields, status, owner).await?;
     let record = store::get::<K, C>(conn, &everything(), id).await?;
     let sequence = journal(conn, &record, ChangeAction::Created, author, None).await?;
     Ok((record, sequence))
@@ -609,7 +710,7 @@ async fn import_one<K: Editable>(
             .add(format!("{at}: slug"), format!("a {} with slug `{}` already exists", K::KIND.as_str(), fields.slug()));
         return Ok(None);
     }
-    match create_in::<K, _>(tx, &fields, status, author).await {
+    match create_in::<K, _>(tx, &fields, status, author, None).await {
         Ok((record, _)) => Ok(Some(record.id.get())),
         Err(Error::InvalidInput(found)) => {
             for problem in found {
@@ -736,7 +837,7 @@ impl App {
         expected_version: i32,
         terms: &[String],
     ) -> Result<GlossaryEntry> {
-        require_writer(viewer)?;
+        allowed(viewer.may_administer())?;
         let mut problems = Problems::default();
         let mut cleaned: Vec<String> = Vec::new();
         for (i, term) in terms.iter().enumerate() {
@@ -766,7 +867,7 @@ impl App {
 
     /// Removes a glossary entry at `expected_version`.
     pub async fn remove_glossary_entry(&self, viewer: &Viewer, id: i64, expected_version: i32) -> Result<()> {
-        require_writer(viewer)?;
+        allowed(viewer.may_administer())?;
         let tx = self.store.begin().await?;
         store::remove_glossary_entry(&tx, id, expected_version).await?;
         let sequence = store::glossary_changed(&tx, id).await?;

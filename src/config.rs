@@ -26,6 +26,42 @@ pub enum Command {
     /// Rebuilds the search index from the database into a new generation and makes it current; a
     /// server running on the same index folder keeps answering and switches to it.
     Reindex(IndexArgs),
+    /// Creates, lists and revokes API tokens.
+    Token(TokenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(subcommand)]
+    pub action: TokenAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Creates a token and prints its secret on standard output, this once: only its digest is stored.
+    Create {
+        /// READER, CONTRIBUTOR (needs --organisation), REVIEWER (needs --programme) or ADMIN.
+        #[arg(long)]
+        role: String,
+        /// The organisation a contributor writes for: its slug, database id or GraphQL id.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// The programme a reviewer reviews: its slug, database id or GraphQL id.
+        #[arg(long)]
+        programme: Option<String>,
+        /// Who holds the token; recorded as the author of its changes.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Revokes a token: requests presenting it are refused at once.
+    Revoke {
+        /// The token's id, as `token list` shows it.
+        id: String,
+    },
+    /// Lists the tokens (never their secrets).
+    List,
 }
 
 /// Where the data lives: the database and the search index derived from it.
@@ -65,4 +101,8 @@ pub struct ServeArgs {
     /// the limit off.
     #[arg(long, env = "RETEX_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
     pub rate_limit_per_minute: u32,
+    /// Whether requests without an API token are answered (with published records only); `false`
+    /// makes every request need a token.
+    #[arg(long, env = "RETEX_ANONYMOUS_ACCESS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub anonymous_access: bool,
 }

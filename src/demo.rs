@@ -20,6 +20,6 @@ pub async fn load_if_empty(app: &App) -> Result<Option<DatasetSummary>> {
     if !app.is_empty().await? {
         return Ok(None);
     }
-    let viewer = Viewer::Editor { name: "démo".into() };
+    let viewer = Viewer::System { name: "démo".into() };
     app.load_dataset(&viewer, &dataset()?).await.map(Some)
 }

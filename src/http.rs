@@ -7,13 +7,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -22,18 +22,25 @@ use crate::domain::Viewer;
 use crate::graphql::transport::{self, GraphqlRequest};
 use crate::graphql::{self, RetexSchema};
 
-/// Limits applied to every request.
+/// Limits and access rules applied to every request.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
-    /// GraphQL requests per minute and client; 0 for no limit.
+    /// GraphQL requests per minute and client (a token, or an address without one); 0 for no limit.
     pub requests_per_minute: u32,
+    /// Whether requests without a token are answered (as READER); when not, they get 401.
+    pub anonymous_access: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_body_bytes: 2 * 1024 * 1024, request_timeout: Duration::from_secs(30), requests_per_minute: 600 }
+        Self {
+            max_body_bytes: 2 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            requests_per_minute: 600,
+            anonymous_access: true,
+        }
     }
 }
 
@@ -45,10 +52,17 @@ struct AppState {
     rate: Arc<RateLimiter>,
 }
 
+/// Whose budget a request spends: its token's, or its address's when it has no valid token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Client {
+    Address(IpAddr),
+    Token(i64),
+}
+
 /// A token bucket per client: `per_minute` requests in a burst, refilled continuously.
 struct RateLimiter {
     per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<Client, Bucket>>,
 }
 
 #[derive(Clone, Copy)]
@@ -75,7 +89,7 @@ impl RateLimiter {
         Self { per_minute, buckets: Mutex::new(HashMap::new()) }
     }
 
-    fn check(&self, client: IpAddr, now: Instant) -> RateDecision {
+    fn check(&self, client: Client, now: Instant) -> RateDecision {
         let capacity = f64::from(self.per_minute);
         let per_second = capacity / 60.0;
         let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -99,33 +113,109 @@ impl RateLimiter {
     }
 }
 
-/// Applies the rate limit to GraphQL requests, and says the budget in the `RateLimit-*` headers.
-async fn rate_limit(
+/// What the `Authorization` header says.
+enum Credentials {
+    None,
+    Bearer(String),
+    Malformed(&'static str),
+}
+
+fn credentials(headers: &HeaderMap) -> Credentials {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Credentials::None };
+    let Ok(value) = value.to_str() else {
+        return Credentials::Malformed("the Authorization header is not ASCII text; send `Bearer <token>`");
+    };
+    let mut parts = value.trim().splitn(2, ' ');
+    let scheme = parts.next().unwrap_or_default();
+    let token = parts.next().unwrap_or_default().trim();
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Credentials::Malformed("the Authorization header must be `Bearer <token>`, with an API token");
+    }
+    if token.is_empty() {
+        return Credentials::Malformed("the Authorization header has no token after `Bearer`");
+    }
+    Credentials::Bearer(token.to_owned())
+}
+
+/// Whether the request only asks for the GraphiQL page, which needs no identity.
+fn is_graphiql_page(request: &axum::extract::Request) -> bool {
+    let wants_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    let asks_query = request
+        .uri()
+        .query()
+        .is_some_and(|query| query.split('&').any(|pair| pair.split('=').next().is_some_and(|key| key == "query")));
+    request.method() == axum::http::Method::GET && wants_html && !asks_query
+}
+
+/// Admits a GraphQL request: finds who is calling (an API token, or anonymous when allowed), spends
+/// one request of the caller's rate-limit budget (the token's, or the address's), says the budget
+/// in the `RateLimit-*` headers, and hands the viewer to the handler. Unknown or revoked tokens get
+/// 401, and spend their address's budget so that guessing tokens is throttled too.
+async fn admit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: axum::extract::Request,
+    mut request: axum::extract::Request,
     next: Next,
 ) -> Response {
-    let per_minute = state.rate.per_minute;
-    if per_minute == 0 {
+    if is_graphiql_page(&request) {
         return next.run(request).await;
     }
-    let decision = state.rate.check(peer.ip(), Instant::now());
-    let mut response = if decision.allowed {
-        next.run(request).await
-    } else {
-        let message = format!(
-            "too many requests: the limit is {per_minute} per minute (limit: rate); retry in {} s",
-            decision.retry_secs
-        );
-        let mut response = error(StatusCode::TOO_MANY_REQUESTS, MediaType::Json, "RATE_LIMITED", &message);
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(decision.retry_secs));
-        response
+    let media = negotiate(request.headers()).unwrap_or(MediaType::Json);
+    // Who is calling, or why the request is refused (and whether a credential was presented).
+    let identity: Result<Viewer, (&str, bool)> = match credentials(request.headers()) {
+        Credentials::None if state.limits.anonymous_access => Ok(Viewer::Anonymous),
+        Credentials::None => Err((
+            "this server does not answer anonymous requests: send an API token as `Authorization: Bearer <token>`",
+            false,
+        )),
+        Credentials::Malformed(message) => Err((message, true)),
+        Credentials::Bearer(secret) => match state.app.authenticate(&secret).await {
+            Ok(Some(viewer)) => Ok(viewer),
+            Ok(None) => Err(("the API token is unknown or revoked", true)),
+            Err(err) => {
+                tracing::error!(error = %err, cause = ?std::error::Error::source(&err), "authentication failed");
+                return error(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error");
+            }
+        },
     };
-    let headers = response.headers_mut();
-    headers.insert("ratelimit-limit", HeaderValue::from(per_minute));
-    headers.insert("ratelimit-remaining", HeaderValue::from(decision.remaining));
-    headers.insert("ratelimit-reset", HeaderValue::from(decision.reset_secs));
+    let client = match &identity {
+        Ok(Viewer::Account(account)) => Client::Token(account.token),
+        _ => Client::Address(peer.ip()),
+    };
+    let per_minute = state.rate.per_minute;
+    let decision = (per_minute > 0).then(|| state.rate.check(client, Instant::now()));
+    let mut response = match (decision.as_ref(), identity) {
+        (Some(decision), _) if !decision.allowed => {
+            let message = format!(
+                "too many requests: the limit is {per_minute} per minute (limit: rate); retry in {} s",
+                decision.retry_secs
+            );
+            let mut response = error(StatusCode::TOO_MANY_REQUESTS, media, "RATE_LIMITED", &message);
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(decision.retry_secs));
+            response
+        }
+        (_, Err((message, presented))) => {
+            let challenge =
+                if presented { r#"Bearer realm="retex", error="invalid_token""# } else { r#"Bearer realm="retex""# };
+            let mut response = error(StatusCode::UNAUTHORIZED, media, "UNAUTHENTICATED", message);
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            response
+        }
+        (_, Ok(viewer)) => {
+            request.extensions_mut().insert(viewer);
+            next.run(request).await
+        }
+    };
+    if let Some(decision) = decision {
+        let headers = response.headers_mut();
+        headers.insert("ratelimit-limit", HeaderValue::from(per_minute));
+        headers.insert("ratelimit-remaining", HeaderValue::from(decision.remaining));
+        headers.insert("ratelimit-reset", HeaderValue::from(decision.reset_secs));
+    }
     response
 }
 
@@ -140,7 +230,7 @@ pub fn router(app: App, limits: Limits) -> Router {
     Router::new()
         .route(
             "/graphql",
-            get(graphql_get).post(graphql_post).layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit)),
+            get(graphql_get).post(graphql_post).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
         )
         .route("/healthz", get(healthz))
         .with_state(state)
@@ -188,11 +278,6 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing the requests in flight");
 }
 
-/// Who is calling. Until accounts exist (tokens and roles), every caller is the local editor.
-fn viewer(_headers: &HeaderMap) -> Viewer {
-    Viewer::Editor { name: "local".into() }
-}
-
 /// The response media type a client accepts: GraphQL over HTTP's own, plain JSON, or neither.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum MediaType {
@@ -228,8 +313,8 @@ fn error(status: StatusCode, media: MediaType, code: &str, message: &str) -> Res
     json_response(status, media, transport::error_body(code, message))
 }
 
-async fn run(state: &AppState, headers: &HeaderMap, media: MediaType, request: GraphqlRequest) -> Response {
-    let response = transport::run(&state.schema, &state.app, viewer(headers), request).await;
+async fn run(state: &AppState, viewer: Viewer, media: MediaType, request: GraphqlRequest) -> Response {
+    let response = transport::run(&state.schema, &state.app, viewer, request).await;
     let status = if response.is_request_error && media == MediaType::GraphqlResponse {
         StatusCode::BAD_REQUEST
     } else {
@@ -238,7 +323,12 @@ async fn run(state: &AppState, headers: &HeaderMap, media: MediaType, request: G
     json_response(status, media, response.body)
 }
 
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+async fn graphql_post(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
         return error(
             StatusCode::NOT_ACCEPTABLE,
@@ -268,13 +358,14 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         }
     };
     match transport::from_json_body(&bytes) {
-        Ok(request) => run(&state, &headers, media, request).await,
+        Ok(request) => run(&state, viewer, media, request).await,
         Err(message) => error(StatusCode::BAD_REQUEST, media, "INVALID_INPUT", &message),
     }
 }
 
 async fn graphql_get(
     State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
     headers: HeaderMap,
     Query(mut params): Query<HashMap<String, String>>,
 ) -> Response {
@@ -313,7 +404,11 @@ async fn graphql_get(
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    run(&state, &headers, media, request).await
+    // The GraphiQL page is let through without an identity; a query always has one.
+    let Some(Extension(viewer)) = viewer else {
+        return error(StatusCode::UNAUTHORIZED, media, "UNAUTHENTICATED", "authentication required");
+    };
+    run(&state, viewer, media, request).await
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -339,8 +434,8 @@ async fn healthz(State(state): State<AppState>) -> Response {
 mod tests {
     use super::*;
 
-    fn client(last: u8) -> IpAddr {
-        IpAddr::from([10, 0, 0, last])
+    fn client(last: u8) -> Client {
+        Client::Address(IpAddr::from([10, 0, 0, last]))
     }
 
     #[test]
@@ -367,7 +462,7 @@ mod tests {
         let limiter = RateLimiter::new(60);
         let start = Instant::now();
         for i in 0..MAX_TRACKED_CLIENTS {
-            limiter.check(IpAddr::from((i as u32).to_be_bytes()), start);
+            limiter.check(Client::Token(i as i64), start);
         }
         // A minute later every bucket is full again: the next new client makes room.
         limiter.check(client(1), start + Duration::from_secs(61));

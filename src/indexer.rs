@@ -266,7 +266,7 @@ impl From<crate::error::Error> for StepError {
 /// sheet's lessons take programmes and years from it; a territory's sheets take its types).
 async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) -> Result<BTreeSet<(Kind, i64)>> {
     let conn = store.connection();
-    let all = every_status();
+    let all = everything();
     let mut expanded = targets.clone();
     let ids_of = |kind: Kind| -> Vec<i64> { targets.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect() };
     let mut sheets = ids_of(Kind::Sheet);
@@ -287,12 +287,8 @@ async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) -> Result<BTr
     Ok(expanded)
 }
 
-fn every_status() -> Vec<&'static str> {
-    PublicationStatus::ALL.iter().map(|status| status.code()).collect()
-}
-
 fn everything() -> Visibility {
-    Viewer::Editor { name: String::new() }.visibility()
+    Visibility::everything()
 }
 
 fn years_of(sheet: &SheetFields) -> Vec<i32> {
@@ -326,7 +322,7 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
     let lessons = store::get_many::<LessonFields, _>(conn, &everything, &lesson_ids).await?;
 
     // The published sheets behind the lessons: a lesson's programmes and years come from them only.
-    let public = Viewer::Public.visibility();
+    let public = Visibility::public();
     let evidence_ids: Vec<SheetId> = lessons
         .iter()
         .flat_map(|lesson| {

@@ -3,7 +3,7 @@
 //! programmes, territories and organisations around them, served over GraphQL.
 //!
 //! Code map, from the outside in:
-//! - `config`: the command line and environment, read once.
+//! - `config`: the command line and environment, read once; `commands`: the administrative commands.
 //! - `http`: axum router, GraphQL over HTTP, health, limits, graceful shutdown.
 //! - `graphql`: the schema (queries, mutations, connections, batch loaders, error mapping).
 //! - `app`: the use cases; each write is one transaction with its revision and change-log entry.
@@ -15,6 +15,7 @@
 //! - `error`: the one error type and its policy.
 
 pub mod app;
+pub mod commands;
 pub mod config;
 pub mod dataset;
 pub mod demo;
@@ -42,7 +43,20 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
     tracing::info!(database = app.store().backend_name(), index_dir = %args.storage.index_dir.display(), "database ready");
     if args.demo {
         match demo::load_if_empty(&app).await? {
-            Some(summary) => tracing::info!(?summary, "demo dataset loaded"),
+            Some(summary) => {
+                tracing::info!(?summary, "demo dataset loaded");
+                let (token, secret) = app
+                    .create_token(
+                        &domain::Viewer::System { name: "démo".into() },
+                        domain::NewToken::parse(Some("administrateur de la démo"), domain::Role::Admin, None, None)
+                            .map_err(error::Error::from)?,
+                    )
+                    .await?;
+                println!(
+                    "Jeton ADMIN de la démo (n°{}), affiché cette seule fois ; envoyez-le en `Authorization: Bearer …` pour écrire :\n{secret}",
+                    token.id
+                );
+            }
             None => tracing::info!("the database already holds records: demo dataset not loaded"),
         }
     }
@@ -50,6 +64,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
         max_body_bytes: args.max_body_bytes,
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         requests_per_minute: args.rate_limit_per_minute,
+        anonymous_access: args.anonymous_access,
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(address = %args.listen, "serving GraphQL on http://{}/graphql", args.listen);

@@ -19,6 +19,7 @@ async fn main() -> anyhow::Result<()> {
             retex::app::App::open(&args.database_url).await?;
             tracing::info!("migrations applied");
         }
+        Command::Token(args) => retex::commands::token(args).await?,
         Command::Schema => print!("{}", retex::graphql::sdl()),
         Command::Reindex(args) => {
             let app = retex::app::App::open(&args.database.database_url).await?;

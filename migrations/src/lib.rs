@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_knowledge_base;
 mod m20261127_000002_glossary;
+mod m20261128_000003_accounts;
 
 /// Lists the migrations in the order they apply.
 pub struct Migrator;
@@ -13,6 +14,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_knowledge_base::Migration), Box::new(m20261127_000002_glossary::Migration)]
+        vec![
+            Box::new(m20261127_000001_knowledge_base::Migration),
+            Box::new(m20261127_000002_glossary::Migration),
+            Box::new(m20261128_000003_accounts::Migration),
+        ]
     }
 }

@@ -81,6 +81,8 @@ pub struct Meta {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The organisation whose contributors may edit the record (the one that created it), if any.
+    pub owner: Option<OrganisationId>,
 }
 
 /// A stored record: its id, bookkeeping and fields.

@@ -252,3 +252,13 @@ vocabulary! {
         Archived = "ARCHIVED" => "Archivé",
     }
 }
+
+vocabulary! {
+    /// What an API token lets its holder do.
+    Role {
+        Reader = "READER" => "Lecteur",
+        Contributor = "CONTRIBUTOR" => "Contributeur",
+        Reviewer = "REVIEWER" => "Relecteur",
+        Admin = "ADMIN" => "Administrateur",
+    }
+}

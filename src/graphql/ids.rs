@@ -38,6 +38,21 @@ pub fn decode_any(id: &str) -> Result<(Kind, i64), String> {
     Ok((kind, raw))
 }
 
+/// Encodes the id of an object that is not a record (a glossary entry, an API token) as
+/// `base64("{type_name}:{id}")`.
+pub fn encode_other(type_name: &str, id: i64) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}")))
+}
+
+/// Decodes an id made by `encode_other` for `type_name`.
+pub fn decode_other(type_name: &str, id: &str) -> Result<i64, String> {
+    let invalid = || format!("is not a {type_name} id");
+    let bytes = URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let raw = text.strip_prefix(type_name).and_then(|rest| rest.strip_prefix(':')).ok_or_else(invalid)?;
+    raw.parse::<i64>().ok().filter(|raw| *raw > 0).ok_or_else(invalid)
+}
+
 /// Decodes a global id that must be of type `I`.
 pub fn decode<I: RecordId>(id: &str) -> Result<I, String> {
     let (kind, raw) = decode_any(id)?;

@@ -2,9 +2,10 @@
 //! application, turns inputs into domain values at the boundary, loads nested relations in batches and
 //! maps errors to `extensions.code` in one place (`error.rs`).
 
+mod accounts;
 mod connection;
 pub mod error;
-mod ids;
+pub mod ids;
 mod inputs;
 mod limits;
 mod loaders;
@@ -20,15 +21,15 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 use crate::app::App;
 use crate::domain::Viewer;
 
-/// Every query field: records and lists, then search.
+/// Every query field: records and lists, then search, then the caller and its tokens.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(query::Query, search::SearchQuery);
+pub struct QueryRoot(query::Query, search::SearchQuery, accounts::AccountsQuery);
 
-/// Every mutation: records, then the glossary.
+/// Every mutation: records, then the glossary, then API tokens.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(mutation::Mutation, search::GlossaryMutation);
+pub struct MutationRoot(mutation::Mutation, search::GlossaryMutation, accounts::AccountsMutation);
 
 /// The schema type served by retex.
 pub type RetexSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

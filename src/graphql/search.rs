@@ -425,14 +425,11 @@ pub struct GlossaryEntryNode {
 }
 
 fn glossary_id(id: i64) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("GlossaryEntry:{id}")))
+    super::ids::encode_other("GlossaryEntry", id)
 }
 
 fn decode_glossary_id(id: &ID) -> Result<i64, Error> {
-    let invalid = || Error::invalid("id", "is not a glossary entry id");
-    let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| invalid())?;
-    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-    text.strip_prefix("GlossaryEntry:").and_then(|raw| raw.parse().ok()).ok_or_else(invalid)
+    super::ids::decode_other("GlossaryEntry", id).map_err(|problem| Error::invalid("id", problem))
 }
 
 fn page_size(first: i32) -> Result<usize, Error> {

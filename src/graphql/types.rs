@@ -96,7 +96,17 @@ macro_rules! record_object {
             async fn updated_at(&self) -> DateTime<Utc> {
                 self.0.meta.updated_at
             }
-            /// Every state the record has had, oldest first (editors only; empty for others).
+            /// The organisation whose contributors may edit the record (the one that created it), when
+            /// the caller may see it.
+            async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
+                match self.0.meta.owner {
+                    Some(owner) => Ok(super::loaders::one(ctx, owner).await?.map(OrganisationNode)),
+                    None => Ok(None),
+                }
+            }
+            /// Every state the record has had, oldest first, with author and reason: for
+            /// administrators, and for contributors and reviewers on the records of their scope;
+            /// empty for others (past versions hold drafts).
             async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RevisionNode>> {
                 revisions(ctx, $kind, self.0.id.get()).await
             }

@@ -101,6 +101,7 @@ graphql_vocabulary!(
     LessonCategory,
     EvidenceRole,
     PublicationStatus,
+    Role,
 );
 
 /// One value of a vocabulary, with the label to show people.
@@ -145,5 +146,6 @@ pub fn all_vocabularies() -> Vec<VocabularyList> {
         list_of::<LessonCategory>(),
         list_of::<EvidenceRole>(),
         list_of::<PublicationStatus>(),
+        list_of::<Role>(),
     ]
 }

@@ -27,6 +27,7 @@ pub mod organisation {
         pub version: i32,
         pub created_at: i64,
         pub updated_at: i64,
+        pub owner_organisation_id: Option<i64>,
     }
     no_relations!();
 }
@@ -49,6 +50,7 @@ pub mod territory {
         pub version: i32,
         pub created_at: i64,
         pub updated_at: i64,
+        pub owner_organisation_id: Option<i64>,
     }
     no_relations!();
 }
@@ -71,6 +73,7 @@ pub mod programme {
         pub version: i32,
         pub created_at: i64,
         pub updated_at: i64,
+        pub owner_organisation_id: Option<i64>,
     }
     no_relations!();
 }
@@ -97,6 +100,7 @@ pub mod sheet {
         pub version: i32,
         pub created_at: i64,
         pub updated_at: i64,
+        pub owner_organisation_id: Option<i64>,
     }
     no_relations!();
 }
@@ -120,6 +124,7 @@ pub mod lesson {
         pub version: i32,
         pub created_at: i64,
         pub updated_at: i64,
+        pub owner_organisation_id: Option<i64>,
     }
     no_relations!();
 }
@@ -298,6 +303,26 @@ pub mod glossary_entry {
         pub terms: String,
         pub version: i32,
         pub updated_at: i64,
+    }
+    no_relations!();
+}
+
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_token")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: Option<String>,
+        pub role: String,
+        pub organisation_id: Option<i64>,
+        pub programme_id: Option<i64>,
+        /// The SHA-256 digest of the secret, in hex; the secret itself is never stored.
+        pub secret_digest: String,
+        pub created_by: String,
+        pub created_at: i64,
+        pub revoked_at: Option<i64>,
     }
     no_relations!();
 }

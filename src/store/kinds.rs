@@ -8,7 +8,7 @@ use super::entities::{
     lesson, lesson_evidence, organisation, programme, sheet, sheet_document, sheet_indicator, sheet_phase,
     sheet_testimony, territory,
 };
-use super::records::{Row, StoredKind, codes_in, col, ids_in, parse_code, set, stored};
+use super::records::{Row, StoredKind, codes_in, col, ids_in, parse_code, set, stored, visible_in};
 use super::relations::{LinkTable, RelationIndex, write_links, write_tags};
 use crate::domain::*;
 use crate::error::{Error, Result};
@@ -23,6 +23,7 @@ macro_rules! row {
             fn version(&self) -> i32 { self.version }
             fn created_at(&self) -> i64 { self.created_at }
             fn updated_at(&self) -> i64 { self.updated_at }
+            fn owner(&self) -> Option<i64> { self.owner_organisation_id }
         }
     )+};
 }
@@ -130,7 +131,7 @@ impl StoredKind for OrganisationFields {
         })
     }
 
-    fn condition(filter: &OrganisationFilter, _visible: &[&'static str]) -> Condition {
+    fn condition(filter: &OrganisationFilter, _visibility: &Visibility) -> Condition {
         let condition = codes_in(Condition::all(), "organisation", "kind", &filter.kinds);
         codes_in(condition, "organisation", "region", &filter.regions)
     }
@@ -183,7 +184,7 @@ impl StoredKind for TerritoryFields {
         })
     }
 
-    fn condition(filter: &TerritoryFilter, _visible: &[&'static str]) -> Condition {
+    fn condition(filter: &TerritoryFilter, _visibility: &Visibility) -> Condition {
         let condition = codes_in(Condition::all(), "territory", "level", &filter.levels);
         let condition = codes_in(condition, "territory", "region", &filter.regions);
         tagged(condition, Kind::Territory, "territory_type", &filter.types)
@@ -237,7 +238,7 @@ impl StoredKind for ProgrammeFields {
         })
     }
 
-    fn condition(filter: &ProgrammeFilter, _visible: &[&'static str]) -> Condition {
+    fn condition(filter: &ProgrammeFilter, _visibility: &Visibility) -> Condition {
         let mut condition = ids_in(Condition::all(), "programme", "parent_id", &filter.parents);
         condition = ids_in(condition, "programme", "operator_id", &filter.operators);
         if filter.top_level {
@@ -462,7 +463,7 @@ impl StoredKind for SheetFields {
         })
     }
 
-    fn condition(filter: &SheetFilter, _visible: &[&'static str]) -> Condition {
+    fn condition(filter: &SheetFilter, _visibility: &Visibility) -> Condition {
         let kind = Kind::Sheet;
         let mut condition = codes_in(Condition::all(), "sheet", "status", &filter.statuses);
         condition = codes_in(condition, "sheet", "activity_type", &filter.activity_types);
@@ -605,7 +606,7 @@ impl StoredKind for LessonFields {
         })
     }
 
-    fn condition(filter: &LessonFilter, visible: &[&'static str]) -> Condition {
+    fn condition(filter: &LessonFilter, visibility: &Visibility) -> Condition {
         let kind = Kind::Lesson;
         let mut condition = codes_in(Condition::all(), "lesson", "polarity", &filter.polarities);
         condition = codes_in(condition, "lesson", "evidence_level", &filter.evidence_levels);
@@ -622,7 +623,7 @@ impl StoredKind for LessonFields {
                 .from(a("lesson_evidence"))
                 .inner_join(a("sheet"), Expr::col((a("sheet"), a("id"))).equals((a("lesson_evidence"), a("sheet_id"))))
                 .and_where(Expr::col((a("sheet"), a("id"))).is_in(raw_ids(&filter.sheets)))
-                .and_where(Expr::col((a("sheet"), a("publication_status"))).is_in(visible.to_vec()))
+                .cond_where(visible_in(Kind::Sheet, visibility))
                 .to_owned();
             condition = condition.add(col("lesson", "id").in_subquery(subquery));
         }
@@ -636,7 +637,7 @@ impl StoredKind for LessonFields {
                     Expr::col((a("sheet_programme"), a("sheet_id"))).equals((a("lesson_evidence"), a("sheet_id"))),
                 )
                 .and_where(Expr::col((a("sheet_programme"), a("programme_id"))).is_in(raw_ids(&filter.programmes)))
-                .and_where(Expr::col((a("sheet"), a("publication_status"))).is_in(visible.to_vec()))
+                .cond_where(visible_in(Kind::Sheet, visibility))
                 .to_owned();
             condition = condition.add(col("lesson", "id").in_subquery(subquery));
         }

@@ -15,8 +15,8 @@ use sea_orm::{
 use super::relations::RelationIndex;
 use super::{db_error, now_micros};
 use crate::domain::{
-    Cursor, Direction, Fields, Kind, Meta, Page, PageRequest, PublicationStatus, Record, RecordId, Sort, SortField,
-    SortKey, Visibility, Vocabulary,
+    Cursor, Direction, Fields, Kind, Meta, OrganisationId, PUBLIC_STATUSES, Page, PageRequest, ProgrammeId,
+    PublicationStatus, Record, RecordId, Scope, Sort, SortField, SortKey, Visibility, Vocabulary,
 };
 use crate::error::{Error, Result};
 
@@ -29,6 +29,8 @@ pub trait Row: Clone + Send + Sync + 'static {
     fn version(&self) -> i32;
     fn created_at(&self) -> i64;
     fn updated_at(&self) -> i64;
+    /// The organisation that owns the record, if any.
+    fn owner(&self) -> Option<i64>;
 }
 
 /// How a kind of record is stored: its entity, its content columns, its relations and its filters.
@@ -53,10 +55,9 @@ pub trait StoredKind: Fields + Sized {
     /// Rebuilds the fields from a row and its relations.
     fn from_row(row: &Self::Model, relations: &RelationIndex) -> Result<Self>;
 
-    /// Turns a filter into a SQL condition on the record table. `visible` lists the publication
-    /// statuses the caller may see, for filters that go through other records (a lesson's programmes
-    /// are those of its visible sheets).
-    fn condition(filter: &Self::Filter, visible: &[&'static str]) -> Condition;
+    /// Turns a filter into a SQL condition on the record table. `visibility` is the caller's, for
+    /// filters that go through other records (a lesson's programmes are those of its visible sheets).
+    fn condition(filter: &Self::Filter, visibility: &Visibility) -> Condition;
 }
 
 /// Returns `table.column` as an expression.
@@ -64,13 +65,106 @@ pub(crate) fn col(table: &str, column: &str) -> SimpleExpr {
     Expr::col((Alias::new(table), Alias::new(column)))
 }
 
-fn visible<K: StoredKind>(statuses: &[PublicationStatus]) -> SimpleExpr {
-    let codes: Vec<&str> = statuses.iter().map(|status| status.code()).collect();
-    Expr::col((Alias::new(K::KIND.as_str()), Alias::new("publication_status"))).is_in(codes)
+/// The one visibility rule, in SQL: the rows of `kind`'s table a viewer may see. Everything for
+/// administrators; otherwise published rows, plus the rows of the viewer's organisation and
+/// programme.
+pub(crate) fn visible_in(kind: Kind, visibility: &Visibility) -> Condition {
+    if visibility.sees_everything() {
+        return Condition::all();
+    }
+    let table = kind.as_str();
+    Condition::any()
+        .add(col(table, "publication_status").is_in(codes_of(PUBLIC_STATUSES)))
+        .add(in_scope(kind, visibility.scope()))
+}
+
+/// The rows of `kind`'s table within a scope: owned by its organisation (or that organisation's own
+/// record), or part of its programme.
+/// An empty scope holds no row.
+pub(crate) fn in_scope(kind: Kind, scope: Scope) -> Condition {
+    let table = kind.as_str();
+    let mut any = Condition::any();
+    if let Some(organisation) = scope.organisation {
+        any = any.add(col(table, "owner_organisation_id").eq(organisation.get()));
+        if kind == Kind::Organisation {
+            // An organisation's own record belongs to it.
+            any = any.add(col(table, "id").eq(organisation.get()));
+        }
+    }
+    if let Some(programme) = scope.programme {
+        any = any.add(in_programme(kind, programme));
+    }
+    if any.is_empty() { Condition::all().add(Expr::val(1).eq(0)) } else { any }
+}
+
+/// The rows of `kind`'s table that belong to a programme: its sheets, the lessons those sheets show,
+/// the programme itself and its sub-programmes. Organisations and territories belong to none.
+fn in_programme(kind: Kind, programme: ProgrammeId) -> Condition {
+    use sea_orm::sea_query::Query;
+    let a = Alias::new;
+    let id = programme.get();
+    match kind {
+        Kind::Sheet => Condition::all().add(
+            col("sheet", "id").in_subquery(
+                Query::select()
+                    .column((a("sheet_programme"), a("sheet_id")))
+                    .from(a("sheet_programme"))
+                    .and_where(col("sheet_programme", "programme_id").eq(id))
+                    .to_owned(),
+            ),
+        ),
+        Kind::Lesson => Condition::all().add(
+            col("lesson", "id").in_subquery(
+                Query::select()
+                    .column((a("lesson_evidence"), a("lesson_id")))
+                    .from(a("lesson_evidence"))
+                    .inner_join(
+                        a("sheet_programme"),
+                        Expr::col((a("sheet_programme"), a("sheet_id"))).equals((a("lesson_evidence"), a("sheet_id"))),
+                    )
+                    .and_where(col("sheet_programme", "programme_id").eq(id))
+                    .to_owned(),
+            ),
+        ),
+        Kind::Programme => {
+            Condition::any().add(col("programme", "id").eq(id)).add(col("programme", "parent_id").eq(id))
+        }
+        Kind::Organisation | Kind::Territory => Condition::all().add(Expr::val(1).eq(0)),
+    }
+}
+
+fn status_in(kind: Kind, statuses: &[PublicationStatus]) -> SimpleExpr {
+    col(kind.as_str(), "publication_status").is_in(codes_of(statuses))
 }
 
 fn codes_of(statuses: &[PublicationStatus]) -> Vec<&'static str> {
     statuses.iter().map(|status| status.code()).collect()
+}
+
+/// Returns which of these ids of `kind` lie within `scope` (one statement).
+pub async fn within_scope<C: ConnectionTrait>(
+    conn: &C,
+    kind: Kind,
+    ids: &[i64],
+    scope: Scope,
+) -> Result<std::collections::HashSet<i64>> {
+    use sea_orm::sea_query::Query;
+    if ids.is_empty() || scope.is_empty() {
+        return Ok(Default::default());
+    }
+    let table = kind.as_str();
+    let query = Query::select()
+        .expr_as(col(table, "id"), Alias::new("id"))
+        .from(Alias::new(table))
+        .and_where(col(table, "id").is_in(ids.to_vec()))
+        .cond_where(in_scope(kind, scope))
+        .to_owned();
+    let statement = conn.get_database_backend().build(&query);
+    let mut found = std::collections::HashSet::new();
+    for row in conn.query_all_raw(statement).await.map_err(db_error)? {
+        found.insert(row.try_get::<i64>("", "id").map_err(db_error)?);
+    }
+    Ok(found)
 }
 
 fn meta_of(row: &impl Row) -> Result<Meta> {
@@ -79,6 +173,7 @@ fn meta_of(row: &impl Row) -> Result<Meta> {
         version: row.version(),
         created_at: time_of(row.created_at())?,
         updated_at: time_of(row.updated_at())?,
+        owner: row.owner().map(OrganisationId),
     })
 }
 
@@ -124,7 +219,7 @@ pub async fn get_many<K: StoredKind, C: ConnectionTrait>(
     let raw: Vec<i64> = ids.iter().map(|id| id.get()).collect();
     let rows = K::Entity::find()
         .filter(col(K::KIND.as_str(), "id").is_in(raw))
-        .filter(visible::<K>(visibility.lookup_statuses()))
+        .filter(visible_in(K::KIND, visibility))
         .all(conn)
         .await
         .map_err(db_error)?;
@@ -150,7 +245,7 @@ pub async fn id_by_slug<K: StoredKind, C: ConnectionTrait>(
 ) -> Result<Option<K::Id>> {
     let row = K::Entity::find()
         .filter(col(K::KIND.as_str(), "slug").eq(slug))
-        .filter(visible::<K>(visibility.lookup_statuses()))
+        .filter(visible_in(K::KIND, visibility))
         .one(conn)
         .await
         .map_err(db_error)?;
@@ -177,8 +272,9 @@ fn list_condition<K: StoredKind>(
     filter: &K::Filter,
 ) -> Condition {
     Condition::all()
-        .add(visible::<K>(&visibility.list_statuses(requested)))
-        .add(K::condition(filter, &codes_of(visibility.lookup_statuses())))
+        .add(status_in(K::KIND, &visibility.list_statuses(requested)))
+        .add(visible_in(K::KIND, visibility))
+        .add(K::condition(filter, visibility))
 }
 
 /// Counts the records a list with this filter holds.
@@ -299,10 +395,12 @@ pub async fn insert<K: StoredKind, C: ConnectionTrait>(
     conn: &C,
     fields: &K,
     status: PublicationStatus,
+    owner: Option<OrganisationId>,
 ) -> Result<K::Id> {
     let now = now_micros();
     let mut active = fields.to_active();
     set_column::<K>(&mut active, "publication_status", status.code().into())?;
+    set_column::<K>(&mut active, "owner_organisation_id", owner.map(|owner| owner.get()).into())?;
     set_column::<K>(&mut active, "version", 1i32.into())?;
     set_column::<K>(&mut active, "created_at", now.into())?;
     set_column::<K>(&mut active, "updated_at", now.into())?;

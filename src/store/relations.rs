@@ -11,8 +11,8 @@ use super::entities::{
     lesson_evidence, programme_funder, sheet_document, sheet_indicator, sheet_partner, sheet_phase, sheet_programme,
     sheet_territory, sheet_testimony, tag,
 };
-use super::records::parse_code;
-use crate::domain::{Kind, Vocabulary};
+use super::records::{parse_code, visible_in};
+use crate::domain::{Kind, Visibility, Vocabulary};
 use crate::error::Result;
 
 /// The relations of a batch of records, indexed by record id.
@@ -205,13 +205,13 @@ pub enum Reverse {
 }
 
 /// Returns, for each of these ids, the ids related to it through `relation`, in a stable order.
-/// Only rows whose target (or, for derived relations, whose intermediate sheet) has one of the
-/// visible statuses are returned.
+/// Only rows whose target (and, for derived relations, whose intermediate sheet) the visibility
+/// allows are returned.
 pub async fn reverse<C: ConnectionTrait>(
     conn: &C,
     relation: Reverse,
     ids: &[i64],
-    visible: &[&'static str],
+    visibility: &Visibility,
 ) -> Result<HashMap<i64, Vec<i64>>> {
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
     let a = Alias::new;
@@ -232,6 +232,8 @@ pub async fn reverse<C: ConnectionTrait>(
         Reverse::OperatedProgrammes => ("programme", "operator_id", "id", "programme"),
         Reverse::LessonProgrammes => ("lesson_evidence", "lesson_id", "programme_id", "programme"),
     };
+    let target_kind = Kind::parse(target_table)
+        .ok_or_else(|| crate::error::Error::internal(format!("{target_table} is not a record table")))?;
     let mut query = Query::select();
     query.expr_as(Expr::col((a(table), a(key))), a("k"));
     if relation == Reverse::LessonProgrammes {
@@ -248,20 +250,20 @@ pub async fn reverse<C: ConnectionTrait>(
                 Expr::col((a("programme"), a("id"))).equals((a("sheet_programme"), a("programme_id"))),
             )
             .and_where(Expr::col((a(table), a("role"))).eq("OBSERVED_IN"))
-            .and_where(Expr::col((a("sheet"), a("publication_status"))).is_in(visible.to_vec()))
-            .and_where(Expr::col((a("programme"), a("publication_status"))).is_in(visible.to_vec()))
+            .cond_where(visible_in(Kind::Sheet, visibility))
+            .cond_where(visible_in(Kind::Programme, visibility))
             .distinct();
     } else if table == target_table {
         query
             .expr_as(Expr::col((a(table), a(target))), a("t"))
             .from(a(table))
-            .and_where(Expr::col((a(table), a("publication_status"))).is_in(visible.to_vec()));
+            .cond_where(visible_in(target_kind, visibility));
     } else {
         query
             .expr_as(Expr::col((a(table), a(target))), a("t"))
             .from(a(table))
             .inner_join(a(target_table), Expr::col((a(target_table), a("id"))).equals((a(table), a(target))))
-            .and_where(Expr::col((a(target_table), a("publication_status"))).is_in(visible.to_vec()));
+            .cond_where(visible_in(target_kind, visibility));
     }
     query
         .and_where(Expr::col((a(table), a(key))).is_in(ids.to_vec()))

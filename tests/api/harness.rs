@@ -5,13 +5,17 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use retex::app::App;
-use retex::domain::Viewer;
+use retex::domain::{NewToken, Role, Viewer};
 use serde_json::{Value, json};
 
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub app: App,
+    /// The secret of an ADMIN token: `post`, `ok` and `fails` send it.
+    pub admin: String,
+    /// The database URL, for the command line.
+    pub database_url: String,
     _dir: Option<tempfile::TempDir>,
     pub index: tempfile::TempDir,
 }
@@ -65,11 +69,14 @@ async fn spawn(search: bool, limits: retex::http::Limits) -> TestApp {
         App::open(&url).await
     }
     .expect("open the database");
+    let system = Viewer::System { name: "test".into() };
+    let new = NewToken::parse(Some("administrateur de test"), Role::Admin, None, None).expect("a valid token");
+    let (_, admin) = app.create_token(&system, new).await.expect("create an admin token");
     let router = retex::http::router(app.clone(), limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
     tokio::spawn(retex::http::serve(listener, router, std::future::pending()));
-    TestApp { address, client: reqwest::Client::new(), app, _dir: dir, index }
+    TestApp { address, client: reqwest::Client::new(), app, admin, database_url: url, _dir: dir, index }
 }
 
 /// Starts the server with the demo dataset loaded.
@@ -84,16 +91,45 @@ impl TestApp {
         format!("{}/graphql", self.address)
     }
 
-    /// Posts a GraphQL request and returns the whole JSON response.
+    /// Posts a GraphQL request as the test's administrator and returns the whole JSON response.
     pub async fn post(&self, query: &str, variables: Value) -> Value {
-        let response = self
-            .client
-            .post(self.graphql_url())
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("send the request");
+        self.post_as(Some(&self.admin), query, variables).await
+    }
+
+    /// Posts a GraphQL request with this token (or none) and returns the whole JSON response.
+    pub async fn post_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self.client.post(self.graphql_url()).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send the request");
         response.json().await.expect("a JSON response")
+    }
+
+    /// Runs a request with this token (or none) that must succeed, and returns its `data`.
+    pub async fn ok_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let response = self.post_as(token, query, variables).await;
+        assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+        response["data"].clone()
+    }
+
+    /// Runs a request with this token (or none) that must fail, and returns its first error.
+    pub async fn fails_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let response = self.post_as(token, query, variables).await;
+        let errors = response["errors"].as_array().unwrap_or_else(|| panic!("expected errors, got {response:#}"));
+        assert!(!errors.is_empty(), "expected errors, got {response:#}");
+        errors[0].clone()
+    }
+
+    /// Creates an API token through the API (as the administrator) and returns its secret.
+    pub async fn token(&self, role: &str, organisation: Option<&str>, programme: Option<&str>) -> String {
+        let data = self
+            .ok(
+                "mutation($input: ApiTokenInput!) { createApiToken(input: $input) { secret } }",
+                json!({ "input": { "role": role, "organisation": organisation, "programme": programme, "name": format!("{role} de test") } }),
+            )
+            .await;
+        data["createApiToken"]["secret"].as_str().expect("a secret").to_owned()
     }
 
     /// Runs a request that must succeed and returns its `data`.
@@ -119,7 +155,7 @@ impl TestApp {
     /// Loads a dataset through the same use case as `serve --demo` and file imports.
     pub async fn load(&self, dataset: Value) {
         let dataset = serde_json::from_value(dataset).expect("a valid dataset");
-        self.app.load_dataset(&Viewer::Editor { name: "test".into() }, &dataset).await.expect("load the dataset");
+        self.app.load_dataset(&Viewer::System { name: "test".into() }, &dataset).await.expect("load the dataset");
     }
 }
 

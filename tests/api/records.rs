@@ -82,7 +82,7 @@ async fn an_update_changes_only_the_given_fields_and_keeps_every_state() {
     assert_eq!(revisions[1]["action"], "UPDATED");
     assert_eq!(revisions[1]["snapshot"]["status"], "HOLDER_FOUND");
     assert_eq!(revisions[1]["snapshot"]["projectHolder"], "garage-solidaire-du-poher", "snapshots refer by slug");
-    assert_eq!(revisions[1]["author"], "local");
+    assert_eq!(revisions[1]["author"], "administrateur de test", "the token's name is the author");
 }
 
 #[tokio::test]

@@ -231,7 +231,7 @@ async fn similar_finds_records_like_this_one() {
 
 /// Every record of the database with its version, as the index should hold it.
 async fn database_contents(app: &App) -> Vec<(Kind, i64, i32)> {
-    let editor = Viewer::Editor { name: "test".into() };
+    let editor = Viewer::System { name: "test".into() };
     let all = PublicationStatus::ALL.to_vec();
     let page = PageRequest { size: 100, ..PageRequest::default() };
     let mut contents = Vec::new();
@@ -270,7 +270,7 @@ async fn database_contents(app: &App) -> Vec<(Kind, i64, i32)> {
 async fn a_restart_after_an_aborted_indexer_leaves_the_index_equal_to_the_database() {
     let (url, _dir) = fresh_database().await;
     let index = tempfile::tempdir().expect("a folder");
-    let editor = Viewer::Editor { name: "test".into() };
+    let editor = Viewer::System { name: "test".into() };
 
     // First run: the indexer dies in the middle of its first batch, before committing it.
     let crashing = FailureInjection { crash_after_documents: Some(3) };

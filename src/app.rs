@@ -25,6 +25,18 @@ pub struct App {
     search: Option<Arc<Indexer>>,
 }
 
+/// A lesson and how often it recurs.
+#[derive(Debug, Clone)]
+pub struct RecurrentLesson {
+    pub lesson: Lesson,
+    /// Distinct published programmes of the published sheets it was observed in.
+    pub programmes: i64,
+    /// Distinct published sheets it was observed in.
+    pub sheets: i64,
+    /// Distinct published sheets that contradict it.
+    pub contradicting: i64,
+}
+
 /// How long a write waits for its change to be searchable before it returns anyway. Writes return
 /// once their change is searchable, so a client that creates a sheet and searches for it finds it;
 /// past this bound (an indexer far behind), the write still succeeded and the change follows.
@@ -771,6 +783,84 @@ impl App {
         })
         .await
         .map_err(Error::internal)?
+    }
+
+    /// Counts the published records matching a search request (text, filters) grouped by one or two
+    /// dimensions, under the viewer's visibility (the search filter). Returns the number of matching
+    /// records and the rows, largest first.
+    pub async fn stats(
+        &self,
+        viewer: &Viewer,
+        mut request: SearchRequest,
+        group_by: Vec<crate::search::Dimension>,
+    ) -> Result<(usize, Vec<(Vec<String>, u64)>)> {
+        let indexer = Arc::clone(self.indexer()?);
+        request.visible = viewer.visibility().search_statuses();
+        tokio::task::spawn_blocking(move || {
+            let synonyms = indexer.synonyms();
+            indexer.index().group_counts(&request, &synonyms, &group_by)
+        })
+        .await
+        .map_err(Error::internal)?
+    }
+
+    /// Ranks published lessons by the number of distinct programmes, then sheets, that evidence them,
+    /// with the number of sheets that contradict each.
+    pub async fn recurrence(
+        &self,
+        viewer: &Viewer,
+        filter: &LessonFilter,
+        min_programmes: i64,
+        first: usize,
+        offset: usize,
+    ) -> Result<Vec<RecurrentLesson>> {
+        let conn = self.store.connection();
+        let visibility = viewer.visibility();
+        let rows = store::recurrence(conn, &visibility, filter, min_programmes, first as u64, offset as u64).await?;
+        let ids: Vec<i64> = rows.iter().map(|row| row.lesson).collect();
+        let contradicting = store::contradicting(conn, &ids).await?;
+        let lesson_ids: Vec<LessonId> = ids.iter().copied().map(LessonId).collect();
+        let mut lessons: HashMap<i64, Lesson> = store::get_many::<LessonFields, _>(conn, &visibility, &lesson_ids)
+            .await?
+            .into_iter()
+            .map(|lesson| (lesson.id.get(), lesson))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                Some(RecurrentLesson {
+                    lesson: lessons.remove(&row.lesson)?,
+                    programmes: row.programmes,
+                    sheets: row.sheets,
+                    contradicting: contradicting.get(&row.lesson).copied().unwrap_or(0),
+                })
+            })
+            .collect())
+    }
+
+    /// The funnel of the démarche over the published sheets matching `filter`, per group, with the
+    /// median time from `from` to `to` and capitalisation coverage.
+    pub async fn funnels(
+        &self,
+        viewer: &Viewer,
+        filter: &SheetFilter,
+        grouping: store::FunnelGrouping,
+        from: Phase,
+        to: Phase,
+    ) -> Result<Vec<Funnel>> {
+        let rows = store::sheet_phases(self.store.connection(), &viewer.visibility(), filter, grouping).await?;
+        let rows: Vec<SheetPhase> = rows
+            .into_iter()
+            .map(|row| SheetPhase {
+                group: row.group,
+                sheet: row.sheet,
+                phase: row.phase.as_deref().and_then(Phase::from_code),
+                started_on: row.started_on,
+                covered: row.covered,
+            })
+            .collect();
+        // Counting is CPU work over up to every sheet: off the async executor.
+        tokio::task::spawn_blocking(move || funnels(&rows, from, to)).await.map_err(Error::internal)
     }
 
     /// Suggests completions for what the viewer is typing: titles of records they may find, and glossary

@@ -361,6 +361,7 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
             fields.programmes.iter().map(|id| (Dimension::Programme, id.get().to_string())).collect();
         facets.extend(codes(Dimension::Theme, &fields.themes));
         facets.push((Dimension::Status, fields.status.code().to_owned()));
+        facets.extend(fields.supporting_structure.map(|id| (Dimension::Structure, id.get().to_string())));
         facets.extend(fields.phases.iter().map(|record| (Dimension::Phase, record.phase.code().to_owned())));
         for territory in fields.territories.iter().filter_map(|id| territories.get(id)) {
             facets.extend(codes(Dimension::TerritoryType, &territory.fields.types));
@@ -393,7 +394,10 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
             .filter(|link| link.role == EvidenceRole::ObservedIn)
             .filter_map(|link| evidence.get(&link.sheet))
             .collect();
-        let mut facets: Vec<(Dimension, String)> = vec![(Dimension::Polarity, fields.polarity.code().to_owned())];
+        let mut facets: Vec<(Dimension, String)> = vec![
+            (Dimension::Polarity, fields.polarity.code().to_owned()),
+            (Dimension::EvidenceLevel, fields.evidence_level.code().to_owned()),
+        ];
         facets.extend(codes(Dimension::Category, &fields.categories));
         facets.extend(codes(Dimension::Phase, &fields.phases));
         facets.extend(codes(Dimension::Theme, &fields.themes));

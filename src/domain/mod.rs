@@ -2,6 +2,7 @@
 //! Pure types and rules: nothing here imports sea-orm, tantivy, async-graphql or axum, so the rules
 //! can be read and tested without a database or a server.
 
+pub mod analytics;
 pub mod drafts;
 pub mod query;
 pub mod records;
@@ -11,6 +12,7 @@ pub mod visibility;
 pub mod vocabulary;
 pub mod workflow;
 
+pub use analytics::*;
 pub use drafts::*;
 pub use query::*;
 pub use records::*;

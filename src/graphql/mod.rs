@@ -4,6 +4,7 @@
 
 mod accounts;
 mod connection;
+mod dashboards;
 pub mod error;
 pub mod ids;
 mod inputs;
@@ -21,10 +22,10 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 use crate::app::App;
 use crate::domain::Viewer;
 
-/// Every query field: records and lists, then search, then the caller and its tokens.
+/// Every query field: records and lists, then search, then dashboards, then the caller and its tokens.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(query::Query, search::SearchQuery, accounts::AccountsQuery);
+pub struct QueryRoot(query::Query, search::SearchQuery, dashboards::DashboardQuery, accounts::AccountsQuery);
 
 /// Every mutation: records, then the glossary, then API tokens.
 #[derive(MergedObject, Default)]

@@ -59,6 +59,12 @@ pub enum SearchDimension {
     Phase,
     TerritoryType,
     Region,
+    /// How well a lesson is evidenced (EvidenceLevel).
+    EvidenceLevel,
+    /// A sheet's supporting structure (values are organisation ids).
+    Structure,
+    /// A year the record was active in (from a sheet's phases; for a lesson, from its sheets').
+    Year,
 }
 
 impl From<SearchDimension> for Dimension {
@@ -73,11 +79,14 @@ impl From<SearchDimension> for Dimension {
             SearchDimension::Phase => Dimension::Phase,
             SearchDimension::TerritoryType => Dimension::TerritoryType,
             SearchDimension::Region => Dimension::Region,
+            SearchDimension::EvidenceLevel => Dimension::EvidenceLevel,
+            SearchDimension::Structure => Dimension::Structure,
+            SearchDimension::Year => Dimension::Year,
         }
     }
 }
 
-fn dimension_of(dimension: Dimension) -> SearchDimension {
+pub(super) fn dimension_of(dimension: Dimension) -> SearchDimension {
     match dimension {
         Dimension::Kind => SearchDimension::Kind,
         Dimension::Programme => SearchDimension::Programme,
@@ -88,6 +97,9 @@ fn dimension_of(dimension: Dimension) -> SearchDimension {
         Dimension::Phase => SearchDimension::Phase,
         Dimension::TerritoryType => SearchDimension::TerritoryType,
         Dimension::Region => SearchDimension::Region,
+        Dimension::EvidenceLevel => SearchDimension::EvidenceLevel,
+        Dimension::Structure => SearchDimension::Structure,
+        Dimension::Year => SearchDimension::Year,
     }
 }
 
@@ -103,6 +115,9 @@ pub struct SearchFilter {
     pub phases: Option<Vec<Phase>>,
     pub territory_types: Option<Vec<TerritoryType>>,
     pub regions: Option<Vec<Region>>,
+    pub evidence_levels: Option<Vec<EvidenceLevel>>,
+    /// Sheets supported by these organisations.
+    pub structures: Option<Vec<ID>>,
     /// Records active in a year from `yearFrom` to `yearTo` (both included).
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
@@ -113,11 +128,13 @@ fn codes<T: Vocabulary>(values: &Option<Vec<T>>) -> Vec<String> {
 }
 
 impl SearchFilter {
-    fn apply(self, request: &mut SearchRequest) -> Result<(), Error> {
+    pub(super) fn apply(self, request: &mut SearchRequest) -> Result<(), Error> {
         let mut problems = Problems::default();
         request.kinds = self.kinds.unwrap_or_default().into_iter().map(Kind::from).collect();
         let programmes: Vec<ProgrammeId> =
             ids::decode_list(&mut problems, "filter.programmes", &self.programmes.unwrap_or_default());
+        let structures: Vec<OrganisationId> =
+            ids::decode_list(&mut problems, "filter.structures", &self.structures.unwrap_or_default());
         request.filters = vec![
             (Dimension::Programme, programmes.iter().map(|id| id.get().to_string()).collect()),
             (Dimension::Theme, codes(&self.themes)),
@@ -127,6 +144,8 @@ impl SearchFilter {
             (Dimension::Phase, codes(&self.phases)),
             (Dimension::TerritoryType, codes(&self.territory_types)),
             (Dimension::Region, codes(&self.regions)),
+            (Dimension::EvidenceLevel, codes(&self.evidence_levels)),
+            (Dimension::Structure, structures.iter().map(|id| id.get().to_string()).collect()),
         ];
         request.years = match (self.year_from, self.year_to) {
             (None, None) => None,
@@ -246,6 +265,63 @@ fn label_of(dimension: Dimension, value: &str) -> Option<String> {
         Dimension::Phase => label::<Phase>(value),
         Dimension::TerritoryType => label::<TerritoryType>(value),
         Dimension::Region => label::<Region>(value),
+        Dimension::EvidenceLevel => label::<EvidenceLevel>(value),
+        Dimension::Structure => None,
+        Dimension::Year => Some(value.to_owned()),
+    }
+}
+
+/// Clamps a count to the GraphQL Int range.
+pub(super) fn count(count: u64) -> i32 {
+    i32::try_from(count).unwrap_or(i32::MAX)
+}
+
+/// The values of dimensions as the API shows them: enum codes with their French labels, and the
+/// records behind ids (programmes, structures) with their global ids and names, read in one lookup
+/// per kind under the viewer's visibility.
+pub(super) struct Labels {
+    programmes: std::collections::HashMap<i64, Programme>,
+    organisations: std::collections::HashMap<i64, Organisation>,
+}
+
+impl Labels {
+    pub(super) async fn resolve(ctx: &Context<'_>, values: &[(Dimension, &str)]) -> async_graphql::Result<Self> {
+        let app = ctx.data::<App>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        let mut programme_ids = std::collections::BTreeSet::new();
+        let mut organisation_ids = std::collections::BTreeSet::new();
+        for (dimension, value) in values {
+            match (*dimension, value.parse::<i64>()) {
+                (Dimension::Programme, Ok(id)) => programme_ids.insert(ProgrammeId(id)),
+                (Dimension::Structure, Ok(id)) => organisation_ids.insert(OrganisationId(id)),
+                _ => false,
+            };
+        }
+        let programme_ids: Vec<ProgrammeId> = programme_ids.into_iter().collect();
+        let organisation_ids: Vec<OrganisationId> = organisation_ids.into_iter().collect();
+        let programmes = app.get_many::<ProgrammeFields>(viewer, &programme_ids).await.gql()?;
+        let organisations = app.get_many::<OrganisationFields>(viewer, &organisation_ids).await.gql()?;
+        Ok(Self {
+            programmes: programmes.into_iter().map(|p| (p.id.get(), p)).collect(),
+            organisations: organisations.into_iter().map(|o| (o.id.get(), o)).collect(),
+        })
+    }
+
+    /// Returns the value to filter by and its label, or `None` for a record the viewer may not see.
+    pub(super) fn get(&self, dimension: Dimension, value: &str) -> Option<(String, String)> {
+        match dimension {
+            Dimension::Programme => {
+                let programme = self.programmes.get(&value.parse::<i64>().ok()?)?;
+                Some((ids::encode(programme.id).0, programme.fields.name.to_string()))
+            }
+            Dimension::Structure => {
+                let organisation = self.organisations.get(&value.parse::<i64>().ok()?)?;
+                Some((ids::encode(organisation.id).0, organisation.fields.name.to_string()))
+            }
+            // Kinds are filtered by their enum value (SHEET…), like every other dimension.
+            Dimension::Kind => Some((value.to_uppercase(), label_of(dimension, value)?)),
+            _ => Some((value.to_owned(), label_of(dimension, value).unwrap_or_else(|| value.to_owned()))),
+        }
     }
 }
 
@@ -341,47 +417,24 @@ impl SearchResults {
 
     /// Counts per value of the asked dimensions, over the whole filtered result.
     async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Facet>> {
-        let app = ctx.data::<App>()?;
-        let viewer = ctx.data::<Viewer>()?;
-        // Programme values are ids: read their names in one lookup.
-        let programme_ids: Vec<ProgrammeId> = self
+        let values: Vec<(Dimension, &str)> = self
             .page
             .outcome
             .facets
             .iter()
-            .filter(|(dimension, _)| *dimension == Dimension::Programme)
-            .flat_map(|(_, values)| values.iter().filter_map(|(value, _)| value.parse::<i64>().ok().map(ProgrammeId)))
+            .flat_map(|(dimension, values)| values.iter().map(|(value, _)| (*dimension, value.as_str())))
             .collect();
-        let programmes: std::collections::HashMap<ProgrammeId, Programme> = app
-            .get_many::<ProgrammeFields>(viewer, &programme_ids)
-            .await
-            .gql()?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-        let count = |count: &u64| i32::try_from(*count).unwrap_or(i32::MAX);
+        let labels = Labels::resolve(ctx, &values).await?;
         let mut facets = Vec::new();
         for (dimension, values) in &self.page.outcome.facets {
-            let mut out = Vec::with_capacity(values.len());
-            for (value, n) in values {
-                if *dimension == Dimension::Programme {
-                    // A programme the viewer may not see is left out.
-                    let Some(programme) = value.parse::<i64>().ok().and_then(|id| programmes.get(&ProgrammeId(id)))
-                    else {
-                        continue;
-                    };
-                    out.push(FacetValue {
-                        value: ids::encode(programme.id).0,
-                        label: programme.fields.name.to_string(),
-                        count: count(n),
-                    });
-                    continue;
-                }
-                let label = label_of(*dimension, value).unwrap_or_else(|| value.clone());
-                // Kinds are filtered by their enum value (SHEET…), like every other dimension.
-                let value = if *dimension == Dimension::Kind { value.to_uppercase() } else { value.clone() };
-                out.push(FacetValue { value, label, count: count(n) });
-            }
+            let out = values
+                .iter()
+                .filter_map(|(value, n)| {
+                    // A programme or structure the viewer may not see is left out.
+                    let (value, label) = labels.get(*dimension, value)?;
+                    Some(FacetValue { value, label, count: count(*n) })
+                })
+                .collect();
             facets.push(Facet { dimension: dimension_of(*dimension), values: out });
         }
         Ok(facets)

@@ -171,6 +171,7 @@ impl SearchIndex {
         document.add_i64(f.updated_at, doc.updated_at);
         for year in &doc.years {
             document.add_i64(f.year, (*year).into());
+            document.add_text(f.dimension(Dimension::Year), year.to_string());
         }
         for (field, text) in [
             (f.title_stem, &doc.title),
@@ -271,6 +272,37 @@ impl SearchIndex {
             (top.into_iter().map(|(_, address)| (0.0, address)).collect(), total, counts)
         };
         self.outcome(&searcher, top, total, counts, request, text_query)
+    }
+
+    /// Counts the documents matching a request (its text, filters and visibility) grouped by one or
+    /// two dimensions: a document counts once in each combination of its values (a sheet with two
+    /// themes counts under both); documents without a value of a dimension are not in its rows.
+    /// Returns the number of matching documents and the rows, largest first. Blocking.
+    pub fn group_counts(
+        &self,
+        request: &SearchRequest,
+        synonyms: &Synonyms,
+        group_by: &[Dimension],
+    ) -> Result<(usize, Vec<(Vec<String>, u64)>)> {
+        let parsed = parse(&request.text);
+        let searcher = self.reader.searcher();
+        let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|freq| freq > 0);
+        let mut builder = self.builder(synonyms, &known);
+        let text_query = builder.build(&parsed);
+        let mut clauses = self.filters(request);
+        match text_query {
+            Some(query) => clauses.push((Occur::Must, query)),
+            None => {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+                clauses.extend(builder.exclusions(&parsed).into_iter().map(|query| (Occur::MustNot, query)));
+            }
+        }
+        let full = BooleanQuery::new(clauses);
+        let collector = GroupCounts { dimensions: group_by.to_vec() };
+        let (total, groups) = searcher.search(&full, &(Count, collector)).map_err(internal)?;
+        let mut rows: Vec<(Vec<String>, u64)> = groups.into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok((total, rows))
     }
 
     fn outcome(
@@ -549,5 +581,103 @@ impl SegmentCollector for SegmentFacetCounts {
                 (dimension, values)
             })
             .collect()
+    }
+}
+
+/// Counts the combinations of the values of one or two dimensions over every matching document.
+struct GroupCounts {
+    dimensions: Vec<Dimension>,
+}
+
+struct SegmentGroupCounts {
+    columns: Vec<tantivy::columnar::StrColumn>,
+    counts: HashMap<(u64, u64), u64>,
+    first: Vec<u64>,
+    second: Vec<u64>,
+}
+
+impl Collector for GroupCounts {
+    type Fruit = HashMap<Vec<String>, u64>;
+    type Child = SegmentGroupCounts;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentGroupCounts> {
+        let mut columns = Vec::new();
+        for dimension in &self.dimensions {
+            match segment.fast_fields().str(dimension.field_name())? {
+                Some(column) => columns.push(column),
+                // No document of this segment has a value: it adds no row.
+                None => {
+                    return Ok(SegmentGroupCounts {
+                        columns: Vec::new(),
+                        counts: HashMap::new(),
+                        first: Vec::new(),
+                        second: Vec::new(),
+                    });
+                }
+            }
+        }
+        Ok(SegmentGroupCounts { columns, counts: HashMap::new(), first: Vec::new(), second: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<Vec<String>, u64>>) -> tantivy::Result<Self::Fruit> {
+        let mut merged: HashMap<Vec<String>, u64> = HashMap::new();
+        for fruit in fruits {
+            for (key, count) in fruit {
+                *merged.entry(key).or_default() += count;
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for SegmentGroupCounts {
+    type Fruit = HashMap<Vec<String>, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        match self.columns.as_slice() {
+            [first] => {
+                for ord in first.term_ords(doc) {
+                    *self.counts.entry((ord, 0)).or_default() += 1;
+                }
+            }
+            [first, second] => {
+                self.first.clear();
+                self.first.extend(first.term_ords(doc));
+                if self.first.is_empty() {
+                    return;
+                }
+                self.second.clear();
+                self.second.extend(second.term_ords(doc));
+                for a in &self.first {
+                    for b in &self.second {
+                        *self.counts.entry((*a, *b)).or_default() += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let text = |column: &tantivy::columnar::StrColumn, ord: u64| {
+            let mut text = String::new();
+            column.ord_to_str(ord, &mut text).unwrap_or(false).then_some(text)
+        };
+        let mut out = HashMap::with_capacity(self.counts.len());
+        for ((a, b), count) in self.counts {
+            let key = match self.columns.as_slice() {
+                [first] => text(first, a).map(|a| vec![a]),
+                [first, second] => text(first, a).zip(text(second, b)).map(|(a, b)| vec![a, b]),
+                _ => None,
+            };
+            if let Some(key) = key {
+                *out.entry(key).or_default() += count;
+            }
+        }
+        out
     }
 }

@@ -19,10 +19,16 @@ pub enum Dimension {
     Phase,
     TerritoryType,
     Region,
+    /// How well a lesson is evidenced.
+    EvidenceLevel,
+    /// A sheet's supporting structure (organisation id).
+    Structure,
+    /// A year the record was active in (from its phases, or its evidence's).
+    Year,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 9] = [
+    pub const ALL: [Dimension; 12] = [
         Dimension::Kind,
         Dimension::Programme,
         Dimension::Theme,
@@ -32,6 +38,9 @@ impl Dimension {
         Dimension::Phase,
         Dimension::TerritoryType,
         Dimension::Region,
+        Dimension::EvidenceLevel,
+        Dimension::Structure,
+        Dimension::Year,
     ];
 
     /// Returns the name of the index field that holds this dimension.
@@ -46,6 +55,9 @@ impl Dimension {
             Dimension::Phase => "f_phase",
             Dimension::TerritoryType => "f_territory_type",
             Dimension::Region => "f_region",
+            Dimension::EvidenceLevel => "f_evidence_level",
+            Dimension::Structure => "f_structure",
+            Dimension::Year => "f_year",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! optimistic locking, publication status); one file per kind holds its columns, relations and filters;
 //! `journal` holds the revision history and the change log (outbox).
 
+mod analytics;
 mod entities;
 mod journal;
 mod kinds;
@@ -13,6 +14,7 @@ mod records;
 mod relations;
 mod tokens;
 
+pub use analytics::{FunnelGrouping, PhaseRow, RecurrenceRow, contradicting, recurrence, sheet_phases};
 pub use journal::{
     Change, ChangeAction, GlossaryEntry, Revision, changes_after, glossary, glossary_changed, latest_change,
     record as record_revision, remove_glossary_entry, revisions, save_glossary_entry,

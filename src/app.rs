@@ -16,7 +16,8 @@ use crate::error::{Error, Result};
 use crate::indexer::{FailureInjection, Indexer};
 use crate::search::analysis::fold;
 use crate::search::{Highlighter, Hit, SearchIndex, SearchOutcome, SearchRequest};
-use crate::store::{self, ChangeAction, Edit, GlossaryEntry, Reverse, Revision, Store, StoredKind};
+pub use crate::store::ChangeAction;
+use crate::store::{self, Edit, GlossaryEntry, Reverse, Revision, Store, StoredKind};
 
 /// The application: the store, the search index that follows it, and what the use cases share.
 #[derive(Clone)]
@@ -35,6 +36,18 @@ pub struct RecurrentLesson {
     pub sheets: i64,
     /// Distinct published sheets that contradict it.
     pub contradicting: i64,
+}
+
+/// A change of a record, as a live subscription reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEvent {
+    pub sequence: i64,
+    pub kind: Kind,
+    pub action: ChangeAction,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The record, when the viewer may see it now; `None` for a record that left the viewer's sight
+    /// (unpublished, archived), whose figures changed all the same.
+    pub record: Option<i64>,
 }
 
 /// How long a write waits for its change to be searchable before it returns anyway. Writes return
@@ -793,7 +806,7 @@ impl App {
         viewer: &Viewer,
         mut request: SearchRequest,
         group_by: Vec<crate::search::Dimension>,
-    ) -> Result<(usize, Vec<(Vec<String>, u64)>)> {
+    ) -> Result<crate::search::Grouped> {
         let indexer = Arc::clone(self.indexer()?);
         request.visible = viewer.visibility().search_statuses();
         tokio::task::spawn_blocking(move || {
@@ -861,6 +874,103 @@ impl App {
             .collect();
         // Counting is CPU work over up to every sheet: off the async executor.
         tokio::task::spawn_blocking(move || funnels(&rows, from, to)).await.map_err(Error::internal)
+    }
+
+    /// Follows the change log from now on, as `viewer`: each change of a record of `kinds` (every kind
+    /// when empty) once it is searchable. Changes of records the viewer cannot see are left out,
+    /// except those that took a record out of its sight (it may have been counted before), which come
+    /// without the record. Ends when the server stops.
+    pub fn change_feed(
+        &self,
+        viewer: Viewer,
+        kinds: Vec<Kind>,
+    ) -> Result<impl futures::Stream<Item = ChangeEvent> + Send + 'static> {
+        let applied = self.indexer()?.watch_applied();
+        let start = *applied.borrow();
+        struct Feed {
+            app: App,
+            viewer: Viewer,
+            kinds: Vec<Kind>,
+            applied: tokio::sync::watch::Receiver<i64>,
+            /// The last change read from the log, and the last applied to the index.
+            read: i64,
+            known: i64,
+            pending: std::collections::VecDeque<store::Change>,
+        }
+        let feed =
+            Feed { app: self.clone(), viewer, kinds, applied, read: start, known: start, pending: Default::default() };
+        Ok(futures::stream::unfold(feed, |mut feed| async move {
+            loop {
+                while let Some(change) = feed.pending.pop_front() {
+                    if let Some(event) = feed.app.event_for(&feed.viewer, &feed.kinds, change).await {
+                        return Some((event, feed));
+                    }
+                }
+                if feed.read < feed.known {
+                    let changes = match store::changes_after(feed.app.store.connection(), feed.read, 500).await {
+                        Ok(changes) => changes,
+                        Err(error) => {
+                            tracing::warn!(%error, "a live subscription cannot read the change log; it ends");
+                            return None;
+                        }
+                    };
+                    if changes.is_empty() {
+                        feed.read = feed.known;
+                    }
+                    for change in changes {
+                        if change.sequence > feed.known {
+                            break;
+                        }
+                        feed.read = change.sequence;
+                        feed.pending.push_back(change);
+                    }
+                    continue;
+                }
+                if feed.applied.changed().await.is_err() {
+                    return None;
+                }
+                feed.known = *feed.applied.borrow_and_update();
+            }
+        }))
+    }
+
+    async fn event_for(&self, viewer: &Viewer, kinds: &[Kind], change: store::Change) -> Option<ChangeEvent> {
+        let kind = change.kind?;
+        if !kinds.is_empty() && !kinds.contains(&kind) {
+            return None;
+        }
+        let id = change.record_id;
+        let visible = match kind {
+            Kind::Organisation => {
+                self.get_many::<OrganisationFields>(viewer, &[OrganisationId(id)]).await.map(|r| !r.is_empty())
+            }
+            Kind::Territory => {
+                self.get_many::<TerritoryFields>(viewer, &[TerritoryId(id)]).await.map(|r| !r.is_empty())
+            }
+            Kind::Programme => {
+                self.get_many::<ProgrammeFields>(viewer, &[ProgrammeId(id)]).await.map(|r| !r.is_empty())
+            }
+            Kind::Sheet => self.get_many::<SheetFields>(viewer, &[SheetId(id)]).await.map(|r| !r.is_empty()),
+            Kind::Lesson => self.get_many::<LessonFields>(viewer, &[LessonId(id)]).await.map(|r| !r.is_empty()),
+        }
+        .unwrap_or(false);
+        // A record that left the caller's sight is reported (without itself) only when it was
+        // published before: the public counted it, and nothing about drafts leaks.
+        let left_sight = !visible
+            && matches!(change.action, ChangeAction::StatusChanged | ChangeAction::Archived)
+            && store::revisions(self.store.connection(), kind, &[id]).await.is_ok_and(|revisions| {
+                revisions.iter().any(|revision| {
+                    serde_json::from_str::<serde_json::Value>(&revision.snapshot)
+                        .is_ok_and(|snapshot| snapshot["publicationStatus"] == PublicationStatus::Published.code())
+                })
+            });
+        (visible || left_sight).then(|| ChangeEvent {
+            sequence: change.sequence,
+            kind,
+            action: change.action,
+            at: change.created_at,
+            record: visible.then_some(id),
+        })
     }
 
     /// Suggests completions for what the viewer is typing: titles of records they may find, and glossary

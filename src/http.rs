@@ -232,6 +232,8 @@ pub fn router(app: App, limits: Limits) -> Router {
             "/graphql",
             get(graphql_get).post(graphql_post).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
         )
+        .route("/graphql/ws", get(graphql_ws).layer(axum::middleware::from_fn_with_state(state.clone(), admit)))
+        .route("/export.csv", get(export_csv).layer(axum::middleware::from_fn_with_state(state.clone(), admit)))
         .route("/healthz", get(healthz))
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
@@ -409,6 +411,80 @@ async fn graphql_get(
         return error(StatusCode::UNAUTHORIZED, media, "UNAUTHENTICATED", "authentication required");
     };
     run(&state, viewer, media, request).await
+}
+
+/// Any query's answer as CSV (`GET /export.csv?query=…&variables=…[&separator=semicolon]`): the
+/// first list in its data becomes the rows. Same identity, visibility and limits as `/graphql`.
+async fn export_csv(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Query(mut params): Query<HashMap<String, String>>,
+) -> Response {
+    let separator = match params.remove("separator").as_deref() {
+        None | Some("comma") => ',',
+        Some("semicolon") => ';',
+        Some(other) => {
+            let message = format!(
+                "separator `{}` is not known; use comma or semicolon",
+                other.chars().take(40).collect::<String>()
+            );
+            return error(StatusCode::BAD_REQUEST, MediaType::Json, "INVALID_INPUT", &message);
+        }
+    };
+    let request = transport::from_get_params(
+        params.remove("query"),
+        params.remove("operationName"),
+        params.remove("variables"),
+        None,
+    );
+    let mut request = match request {
+        Ok(request) => request,
+        Err(message) => return error(StatusCode::BAD_REQUEST, MediaType::Json, "INVALID_INPUT", &message),
+    };
+    if request.is_mutation() {
+        let mut response =
+            error(StatusCode::METHOD_NOT_ALLOWED, MediaType::Json, "METHOD_NOT_ALLOWED", "exports run queries only");
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET"));
+        return response;
+    }
+    let answer = transport::run(&state.schema, &state.app, viewer, request).await;
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
+    if body.get("errors").is_some() {
+        return json_response(StatusCode::BAD_REQUEST, MediaType::Json, answer.body);
+    }
+    match transport::csv_of(&body["data"], separator) {
+        Ok(csv) => {
+            let mut response = (StatusCode::OK, csv).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+            headers.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"retex-export.csv\""),
+            );
+            response
+        }
+        Err(message) => error(StatusCode::BAD_REQUEST, MediaType::Json, "INVALID_INPUT", &message),
+    }
+}
+
+/// Live subscriptions over WebSocket (graphql-ws, and the older subscriptions-transport-ws). The
+/// connection acts as the caller of the upgrade request, or as the token its `connection_init`
+/// payload names.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> Response {
+    let app = state.app.clone();
+    upgrade
+        .protocols(graphql::subscription::PROTOCOLS)
+        .on_upgrade(move |stream| {
+            async_graphql_axum::GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
+                .on_connection_init(move |payload| graphql::subscription::connection_data(app, viewer, payload))
+                .serve()
+        })
+        .into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

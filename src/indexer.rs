@@ -83,6 +83,12 @@ impl Indexer {
         *self.applied.borrow()
     }
 
+    /// Returns a receiver that sees the last applied change move: what live subscriptions follow,
+    /// so that a notification comes when the change is already searchable (and counted by stats).
+    pub fn watch_applied(&self) -> watch::Receiver<i64> {
+        self.applied.clone()
+    }
+
     /// Wakes the indexer (a change was just committed).
     pub fn wake(&self) {
         let _ = self.wake.send(());

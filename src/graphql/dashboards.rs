@@ -268,7 +268,8 @@ pub(super) async fn stats_rows(
         StatsKind::Sheet => Kind::Sheet,
         StatsKind::Lesson => Kind::Lesson,
     }];
-    let (total, rows) = app.stats(viewer, request, dimensions.clone()).await.gql()?;
+    let grouped = app.stats(viewer, request, dimensions.clone()).await.gql()?;
+    let (total, rows) = (grouped.total, grouped.rows);
     let values: Vec<(Dimension, &str)> =
         rows.iter().flat_map(|(key, _)| dimensions.iter().copied().zip(key.iter().map(String::as_str))).collect();
     let labels = Labels::resolve(ctx, &values).await?;

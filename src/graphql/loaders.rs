@@ -49,6 +49,14 @@ impl Batch {
     }
 }
 
+impl Batch {
+    /// Returns a batch loader for a long-lived connection (a subscription), whose events are not
+    /// requests with turns: its batches close after a short window.
+    pub fn for_connection(app: App, viewer: Viewer) -> DataLoader<Batch> {
+        DataLoader::new(Batch { app, viewer }, tokio::spawn).delay(std::time::Duration::from_millis(1))
+    }
+}
+
 /// Marks the end of each turn of a request: each time its future, polled, returns without having
 /// woken itself. Then every resolver that could run has asked its loader for what it needs (a list
 /// of more than a few dozen rows yields half-way through, waking itself: that is not the end of its

@@ -13,11 +13,12 @@ mod loaders;
 mod mutation;
 mod query;
 mod search;
+pub mod subscription;
 pub mod transport;
 mod types;
 mod vocab;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 use crate::app::App;
 use crate::domain::Viewer;
@@ -33,11 +34,11 @@ pub struct QueryRoot(query::Query, search::SearchQuery, dashboards::DashboardQue
 pub struct MutationRoot(mutation::Mutation, search::GlossaryMutation, accounts::AccountsMutation);
 
 /// The schema type served by retex.
-pub type RetexSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type RetexSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
 /// Builds the schema over an application.
 pub fn schema(app: App) -> RetexSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot)
         .data(app)
         .limit_depth(limits::MAX_DEPTH)
         .limit_complexity(limits::MAX_COMPLEXITY)
@@ -46,7 +47,7 @@ pub fn schema(app: App) -> RetexSchema {
 
 /// Returns the SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish().sdl()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot).finish().sdl()
 }
 
 /// Executes a request as `viewer`, with every error carrying a code.

@@ -150,3 +150,87 @@ pub fn error_body(code: &str, message: &str) -> Vec<u8> {
 pub fn graphiql(endpoint: &str) -> String {
     async_graphql::http::GraphiQLSource::build().endpoint(endpoint).title("retex — GraphiQL").finish()
 }
+
+/// Turns the answer of a query into CSV, for people who live in spreadsheets: the first list found
+/// in `data` (depth first) becomes the rows, each element flattened into columns named by their
+/// path (`keys.0.label`, `count`). Text that a spreadsheet would run as a formula is prefixed with
+/// an apostrophe. Starts with a byte-order mark so that spreadsheets read the accents.
+pub fn csv_of(data: &serde_json::Value, separator: char) -> Result<String, String> {
+    fn first_list(value: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
+        match value {
+            serde_json::Value::Array(items) => Some(items),
+            serde_json::Value::Object(entries) => entries.values().find_map(first_list),
+            _ => None,
+        }
+    }
+    fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        match value {
+            serde_json::Value::Object(entries) => {
+                for (key, value) in entries {
+                    let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                    flatten(&path, value, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (index, value) in items.iter().enumerate() {
+                    flatten(&format!("{prefix}.{index}"), value, out);
+                }
+            }
+            serde_json::Value::Null => out.push((prefix.to_owned(), String::new())),
+            serde_json::Value::String(text) => out.push((prefix.to_owned(), text.clone())),
+            other => out.push((prefix.to_owned(), other.to_string())),
+        }
+    }
+    fn cell(text: &str, separator: char) -> String {
+        let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err() {
+            format!("'{text}")
+        } else {
+            text.to_owned()
+        };
+        if text.contains([separator, '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+    }
+    let rows = first_list(data).ok_or("the query's answer holds no list to export")?;
+    let mut columns: Vec<String> = Vec::new();
+    let mut flat_rows = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut flat = Vec::new();
+        flatten("", row, &mut flat);
+        for (column, _) in &flat {
+            if !columns.contains(column) {
+                columns.push(column.clone());
+            }
+        }
+        flat_rows.push(flat.into_iter().collect::<std::collections::HashMap<_, _>>());
+    }
+    let separator_text = separator.to_string();
+    let mut out = String::from("\u{feff}");
+    let header: Vec<String> = columns.iter().map(|column| cell(column, separator)).collect();
+    out.push_str(&header.join(&separator_text));
+    out.push_str("\r\n");
+    for row in flat_rows {
+        let cells: Vec<String> =
+            columns.iter().map(|column| cell(row.get(column).map_or("", String::as_str), separator)).collect();
+        out.push_str(&cells.join(&separator_text));
+        out.push_str("\r\n");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_list_becomes_rows_with_flattened_columns_and_safe_cells() {
+        let data = serde_json::json!({ "stats": { "total": 3, "rows": [
+            { "count": 2, "keys": [{ "label": "Mobilité, rurale" }] },
+            { "count": 1, "keys": [{ "label": "=HYPERLINK(\"x\")" }] },
+        ] } });
+        let csv = csv_of(&data, ',').expect("a CSV");
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "count,keys.0.label");
+        assert_eq!(lines[1], "2,\"Mobilité, rurale\"");
+        assert_eq!(lines[2], "1,\"'=HYPERLINK(\"\"x\"\")\"");
+        assert!(csv_of(&serde_json::json!({ "viewer": { "role": "READER" } }), ',').is_err());
+    }
+}

@@ -92,6 +92,14 @@ pub struct SearchOutcome {
     query: Option<Box<dyn Query>>,
 }
 
+/// A grouped count: the matching documents, and each combination of values with its count,
+/// largest first.
+#[derive(Debug, Clone, Default)]
+pub struct Grouped {
+    pub total: usize,
+    pub rows: Vec<(Vec<String>, u64)>,
+}
+
 /// A highlighted extract: HTML-escaped text with the matches in `<mark>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snippet {
@@ -283,7 +291,7 @@ impl SearchIndex {
         request: &SearchRequest,
         synonyms: &Synonyms,
         group_by: &[Dimension],
-    ) -> Result<(usize, Vec<(Vec<String>, u64)>)> {
+    ) -> Result<Grouped> {
         let parsed = parse(&request.text);
         let searcher = self.reader.searcher();
         let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|freq| freq > 0);
@@ -302,7 +310,7 @@ impl SearchIndex {
         let (total, groups) = searcher.search(&full, &(Count, collector)).map_err(internal)?;
         let mut rows: Vec<(Vec<String>, u64)> = groups.into_iter().collect();
         rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok((total, rows))
+        Ok(Grouped { total, rows })
     }
 
     fn outcome(

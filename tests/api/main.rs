@@ -6,6 +6,7 @@ mod harness;
 mod access;
 mod bad_input;
 mod concurrency;
+mod dashboards;
 mod demo;
 mod limits;
 mod pagination;

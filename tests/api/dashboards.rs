@@ -1,0 +1,480 @@
+//! Dashboards: every figure is checked against a count computed here, from the demo dataset's JSON
+//! file, not through retex's code: grouped counts, lesson recurrence, the funnel and coverage, under
+//! filters and visibility; the CSV export; and a live subscription that sees a publication.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+use crate::harness::*;
+
+fn demo() -> Value {
+    serde_json::from_str(include_str!("../../data/demo.json")).expect("the demo dataset")
+}
+
+fn published(record: &Value) -> bool {
+    record["publicationStatus"].as_str().unwrap_or("PUBLISHED") == "PUBLISHED"
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value.as_array().into_iter().flatten().filter_map(|item| item.as_str().map(str::to_owned)).collect()
+}
+
+/// Slug → name of the published records of a list of the dataset.
+fn names(dataset: &Value, list: &str) -> HashMap<String, String> {
+    dataset[list]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|record| published(record))
+        .map(|record| {
+            (
+                record["slug"].as_str().unwrap_or_default().to_owned(),
+                record["name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+const STATS: &str = "query($kind: StatsKind!, $groupBy: [SearchDimension!]!, $query: String, $filter: SearchFilter) {
+    stats(kind: $kind, groupBy: $groupBy, query: $query, filter: $filter, first: 5000) {
+        total truncated rows { count keys { dimension value label } } } }";
+
+/// The rows of a `stats` answer as (labels…) → count.
+fn rows(answer: &Value) -> BTreeMap<Vec<String>, i64> {
+    answer["stats"]["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|row| {
+            let labels = row["keys"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|key| key["label"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            (labels, row["count"].as_i64().unwrap_or_default())
+        })
+        .collect()
+}
+
+fn theme_label(code: &str) -> String {
+    // The labels the API gives, checked against the vocabulary list rather than retex's code path.
+    code.to_owned()
+}
+
+#[tokio::test]
+async fn grouped_counts_match_the_dataset_under_filters_and_visibility() {
+    let app = spawn_demo().await;
+    let dataset = demo();
+    let programmes = names(&dataset, "programmes");
+    let sheets: Vec<&Value> =
+        dataset["sheets"].as_array().into_iter().flatten().filter(|sheet| published(sheet)).collect();
+
+    // Sheets per programme and theme (labels of themes are read from `vocabularies`).
+    let vocabularies = app.ok_as(None, "{ vocabularies { name values { code label } } }", json!({})).await;
+    let theme_labels: HashMap<String, String> = vocabularies["vocabularies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|vocabulary| vocabulary["name"] == "Theme")
+        .flat_map(|vocabulary| vocabulary["values"].as_array().cloned().unwrap_or_default())
+        .map(|value| {
+            (
+                value["code"].as_str().unwrap_or_default().to_owned(),
+                value["label"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let mut expected: BTreeMap<Vec<String>, i64> = BTreeMap::new();
+    for sheet in &sheets {
+        for programme in strings(&sheet["programmes"]).iter().filter_map(|slug| programmes.get(slug)) {
+            for theme in strings(&sheet["themes"]) {
+                let theme = theme_labels.get(&theme).cloned().unwrap_or_else(|| theme_label(&theme));
+                *expected.entry(vec![programme.clone(), theme]).or_default() += 1;
+            }
+        }
+    }
+    let answer = app.ok_as(None, STATS, json!({ "kind": "SHEET", "groupBy": ["PROGRAMME", "THEME"] })).await;
+    assert_eq!(answer["stats"]["total"], sheets.len());
+    assert_eq!(rows(&answer), expected);
+
+    // Under a filter: sheets about mobility, per supporting structure.
+    let organisations = names(&dataset, "organisations");
+    let mut expected: BTreeMap<Vec<String>, i64> = BTreeMap::new();
+    let mobility: Vec<&&Value> =
+        sheets.iter().filter(|sheet| strings(&sheet["themes"]).contains(&"MOBILITY".to_owned())).collect();
+    for sheet in &mobility {
+        if let Some(name) = sheet["supportingStructure"].as_str().and_then(|slug| organisations.get(slug)) {
+            *expected.entry(vec![name.clone()]).or_default() += 1;
+        }
+    }
+    let answer = app
+        .ok_as(None, STATS, json!({ "kind": "SHEET", "groupBy": ["STRUCTURE"], "filter": { "themes": ["MOBILITY"] } }))
+        .await;
+    assert_eq!(answer["stats"]["total"], mobility.len());
+    assert_eq!(rows(&answer), expected);
+
+    // Lessons: success factors per category, as codes.
+    let lessons: Vec<&Value> = dataset["lessons"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|lesson| published(lesson) && lesson["polarity"] == "SUCCESS_FACTOR")
+        .collect();
+    let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+    for lesson in &lessons {
+        for category in strings(&lesson["categories"]) {
+            *expected.entry(category).or_default() += 1;
+        }
+    }
+    let answer = app
+        .ok_as(
+            None,
+            STATS,
+            json!({ "kind": "LESSON", "groupBy": ["CATEGORY"], "filter": { "polarities": ["SUCCESS_FACTOR"] } }),
+        )
+        .await;
+    let got: BTreeMap<String, i64> = answer["stats"]["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|row| {
+            (row["keys"][0]["value"].as_str().unwrap_or_default().to_owned(), row["count"].as_i64().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(answer["stats"]["total"], lessons.len());
+    assert_eq!(got, expected);
+
+    // With a full-text query, the total is search's.
+    let searched =
+        app.ok_as(None, "{ search(query: \"garage\", filter: { kinds: [SHEET] }) { totalCount } }", json!({})).await;
+    let answer = app.ok_as(None, STATS, json!({ "kind": "SHEET", "groupBy": ["STATUS"], "query": "garage" })).await;
+    assert_eq!(answer["stats"]["total"], searched["search"]["totalCount"]);
+    assert!(answer["stats"]["total"].as_i64().unwrap_or_default() > 0);
+
+    // Visibility: a draft sheet counts nowhere; a published sheet of a draft programme counts, but
+    // its programme's row stays hidden from those who may not see the programme.
+    let hidden = programme(&app, "Programme en préparation").await;
+    let draft =
+        sheet(&app, "Garage du programme en préparation", json!({ "programmes": [hidden], "themes": ["MOBILITY"] }))
+            .await;
+    let answer = app.ok_as(None, STATS, json!({ "kind": "SHEET", "groupBy": ["PROGRAMME"] })).await;
+    assert_eq!(answer["stats"]["total"], sheets.len(), "a draft is not counted");
+    publish(&app, draft["id"].as_str().expect("an id"), draft["version"].as_i64().expect("a version")).await;
+    let answer = app.ok_as(None, STATS, json!({ "kind": "SHEET", "groupBy": ["PROGRAMME"] })).await;
+    assert_eq!(answer["stats"]["total"], sheets.len() + 1);
+    assert!(!answer.to_string().contains("Programme en préparation"), "a draft programme's row is hidden");
+    let admin = app.ok(STATS, json!({ "kind": "SHEET", "groupBy": ["PROGRAMME"] })).await;
+    assert!(admin.to_string().contains("Programme en préparation"), "the admin sees it");
+
+    for (group_by, problem) in
+        [(json!([]), "groupBy"), (json!(["THEME", "THEME"]), "groupBy"), (json!(["THEME", "PHASE", "YEAR"]), "groupBy")]
+    {
+        let error = app.fails_as(None, STATS, json!({ "kind": "SHEET", "groupBy": group_by })).await;
+        assert_eq!(code(&error), "INVALID_INPUT");
+        assert_eq!(error["extensions"]["problems"][0]["field"], problem);
+    }
+}
+
+#[tokio::test]
+async fn recurrence_counts_distinct_programmes_and_sheets_as_the_dataset_says() {
+    let app = spawn_demo().await;
+    let dataset = demo();
+    let sheets: HashMap<String, &Value> = dataset["sheets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|sheet| published(sheet))
+        .map(|sheet| (sheet["slug"].as_str().unwrap_or_default().to_owned(), sheet))
+        .collect();
+    let programmes = names(&dataset, "programmes");
+    let mut expected: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+    for lesson in dataset["lessons"].as_array().into_iter().flatten().filter(|lesson| published(lesson)) {
+        let mut observed_programmes = BTreeSet::new();
+        let mut observed_sheets = BTreeSet::new();
+        let mut contradicting = BTreeSet::new();
+        for link in lesson["evidenceLinks"].as_array().into_iter().flatten() {
+            let slug = link["sheet"].as_str().unwrap_or_default();
+            let Some(sheet) = sheets.get(slug) else { continue };
+            if link["role"].as_str().unwrap_or("OBSERVED_IN") == "OBSERVED_IN" {
+                observed_sheets.insert(slug.to_owned());
+                observed_programmes
+                    .extend(strings(&sheet["programmes"]).into_iter().filter(|p| programmes.contains_key(p)));
+            } else {
+                contradicting.insert(slug.to_owned());
+            }
+        }
+        if !observed_sheets.is_empty() {
+            expected.insert(
+                lesson["slug"].as_str().unwrap_or_default().to_owned(),
+                (observed_programmes.len() as i64, observed_sheets.len() as i64, contradicting.len() as i64),
+            );
+        }
+    }
+    let query =
+        "query($min: Int!, $filter: LessonFilterInput) { recurrence(minProgrammes: $min, filter: $filter, first: 100) {
+        programmeCount sheetCount contradictingSheetCount lesson { slug polarity } } }";
+    let answer = app.ok_as(None, query, json!({ "min": 1 })).await;
+    let ranked = answer["recurrence"].as_array().cloned().unwrap_or_default();
+    let got: BTreeMap<String, (i64, i64, i64)> = ranked
+        .iter()
+        .map(|row| {
+            (
+                row["lesson"]["slug"].as_str().unwrap_or_default().to_owned(),
+                (
+                    row["programmeCount"].as_i64().unwrap_or_default(),
+                    row["sheetCount"].as_i64().unwrap_or_default(),
+                    row["contradictingSheetCount"].as_i64().unwrap_or_default(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    let order: Vec<(i64, i64)> = ranked
+        .iter()
+        .map(|row| (row["programmeCount"].as_i64().unwrap_or_default(), row["sheetCount"].as_i64().unwrap_or_default()))
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(order, sorted, "ranked by programmes, then sheets");
+
+    // Filtered: success factors in at least two programmes.
+    let several = app.ok_as(None, query, json!({ "min": 2, "filter": { "polarities": ["SUCCESS_FACTOR"] } })).await;
+    let several: Vec<&Value> = several["recurrence"].as_array().into_iter().flatten().collect();
+    let expected_several = dataset["lessons"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|lesson| lesson["polarity"] == "SUCCESS_FACTOR")
+        .filter(|lesson| expected.get(lesson["slug"].as_str().unwrap_or_default()).is_some_and(|(p, _, _)| *p >= 2))
+        .count();
+    assert_eq!(several.len(), expected_several);
+    assert!(several.iter().all(|row| row["lesson"]["polarity"] == "SUCCESS_FACTOR"));
+}
+
+#[tokio::test]
+async fn the_funnel_and_coverage_match_the_dataset() {
+    let app = spawn_demo().await;
+    let dataset = demo();
+    let phases: Vec<String> =
+        app.ok_as(None, "{ vocabularies { name values { code } } }", json!({})).await["vocabularies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|vocabulary| vocabulary["name"] == "Phase")
+            .flat_map(|vocabulary| vocabulary["values"].as_array().cloned().unwrap_or_default())
+            .filter_map(|value| value["code"].as_str().map(str::to_owned))
+            .collect();
+    let sheets: Vec<&Value> =
+        dataset["sheets"].as_array().into_iter().flatten().filter(|sheet| published(sheet)).collect();
+    let lessons: Vec<&Value> =
+        dataset["lessons"].as_array().into_iter().flatten().filter(|lesson| published(lesson)).collect();
+    let covered: BTreeSet<String> = lessons
+        .iter()
+        .flat_map(|lesson| lesson["evidenceLinks"].as_array().cloned().unwrap_or_default())
+        .filter_map(|link| link["sheet"].as_str().map(str::to_owned))
+        .collect();
+    let mut reached = vec![0i64; phases.len()];
+    let mut days = Vec::new();
+    for sheet in &sheets {
+        let records = sheet["phases"].as_array().cloned().unwrap_or_default();
+        let furthest =
+            records.iter().filter_map(|record| phases.iter().position(|p| record["phase"] == *p.as_str())).max();
+        if let Some(furthest) = furthest {
+            for count in reached.iter_mut().take(furthest + 1) {
+                *count += 1;
+            }
+        }
+        let start = |phase: &str| {
+            records
+                .iter()
+                .find(|record| record["phase"] == phase)
+                .and_then(|record| record["startedOn"].as_str())
+                .and_then(|date| chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok())
+        };
+        if let (Some(from), Some(to)) = (start("OPPORTUNITY_STUDY"), start("LAUNCH")) {
+            let gap = (to - from).num_days();
+            if gap >= 0 {
+                days.push(gap);
+            }
+        }
+    }
+    days.sort_unstable();
+    let median = if days.is_empty() {
+        None
+    } else if days.len() % 2 == 0 {
+        Some((days[days.len() / 2 - 1] + days[days.len() / 2]) as f64 / 2.0)
+    } else {
+        Some(days[days.len() / 2] as f64)
+    };
+    let answer = app
+        .ok_as(None, "{ funnel { group { label } sheets sheetsWithPublishedLesson coverage medianDays measuredSheets steps { phase sheets } } }", json!({}))
+        .await;
+    let funnel = &answer["funnel"][0];
+    assert_eq!(answer["funnel"].as_array().map(Vec::len), Some(1));
+    assert_eq!(funnel["sheets"], sheets.len());
+    let steps: Vec<i64> =
+        funnel["steps"].as_array().into_iter().flatten().map(|step| step["sheets"].as_i64().unwrap_or(-1)).collect();
+    assert_eq!(steps, reached);
+    let with_lesson =
+        sheets.iter().filter(|sheet| covered.contains(sheet["slug"].as_str().unwrap_or_default())).count();
+    assert_eq!(funnel["sheetsWithPublishedLesson"], with_lesson);
+    assert_eq!(funnel["measuredSheets"], days.len());
+    assert_eq!(funnel["medianDays"].as_f64(), median);
+
+    // Per programme: one row per published programme with published sheets, and the sheets add up.
+    let by_programme = app.ok_as(None, "{ funnel(groupBy: PROGRAMME) { group { label } sheets } }", json!({})).await;
+    let programmes = names(&dataset, "programmes");
+    let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+    for sheet in &sheets {
+        for name in strings(&sheet["programmes"]).iter().filter_map(|slug| programmes.get(slug)) {
+            *expected.entry(name.clone()).or_default() += 1;
+        }
+    }
+    let got: BTreeMap<String, i64> = by_programme["funnel"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|row| Some((row["group"]["label"].as_str()?.to_owned(), row["sheets"].as_i64()?)))
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[tokio::test]
+async fn any_aggregate_exports_as_csv() {
+    let app = spawn_demo().await;
+    let query = "{ stats(kind: SHEET, groupBy: [PROGRAMME]) { rows { count keys { label } } } }";
+    let response = app
+        .client
+        .get(format!("{}/export.csv", app.address))
+        .query(&[("query", query), ("separator", "semicolon")])
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers().get("content-type").and_then(|value| value.to_str().ok()).map(str::to_owned);
+    assert_eq!(content_type.as_deref(), Some("text/csv; charset=utf-8"));
+    let csv = response.text().await.expect("a body");
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "count;keys.0.label");
+    let answer = app.ok_as(None, query, json!({})).await;
+    let rows = answer["stats"]["rows"].as_array().cloned().unwrap_or_default();
+    assert_eq!(lines.len(), rows.len() + 1);
+    assert_eq!(lines[1], format!("{};{}", rows[0]["count"], rows[0]["keys"][0]["label"].as_str().unwrap_or_default()));
+
+    let mutation = app
+        .client
+        .get(format!("{}/export.csv", app.address))
+        .query(&[("query", "mutation { archive(id: \"x\", version: 1) { id } }")])
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(mutation.status(), 405, "exports run queries only");
+    let no_list = app
+        .client
+        .get(format!("{}/export.csv", app.address))
+        .query(&[("query", "{ viewer { role } }")])
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(no_list.status(), 400);
+}
+
+/// Opens a graphql-ws connection (with this token in `connection_init`, or none) and subscribes.
+async fn subscribe(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+    let mut request = url.into_client_request().expect("a WebSocket request");
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("a header"));
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("connect");
+    let payload = match token {
+        Some(token) => json!({ "Authorization": format!("Bearer {token}") }),
+        None => json!({}),
+    };
+    let init = json!({ "type": "connection_init", "payload": payload }).to_string();
+    socket.send(Message::Text(init.into())).await.expect("send init");
+    let ack = next_message(&mut socket).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string();
+    socket.send(Message::Text(subscribe.into())).await.expect("send subscribe");
+    socket
+}
+
+async fn next_message(
+    socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+) -> Value {
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s")
+            .expect("an open socket")
+            .expect("a message");
+        if let Message::Text(text) = message {
+            let value: Value = serde_json::from_str(&text).expect("JSON");
+            if value["type"] != "ping" && value["type"] != "pong" {
+                return value;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_subscription_sees_a_publication_and_nothing_it_may_not_see() {
+    let app = spawn_app().await;
+    let query = "subscription { recordChanged(kinds: [SHEET]) { action kind id node { ... on ProjectSheet { slug publicationStatus } } } }";
+    let mut public = subscribe(&app, None, query).await;
+    let mut admin = subscribe(&app, Some(&app.admin), query).await;
+    // Give the subscriptions a moment to start following the log.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let created = sheet(&app, "Garage solidaire de la vallée", json!({})).await;
+    let seen = next_message(&mut admin).await;
+    assert_eq!(seen["payload"]["data"]["recordChanged"]["action"], "CREATED", "{seen}");
+    assert_eq!(seen["payload"]["data"]["recordChanged"]["node"]["publicationStatus"], "DRAFT");
+
+    let version =
+        publish(&app, created["id"].as_str().expect("an id"), created["version"].as_i64().expect("a version")).await;
+    // The public never saw the draft: its first notification is the publication.
+    let first = next_message(&mut public).await;
+    let change = &first["payload"]["data"]["recordChanged"];
+    assert_eq!(change["action"], "STATUS_CHANGED", "{first}");
+    assert_eq!(change["id"], created["id"]);
+    assert_eq!(change["node"]["publicationStatus"], "PUBLISHED");
+    // The admin saw the submission, then the publication.
+    let submitted = next_message(&mut admin).await;
+    assert_eq!(submitted["payload"]["data"]["recordChanged"]["node"]["publicationStatus"], "SUBMITTED", "{submitted}");
+    let published = next_message(&mut admin).await;
+    assert_eq!(published["payload"]["data"]["recordChanged"]["node"]["publicationStatus"], "PUBLISHED");
+
+    // Archived, the sheet leaves the public's figures: the public hears of it, without the record.
+    let archived = app
+        .ok(
+            "mutation($id: ID!, $version: Int!) { archive(id: $id, version: $version) { id } }",
+            json!({ "id": created["id"], "version": version }),
+        )
+        .await;
+    assert!(archived["archive"]["id"].is_string());
+    let gone = next_message(&mut public).await;
+    assert_eq!(gone["payload"]["data"]["recordChanged"]["action"], "ARCHIVED", "{gone}");
+    assert_eq!(gone["payload"]["data"]["recordChanged"]["id"], Value::Null);
+    assert_eq!(gone["payload"]["data"]["recordChanged"]["node"], Value::Null);
+
+    // A revoked or unknown token is refused at connection time.
+    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+    let mut request = url.into_client_request().expect("a WebSocket request");
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("a header"));
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("connect");
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": "Bearer retex_unknown" } }).to_string();
+    socket.send(Message::Text(init.into())).await.expect("send init");
+    let refused = tokio::time::timeout(std::time::Duration::from_secs(5), socket.next()).await.expect("an answer");
+    assert!(
+        matches!(refused, Some(Ok(Message::Close(_))) | None | Some(Err(_))),
+        "an unknown token closes the connection: {refused:?}"
+    );
+}

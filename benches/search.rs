@@ -626,6 +626,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     println!("  GraphQL in-process, hydrated  {api50:>8.2} {api99:>8.2}   ({:.1}× raw at p50)", api50 / raw50);
     println!("resident memory while serving   {}", memory("VmRSS:"));
 
+    dashboards(&schema, &app, &public, iterations).await?;
+
     // Freshness: each update returns once searchable; its latency bounds commit-to-searchable.
     let editor = Viewer::System { name: "bench".into() };
     let mut fresh = Vec::new();
@@ -652,6 +654,83 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     drop((schema, app, index));
 
     serving_memory(&url, &index_dir, iterations).await
+}
+
+const STATS: &str = "query($q: String) { stats(kind: SHEET, groupBy: [PROGRAMME, THEME], query: $q) {
+    total rows { count keys { value label } } } }";
+const RECURRENCE: &str = "query($filter: LessonFilterInput) { recurrence(filter: $filter, first: 20) {
+    programmeCount sheetCount contradictingSheetCount lesson { title } } }";
+
+/// Dashboards over GraphQL, in-process: a two-dimension count under each full-text query, and the
+/// recurrence ranking (whole base, and mobility in rural territories), against search with three
+/// facets (the same matching) as the baseline of this run.
+async fn dashboards(
+    schema: &retex::graphql::RetexSchema,
+    app: &App,
+    viewer: &Viewer,
+    iterations: usize,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let run = |query: &'static str, variables: serde_json::Value| {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        async move {
+            let started = Instant::now();
+            let request = transport::from_json_body(body.as_bytes())?;
+            let response = transport::run(schema, app, viewer.clone(), request).await;
+            let elapsed = started.elapsed();
+            let value: serde_json::Value = serde_json::from_slice(&response.body)?;
+            if value.get("errors").is_some() {
+                return Err::<_, Box<dyn std::error::Error + Send + Sync>>(format!("{query}: {value}").into());
+            }
+            Ok((elapsed, value))
+        }
+    };
+    let (mut baseline, mut stats, mut whole, mut rural) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let rural_filter = json!({ "themes": ["MOBILITY"], "territoryTypes": ["RURAL"], "polarities": ["SUCCESS_FACTOR"] });
+    let (_, sample) = run(STATS, json!({ "q": "garage solidaire" })).await?;
+    println!(
+        "  stats \"garage solidaire\" by programme × theme: {} sheets, {} rows",
+        sample["data"]["stats"]["total"],
+        sample["data"]["stats"]["rows"].as_array().map_or(0, Vec::len)
+    );
+    for _ in 0..iterations.min(10) {
+        for query in queries() {
+            let started = Instant::now();
+            let request = SearchRequest {
+                text: query.text.to_owned(),
+                kinds: vec![Kind::Sheet],
+                facets: vec![retex::search::Dimension::Programme, retex::search::Dimension::Theme],
+                limit: 1,
+                ..SearchRequest::default()
+            };
+            app.search(viewer, request, None).await?;
+            baseline.push(started.elapsed());
+            stats.push(run(STATS, json!({ "q": query.text })).await?.0);
+        }
+        whole.push(run(RECURRENCE, json!({})).await?.0);
+        rural.push(run(RECURRENCE, json!({ "filter": rural_filter })).await?.0);
+    }
+    println!("dashboards (ms)                    p50      p99");
+    println!(
+        "  search + 2 facets (baseline)  {:>8.2} {:>8.2}",
+        percentile(&mut baseline, 0.5),
+        percentile(&mut baseline, 0.99)
+    );
+    println!(
+        "  stats, 2 dimensions + text    {:>8.2} {:>8.2}   (target p50 ≤ 50)",
+        percentile(&mut stats, 0.5),
+        percentile(&mut stats, 0.99)
+    );
+    println!(
+        "  recurrence, whole base        {:>8.2} {:>8.2}   (target p50 ≤ 100)",
+        percentile(&mut whole, 0.5),
+        percentile(&mut whole, 0.99)
+    );
+    println!(
+        "  recurrence, rural mobility    {:>8.2} {:>8.2}",
+        percentile(&mut rural, 0.5),
+        percentile(&mut rural, 0.99)
+    );
+    Ok(())
 }
 
 /// Starts `retex serve` alone on the same database and index, queries it over HTTP, and reports its

@@ -269,7 +269,8 @@ impl From<crate::error::Error> for StepError {
 }
 
 /// Everything to re-read: the changed records, and the records whose search document reads them (a
-/// sheet's lessons take programmes and years from it; a territory's sheets take its types).
+/// sheet's lessons take programmes and years from it; a territory's sheets take its types; a
+/// programme's lessons count it in their recurrence when it is published).
 async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) -> Result<BTreeSet<(Kind, i64)>> {
     let conn = store.connection();
     let all = everything();
@@ -277,6 +278,13 @@ async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) -> Result<BTr
     let ids_of = |kind: Kind| -> Vec<i64> { targets.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect() };
     let mut sheets = ids_of(Kind::Sheet);
     let territories = ids_of(Kind::Territory);
+    let programmes = ids_of(Kind::Programme);
+    if !programmes.is_empty() {
+        // A programme's status decides whether its lessons' recurrence counts it.
+        for ids in store::reverse(conn, Reverse::ProgrammeSheets, &programmes, &all).await?.into_values() {
+            sheets.extend(ids);
+        }
+    }
     if !territories.is_empty() {
         for ids in store::reverse(conn, Reverse::TerritorySheets, &territories, &all).await?.into_values() {
             for id in ids {
@@ -331,14 +339,7 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
     let public = Visibility::public();
     let evidence_ids: Vec<SheetId> = lessons
         .iter()
-        .flat_map(|lesson| {
-            lesson
-                .fields
-                .evidence_links
-                .iter()
-                .filter(|link| link.role == EvidenceRole::ObservedIn)
-                .map(|link| link.sheet)
-        })
+        .flat_map(|lesson| lesson.fields.evidence_links.iter().map(|link| link.sheet))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -347,6 +348,19 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
         .into_iter()
         .map(|sheet| (sheet.id, sheet))
         .collect();
+    // The published programmes among theirs: a lesson's recurrence counts those only.
+    let programme_ids: Vec<ProgrammeId> = evidence
+        .values()
+        .flat_map(|sheet| sheet.fields.programmes.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let published_programmes: BTreeSet<ProgrammeId> =
+        store::get_many::<ProgrammeFields, _>(conn, &public, &programme_ids)
+            .await?
+            .into_iter()
+            .map(|programme| programme.id)
+            .collect();
 
     let territory_ids: Vec<TerritoryId> = sheets
         .iter()
@@ -389,6 +403,8 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
             body: body.join("\n\n"),
             facets,
             years: years_of(fields),
+            recurrence: None,
+            evidence_sheets: Vec::new(),
         })));
     }
 
@@ -415,6 +431,11 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
         );
         facets.sort();
         facets.dedup();
+        let observed_programmes: BTreeSet<ProgrammeId> = observed
+            .iter()
+            .flat_map(|sheet| sheet.fields.programmes.iter().copied())
+            .filter(|programme| published_programmes.contains(programme))
+            .collect();
         let mut years: Vec<i32> = observed.iter().flat_map(|sheet| years_of(&sheet.fields)).collect();
         years.sort_unstable();
         years.dedup();
@@ -429,6 +450,13 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
             body: [fields.context.as_str(), fields.recommendation.as_str(), fields.evidence.as_str()].join("\n\n"),
             facets,
             years,
+            recurrence: Some((observed_programmes.len() as u64, observed.len() as u64)),
+            evidence_sheets: fields
+                .evidence_links
+                .iter()
+                .filter(|link| evidence.contains_key(&link.sheet))
+                .map(|link| link.sheet.get())
+                .collect(),
         })));
     }
 
@@ -454,6 +482,8 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
             body: String::new(),
             facets,
             years,
+            recurrence: None,
+            evidence_sheets: Vec::new(),
         })));
     }
 
@@ -472,6 +502,8 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
             body: String::new(),
             facets: fields.region.map(|region| (Dimension::Region, region.code().to_owned())).into_iter().collect(),
             years: Vec::new(),
+            recurrence: None,
+            evidence_sheets: Vec::new(),
         })));
     }
 

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_knowledge_base;
 mod m20261127_000002_glossary;
 mod m20261128_000003_accounts;
+mod m20261128_000004_lesson_clusters;
 
 /// Lists the migrations in the order they apply.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_knowledge_base::Migration),
             Box::new(m20261127_000002_glossary::Migration),
             Box::new(m20261128_000003_accounts::Migration),
+            Box::new(m20261128_000004_lesson_clusters::Migration),
         ]
     }
 }

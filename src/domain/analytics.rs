@@ -114,6 +114,71 @@ pub fn distinct_sheets(rows: &[SheetPhase]) -> usize {
     rows.iter().map(|row| row.sheet).collect::<BTreeSet<_>>().len()
 }
 
+/// One indicator of one sheet, as the sums read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetIndicator {
+    pub sheet: i64,
+    pub name: String,
+    pub unit: String,
+    pub target: Option<f64>,
+    pub actual: Option<f64>,
+}
+
+/// The sums of one indicator (by name and unit) over the sheets of one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorSum {
+    /// The group's value (`None` when not grouped, or for sheets without a value).
+    pub group: Option<String>,
+    pub name: String,
+    pub unit: String,
+    /// Sheets that report the indicator.
+    pub sheets: u64,
+    /// Sums over the sheets that give a value (`None` when none does).
+    pub target: Option<f64>,
+    pub actual: Option<f64>,
+}
+
+/// Sums indicators by group, name and unit. `groups` gives each matching sheet's group values (a
+/// sheet counts in each of its groups; an empty list when not grouped puts it in the `None` group).
+pub fn indicator_sums(
+    groups: &[(i64, Vec<String>)],
+    grouped: bool,
+    indicators: &[SheetIndicator],
+) -> Vec<IndicatorSum> {
+    let mut by_sheet: HashMap<i64, Vec<&SheetIndicator>> = HashMap::new();
+    for indicator in indicators {
+        by_sheet.entry(indicator.sheet).or_default().push(indicator);
+    }
+    let mut sums: BTreeMap<(Option<String>, String, String), IndicatorSum> = BTreeMap::new();
+    let add = |sum: Option<f64>, value: Option<f64>| match (sum, value) {
+        (Some(sum), Some(value)) => Some(sum + value),
+        (sum, value) => sum.or(value),
+    };
+    for (sheet, values) in groups {
+        let Some(reported) = by_sheet.get(sheet) else { continue };
+        let keys: Vec<Option<String>> = if grouped { values.iter().cloned().map(Some).collect() } else { vec![None] };
+        for key in keys {
+            for indicator in reported {
+                let entry =
+                    sums.entry((key.clone(), indicator.name.clone(), indicator.unit.clone())).or_insert_with(|| {
+                        IndicatorSum {
+                            group: key.clone(),
+                            name: indicator.name.clone(),
+                            unit: indicator.unit.clone(),
+                            sheets: 0,
+                            target: None,
+                            actual: None,
+                        }
+                    });
+                entry.sheets += 1;
+                entry.target = add(entry.target, indicator.target);
+                entry.actual = add(entry.actual, indicator.actual);
+            }
+        }
+    }
+    sums.into_values().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +211,32 @@ mod tests {
         assert_eq!(reached[&Phase::Consolidation], 0);
         assert_eq!(funnel.covered, 1);
         assert_eq!((funnel.median_days, funnel.measured), (Some(15.0), 2));
+    }
+
+    #[test]
+    fn indicators_sum_per_group_name_and_unit() {
+        let indicator = |sheet: i64, target: Option<f64>, actual: Option<f64>| SheetIndicator {
+            sheet,
+            name: "Véhicules réparés".into(),
+            unit: "véhicules/an".into(),
+            target,
+            actual,
+        };
+        let indicators =
+            vec![indicator(1, Some(100.0), Some(80.0)), indicator(2, Some(50.0), None), indicator(3, None, Some(5.0))];
+        let groups = vec![(1, vec!["a".into()]), (2, vec!["a".into(), "b".into()]), (4, vec!["b".into()])];
+        let sums = indicator_sums(&groups, true, &indicators);
+        assert_eq!(sums.len(), 2);
+        assert_eq!(
+            (sums[0].group.as_deref(), sums[0].sheets, sums[0].target, sums[0].actual),
+            (Some("a"), 2, Some(150.0), Some(80.0))
+        );
+        assert_eq!(
+            (sums[1].group.as_deref(), sums[1].sheets, sums[1].target, sums[1].actual),
+            (Some("b"), 1, Some(50.0), None)
+        );
+        let overall = indicator_sums(&groups, false, &indicators);
+        assert_eq!((overall[0].sheets, overall[0].target), (2, Some(150.0)), "sheet 3 did not match");
     }
 
     #[test]

@@ -177,6 +177,14 @@ impl Viewer {
         }
     }
 
+    /// Checks that this viewer may group lessons into clusters (reviewers and administrators).
+    pub fn may_cluster(&self) -> Result<(), String> {
+        match self.role() {
+            Role::Reviewer | Role::Admin => Ok(()),
+            role => Err(format!("grouping lessons into clusters is a reviewer's work; the caller is {}", role.code())),
+        }
+    }
+
     /// Checks that this viewer may manage API tokens and the glossary.
     pub fn may_administer(&self) -> Result<(), String> {
         if self.is_admin() {

@@ -3,7 +3,7 @@
 //! Every figure counts published records the caller may see, under the same filters as lists and
 //! search.
 
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 
 use super::error::GqlResult;
 use super::inputs::{LessonFilterInput, SheetFilterInput};
@@ -56,6 +56,22 @@ pub struct Stats {
     pub rows: Vec<StatsRow>,
     /// Whether rows were left out past `first`.
     pub truncated: bool,
+}
+
+/// The sums of one indicator over the sheets of one group.
+#[derive(SimpleObject)]
+pub struct IndicatorTotal {
+    /// The group (none when not grouped).
+    pub key: Option<StatsKey>,
+    /// The indicator's name and unit, as the sheets write them.
+    pub name: String,
+    pub unit: String,
+    /// Sheets that report the indicator.
+    pub sheets: i32,
+    /// Sum of the targets given (none when no sheet gives one).
+    pub target: Option<f64>,
+    /// Sum of the actual values given.
+    pub actual: Option<f64>,
 }
 
 /// A lesson and the number that capitalisation is about: in how many programmes it recurs.
@@ -122,6 +138,132 @@ pub struct FunnelRow {
     pub measured_sheets: i32,
 }
 
+/// Near-duplicate lessons grouped by a reviewer, whose recurrence is counted together.
+pub struct LessonCluster {
+    row: crate::store::ClusterRow,
+    lessons: Vec<LessonId>,
+}
+
+fn cluster_id(id: i64) -> ID {
+    super::ids::encode_other("LessonCluster", id)
+}
+
+fn decode_cluster(id: &ID) -> Result<i64, Error> {
+    super::ids::decode_other("LessonCluster", id).map_err(|problem| Error::invalid("cluster", problem))
+}
+
+fn decode_lessons(field: &str, ids: &[ID]) -> Result<Vec<LessonId>, Error> {
+    let mut problems = Problems::default();
+    let lessons = super::ids::decode_list::<LessonId>(&mut problems, field, ids);
+    problems.into_result().map_err(Error::InvalidInput)?;
+    Ok(lessons)
+}
+
+#[Object]
+impl LessonCluster {
+    async fn id(&self) -> ID {
+        cluster_id(self.row.id)
+    }
+    async fn name(&self) -> &str {
+        &self.row.name
+    }
+    /// Its lessons the caller may see.
+    async fn lessons(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LessonNode>> {
+        Ok(super::loaders::many(ctx, &self.lessons).await?.into_iter().map(LessonNode).collect())
+    }
+    /// Distinct published programmes whose published sheets observed any of its published lessons.
+    async fn programme_count(&self) -> i32 {
+        count(self.row.programmes.max(0) as u64)
+    }
+    /// Distinct published sheets that observed any of its published lessons.
+    async fn sheet_count(&self) -> i32 {
+        count(self.row.sheets.max(0) as u64)
+    }
+}
+
+/// A lesson written like another, candidate to join its cluster.
+pub struct ClusterCandidate {
+    lesson: Lesson,
+    score: f32,
+    cluster: Option<i64>,
+}
+
+#[Object]
+impl ClusterCandidate {
+    async fn lesson(&self) -> LessonNode {
+        LessonNode(self.lesson.clone())
+    }
+    /// Text similarity (BM25 of the lesson's words in the candidate), higher is closer.
+    async fn score(&self) -> f64 {
+        f64::from(self.score)
+    }
+    /// The cluster the candidate is already in, if any.
+    async fn cluster(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<LessonCluster>> {
+        match self.cluster {
+            Some(id) => one_cluster(ctx, id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+async fn one_cluster(ctx: &Context<'_>, id: i64) -> async_graphql::Result<LessonCluster> {
+    let app = ctx.data::<App>()?;
+    let viewer = ctx.data::<Viewer>()?;
+    let (row, lessons) = app
+        .clusters(viewer, Some(id), 1, 0)
+        .await
+        .gql()?
+        .pop()
+        .ok_or_else(|| Error::NotFound(format!("lesson cluster {id}")))
+        .gql()?;
+    Ok(LessonCluster { row, lessons })
+}
+
+#[derive(Default)]
+pub struct ClusterMutation;
+
+#[Object]
+impl ClusterMutation {
+    /// Groups near-duplicate lessons into a new cluster (reviewers and administrators); a lesson is
+    /// in one cluster at most.
+    async fn create_lesson_cluster(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        lessons: Vec<ID>,
+    ) -> async_graphql::Result<LessonCluster> {
+        let app = ctx.data::<App>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        let lessons = decode_lessons("lessons", &lessons).gql()?;
+        let id = app.create_cluster(viewer, &name, &lessons).await.gql()?;
+        one_cluster(ctx, id).await
+    }
+
+    /// Adds lessons to a cluster.
+    async fn add_lessons_to_cluster(
+        &self,
+        ctx: &Context<'_>,
+        cluster: ID,
+        lessons: Vec<ID>,
+    ) -> async_graphql::Result<LessonCluster> {
+        let app = ctx.data::<App>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        let cluster = decode_cluster(&cluster).gql()?;
+        let lessons = decode_lessons("lessons", &lessons).gql()?;
+        app.add_to_cluster(viewer, cluster, &lessons).await.gql()?;
+        one_cluster(ctx, cluster).await
+    }
+
+    /// Takes a lesson out of its cluster, and returns the cluster.
+    async fn remove_lesson_from_cluster(&self, ctx: &Context<'_>, lesson: ID) -> async_graphql::Result<LessonCluster> {
+        let app = ctx.data::<App>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        let lesson = decode_lessons("lesson", std::slice::from_ref(&lesson)).gql()?;
+        let cluster = app.remove_from_cluster(viewer, lesson[0]).await.gql()?;
+        one_cluster(ctx, cluster).await
+    }
+}
+
 fn share(part: u64, whole: u64) -> f64 {
     if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
 }
@@ -146,6 +288,51 @@ impl DashboardQuery {
         let viewer = ctx.data::<Viewer>()?;
         let (rows, total) = stats_rows(ctx, app, viewer, kind, group_by, query, filter, first).await?;
         Ok(Stats { total: count(total.0 as u64), truncated: total.1, rows })
+    }
+
+    /// Sums of the indicators of the published sheets matching a full-text query and search's
+    /// filters (target and actual, by indicator name and unit), grouped by one dimension or not.
+    async fn indicator_totals(
+        &self,
+        ctx: &Context<'_>,
+        group_by: Option<SearchDimension>,
+        query: Option<String>,
+        filter: Option<SearchFilter>,
+    ) -> async_graphql::Result<Vec<IndicatorTotal>> {
+        let app = ctx.data::<App>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        let query = query.unwrap_or_default();
+        if query.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::invalid("query", format!("is longer than {MAX_QUERY_CHARS} characters"))).gql();
+        }
+        let mut request = SearchRequest { text: query, ..SearchRequest::default() };
+        filter.unwrap_or_default().apply(&mut request).gql()?;
+        let dimension = group_by.map(Dimension::from);
+        let sums = app.indicator_sums(viewer, request, dimension).await.gql()?;
+        let values: Vec<(Dimension, &str)> = dimension
+            .map(|dimension| sums.iter().filter_map(|sum| Some((dimension, sum.group.as_deref()?))).collect())
+            .unwrap_or_default();
+        let labels = Labels::resolve(ctx, &values).await?;
+        let mut out = Vec::with_capacity(sums.len());
+        for sum in sums {
+            let key = match (dimension, &sum.group) {
+                (Some(dimension), Some(value)) => {
+                    // A group the caller may not see is left out.
+                    let Some((value, label)) = labels.get(dimension, value) else { continue };
+                    Some(StatsKey { dimension: dimension_of(dimension), value, label })
+                }
+                _ => None,
+            };
+            out.push(IndicatorTotal {
+                key,
+                name: sum.name,
+                unit: sum.unit,
+                sheets: count(sum.sheets),
+                target: sum.target,
+                actual: sum.actual,
+            });
+        }
+        Ok(out)
     }
 
     /// Published lessons ranked by the number of distinct programmes, then of distinct sheets, whose
@@ -174,6 +361,53 @@ impl DashboardQuery {
         let ranked =
             app.recurrence(viewer, &filter, i64::from(min_programmes), first as usize, offset as usize).await.gql()?;
         Ok(ranked.into_iter().map(LessonRecurrence).collect())
+    }
+
+    /// Clusters of near-duplicate lessons, ranked by the recurrence of their members across
+    /// programmes.
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn lesson_clusters(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 0)] offset: i32,
+    ) -> async_graphql::Result<Vec<LessonCluster>> {
+        let app = ctx.data::<App>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        if !(1..=MAX_PAGE_SIZE as i32).contains(&first) {
+            return Err(Error::invalid("first", format!("{first} is outside 1 to {MAX_PAGE_SIZE}"))).gql();
+        }
+        if !(0..=100_000).contains(&offset) {
+            return Err(Error::invalid("offset", format!("{offset} is outside 0 to 100000"))).gql();
+        }
+        let clusters = app.clusters(viewer, None, first as usize, offset as usize).await.gql()?;
+        Ok(clusters.into_iter().map(|(row, lessons)| LessonCluster { row, lessons }).collect())
+    }
+
+    /// Lessons written like this one (text similarity), candidates to join it in a cluster.
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn cluster_candidates(
+        &self,
+        ctx: &Context<'_>,
+        lesson: ID,
+        #[graphql(default = 5)] first: i32,
+    ) -> async_graphql::Result<Vec<ClusterCandidate>> {
+        let app = ctx.data::<App>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        if !(1..=MAX_PAGE_SIZE as i32).contains(&first) {
+            return Err(Error::invalid("first", format!("{first} is outside 1 to {MAX_PAGE_SIZE}"))).gql();
+        }
+        let lesson = decode_lessons("lesson", std::slice::from_ref(&lesson)).gql()?[0];
+        let candidates = app.cluster_candidates(viewer, lesson, first as usize).await.gql()?;
+        let ids: Vec<LessonId> = candidates.iter().map(|(hit, _)| LessonId(hit.id)).collect();
+        let lessons = app.get_many::<LessonFields>(viewer, &ids).await.gql()?;
+        Ok(candidates
+            .into_iter()
+            .filter_map(|(hit, cluster)| {
+                let lesson = lessons.iter().find(|lesson| lesson.id.get() == hit.id)?.clone();
+                Some(ClusterCandidate { lesson, score: hit.score, cluster })
+            })
+            .collect())
     }
 
     /// How many published sheets reached each phase of the démarche, per group; capitalisation

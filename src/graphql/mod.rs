@@ -28,10 +28,15 @@ use crate::domain::Viewer;
 #[graphql(name = "Query")]
 pub struct QueryRoot(query::Query, search::SearchQuery, dashboards::DashboardQuery, accounts::AccountsQuery);
 
-/// Every mutation: records, then the glossary, then API tokens.
+/// Every mutation: records, then the glossary, then lesson clusters, then API tokens.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(mutation::Mutation, search::GlossaryMutation, accounts::AccountsMutation);
+pub struct MutationRoot(
+    mutation::Mutation,
+    search::GlossaryMutation,
+    dashboards::ClusterMutation,
+    accounts::AccountsMutation,
+);
 
 /// The schema type served by retex.
 pub type RetexSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;

@@ -49,6 +49,10 @@ pub struct SearchDoc {
     pub body: String,
     pub facets: Vec<(Dimension, String)>,
     pub years: Vec<i32>,
+    /// For lessons: how often they recur (distinct published programmes and sheets observing them).
+    pub recurrence: Option<(u64, u64)>,
+    /// For lessons: the published sheets linked to them.
+    pub evidence_sheets: Vec<i64>,
 }
 
 /// A change to apply to the index.
@@ -66,6 +70,8 @@ pub struct SearchRequest {
     /// Any of the values of each dimension; all dimensions.
     pub filters: Vec<(Dimension, Vec<String>)>,
     pub years: Option<(i32, i32)>,
+    /// Lessons linked to one of these sheets.
+    pub evidence_sheets: Vec<i64>,
     /// The publication statuses the caller may see: the one visibility filter.
     pub visible: Vec<PublicationStatus>,
     /// The dimensions to count values of, over the whole filtered result.
@@ -191,6 +197,15 @@ impl SearchIndex {
         ] {
             document.add_text(field, text);
         }
+        if let Some((programmes, sheets)) = doc.recurrence {
+            document.add_u64(f.programme_count, programmes);
+            document.add_u64(f.sheet_count, sheets);
+            document
+                .add_u64(f.recurrence, (programmes.min(u64::from(u32::MAX)) << 32) | sheets.min(u64::from(u32::MAX)));
+        }
+        for sheet in &doc.evidence_sheets {
+            document.add_u64(f.evidence_sheet, *sheet as u64);
+        }
         document.add_text(f.dimension(Dimension::Kind), doc.kind.as_str());
         for (dimension, value) in &doc.facets {
             document.add_text(f.dimension(*dimension), value);
@@ -241,6 +256,10 @@ impl SearchIndex {
             let field = f.dimension(*dimension);
             let terms = values.iter().map(|value| Term::from_field_text(field, value));
             clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        if !request.evidence_sheets.is_empty() {
+            let sheets = request.evidence_sheets.iter().map(|id| Term::from_field_u64(f.evidence_sheet, *id as u64));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(sheets))));
         }
         if let Some((from, to)) = request.years {
             let range = RangeQuery::new(
@@ -311,6 +330,68 @@ impl SearchIndex {
         let mut rows: Vec<(Vec<String>, u64)> = groups.into_iter().collect();
         rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(Grouped { total, rows })
+    }
+
+    /// Ranks the lessons matching a request's filters (no text) by recurrence: distinct programmes,
+    /// then distinct sheets, most first; only lessons observed in at least one sheet and in
+    /// `min_programmes` programmes. Returns (id, programmes, sheets). Blocking.
+    pub fn recurrent(&self, request: &SearchRequest, min_programmes: u64) -> Result<Vec<(i64, u64, u64)>> {
+        let f = &self.fields;
+        let searcher = self.reader.searcher();
+        let mut clauses = self.filters(request);
+        clauses.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                std::ops::Bound::Included(Term::from_field_u64(f.sheet_count, 1)),
+                std::ops::Bound::Unbounded,
+            )),
+        ));
+        if min_programmes > 0 {
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_u64(f.programme_count, min_programmes)),
+                    std::ops::Bound::Unbounded,
+                )),
+            ));
+        }
+        let query = BooleanQuery::new(clauses);
+        let top = TopDocs::with_limit(request.limit.max(1))
+            .and_offset(request.offset)
+            .order_by_fast_field::<u64>("recurrence", Order::Desc);
+        let found = searcher.search(&query, &top).map_err(internal)?;
+        let mut out = Vec::with_capacity(found.len());
+        for (recurrence, address) in found {
+            let (_, id) = self.identify(&searcher, address)?;
+            let recurrence = recurrence.unwrap_or(0);
+            out.push((id, recurrence >> 32, recurrence & u64::from(u32::MAX)));
+        }
+        Ok(out)
+    }
+
+    /// Returns the id of every document matching a request, with its values of `dimension` (none
+    /// asked: an empty list). Blocking.
+    pub fn matching(
+        &self,
+        request: &SearchRequest,
+        synonyms: &Synonyms,
+        dimension: Option<Dimension>,
+    ) -> Result<Vec<(i64, Vec<String>)>> {
+        let parsed = parse(&request.text);
+        let searcher = self.reader.searcher();
+        let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|freq| freq > 0);
+        let mut builder = self.builder(synonyms, &known);
+        let text_query = builder.build(&parsed);
+        let mut clauses = self.filters(request);
+        match text_query {
+            Some(query) => clauses.push((Occur::Must, query)),
+            None => {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+                clauses.extend(builder.exclusions(&parsed).into_iter().map(|query| (Occur::MustNot, query)));
+            }
+        }
+        let full = BooleanQuery::new(clauses);
+        searcher.search(&full, &Matching { dimension }).map_err(internal)
     }
 
     fn outcome(
@@ -687,5 +768,65 @@ impl SegmentCollector for SegmentGroupCounts {
             }
         }
         out
+    }
+}
+
+/// Collects the id and the values of one dimension of every matching document.
+struct Matching {
+    dimension: Option<Dimension>,
+}
+
+struct SegmentMatching {
+    ids: std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>,
+    column: Option<tantivy::columnar::StrColumn>,
+    found: Vec<(i64, Vec<u64>)>,
+}
+
+impl Collector for Matching {
+    type Fruit = Vec<(i64, Vec<String>)>;
+    type Child = SegmentMatching;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentMatching> {
+        let ids = segment.fast_fields().u64("id")?.first_or_default_col(0);
+        let column = match self.dimension {
+            Some(dimension) => segment.fast_fields().str(dimension.field_name())?,
+            None => None,
+        };
+        Ok(SegmentMatching { ids, column, found: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(i64, Vec<String>)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentMatching {
+    type Fruit = Vec<(i64, Vec<String>)>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let id = self.ids.get_val(doc) as i64;
+        let ords = self.column.as_ref().map(|column| column.term_ords(doc).collect()).unwrap_or_default();
+        self.found.push((id, ords));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let column = self.column;
+        self.found
+            .into_iter()
+            .map(|(id, ords)| {
+                let values = ords
+                    .into_iter()
+                    .filter_map(|ord| {
+                        let mut text = String::new();
+                        column.as_ref()?.ord_to_str(ord, &mut text).unwrap_or(false).then_some(text)
+                    })
+                    .collect();
+                (id, values)
+            })
+            .collect()
     }
 }

@@ -78,6 +78,13 @@ pub struct Fields {
     pub summary_exact: Field,
     pub body_stem: Field,
     pub body_exact: Field,
+    /// For lessons: the distinct published programmes and sheets that observed them, and both in
+    /// one number for ranking (`programmes << 32 | sheets`).
+    pub programme_count: Field,
+    pub sheet_count: Field,
+    pub recurrence: Field,
+    /// For lessons: the published sheets linked to them (either role).
+    pub evidence_sheet: Field,
     /// One field per dimension, in the order of `Dimension::ALL`.
     dimensions: Vec<Field>,
 }
@@ -110,6 +117,10 @@ pub fn build() -> (Schema, Fields) {
     let summary_exact = builder.add_text_field("summary_exact", text(EXACT));
     let body_stem = builder.add_text_field("body_stem", text(STEM));
     let body_exact = builder.add_text_field("body_exact", text(EXACT));
+    let programme_count = builder.add_u64_field("programme_count", INDEXED | FAST);
+    let sheet_count = builder.add_u64_field("sheet_count", INDEXED | FAST);
+    let recurrence = builder.add_u64_field("recurrence", FAST);
+    let evidence_sheet = builder.add_u64_field("evidence_sheet", INDEXED);
     let dimensions =
         Dimension::ALL.iter().map(|dimension| builder.add_text_field(dimension.field_name(), STRING | FAST)).collect();
     let fields = Fields {
@@ -125,6 +136,10 @@ pub fn build() -> (Schema, Fields) {
         summary_exact,
         body_stem,
         body_exact,
+        programme_count,
+        sheet_count,
+        recurrence,
+        evidence_sheet,
         dimensions,
     };
     (builder.build(), fields)

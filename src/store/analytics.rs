@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement};
 
 use super::db_error;
 use super::records::{StoredKind, col, visible_in};
@@ -26,66 +26,6 @@ fn published<K: StoredKind>(visibility: &Visibility, filter: &K::Filter) -> Cond
 async fn rows<C: ConnectionTrait>(conn: &C, query: &SelectStatement) -> Result<Vec<sea_orm::QueryResult>> {
     let statement = conn.get_database_backend().build(query);
     conn.query_all_raw(statement).await.map_err(db_error)
-}
-
-/// One lesson's recurrence: the distinct published programmes and sheets it was observed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RecurrenceRow {
-    pub lesson: i64,
-    pub programmes: i64,
-    pub sheets: i64,
-}
-
-/// Ranks the published lessons matching `filter` by the number of distinct programmes, then of
-/// distinct sheets, that evidence them (OBSERVED_IN links to published sheets, programmes counted
-/// when published). Lessons observed in fewer than `min_programmes` programmes are left out.
-pub async fn recurrence<C: ConnectionTrait>(
-    conn: &C,
-    visibility: &Visibility,
-    filter: &LessonFilter,
-    min_programmes: i64,
-    limit: u64,
-    offset: u64,
-) -> Result<Vec<RecurrenceRow>> {
-    let a = Alias::new;
-    let programmes = Expr::col((a("programme"), a("id"))).count_distinct();
-    let sheets = Expr::col((a("lesson_evidence"), a("sheet_id"))).count_distinct();
-    let query = Query::select()
-        .expr_as(Expr::col((a("lesson_evidence"), a("lesson_id"))), a("lesson"))
-        .expr_as(programmes.clone(), a("programmes"))
-        .expr_as(sheets.clone(), a("sheets"))
-        .from(a("lesson_evidence"))
-        .inner_join(a("lesson"), col("lesson", "id").equals((a("lesson_evidence"), a("lesson_id"))))
-        .inner_join(a("sheet"), col("sheet", "id").equals((a("lesson_evidence"), a("sheet_id"))))
-        .left_join(a("sheet_programme"), col("sheet_programme", "sheet_id").equals((a("sheet"), a("id"))))
-        .left_join(
-            a("programme"),
-            Condition::all()
-                .add(col("programme", "id").equals((a("sheet_programme"), a("programme_id"))))
-                .add(col("programme", "publication_status").eq(PUBLISHED)),
-        )
-        .and_where(col("lesson_evidence", "role").eq(EvidenceRole::ObservedIn.code()))
-        .and_where(col("sheet", "publication_status").eq(PUBLISHED))
-        .cond_where(published::<LessonFields>(visibility, filter))
-        .group_by_col((a("lesson_evidence"), a("lesson_id")))
-        .and_having(programmes.clone().gte(min_programmes))
-        .order_by_expr(programmes, Order::Desc)
-        .order_by_expr(sheets, Order::Desc)
-        .order_by((a("lesson_evidence"), a("lesson_id")), Order::Asc)
-        .limit(limit)
-        .offset(offset)
-        .to_owned();
-    rows(conn, &query)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(RecurrenceRow {
-                lesson: row.try_get("", "lesson").map_err(db_error)?,
-                programmes: row.try_get("", "programmes").map_err(db_error)?,
-                sheets: row.try_get("", "sheets").map_err(db_error)?,
-            })
-        })
-        .collect()
 }
 
 /// For each of these lessons, the number of distinct published sheets that contradict it.
@@ -195,4 +135,55 @@ pub async fn sheet_phases<C: ConnectionTrait>(
             })
         })
         .collect()
+}
+
+/// One indicator of a sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorRow {
+    pub sheet: i64,
+    pub name: String,
+    pub unit: String,
+    pub target: Option<f64>,
+    pub actual: Option<f64>,
+}
+
+/// Returns the indicators of these sheets: by id lists when they are few, in one pass over the
+/// table otherwise.
+pub async fn indicators_of<C: ConnectionTrait>(conn: &C, sheets: &[i64]) -> Result<Vec<IndicatorRow>> {
+    const IN_LIST: usize = 1_000;
+    let a = Alias::new;
+    let base = || {
+        Query::select()
+            .columns([a("sheet_id"), a("name"), a("unit"), a("target"), a("actual")])
+            .from(a("sheet_indicator"))
+            .to_owned()
+    };
+    let read = |row: &sea_orm::QueryResult| -> Result<IndicatorRow> {
+        Ok(IndicatorRow {
+            sheet: row.try_get("", "sheet_id").map_err(db_error)?,
+            name: row.try_get("", "name").map_err(db_error)?,
+            unit: row.try_get("", "unit").map_err(db_error)?,
+            target: row.try_get("", "target").map_err(db_error)?,
+            actual: row.try_get("", "actual").map_err(db_error)?,
+        })
+    };
+    let mut out = Vec::new();
+    if sheets.len() <= IN_LIST {
+        if sheets.is_empty() {
+            return Ok(out);
+        }
+        let query = base().and_where(col("sheet_indicator", "sheet_id").is_in(sheets.to_vec())).to_owned();
+        for row in rows(conn, &query).await? {
+            out.push(read(&row)?);
+        }
+    } else {
+        let wanted: std::collections::HashSet<i64> = sheets.iter().copied().collect();
+        for row in rows(conn, &base()).await? {
+            let indicator = read(&row)?;
+            if wanted.contains(&indicator.sheet) {
+                out.push(indicator);
+            }
+        }
+    }
+    Ok(out)
 }

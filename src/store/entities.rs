@@ -326,3 +326,29 @@ pub mod api_token {
     }
     no_relations!();
 }
+
+pub mod lesson_cluster {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "lesson_cluster")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub created_by: String,
+        pub created_at: i64,
+    }
+    no_relations!();
+}
+
+pub mod lesson_cluster_member {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "lesson_cluster_member")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub lesson_id: i64,
+        pub cluster_id: i64,
+    }
+    no_relations!();
+}

@@ -106,6 +106,11 @@ pub async fn glossary_changed<C: ConnectionTrait>(conn: &C, entry_id: i64) -> Re
     append_change(conn, GLOSSARY, entry_id, ChangeAction::Updated.as_str()).await
 }
 
+/// Records that a cluster of lessons changed (its figures with it); returns the sequence number.
+pub async fn cluster_changed<C: ConnectionTrait>(conn: &C, cluster_id: i64) -> Result<i64> {
+    append_change(conn, "lesson_cluster", cluster_id, ChangeAction::Updated.as_str()).await
+}
+
 /// Returns the newest change, if any.
 pub async fn latest_change<C: ConnectionTrait>(conn: &C) -> Result<Option<Change>> {
     let row = change::Entity::find().order_by_desc(change::Column::Id).one(conn).await.map_err(db_error)?;

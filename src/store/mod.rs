@@ -7,6 +7,7 @@
 //! `journal` holds the revision history and the change log (outbox).
 
 mod analytics;
+mod clusters;
 mod entities;
 mod journal;
 mod kinds;
@@ -14,10 +15,11 @@ mod records;
 mod relations;
 mod tokens;
 
-pub use analytics::{FunnelGrouping, PhaseRow, RecurrenceRow, contradicting, recurrence, sheet_phases};
+pub use analytics::{FunnelGrouping, IndicatorRow, PhaseRow, contradicting, indicators_of, sheet_phases};
+pub use clusters::{ClusterRow, add_members, clusters_of, create_cluster, members, ranked_clusters, remove_member};
 pub use journal::{
-    Change, ChangeAction, GlossaryEntry, Revision, changes_after, glossary, glossary_changed, latest_change,
-    record as record_revision, remove_glossary_entry, revisions, save_glossary_entry,
+    Change, ChangeAction, GlossaryEntry, Revision, changes_after, cluster_changed, glossary, glossary_changed,
+    latest_change, record as record_revision, remove_glossary_entry, revisions, save_glossary_entry,
 };
 pub use records::{Edit, StoredKind, count, get, get_many, id_by_slug, insert, list, slugs, update, within_scope};
 pub use relations::{RelationIndex, Reverse, reverse};

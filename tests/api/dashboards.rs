@@ -436,7 +436,7 @@ async fn a_subscription_sees_a_publication_and_nothing_it_may_not_see() {
     let created = sheet(&app, "Garage solidaire de la vallée", json!({})).await;
     let seen = next_message(&mut admin).await;
     assert_eq!(seen["payload"]["data"]["recordChanged"]["action"], "CREATED", "{seen}");
-    assert_eq!(seen["payload"]["data"]["recordChanged"]["node"]["publicationStatus"], "DRAFT");
+    assert_eq!(seen["payload"]["data"]["recordChanged"]["id"], created["id"]);
 
     let version =
         publish(&app, created["id"].as_str().expect("an id"), created["version"].as_i64().expect("a version")).await;
@@ -446,10 +446,12 @@ async fn a_subscription_sees_a_publication_and_nothing_it_may_not_see() {
     assert_eq!(change["action"], "STATUS_CHANGED", "{first}");
     assert_eq!(change["id"], created["id"]);
     assert_eq!(change["node"]["publicationStatus"], "PUBLISHED");
-    // The admin saw the submission, then the publication.
+    // The admin saw the submission, then the publication (each `node` is the record as it is when
+    // the notification is sent, so only the last one is sure to show PUBLISHED).
     let submitted = next_message(&mut admin).await;
-    assert_eq!(submitted["payload"]["data"]["recordChanged"]["node"]["publicationStatus"], "SUBMITTED", "{submitted}");
+    assert_eq!(submitted["payload"]["data"]["recordChanged"]["action"], "STATUS_CHANGED", "{submitted}");
     let published = next_message(&mut admin).await;
+    assert_eq!(published["payload"]["data"]["recordChanged"]["action"], "STATUS_CHANGED", "{published}");
     assert_eq!(published["payload"]["data"]["recordChanged"]["node"]["publicationStatus"], "PUBLISHED");
 
     // Archived, the sheet leaves the public's figures: the public hears of it, without the record.
@@ -477,4 +479,152 @@ async fn a_subscription_sees_a_publication_and_nothing_it_may_not_see() {
         matches!(refused, Some(Ok(Message::Close(_))) | None | Some(Err(_))),
         "an unknown token closes the connection: {refused:?}"
     );
+}
+
+#[tokio::test]
+async fn a_reviewer_clusters_near_duplicate_lessons_and_their_recurrence_is_counted_together() {
+    let app = spawn_demo().await;
+    let dataset = demo();
+    let sheets: HashMap<String, &Value> = dataset["sheets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|sheet| published(sheet))
+        .map(|sheet| (sheet["slug"].as_str().unwrap_or_default().to_owned(), sheet))
+        .collect();
+    let programmes = names(&dataset, "programmes");
+    let observed = |lesson: &Value| -> (BTreeSet<String>, BTreeSet<String>) {
+        let mut in_programmes = BTreeSet::new();
+        let mut in_sheets = BTreeSet::new();
+        for link in lesson["evidenceLinks"].as_array().into_iter().flatten() {
+            let slug = link["sheet"].as_str().unwrap_or_default();
+            if let Some(sheet) = sheets.get(slug)
+                && link["role"].as_str().unwrap_or("OBSERVED_IN") == "OBSERVED_IN"
+            {
+                in_sheets.insert(slug.to_owned());
+                in_programmes.extend(strings(&sheet["programmes"]).into_iter().filter(|p| programmes.contains_key(p)));
+            }
+        }
+        (in_programmes, in_sheets)
+    };
+    // Two published lessons observed in different programmes.
+    let lessons: Vec<&Value> =
+        dataset["lessons"].as_array().into_iter().flatten().filter(|lesson| published(lesson)).collect();
+    let first = lessons.iter().find(|lesson| !observed(lesson).0.is_empty()).expect("an observed lesson");
+    let second = lessons
+        .iter()
+        .find(|lesson| observed(lesson).0.iter().any(|programme| !observed(first).0.contains(programme)))
+        .expect("a lesson of another programme");
+    let (mut expected_programmes, mut expected_sheets) = observed(first);
+    let (more_programmes, more_sheets) = observed(second);
+    expected_programmes.extend(more_programmes);
+    expected_sheets.extend(more_sheets);
+    let id_of = |slug: String| {
+        let app = &app;
+        async move {
+            app.ok("query($slug: String!) { lesson(slug: $slug) { id } }", json!({ "slug": slug })).await["lesson"]["id"]
+                .as_str()
+                .expect("an id")
+                .to_owned()
+        }
+    };
+    let first_id = id_of(first["slug"].as_str().unwrap_or_default().to_owned()).await;
+    let second_id = id_of(second["slug"].as_str().unwrap_or_default().to_owned()).await;
+
+    let programme_id =
+        app.ok("{ programmes(first: 1) { nodes { id } } }", json!({})).await["programmes"]["nodes"][0]["id"]
+            .as_str()
+            .expect("a programme")
+            .to_owned();
+    let reviewer = app.token("REVIEWER", None, Some(&programme_id)).await;
+    let reader = app.token("READER", None, None).await;
+    let create = "mutation($name: String!, $lessons: [ID!]!) { createLessonCluster(name: $name, lessons: $lessons) {
+        id name programmeCount sheetCount lessons { id } } }";
+    let variables = json!({ "name": "Mobiliser les élus dès le diagnostic", "lessons": [first_id, second_id] });
+    let refused = app.fails_as(Some(&reader), create, variables.clone()).await;
+    assert_eq!(code(&refused), "FORBIDDEN");
+
+    let cluster = app.ok_as(Some(&reviewer), create, variables).await["createLessonCluster"].clone();
+    assert_eq!(cluster["programmeCount"], expected_programmes.len(), "the union of the programmes");
+    assert_eq!(cluster["sheetCount"], expected_sheets.len());
+    assert_eq!(cluster["lessons"].as_array().map(Vec::len), Some(2));
+
+    let again = app.fails_as(Some(&reviewer), create, json!({ "name": "Autre", "lessons": [first_id] })).await;
+    assert_eq!(code(&again), "CONFLICT", "a lesson is in one cluster at most");
+
+    let ranked = app.ok_as(None, "{ lessonClusters { name programmeCount } }", json!({})).await;
+    assert_eq!(ranked["lessonClusters"][0]["programmeCount"], expected_programmes.len());
+
+    let candidates = app
+        .ok_as(
+            None,
+            "query($lesson: ID!) { clusterCandidates(lesson: $lesson, first: 5) { score lesson { id } cluster { name } } }",
+            json!({ "lesson": first_id }),
+        )
+        .await;
+    let candidates = candidates["clusterCandidates"].as_array().cloned().unwrap_or_default();
+    assert!(!candidates.is_empty(), "lessons written alike are suggested");
+    assert!(candidates.iter().all(|candidate| candidate["lesson"]["id"] != json!(second_id)), "not its own cluster's");
+
+    let removed = app
+        .ok_as(
+            Some(&reviewer),
+            "mutation($lesson: ID!) { removeLessonFromCluster(lesson: $lesson) { lessons { id } } }",
+            json!({ "lesson": second_id }),
+        )
+        .await;
+    assert_eq!(removed["removeLessonFromCluster"]["lessons"], json!([{ "id": first_id }]));
+}
+
+#[tokio::test]
+async fn indicator_totals_add_up_the_sheets_indicators() {
+    let app = spawn_demo().await;
+    let dataset = demo();
+    let programmes = names(&dataset, "programmes");
+    // (programme name or "", indicator name, unit) → (sheets, target, actual)
+    let mut expected: BTreeMap<(String, String, String), (i64, f64, f64)> = BTreeMap::new();
+    for sheet in dataset["sheets"].as_array().into_iter().flatten().filter(|sheet| published(sheet)) {
+        let mut groups: Vec<String> =
+            strings(&sheet["programmes"]).iter().filter_map(|slug| programmes.get(slug).cloned()).collect();
+        groups.push(String::new());
+        for indicator in sheet["indicators"].as_array().into_iter().flatten() {
+            for group in &groups {
+                let key = (
+                    group.clone(),
+                    indicator["name"].as_str().unwrap_or_default().to_owned(),
+                    indicator["unit"].as_str().unwrap_or_default().to_owned(),
+                );
+                let entry = expected.entry(key).or_insert((0, 0.0, 0.0));
+                entry.0 += 1;
+                entry.1 += indicator["target"].as_f64().unwrap_or(0.0);
+                entry.2 += indicator["actual"].as_f64().unwrap_or(0.0);
+            }
+        }
+    }
+    assert!(!expected.is_empty(), "the demo has indicators");
+    let query = "query($groupBy: SearchDimension) { indicatorTotals(groupBy: $groupBy) { key { label } name unit sheets target actual } }";
+    let mut got: BTreeMap<(String, String, String), (i64, f64, f64)> = BTreeMap::new();
+    for group_by in [Value::Null, json!("PROGRAMME")] {
+        let answer = app.ok_as(None, query, json!({ "groupBy": group_by })).await;
+        for row in answer["indicatorTotals"].as_array().into_iter().flatten() {
+            got.insert(
+                (
+                    row["key"]["label"].as_str().unwrap_or_default().to_owned(),
+                    row["name"].as_str().unwrap_or_default().to_owned(),
+                    row["unit"].as_str().unwrap_or_default().to_owned(),
+                ),
+                (
+                    row["sheets"].as_i64().unwrap_or_default(),
+                    row["target"].as_f64().unwrap_or(0.0),
+                    row["actual"].as_f64().unwrap_or(0.0),
+                ),
+            );
+        }
+    }
+    assert_eq!(got.len(), expected.len());
+    for (key, (sheets, target, actual)) in &expected {
+        let (got_sheets, got_target, got_actual) = got.get(key).unwrap_or_else(|| panic!("no row for {key:?}"));
+        assert_eq!(got_sheets, sheets, "{key:?}");
+        assert!((got_target - target).abs() < 1e-6 && (got_actual - actual).abs() < 1e-6, "{key:?}");
+    }
 }

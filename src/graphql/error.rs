@@ -54,6 +54,10 @@ pub fn code_request_errors(response: &mut async_graphql::Response) {
         if has_code {
             continue;
         }
+        if error.message == "Subscriptions are not supported on this transport." {
+            error.message =
+                "subscriptions run over WebSocket at /graphql/ws (graphql-ws protocol), not over HTTP".to_owned();
+        }
         // The limits of `super::limits`, named with their values.
         let limit = match error.message.as_str() {
             "Query is nested too deep." => {

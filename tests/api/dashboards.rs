@@ -628,3 +628,11 @@ async fn indicator_totals_add_up_the_sheets_indicators() {
         assert!((got_target - target).abs() < 1e-6 && (got_actual - actual).abs() < 1e-6, "{key:?}");
     }
 }
+
+#[tokio::test]
+async fn a_subscription_over_http_is_refused_with_the_way_to_subscribe() {
+    let app = spawn_app().await;
+    let error = app.fails_as(None, "subscription { recordChanged { action } }", json!({})).await;
+    assert_eq!(code(&error), "INVALID_INPUT");
+    assert!(error["message"].as_str().unwrap_or_default().contains("/graphql/ws"), "{error}");
+}

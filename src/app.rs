@@ -551,6 +551,12 @@ impl App {
     /// publication status the file gives (PUBLISHED by default), by `author`. Returns how many records
     /// of each kind were created, or every problem found, each prefixed by the record it is in.
     pub async fn load_dataset(&self, viewer: &Viewer, dataset: &Dataset) -> Result<DatasetSummary> {
+        self.import_dataset(viewer, dataset, false).await
+    }
+
+    /// Loads a dataset like `load_dataset`; with `dry_run`, validates everything (references,
+    /// uniqueness, every field) in the transaction and rolls it back: nothing is written.
+    pub async fn import_dataset(&self, viewer: &Viewer, dataset: &Dataset, dry_run: bool) -> Result<DatasetSummary> {
         allowed(viewer.may_administer())?;
         if dataset.format != dataset::FORMAT {
             return Err(Error::invalid(
@@ -643,11 +649,78 @@ impl App {
         }
         // Dropping the transaction without committing rolls every write back.
         problems.into_result()?;
+        if dry_run {
+            // Dropping the transaction rolls it back.
+            drop(tx);
+            return Ok(summary);
+        }
         let last = store::latest_change(&tx).await?.map_or(0, |change| change.sequence);
         store::commit(tx).await?;
         tracing::info!(?summary, "dataset loaded");
         self.searchable(last, Duration::from_secs(60)).await;
         Ok(summary)
+    }
+
+    /// Returns the records the viewer may see with these publication statuses, as a dataset that
+    /// re-imports into an empty database: references to records left out are dropped.
+    pub async fn export_dataset(&self, viewer: &Viewer, statuses: &[PublicationStatus]) -> Result<Dataset> {
+        let conn = self.store.connection();
+        let visibility = viewer.visibility();
+        async fn all<K: StoredKind>(
+            conn: &store::Store,
+            visibility: &Visibility,
+            statuses: &[PublicationStatus],
+        ) -> Result<Vec<Record<K::Id, K>>>
+        where
+            K::Filter: Default,
+        {
+            let mut out = Vec::new();
+            let mut after = None;
+            let sort = Sort { field: SortField::CreatedAt, direction: Direction::Ascending };
+            loop {
+                let page = PageRequest { size: 1_000, backward: false, after: after.take(), before: None };
+                let found =
+                    store::list::<K, _>(conn.connection(), visibility, statuses, &K::Filter::default(), sort, &page)
+                        .await?;
+                let more = found.has_next;
+                after = found.rows.last().map(|(cursor, _)| cursor.clone());
+                out.extend(found.rows.into_iter().map(|(_, record)| record));
+                if !more || after.is_none() {
+                    return Ok(out);
+                }
+            }
+        }
+        let _ = conn;
+        let organisations = all::<OrganisationFields>(&self.store, &visibility, statuses).await?;
+        let territories = all::<TerritoryFields>(&self.store, &visibility, statuses).await?;
+        let programmes = all::<ProgrammeFields>(&self.store, &visibility, statuses).await?;
+        let sheets = all::<SheetFields>(&self.store, &visibility, statuses).await?;
+        let lessons = all::<LessonFields>(&self.store, &visibility, statuses).await?;
+        let mut names = Names::default();
+        for record in &organisations {
+            names.insert(Kind::Organisation, record.id.get(), record.fields.slug.as_str());
+        }
+        for record in &territories {
+            names.insert(Kind::Territory, record.id.get(), record.fields.slug.as_str());
+        }
+        for record in &programmes {
+            names.insert(Kind::Programme, record.id.get(), record.fields.slug.as_str());
+        }
+        for record in &sheets {
+            names.insert(Kind::Sheet, record.id.get(), record.fields.slug.as_str());
+        }
+        for record in &lessons {
+            names.insert(Kind::Lesson, record.id.get(), record.fields.slug.as_str());
+        }
+        Ok(Dataset {
+            format: dataset::FORMAT.to_owned(),
+            organisations: organisations.iter().map(dataset::OrganisationRecord::from_record).collect(),
+            territories: territories.iter().map(dataset::TerritoryRecord::from_record).collect(),
+            programmes: programmes.iter().map(|record| dataset::ProgrammeRecord::from_record(record, &names)).collect(),
+            sheets: sheets.iter().map(|record| dataset::SheetRecord::from_record(record, &names)).collect(),
+            lessons: lessons.iter().map(|record| dataset::LessonRecord::from_record(record, &names)).collect(),
+        }
+        .keeping_known_references(&names))
     }
 
     /// Returns whether the database holds no record at all (to load the demo only once).

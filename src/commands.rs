@@ -3,7 +3,8 @@
 //! standard output.
 
 use crate::app::App;
-use crate::config::{TokenAction, TokenArgs};
+use crate::config::{ExportArgs, ImportArgs, TokenAction, TokenArgs};
+use crate::dataset::{self, Dataset, LineMap};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::graphql::ids;
@@ -83,5 +84,99 @@ pub async fn token(args: TokenArgs) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+/// Reads one file into a dataset, with the line of each record for a `.jsonl` file.
+fn read(path: &std::path::Path) -> Result<(Dataset, Option<LineMap>)> {
+    let name = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|err| Error::invalid(name.clone(), format!("cannot be read: {err}")))?;
+    let jsonl = path.extension().is_some_and(|extension| extension == "jsonl" || extension == "ndjson");
+    if jsonl {
+        let (dataset, lines) = dataset::from_lines(&text)
+            .map_err(|problems| Error::InvalidInput(dataset::locate(problems, &name, None)))?;
+        Ok((dataset, Some(lines)))
+    } else {
+        let dataset: Dataset = serde_json::from_str(&text).map_err(|err| {
+            Error::invalid(format!("{name}:{}", err.line()), format!("is not a retex dataset: {err}"))
+        })?;
+        Ok((dataset, None))
+    }
+}
+
+/// Runs `retex import`: every file in one transaction (all or nothing), or a dry run.
+pub async fn import(args: ImportArgs) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut read_files = Vec::new();
+    for path in &args.paths {
+        match read(path) {
+            Ok(found) => read_files.push((path.display().to_string(), found)),
+            Err(Error::InvalidInput(found)) => problems.extend(found),
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::InvalidInput(problems));
+    }
+    let app = App::open_with_search(
+        &args.storage.database.database_url,
+        &args.storage.index_dir,
+        crate::indexer::FailureInjection::default(),
+    )
+    .await?;
+    let started = std::time::Instant::now();
+    // One file: its problems are located by line. Several: they are loaded as one dataset, all or
+    // nothing, and problems name the file of each record.
+    let result = if read_files.len() == 1 {
+        let (name, (dataset, lines)) = &read_files[0];
+        app.import_dataset(&system(), dataset, args.dry_run).await.map_err(|error| match error {
+            Error::InvalidInput(found) => Error::InvalidInput(dataset::locate(found, name, lines.as_ref())),
+            other => other,
+        })
+    } else {
+        let mut merged = Dataset { format: dataset::FORMAT.to_owned(), ..Dataset::default() };
+        for (_, (dataset, _)) in read_files {
+            merged.organisations.extend(dataset.organisations);
+            merged.territories.extend(dataset.territories);
+            merged.programmes.extend(dataset.programmes);
+            merged.sheets.extend(dataset.sheets);
+            merged.lessons.extend(dataset.lessons);
+        }
+        app.import_dataset(&system(), &merged, args.dry_run).await
+    };
+    app.shutdown().await;
+    let summary = result?;
+    eprintln!(
+        "{} in {:.1} s: {summary:?}",
+        if args.dry_run { "dry run: the files are valid, nothing was written" } else { "imported" },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Runs `retex export`.
+pub async fn export(args: ExportArgs) -> Result<()> {
+    let app = App::open(&args.database.database_url).await?;
+    let statuses: Vec<PublicationStatus> =
+        if args.include_drafts { PublicationStatus::ALL.to_vec() } else { vec![PublicationStatus::Published] };
+    let dataset = app.export_dataset(&system(), &statuses).await?;
+    let text = match args.format.as_str() {
+        "json" => serde_json::to_string_pretty(&dataset).map_err(Error::internal)?,
+        "jsonl" => dataset::to_lines(&dataset).map_err(Error::internal)?,
+        other => return Err(Error::invalid("format", format!("`{other}` is not an export format; use json or jsonl"))),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map_err(Error::internal)?,
+        None => print!("{text}"),
+    }
+    eprintln!(
+        "exported {} organisations, {} territories, {} programmes, {} sheets, {} lessons",
+        dataset.organisations.len(),
+        dataset.territories.len(),
+        dataset.programmes.len(),
+        dataset.sheets.len(),
+        dataset.lessons.len()
+    );
     Ok(())
 }

@@ -28,6 +28,39 @@ pub enum Command {
     Reindex(IndexArgs),
     /// Creates, lists and revokes API tokens.
     Token(TokenArgs),
+    /// Imports datasets (JSON, or JSON Lines with one record per line) in one transaction: every
+    /// record of every file, or nothing; every problem is reported with its file, line and field.
+    Import(ImportArgs),
+    /// Exports the published records (every record with `--include-drafts`) as a dataset that
+    /// re-imports into an empty database.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub storage: IndexArgs,
+    /// Validates everything and reports, without writing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The files: `.json` (a whole dataset) or `.jsonl` (one record per line, named by its `record` field).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// `json` (one document) or `jsonl` (one record per line).
+    #[arg(long, default_value = "json")]
+    pub format: String,
+    /// The file to write; standard output when absent.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Exports drafts, submitted and archived records too (the local database's owner only).
+    #[arg(long)]
+    pub include_drafts: bool,
 }
 
 #[derive(Debug, Args)]

@@ -682,3 +682,154 @@ impl Names {
         self.ids.contains_key(&(kind, slug.to_owned()))
     }
 }
+
+/// One line of a JSON Lines dataset: a record of any kind, named by its `record` field
+/// (`{"record":"sheet","slug":…}`). Records refer to each other by slug, as in the JSON form; the
+/// lines may come in any order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "lowercase")]
+pub enum Line {
+    Organisation(OrganisationRecord),
+    Territory(TerritoryRecord),
+    Programme(ProgrammeRecord),
+    Sheet(SheetRecord),
+    Lesson(LessonRecord),
+}
+
+/// Where each record of a dataset read from lines came from: `(list, index)` → line number.
+pub type LineMap = HashMap<(&'static str, usize), usize>;
+
+/// Reads a JSON Lines dataset (blank lines and a `{"format":…}` header line allowed). Returns the
+/// dataset and where each record came from, or every line that is not a valid record.
+pub fn from_lines(text: &str) -> Result<(Dataset, LineMap), Vec<FieldProblem>> {
+    let mut dataset = Dataset { format: FORMAT.to_owned(), ..Dataset::default() };
+    let mut lines = LineMap::new();
+    let mut problems = Problems::default();
+    for (index, raw) in text.lines().enumerate() {
+        let number = index + 1;
+        let raw = raw.trim();
+        if raw.is_empty() {
+            continue;
+        }
+        if let Ok(header) = serde_json::from_str::<HashMap<String, String>>(raw)
+            && let Some(format) = header.get("format")
+        {
+            if format != FORMAT {
+                problems.add(
+                    format!("line {number}: format"),
+                    format!("`{format}` is not a known format; expected `{FORMAT}`"),
+                );
+            }
+            continue;
+        }
+        match serde_json::from_str::<Line>(raw) {
+            Ok(Line::Organisation(record)) => {
+                lines.insert(("organisations", dataset.organisations.len()), number);
+                dataset.organisations.push(record);
+            }
+            Ok(Line::Territory(record)) => {
+                lines.insert(("territories", dataset.territories.len()), number);
+                dataset.territories.push(record);
+            }
+            Ok(Line::Programme(record)) => {
+                lines.insert(("programmes", dataset.programmes.len()), number);
+                dataset.programmes.push(record);
+            }
+            Ok(Line::Sheet(record)) => {
+                lines.insert(("sheets", dataset.sheets.len()), number);
+                dataset.sheets.push(record);
+            }
+            Ok(Line::Lesson(record)) => {
+                lines.insert(("lessons", dataset.lessons.len()), number);
+                dataset.lessons.push(record);
+            }
+            Err(error) => problems.add(format!("line {number}"), error.to_string()),
+        }
+    }
+    problems.into_result()?;
+    Ok((dataset, lines))
+}
+
+/// Writes a dataset as JSON Lines: a format header, then one record per line, in dependency order.
+pub fn to_lines(dataset: &Dataset) -> Result<String, serde_json::Error> {
+    let mut out = serde_json::to_string(&serde_json::json!({ "format": FORMAT }))?;
+    out.push('\n');
+    let mut push = |line: Line| -> Result<(), serde_json::Error> {
+        out.push_str(&serde_json::to_string(&line)?);
+        out.push('\n');
+        Ok(())
+    };
+    dataset.organisations.iter().cloned().map(Line::Organisation).try_for_each(&mut push)?;
+    dataset.territories.iter().cloned().map(Line::Territory).try_for_each(&mut push)?;
+    dataset.programmes.iter().cloned().map(Line::Programme).try_for_each(&mut push)?;
+    dataset.sheets.iter().cloned().map(Line::Sheet).try_for_each(&mut push)?;
+    dataset.lessons.iter().cloned().map(Line::Lesson).try_for_each(&mut push)?;
+    Ok(out)
+}
+
+/// Rewrites the problems of a load (`sheets[3] (slug): title`) to name the file and line the record
+/// came from (`corpus.jsonl:17 (slug): title`).
+pub fn locate(problems: Vec<FieldProblem>, file: &str, lines: Option<&LineMap>) -> Vec<FieldProblem> {
+    problems
+        .into_iter()
+        .map(|problem| {
+            let located = lines.and_then(|lines| {
+                let (list, rest) = problem.field.split_once('[')?;
+                let (index, rest) = rest.split_once(']')?;
+                let index: usize = index.parse().ok()?;
+                let line = lines.iter().find(|((name, at), _)| *name == list && *at == index).map(|(_, line)| *line)?;
+                Some(format!("{file}:{line}{rest}"))
+            });
+            FieldProblem {
+                field: located.unwrap_or_else(|| format!("{file}: {}", problem.field)),
+                problem: problem.problem,
+            }
+        })
+        .collect()
+}
+
+impl Dataset {
+    /// Drops the references to records the dataset does not hold (an export of published records
+    /// leaves drafts out, and a published sheet may name a draft organisation), so that it
+    /// re-imports on its own.
+    pub fn keeping_known_references(mut self, names: &Names) -> Self {
+        let keep = |kind: Kind, slugs: &mut Vec<String>| slugs.retain(|slug| names.contains(kind, slug));
+        let keep_one =
+            |kind: Kind, slug: &mut Option<String>| *slug = slug.take().filter(|slug| names.contains(kind, slug));
+        for programme in &mut self.programmes {
+            keep_one(Kind::Organisation, &mut programme.operator);
+            keep(Kind::Organisation, &mut programme.funders);
+            keep_one(Kind::Programme, &mut programme.parent);
+        }
+        for sheet in &mut self.sheets {
+            keep(Kind::Programme, &mut sheet.programmes);
+            keep(Kind::Territory, &mut sheet.territories);
+            keep_one(Kind::Organisation, &mut sheet.supporting_structure);
+            keep_one(Kind::Organisation, &mut sheet.project_holder);
+            keep(Kind::Organisation, &mut sheet.partners);
+        }
+        for lesson in &mut self.lessons {
+            lesson.evidence_links.retain(|link| names.contains(Kind::Sheet, &link.sheet));
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn lines_carry_their_kind_and_problems_their_line() {
+        let text = "{\"format\":\"retex-dataset/1\"}\n\n{\"record\":\"organisation\",\"slug\":\"fai\",\"name\":\"FAI\",\"kind_\":1}\n{\"record\":\"planet\"}\n";
+        let problems = from_lines(text).expect_err("two bad lines");
+        let fields: Vec<&str> = problems.iter().map(|problem| problem.field.as_str()).collect();
+        assert_eq!(fields, vec!["line 3", "line 4"]);
+        let located = locate(
+            vec![FieldProblem { field: "sheets[1] (a): title".into(), problem: "must not be empty".into() }],
+            "f.jsonl",
+            Some(&LineMap::from([(("sheets", 1), 7)])),
+        );
+        assert_eq!(located[0].field, "f.jsonl:7 (a): title");
+    }
+}

@@ -20,6 +20,8 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Token(args) => retex::commands::token(args).await?,
+        Command::Import(args) => retex::commands::import(args).await.map_err(report)?,
+        Command::Export(args) => retex::commands::export(args).await?,
         Command::Schema => print!("{}", retex::graphql::sdl()),
         Command::Reindex(args) => {
             let app = retex::app::App::open(&args.database.database_url).await?;
@@ -36,4 +38,15 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Prints every problem of a refused import, one per line, before failing.
+fn report(error: retex::error::Error) -> anyhow::Error {
+    if let retex::error::Error::InvalidInput(problems) = &error {
+        for problem in problems {
+            eprintln!("{}: {}", problem.field, problem.problem);
+        }
+        return anyhow::anyhow!("{} problems; nothing was written", problems.len());
+    }
+    anyhow::anyhow!(error)
 }

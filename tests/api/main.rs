@@ -14,4 +14,5 @@ mod records;
 mod schema;
 mod search;
 mod statements;
+mod transfer;
 mod visibility;

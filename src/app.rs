@@ -573,9 +573,16 @@ impl App {
         for (i, record) in dataset.organisations.iter().enumerate() {
             let at = format!("organisations[{i}] ({})", record.slug);
             let draft = record.to_draft();
-            if let Some(id) =
-                import_one::<OrganisationFields>(&tx, &mut problems, &at, draft, &record.publication_status, &author)
-                    .await?
+            if let Some(id) = import_one::<OrganisationFields>(
+                &tx,
+                &names,
+                &mut problems,
+                &at,
+                draft,
+                &record.publication_status,
+                &author,
+            )
+            .await?
             {
                 names.insert(Kind::Organisation, id, &record.slug);
                 summary.organisations += 1;
@@ -584,9 +591,16 @@ impl App {
         for (i, record) in dataset.territories.iter().enumerate() {
             let at = format!("territories[{i}] ({})", record.slug);
             let draft = record.to_draft();
-            if let Some(id) =
-                import_one::<TerritoryFields>(&tx, &mut problems, &at, draft, &record.publication_status, &author)
-                    .await?
+            if let Some(id) = import_one::<TerritoryFields>(
+                &tx,
+                &names,
+                &mut problems,
+                &at,
+                draft,
+                &record.publication_status,
+                &author,
+            )
+            .await?
             {
                 names.insert(Kind::Territory, id, &record.slug);
                 summary.territories += 1;
@@ -608,9 +622,16 @@ impl App {
                 }
                 let at = format!("programmes[{i}] ({})", record.slug);
                 let draft = record.to_draft(&names);
-                if let Some(id) =
-                    import_one::<ProgrammeFields>(&tx, &mut problems, &at, draft, &record.publication_status, &author)
-                        .await?
+                if let Some(id) = import_one::<ProgrammeFields>(
+                    &tx,
+                    &names,
+                    &mut problems,
+                    &at,
+                    draft,
+                    &record.publication_status,
+                    &author,
+                )
+                .await?
                 {
                     names.insert(Kind::Programme, id, &record.slug);
                     summary.programmes += 1;
@@ -631,7 +652,8 @@ impl App {
             let at = format!("sheets[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
             if let Some(id) =
-                import_one::<SheetFields>(&tx, &mut problems, &at, draft, &record.publication_status, &author).await?
+                import_one::<SheetFields>(&tx, &names, &mut problems, &at, draft, &record.publication_status, &author)
+                    .await?
             {
                 names.insert(Kind::Sheet, id, &record.slug);
                 summary.sheets += 1;
@@ -640,7 +662,7 @@ impl App {
         for (i, record) in dataset.lessons.iter().enumerate() {
             let at = format!("lessons[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
-            if import_one::<LessonFields>(&tx, &mut problems, &at, draft, &record.publication_status, &author)
+            if import_one::<LessonFields>(&tx, &names, &mut problems, &at, draft, &record.publication_status, &author)
                 .await?
                 .is_some()
             {
@@ -772,8 +794,9 @@ async fn create_in<K: Editable, C: store::Connection>(
 
 /// Validates and creates one dataset record, adding its problems under `at`. Internal errors stop the
 /// load; invalid input and conflicts are collected so that one report names them all.
-async fn import_one<K: Editable>(
+async fn import_one<K: Editable + PartialEq>(
     tx: &store::Transaction,
+    names: &Names,
     problems: &mut Problems,
     at: &str,
     draft: std::result::Result<K::Draft, Vec<FieldProblem>>,
@@ -801,12 +824,27 @@ async fn import_one<K: Editable>(
         // The load already failed: validate the rest without writing.
         return Ok(None);
     }
-    // Checked before the insert: on PostgreSQL a failed statement would abort the whole transaction
-    // and hide the problems of the records that follow.
-    if store::id_by_slug::<K, _>(tx, &everything(), fields.slug().as_str()).await?.is_some() {
-        problems
-            .add(format!("{at}: slug"), format!("a {} with slug `{}` already exists", K::KIND.as_str(), fields.slug()));
+    if names.contains(K::KIND, fields.slug().as_str()) {
+        problems.add(
+            format!("{at}: slug"),
+            format!("the {} `{}` appears twice in the import", K::KIND.as_str(), fields.slug()),
+        );
         return Ok(None);
+    }
+    // Checked before the insert: on PostgreSQL a failed statement would abort the whole transaction
+    // and hide the problems of the records that follow. A record that exists is updated in place
+    // (a new version, with its revision), or left alone when nothing changed: re-importing a file
+    // never duplicates.
+    if let Some(existing) = store::id_by_slug::<K, _>(tx, &everything(), fields.slug().as_str()).await? {
+        let current = store::get::<K, _>(tx, &everything(), existing).await?;
+        if current.fields == fields && current.meta.publication_status == status {
+            return Ok(Some(existing.get()));
+        }
+        store::update::<K, _>(tx, existing, current.meta.version, Edit { fields: Some(&fields), status: Some(status) })
+            .await?;
+        let record = store::get::<K, _>(tx, &everything(), existing).await?;
+        journal(tx, &record, ChangeAction::Updated, author, Some("import".to_owned())).await?;
+        return Ok(Some(existing.get()));
     }
     match create_in::<K, _>(tx, &fields, status, author, None).await {
         Ok((record, _)) => Ok(Some(record.id.get())),

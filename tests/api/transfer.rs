@@ -37,6 +37,16 @@ async fn an_export_reimports_to_the_same_records() {
     let again = ok(retex(&second, &dir.path().join("i2"), &["export", "--format", "jsonl", "--include-drafts"]));
     assert_eq!(again, exported, "the round trip keeps every record and field");
 
+    // Re-importing updates in place: the same file changes nothing, an edited line updates its record.
+    ok(retex(&second, &dir.path().join("i2"), &["import", file.to_str().expect("a path")]));
+    let edited = exported.replacen("\"summary\":\"", "\"summary\":\"Résumé revu à l’import. ", 1);
+    assert_ne!(edited, exported);
+    std::fs::write(&file, &edited).expect("write the edited file");
+    ok(retex(&second, &dir.path().join("i2"), &["import", file.to_str().expect("a path")]));
+    let updated = ok(retex(&second, &dir.path().join("i2"), &["export", "--format", "jsonl", "--include-drafts"]));
+    assert_eq!(updated.lines().count(), exported.lines().count(), "no duplicate");
+    assert!(updated.contains("Résumé revu à l’import."), "the edited record was updated");
+
     // Published only: no draft, and no reference to one.
     let public = ok(retex(&first, &dir.path().join("i1"), &["export", "--format", "json"]));
     let public: Value = serde_json::from_str(&public).expect("a JSON dataset");

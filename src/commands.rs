@@ -145,13 +145,31 @@ pub async fn import(args: ImportArgs) -> Result<()> {
         }
         app.import_dataset(&system(), &merged, args.dry_run).await
     };
+    let loaded = started.elapsed().as_secs_f64();
+    if result.is_ok() && !args.dry_run {
+        // The import is searchable when the command returns: wait for the indexer, saying how far
+        // it is every few seconds.
+        let mut said = std::time::Instant::now();
+        loop {
+            let pending = app.index_lag().await?.map_or(0, |lag| lag.pending);
+            if pending == 0 {
+                break;
+            }
+            if said.elapsed() >= std::time::Duration::from_secs(5) {
+                eprintln!("indexing: {pending} changes to go");
+                said = std::time::Instant::now();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
     app.shutdown().await;
     let summary = result?;
-    eprintln!(
-        "{} in {:.1} s: {summary:?}",
-        if args.dry_run { "dry run: the files are valid, nothing was written" } else { "imported" },
-        started.elapsed().as_secs_f64()
-    );
+    let total = started.elapsed().as_secs_f64();
+    if args.dry_run {
+        eprintln!("dry run in {total:.1} s: the files are valid, nothing was written: {summary:?}");
+    } else {
+        eprintln!("imported in {total:.1} s (database {loaded:.1} s, then index {:.1} s): {summary:?}", total - loaded);
+    }
     Ok(())
 }
 

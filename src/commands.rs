@@ -119,12 +119,9 @@ pub async fn import(args: ImportArgs) -> Result<()> {
     if !problems.is_empty() {
         return Err(Error::InvalidInput(problems));
     }
-    let app = App::open_with_search(
-        &args.storage.database.database_url,
-        &args.storage.index_dir,
-        crate::indexer::FailureInjection::default(),
-    )
-    .await?;
+    // The load runs without the indexer: on SQLite the one transaction holds the database for its
+    // whole length, and the index follows the change log once it is committed.
+    let app = App::open(&args.storage.database.database_url).await?;
     let started = std::time::Instant::now();
     // One file: its problems are located by line. Several: they are loaded as one dataset, all or
     // nothing, and problems name the file of each record.
@@ -146,9 +143,16 @@ pub async fn import(args: ImportArgs) -> Result<()> {
         app.import_dataset(&system(), &merged, args.dry_run).await
     };
     let loaded = started.elapsed().as_secs_f64();
+    drop(app);
     if result.is_ok() && !args.dry_run {
         // The import is searchable when the command returns: wait for the indexer, saying how far
         // it is every few seconds.
+        let app = App::open_with_search(
+            &args.storage.database.database_url,
+            &args.storage.index_dir,
+            crate::indexer::FailureInjection::default(),
+        )
+        .await?;
         let mut said = std::time::Instant::now();
         loop {
             let pending = app.index_lag().await?.map_or(0, |lag| lag.pending);
@@ -161,8 +165,8 @@ pub async fn import(args: ImportArgs) -> Result<()> {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        app.shutdown().await;
     }
-    app.shutdown().await;
     let summary = result?;
     let total = started.elapsed().as_secs_f64();
     if args.dry_run {

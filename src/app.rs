@@ -569,6 +569,21 @@ impl App {
         let mut names = Names::default();
         let mut problems = Problems::default();
         let mut summary = DatasetSummary::default();
+        // References to records already in the database (and not in the file) resolve by slug.
+        let references = dataset.references();
+        for (kind, slugs) in &references {
+            let found = match kind {
+                Kind::Organisation => store::ids_by_slugs::<OrganisationFields, _>(&tx, slugs).await?,
+                Kind::Territory => store::ids_by_slugs::<TerritoryFields, _>(&tx, slugs).await?,
+                Kind::Programme => store::ids_by_slugs::<ProgrammeFields, _>(&tx, slugs).await?,
+                Kind::Sheet => store::ids_by_slugs::<SheetFields, _>(&tx, slugs).await?,
+                Kind::Lesson => store::ids_by_slugs::<LessonFields, _>(&tx, slugs).await?,
+            };
+            for (slug, id) in found {
+                names.insert(*kind, id, &slug);
+            }
+        }
+        let mut known = Names::default();
 
         for (i, record) in dataset.organisations.iter().enumerate() {
             let at = format!("organisations[{i}] ({})", record.slug);
@@ -585,6 +600,7 @@ impl App {
             .await?
             {
                 names.insert(Kind::Organisation, id, &record.slug);
+                known.insert(Kind::Organisation, id, &record.slug);
                 summary.organisations += 1;
             }
         }
@@ -603,6 +619,7 @@ impl App {
             .await?
             {
                 names.insert(Kind::Territory, id, &record.slug);
+                known.insert(Kind::Territory, id, &record.slug);
                 summary.territories += 1;
             }
         }
@@ -634,6 +651,7 @@ impl App {
                 .await?
                 {
                     names.insert(Kind::Programme, id, &record.slug);
+                    known.insert(Kind::Programme, id, &record.slug);
                     summary.programmes += 1;
                 }
             }
@@ -652,20 +670,22 @@ impl App {
             let at = format!("sheets[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
             if let Some(id) =
-                import_one::<SheetFields>(&tx, &names, &mut problems, &at, draft, &record.publication_status, &author)
+                import_one::<SheetFields>(&tx, &known, &mut problems, &at, draft, &record.publication_status, &author)
                     .await?
             {
                 names.insert(Kind::Sheet, id, &record.slug);
+                known.insert(Kind::Sheet, id, &record.slug);
                 summary.sheets += 1;
             }
         }
         for (i, record) in dataset.lessons.iter().enumerate() {
             let at = format!("lessons[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
-            if import_one::<LessonFields>(&tx, &names, &mut problems, &at, draft, &record.publication_status, &author)
-                .await?
-                .is_some()
+            if let Some(id) =
+                import_one::<LessonFields>(&tx, &known, &mut problems, &at, draft, &record.publication_status, &author)
+                    .await?
             {
+                known.insert(Kind::Lesson, id, &record.slug);
                 summary.lessons += 1;
             }
         }
@@ -796,7 +816,7 @@ async fn create_in<K: Editable, C: store::Connection>(
 /// load; invalid input and conflicts are collected so that one report names them all.
 async fn import_one<K: Editable + PartialEq>(
     tx: &store::Transaction,
-    names: &Names,
+    imported: &Names,
     problems: &mut Problems,
     at: &str,
     draft: std::result::Result<K::Draft, Vec<FieldProblem>>,
@@ -824,7 +844,7 @@ async fn import_one<K: Editable + PartialEq>(
         // The load already failed: validate the rest without writing.
         return Ok(None);
     }
-    if names.contains(K::KIND, fields.slug().as_str()) {
+    if imported.contains(K::KIND, fields.slug().as_str()) {
         problems.add(
             format!("{at}: slug"),
             format!("the {} `{}` appears twice in the import", K::KIND.as_str(), fields.slug()),

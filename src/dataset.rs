@@ -789,6 +789,51 @@ pub fn locate(problems: Vec<FieldProblem>, file: &str, lines: Option<&LineMap>) 
 }
 
 impl Dataset {
+    /// Returns the slugs the records refer to that the dataset does not hold itself, per kind.
+    pub fn references(&self) -> Vec<(Kind, Vec<String>)> {
+        use std::collections::BTreeSet;
+        let own = |kind: Kind| -> BTreeSet<&str> {
+            match kind {
+                Kind::Organisation => self.organisations.iter().map(|r| r.slug.as_str()).collect(),
+                Kind::Territory => self.territories.iter().map(|r| r.slug.as_str()).collect(),
+                Kind::Programme => self.programmes.iter().map(|r| r.slug.as_str()).collect(),
+                Kind::Sheet => self.sheets.iter().map(|r| r.slug.as_str()).collect(),
+                Kind::Lesson => self.lessons.iter().map(|r| r.slug.as_str()).collect(),
+            }
+        };
+        let mut wanted: HashMap<Kind, BTreeSet<String>> = HashMap::new();
+        let mut want = |kind: Kind, slug: &str| {
+            wanted.entry(kind).or_default().insert(slug.to_owned());
+        };
+        for programme in &self.programmes {
+            programme.operator.iter().chain(&programme.funders).for_each(|slug| want(Kind::Organisation, slug));
+            programme.parent.iter().for_each(|slug| want(Kind::Programme, slug));
+        }
+        for sheet in &self.sheets {
+            sheet.programmes.iter().for_each(|slug| want(Kind::Programme, slug));
+            sheet.territories.iter().for_each(|slug| want(Kind::Territory, slug));
+            sheet
+                .supporting_structure
+                .iter()
+                .chain(&sheet.project_holder)
+                .chain(&sheet.partners)
+                .for_each(|slug| want(Kind::Organisation, slug));
+        }
+        for lesson in &self.lessons {
+            lesson.evidence_links.iter().for_each(|link| want(Kind::Sheet, &link.sheet));
+        }
+        let mut out: Vec<(Kind, Vec<String>)> = wanted
+            .into_iter()
+            .map(|(kind, slugs)| {
+                let own = own(kind);
+                (kind, slugs.into_iter().filter(|slug| !own.contains(slug.as_str())).collect::<Vec<_>>())
+            })
+            .filter(|(_, slugs)| !slugs.is_empty())
+            .collect();
+        out.sort_by_key(|(kind, _)| *kind);
+        out
+    }
+
     /// Drops the references to records the dataset does not hold (an export of published records
     /// leaves drafts out, and a published sheet may name a draft organisation), so that it
     /// re-imports on its own.

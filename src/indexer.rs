@@ -217,7 +217,7 @@ impl Worker {
             Ok(done) => Ok(done),
             Err(StepError::Crash) => Err(Crash),
             Err(StepError::Failed(error)) => {
-                tracing::error!(%error, "indexing failed; retrying");
+                tracing::error!(%error, cause = ?std::error::Error::source(&error), "indexing failed; retrying");
                 std::thread::sleep(Duration::from_secs(1));
                 Ok(None)
             }

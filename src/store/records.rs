@@ -496,3 +496,21 @@ pub(crate) fn ids_in<I: RecordId>(condition: Condition, table: &str, column: &st
     }
     condition.add(col(table, column).is_in(ids.iter().map(|id| id.get()).collect::<Vec<_>>()))
 }
+
+/// Returns the ids of the records of kind `K` with these slugs, whatever their status (an import
+/// refers to records already in the database by slug).
+pub async fn ids_by_slugs<K: StoredKind, C: ConnectionTrait>(
+    conn: &C,
+    slugs: &[String],
+) -> Result<HashMap<String, i64>> {
+    let mut found = HashMap::new();
+    for chunk in slugs.chunks(500) {
+        let rows = K::Entity::find()
+            .filter(col(K::KIND.as_str(), "slug").is_in(chunk.to_vec()))
+            .all(conn)
+            .await
+            .map_err(db_error)?;
+        found.extend(rows.iter().map(|row| (row.slug().to_owned(), row.id())));
+    }
+    Ok(found)
+}

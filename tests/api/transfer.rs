@@ -90,3 +90,25 @@ async fn a_file_with_three_errors_reports_them_all_and_writes_nothing() {
         ok(retex(&database, &dir.path().join("index"), &["export", "--format", "jsonl", "--include-drafts"]));
     assert_eq!(exported.lines().count(), 1, "a dry run writes nothing");
 }
+
+#[tokio::test]
+async fn an_import_refers_to_records_already_in_the_database_by_slug() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (database, _keep) = fresh_database().await;
+    let first = dir.path().join("structures.jsonl");
+    std::fs::write(
+        &first,
+        r#"{"record":"organisation","slug":"fai-ouest","name":"FAI Ouest","kind":"SUPPORT_STRUCTURE"}"#,
+    )
+    .expect("write");
+    ok(retex(&database, &dir.path().join("index"), &["import", first.to_str().expect("a path")]));
+    let second = dir.path().join("fiches.jsonl");
+    std::fs::write(
+        &second,
+        r#"{"record":"sheet","slug":"garage-ouest","title":"Garage solidaire de l’Ouest","summary":"Un garage.","body":"","activityType":"SOLIDARITY_GARAGE","supportingStructure":"fai-ouest","socialNeed":"","status":"LAUNCHED"}"#,
+    )
+    .expect("write");
+    ok(retex(&database, &dir.path().join("index"), &["import", second.to_str().expect("a path")]));
+    let exported = ok(retex(&database, &dir.path().join("index"), &["export", "--format", "jsonl"]));
+    assert!(exported.contains(r#""supportingStructure":"fai-ouest""#), "{exported}");
+}

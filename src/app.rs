@@ -706,10 +706,9 @@ impl App {
     /// Returns the records the viewer may see with these publication statuses, as a dataset that
     /// re-imports into an empty database: references to records left out are dropped.
     pub async fn export_dataset(&self, viewer: &Viewer, statuses: &[PublicationStatus]) -> Result<Dataset> {
-        let conn = self.store.connection();
         let visibility = viewer.visibility();
         async fn all<K: StoredKind>(
-            conn: &store::Store,
+            store: &Store,
             visibility: &Visibility,
             statuses: &[PublicationStatus],
         ) -> Result<Vec<Record<K::Id, K>>>
@@ -722,7 +721,7 @@ impl App {
             loop {
                 let page = PageRequest { size: 1_000, backward: false, after: after.take(), before: None };
                 let found =
-                    store::list::<K, _>(conn.connection(), visibility, statuses, &K::Filter::default(), sort, &page)
+                    store::list::<K, _>(store.connection(), visibility, statuses, &K::Filter::default(), sort, &page)
                         .await?;
                 let more = found.has_next;
                 after = found.rows.last().map(|(cursor, _)| cursor.clone());
@@ -732,7 +731,6 @@ impl App {
                 }
             }
         }
-        let _ = conn;
         let organisations = all::<OrganisationFields>(&self.store, &visibility, statuses).await?;
         let territories = all::<TerritoryFields>(&self.store, &visibility, statuses).await?;
         let programmes = all::<ProgrammeFields>(&self.store, &visibility, statuses).await?;
@@ -917,16 +915,25 @@ impl App {
         mut request: SearchRequest,
         snippet_chars: Option<usize>,
     ) -> Result<SearchPage> {
-        let indexer = Arc::clone(self.indexer()?);
         request.visible = viewer.visibility().search_statuses();
-        tokio::task::spawn_blocking(move || {
-            let synonyms = indexer.synonyms();
-            let outcome = indexer.index().search(&request, &synonyms)?;
-            let highlighter = snippet_chars.map(|chars| indexer.index().highlighter(&outcome, chars)).transpose()?;
+        self.on_index(move |index, synonyms| {
+            let outcome = index.search(&request, synonyms)?;
+            let highlighter = snippet_chars.map(|chars| index.highlighter(&outcome, chars)).transpose()?;
             Ok(SearchPage { outcome, highlighter })
         })
         .await
-        .map_err(Error::internal)?
+    }
+
+    /// Runs blocking work on the index being served (with the current glossary) off the async
+    /// executor.
+    async fn on_index<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&SearchIndex, &crate::search::Synonyms) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let indexer = Arc::clone(self.indexer()?);
+        tokio::task::spawn_blocking(move || job(&indexer.index(), &indexer.synonyms()))
+            .await
+            .map_err(Error::internal)?
     }
 
     /// Counts the published records matching a search request (text, filters) grouped by one or two
@@ -938,14 +945,8 @@ impl App {
         mut request: SearchRequest,
         group_by: Vec<crate::search::Dimension>,
     ) -> Result<crate::search::Grouped> {
-        let indexer = Arc::clone(self.indexer()?);
         request.visible = viewer.visibility().search_statuses();
-        tokio::task::spawn_blocking(move || {
-            let synonyms = indexer.synonyms();
-            indexer.index().group_counts(&request, &synonyms, &group_by)
-        })
-        .await
-        .map_err(Error::internal)?
+        self.on_index(move |index, synonyms| index.group_counts(&request, synonyms, &group_by)).await
     }
 
     /// Sums the indicators (target and actual, by name and unit) of the published sheets matching a
@@ -956,15 +957,9 @@ impl App {
         mut request: SearchRequest,
         group_by: Option<crate::search::Dimension>,
     ) -> Result<Vec<IndicatorSum>> {
-        let indexer = Arc::clone(self.indexer()?);
         request.visible = viewer.visibility().search_statuses();
         request.kinds = vec![Kind::Sheet];
-        let groups = tokio::task::spawn_blocking(move || {
-            let synonyms = indexer.synonyms();
-            indexer.index().matching(&request, &synonyms, group_by)
-        })
-        .await
-        .map_err(Error::internal)??;
+        let groups = self.on_index(move |index, synonyms| index.matching(&request, synonyms, group_by)).await?;
         let ids: Vec<i64> = groups.iter().map(|(id, _)| *id).collect();
         let indicators: Vec<SheetIndicator> = store::indicators_of(self.store.connection(), &ids)
             .await?
@@ -1016,11 +1011,8 @@ impl App {
             limit: first,
             ..SearchRequest::default()
         };
-        let indexer = Arc::clone(self.indexer()?);
         let min = min_programmes.max(0) as u64;
-        let ranked = tokio::task::spawn_blocking(move || indexer.index().recurrent(&request, min))
-            .await
-            .map_err(Error::internal)??;
+        let ranked = self.on_index(move |index, _| index.recurrent(&request, min)).await?;
         let conn = self.store.connection();
         let ids: Vec<i64> = ranked.iter().map(|(id, _, _)| *id).collect();
         let contradicting = store::contradicting(conn, &ids).await?;

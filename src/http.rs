@@ -125,16 +125,10 @@ fn credentials(headers: &HeaderMap) -> Credentials {
     let Ok(value) = value.to_str() else {
         return Credentials::Malformed("the Authorization header is not ASCII text; send `Bearer <token>`");
     };
-    let mut parts = value.trim().splitn(2, ' ');
-    let scheme = parts.next().unwrap_or_default();
-    let token = parts.next().unwrap_or_default().trim();
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return Credentials::Malformed("the Authorization header must be `Bearer <token>`, with an API token");
+    match crate::domain::bearer_secret(value) {
+        Ok(secret) => Credentials::Bearer(secret.to_owned()),
+        Err(problem) => Credentials::Malformed(problem),
     }
-    if token.is_empty() {
-        return Credentials::Malformed("the Authorization header has no token after `Bearer`");
-    }
-    Credentials::Bearer(token.to_owned())
 }
 
 /// Whether the request only asks for the GraphiQL page, which needs no identity.

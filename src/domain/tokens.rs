@@ -75,6 +75,21 @@ impl NewToken {
     }
 }
 
+/// Reads the secret out of an `Authorization` value (`Bearer <token>`, scheme in any case), or says
+/// what is wrong with it. The one reading of credentials, for HTTP and WebSocket alike.
+pub fn bearer_secret(authorization: &str) -> Result<&str, &'static str> {
+    let mut parts = authorization.trim().splitn(2, ' ');
+    let scheme = parts.next().unwrap_or_default();
+    let secret = parts.next().unwrap_or_default().trim();
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err("the Authorization header must be `Bearer <token>`, with an API token");
+    }
+    if secret.is_empty() {
+        return Err("the Authorization header has no token after `Bearer`");
+    }
+    Ok(secret)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -286,8 +286,7 @@ impl DashboardQuery {
     ) -> async_graphql::Result<Stats> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
-        let (rows, total) = stats_rows(ctx, app, viewer, kind, group_by, query, filter, first).await?;
-        Ok(Stats { total: count(total.0 as u64), truncated: total.1, rows })
+        stats(ctx, app, viewer, kind, group_by, query, filter, first).await
     }
 
     /// Sums of the indicators of the published sheets matching a full-text query and search's
@@ -470,9 +469,9 @@ impl DashboardQuery {
     }
 }
 
-/// Runs a grouped count and labels its rows; returns the rows and (total, truncated).
+/// Runs a grouped count and labels its rows.
 #[allow(clippy::too_many_arguments)]
-pub(super) async fn stats_rows(
+async fn stats(
     ctx: &Context<'_>,
     app: &App,
     viewer: &Viewer,
@@ -481,7 +480,7 @@ pub(super) async fn stats_rows(
     query: Option<String>,
     filter: Option<SearchFilter>,
     first: i32,
-) -> async_graphql::Result<(Vec<StatsRow>, (usize, bool))> {
+) -> async_graphql::Result<Stats> {
     let query = query.unwrap_or_default();
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::invalid("query", format!("is longer than {MAX_QUERY_CHARS} characters"))).gql();
@@ -524,5 +523,5 @@ pub(super) async fn stats_rows(
     }
     let truncated = out.len() > first as usize;
     out.truncate(first as usize);
-    Ok((out, (total, truncated)))
+    Ok(Stats { total: count(total as u64), truncated, rows: out })
 }

@@ -129,11 +129,7 @@ pub async fn connection_data(app: App, viewer: Viewer, payload: serde_json::Valu
     let viewer = match authorization {
         None => viewer,
         Some(value) => {
-            let secret = value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-                .map(str::trim)
-                .ok_or_else(|| async_graphql::Error::new("the Authorization entry must be `Bearer <token>`"))?;
+            let secret = bearer_secret(&value).map_err(async_graphql::Error::new)?;
             app.authenticate(secret)
                 .await
                 .gql()?

@@ -271,10 +271,16 @@ impl SearchIndex {
         clauses
     }
 
-    /// Runs a search. Blocking: call it off the async executor.
-    pub fn search(&self, request: &SearchRequest, synonyms: &Synonyms) -> Result<SearchOutcome> {
+    /// Builds the whole query of a request: its text (when there is one, also returned alone for
+    /// highlighting) and its filters and visibility. An empty box matches everything, and may still
+    /// exclude (`-garage`).
+    fn query(
+        &self,
+        searcher: &tantivy::Searcher,
+        request: &SearchRequest,
+        synonyms: &Synonyms,
+    ) -> (BooleanQuery, Option<Box<dyn Query>>) {
         let parsed = parse(&request.text);
-        let searcher = self.reader.searcher();
         let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|freq| freq > 0);
         let mut builder = self.builder(synonyms, &known);
         let text_query = builder.build(&parsed);
@@ -282,12 +288,17 @@ impl SearchIndex {
         match &text_query {
             Some(query) => clauses.push((Occur::Must, query.box_clone())),
             None => {
-                // An empty box lists everything by recency, and may still exclude (`-garage`).
                 clauses.push((Occur::Must, Box::new(AllQuery)));
                 clauses.extend(builder.exclusions(&parsed).into_iter().map(|query| (Occur::MustNot, query)));
             }
         }
-        let full = BooleanQuery::new(clauses);
+        (BooleanQuery::new(clauses), text_query)
+    }
+
+    /// Runs a search. Blocking: call it off the async executor.
+    pub fn search(&self, request: &SearchRequest, synonyms: &Synonyms) -> Result<SearchOutcome> {
+        let searcher = self.reader.searcher();
+        let (full, text_query) = self.query(&searcher, request, synonyms);
         let page = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
         let facets = FacetCounts { dimensions: request.facets.clone() };
         let (top, total, counts) = if text_query.is_some() {
@@ -311,20 +322,8 @@ impl SearchIndex {
         synonyms: &Synonyms,
         group_by: &[Dimension],
     ) -> Result<Grouped> {
-        let parsed = parse(&request.text);
         let searcher = self.reader.searcher();
-        let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|freq| freq > 0);
-        let mut builder = self.builder(synonyms, &known);
-        let text_query = builder.build(&parsed);
-        let mut clauses = self.filters(request);
-        match text_query {
-            Some(query) => clauses.push((Occur::Must, query)),
-            None => {
-                clauses.push((Occur::Must, Box::new(AllQuery)));
-                clauses.extend(builder.exclusions(&parsed).into_iter().map(|query| (Occur::MustNot, query)));
-            }
-        }
-        let full = BooleanQuery::new(clauses);
+        let (full, _) = self.query(&searcher, request, synonyms);
         let collector = GroupCounts { dimensions: group_by.to_vec() };
         let (total, groups) = searcher.search(&full, &(Count, collector)).map_err(internal)?;
         let mut rows: Vec<(Vec<String>, u64)> = groups.into_iter().collect();
@@ -377,20 +376,8 @@ impl SearchIndex {
         synonyms: &Synonyms,
         dimension: Option<Dimension>,
     ) -> Result<Vec<(i64, Vec<String>)>> {
-        let parsed = parse(&request.text);
         let searcher = self.reader.searcher();
-        let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|freq| freq > 0);
-        let mut builder = self.builder(synonyms, &known);
-        let text_query = builder.build(&parsed);
-        let mut clauses = self.filters(request);
-        match text_query {
-            Some(query) => clauses.push((Occur::Must, query)),
-            None => {
-                clauses.push((Occur::Must, Box::new(AllQuery)));
-                clauses.extend(builder.exclusions(&parsed).into_iter().map(|query| (Occur::MustNot, query)));
-            }
-        }
-        let full = BooleanQuery::new(clauses);
+        let (full, _) = self.query(&searcher, request, synonyms);
         searcher.search(&full, &Matching { dimension }).map_err(internal)
     }
 

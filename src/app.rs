@@ -551,12 +551,18 @@ impl App {
     /// publication status the file gives (PUBLISHED by default), by `author`. Returns how many records
     /// of each kind were created, or every problem found, each prefixed by the record it is in.
     pub async fn load_dataset(&self, viewer: &Viewer, dataset: &Dataset) -> Result<DatasetSummary> {
-        self.import_dataset(viewer, dataset, false).await
+        self.import_dataset(viewer, dataset, false, &Progress::default()).await
     }
 
     /// Loads a dataset like `load_dataset`; with `dry_run`, validates everything (references,
     /// uniqueness, every field) in the transaction and rolls it back: nothing is written.
-    pub async fn import_dataset(&self, viewer: &Viewer, dataset: &Dataset, dry_run: bool) -> Result<DatasetSummary> {
+    pub async fn import_dataset(
+        &self,
+        viewer: &Viewer,
+        dataset: &Dataset,
+        dry_run: bool,
+        progress: &Progress,
+    ) -> Result<DatasetSummary> {
         allowed(viewer.may_administer())?;
         if dataset.format != dataset::FORMAT {
             return Err(Error::invalid(
@@ -569,6 +575,7 @@ impl App {
         let mut names = Names::default();
         let mut problems = Problems::default();
         let mut summary = DatasetSummary::default();
+        progress.start(dataset.len() as u64);
         // References to records already in the database (and not in the file) resolve by slug.
         let references = dataset.references();
         for (kind, slugs) in &references {
@@ -588,7 +595,7 @@ impl App {
         for (i, record) in dataset.organisations.iter().enumerate() {
             let at = format!("organisations[{i}] ({})", record.slug);
             let draft = record.to_draft();
-            if let Some(id) = import_one::<OrganisationFields>(
+            if let Some((id, outcome)) = import_one::<OrganisationFields>(
                 &tx,
                 &names,
                 &mut problems,
@@ -596,18 +603,19 @@ impl App {
                 draft,
                 &record.publication_status,
                 &author,
+                progress,
             )
             .await?
             {
                 names.insert(Kind::Organisation, id, &record.slug);
                 known.insert(Kind::Organisation, id, &record.slug);
-                summary.organisations += 1;
+                summary.count(Kind::Organisation, outcome);
             }
         }
         for (i, record) in dataset.territories.iter().enumerate() {
             let at = format!("territories[{i}] ({})", record.slug);
             let draft = record.to_draft();
-            if let Some(id) = import_one::<TerritoryFields>(
+            if let Some((id, outcome)) = import_one::<TerritoryFields>(
                 &tx,
                 &names,
                 &mut problems,
@@ -615,12 +623,13 @@ impl App {
                 draft,
                 &record.publication_status,
                 &author,
+                progress,
             )
             .await?
             {
                 names.insert(Kind::Territory, id, &record.slug);
                 known.insert(Kind::Territory, id, &record.slug);
-                summary.territories += 1;
+                summary.count(Kind::Territory, outcome);
             }
         }
         // Parents before children, whatever the order of the file.
@@ -639,7 +648,7 @@ impl App {
                 }
                 let at = format!("programmes[{i}] ({})", record.slug);
                 let draft = record.to_draft(&names);
-                if let Some(id) = import_one::<ProgrammeFields>(
+                if let Some((id, outcome)) = import_one::<ProgrammeFields>(
                     &tx,
                     &names,
                     &mut problems,
@@ -647,12 +656,13 @@ impl App {
                     draft,
                     &record.publication_status,
                     &author,
+                    progress,
                 )
                 .await?
                 {
                     names.insert(Kind::Programme, id, &record.slug);
                     known.insert(Kind::Programme, id, &record.slug);
-                    summary.programmes += 1;
+                    summary.count(Kind::Programme, outcome);
                 }
             }
             if waiting.len() == before {
@@ -669,24 +679,40 @@ impl App {
         for (i, record) in dataset.sheets.iter().enumerate() {
             let at = format!("sheets[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
-            if let Some(id) =
-                import_one::<SheetFields>(&tx, &known, &mut problems, &at, draft, &record.publication_status, &author)
-                    .await?
+            if let Some((id, outcome)) = import_one::<SheetFields>(
+                &tx,
+                &known,
+                &mut problems,
+                &at,
+                draft,
+                &record.publication_status,
+                &author,
+                progress,
+            )
+            .await?
             {
                 names.insert(Kind::Sheet, id, &record.slug);
                 known.insert(Kind::Sheet, id, &record.slug);
-                summary.sheets += 1;
+                summary.count(Kind::Sheet, outcome);
             }
         }
         for (i, record) in dataset.lessons.iter().enumerate() {
             let at = format!("lessons[{i}] ({})", record.slug);
             let draft = record.to_draft(&names);
-            if let Some(id) =
-                import_one::<LessonFields>(&tx, &known, &mut problems, &at, draft, &record.publication_status, &author)
-                    .await?
+            if let Some((id, outcome)) = import_one::<LessonFields>(
+                &tx,
+                &known,
+                &mut problems,
+                &at,
+                draft,
+                &record.publication_status,
+                &author,
+                progress,
+            )
+            .await?
             {
                 known.insert(Kind::Lesson, id, &record.slug);
-                summary.lessons += 1;
+                summary.count(Kind::Lesson, outcome);
             }
         }
         // Dropping the transaction without committing rolls every write back.
@@ -779,7 +805,15 @@ impl App {
     }
 }
 
-/// How many records a dataset load created.
+/// What a dataset load did with each record: created it, updated it in place, or found it already so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// How many records of each kind a dataset load handled, and what it did with them.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DatasetSummary {
     pub organisations: usize,
@@ -787,6 +821,43 @@ pub struct DatasetSummary {
     pub programmes: usize,
     pub sheets: usize,
     pub lessons: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl DatasetSummary {
+    fn count(&mut self, kind: Kind, outcome: Outcome) {
+        *match kind {
+            Kind::Organisation => &mut self.organisations,
+            Kind::Territory => &mut self.territories,
+            Kind::Programme => &mut self.programmes,
+            Kind::Sheet => &mut self.sheets,
+            Kind::Lesson => &mut self.lessons,
+        } += 1;
+        *match outcome {
+            Outcome::Created => &mut self.created,
+            Outcome::Updated => &mut self.updated,
+            Outcome::Unchanged => &mut self.unchanged,
+        } += 1;
+    }
+}
+
+impl std::fmt::Display for DatasetSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} organisations, {} territoires, {} programmes, {} fiches, {} leçons ({} créés, {} mis à jour, {} inchangés)",
+            self.organisations,
+            self.territories,
+            self.programmes,
+            self.sheets,
+            self.lessons,
+            self.created,
+            self.updated,
+            self.unchanged
+        )
+    }
 }
 
 fn stale(kind: Kind, id: i64, current: i32, expected: i32) -> Error {
@@ -820,7 +891,9 @@ async fn import_one<K: Editable + PartialEq>(
     draft: std::result::Result<K::Draft, Vec<FieldProblem>>,
     status: &Option<String>,
     author: &str,
-) -> Result<Option<i64>> {
+    progress: &Progress,
+) -> Result<Option<(i64, Outcome)>> {
+    progress.advance(1);
     let mut own = Problems::default();
     let status = dataset::publication_status(&mut own, status);
     let fields = match draft.and_then(|draft| K::validate(&draft)) {
@@ -856,16 +929,16 @@ async fn import_one<K: Editable + PartialEq>(
     if let Some(existing) = store::id_by_slug::<K, _>(tx, &everything(), fields.slug().as_str()).await? {
         let current = store::get::<K, _>(tx, &everything(), existing).await?;
         if current.fields == fields && current.meta.publication_status == status {
-            return Ok(Some(existing.get()));
+            return Ok(Some((existing.get(), Outcome::Unchanged)));
         }
         store::update::<K, _>(tx, existing, current.meta.version, Edit { fields: Some(&fields), status: Some(status) })
             .await?;
         let record = store::get::<K, _>(tx, &everything(), existing).await?;
         journal(tx, &record, ChangeAction::Updated, author, Some("import".to_owned())).await?;
-        return Ok(Some(existing.get()));
+        return Ok(Some((existing.get(), Outcome::Updated)));
     }
     match create_in::<K, _>(tx, &fields, status, author, None).await {
-        Ok((record, _)) => Ok(Some(record.id.get())),
+        Ok((record, _)) => Ok(Some((record.id.get(), Outcome::Created))),
         Err(Error::InvalidInput(found)) => {
             for problem in found {
                 problems.add(format!("{at}: {}", problem.field), problem.problem);

@@ -127,7 +127,7 @@ pub async fn import(args: ImportArgs) -> Result<()> {
     // nothing, and problems name the file of each record.
     let result = if read_files.len() == 1 {
         let (name, (dataset, lines)) = &read_files[0];
-        app.import_dataset(&system(), dataset, args.dry_run).await.map_err(|error| match error {
+        app.import_dataset(&system(), dataset, args.dry_run, &Progress::default()).await.map_err(|error| match error {
             Error::InvalidInput(found) => Error::InvalidInput(dataset::locate(found, name, lines.as_ref())),
             other => other,
         })
@@ -140,7 +140,7 @@ pub async fn import(args: ImportArgs) -> Result<()> {
             merged.sheets.extend(dataset.sheets);
             merged.lessons.extend(dataset.lessons);
         }
-        app.import_dataset(&system(), &merged, args.dry_run).await
+        app.import_dataset(&system(), &merged, args.dry_run, &Progress::default()).await
     };
     let loaded = started.elapsed().as_secs_f64();
     drop(app);

@@ -789,6 +789,20 @@ pub fn locate(problems: Vec<FieldProblem>, file: &str, lines: Option<&LineMap>) 
 }
 
 impl Dataset {
+    /// Returns how many records the dataset holds.
+    pub fn len(&self) -> usize {
+        self.organisations.len()
+            + self.territories.len()
+            + self.programmes.len()
+            + self.sheets.len()
+            + self.lessons.len()
+    }
+
+    /// Returns whether the dataset holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Returns the slugs the records refer to that the dataset does not hold itself, per kind.
     pub fn references(&self) -> Vec<(Kind, Vec<String>)> {
         use std::collections::BTreeSet;

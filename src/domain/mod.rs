@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod drafts;
+pub mod progress;
 pub mod query;
 pub mod records;
 pub mod text;
@@ -14,6 +15,7 @@ pub mod workflow;
 
 pub use analytics::*;
 pub use drafts::*;
+pub use progress::Progress;
 pub use query::*;
 pub use records::*;
 pub use text::*;

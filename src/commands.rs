@@ -4,7 +4,7 @@
 
 use crate::app::App;
 use crate::config::{ExportArgs, ImportArgs, TokenAction, TokenArgs};
-use crate::dataset::{self, Dataset, LineMap};
+use crate::dataset;
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::graphql::ids;
@@ -87,61 +87,20 @@ pub async fn token(args: TokenArgs) -> Result<()> {
     Ok(())
 }
 
-/// Reads one file into a dataset, with the line of each record for a `.jsonl` file.
-fn read(path: &std::path::Path) -> Result<(Dataset, Option<LineMap>)> {
-    let name = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|err| Error::invalid(name.clone(), format!("cannot be read: {err}")))?;
-    let jsonl = path.extension().is_some_and(|extension| extension == "jsonl" || extension == "ndjson");
-    if jsonl {
-        let (dataset, lines) = dataset::from_lines(&text)
-            .map_err(|problems| Error::InvalidInput(dataset::locate(problems, &name, None)))?;
-        Ok((dataset, Some(lines)))
-    } else {
-        let dataset: Dataset = serde_json::from_str(&text).map_err(|err| {
-            Error::invalid(format!("{name}:{}", err.line()), format!("is not a retex dataset: {err}"))
-        })?;
-        Ok((dataset, None))
-    }
-}
-
 /// Runs `retex import`: every file in one transaction (all or nothing), or a dry run.
 pub async fn import(args: ImportArgs) -> Result<()> {
-    let mut problems = Vec::new();
-    let mut read_files = Vec::new();
-    for path in &args.paths {
-        match read(path) {
-            Ok(found) => read_files.push((path.display().to_string(), found)),
-            Err(Error::InvalidInput(found)) => problems.extend(found),
-            Err(other) => return Err(other),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::InvalidInput(problems));
-    }
+    let (dataset, locations) = dataset::read_paths(&args.paths).map_err(Error::InvalidInput)?;
     // The load runs without the indexer: on SQLite the one transaction holds the database for its
     // whole length, and the index follows the change log once it is committed.
     let app = App::open(&args.storage.database.database_url).await?;
     let started = std::time::Instant::now();
-    // One file: its problems are located by line. Several: they are loaded as one dataset, all or
-    // nothing, and problems name the file of each record.
-    let result = if read_files.len() == 1 {
-        let (name, (dataset, lines)) = &read_files[0];
-        app.import_dataset(&system(), dataset, args.dry_run, &Progress::default()).await.map_err(|error| match error {
-            Error::InvalidInput(found) => Error::InvalidInput(dataset::locate(found, name, lines.as_ref())),
-            other => other,
-        })
-    } else {
-        let mut merged = Dataset { format: dataset::FORMAT.to_owned(), ..Dataset::default() };
-        for (_, (dataset, _)) in read_files {
-            merged.organisations.extend(dataset.organisations);
-            merged.territories.extend(dataset.territories);
-            merged.programmes.extend(dataset.programmes);
-            merged.sheets.extend(dataset.sheets);
-            merged.lessons.extend(dataset.lessons);
-        }
-        app.import_dataset(&system(), &merged, args.dry_run, &Progress::default()).await
-    };
+    let result =
+        app.import_dataset(&system(), &dataset, args.dry_run, &Progress::default()).await.map_err(
+            |error| match error {
+                Error::InvalidInput(found) => Error::InvalidInput(dataset::locate(found, &locations)),
+                other => other,
+            },
+        );
     let loaded = started.elapsed().as_secs_f64();
     drop(app);
     if result.is_ok() && !args.dry_run {

@@ -10,6 +10,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::*;
 
+pub mod csv;
+pub mod files;
+pub mod lines;
+pub mod markdown;
+
+pub use files::{Format, Locations, locate, read_bytes, read_paths, write};
+pub use lines::{Line, from_lines, to_lines};
+
 /// The format tag every dataset file carries.
 pub const FORMAT: &str = "retex-dataset/1";
 
@@ -683,111 +691,6 @@ impl Names {
     }
 }
 
-/// One line of a JSON Lines dataset: a record of any kind, named by its `record` field
-/// (`{"record":"sheet","slug":…}`). Records refer to each other by slug, as in the JSON form; the
-/// lines may come in any order.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "record", rename_all = "lowercase")]
-pub enum Line {
-    Organisation(OrganisationRecord),
-    Territory(TerritoryRecord),
-    Programme(ProgrammeRecord),
-    Sheet(SheetRecord),
-    Lesson(LessonRecord),
-}
-
-/// Where each record of a dataset read from lines came from: `(list, index)` → line number.
-pub type LineMap = HashMap<(&'static str, usize), usize>;
-
-/// Reads a JSON Lines dataset (blank lines and a `{"format":…}` header line allowed). Returns the
-/// dataset and where each record came from, or every line that is not a valid record.
-pub fn from_lines(text: &str) -> Result<(Dataset, LineMap), Vec<FieldProblem>> {
-    let mut dataset = Dataset { format: FORMAT.to_owned(), ..Dataset::default() };
-    let mut lines = LineMap::new();
-    let mut problems = Problems::default();
-    for (index, raw) in text.lines().enumerate() {
-        let number = index + 1;
-        let raw = raw.trim();
-        if raw.is_empty() {
-            continue;
-        }
-        if let Ok(header) = serde_json::from_str::<HashMap<String, String>>(raw)
-            && let Some(format) = header.get("format")
-        {
-            if format != FORMAT {
-                problems.add(
-                    format!("line {number}: format"),
-                    format!("`{format}` is not a known format; expected `{FORMAT}`"),
-                );
-            }
-            continue;
-        }
-        match serde_json::from_str::<Line>(raw) {
-            Ok(Line::Organisation(record)) => {
-                lines.insert(("organisations", dataset.organisations.len()), number);
-                dataset.organisations.push(record);
-            }
-            Ok(Line::Territory(record)) => {
-                lines.insert(("territories", dataset.territories.len()), number);
-                dataset.territories.push(record);
-            }
-            Ok(Line::Programme(record)) => {
-                lines.insert(("programmes", dataset.programmes.len()), number);
-                dataset.programmes.push(record);
-            }
-            Ok(Line::Sheet(record)) => {
-                lines.insert(("sheets", dataset.sheets.len()), number);
-                dataset.sheets.push(record);
-            }
-            Ok(Line::Lesson(record)) => {
-                lines.insert(("lessons", dataset.lessons.len()), number);
-                dataset.lessons.push(record);
-            }
-            Err(error) => problems.add(format!("line {number}"), error.to_string()),
-        }
-    }
-    problems.into_result()?;
-    Ok((dataset, lines))
-}
-
-/// Writes a dataset as JSON Lines: a format header, then one record per line, in dependency order.
-pub fn to_lines(dataset: &Dataset) -> Result<String, serde_json::Error> {
-    let mut out = serde_json::to_string(&serde_json::json!({ "format": FORMAT }))?;
-    out.push('\n');
-    let mut push = |line: Line| -> Result<(), serde_json::Error> {
-        out.push_str(&serde_json::to_string(&line)?);
-        out.push('\n');
-        Ok(())
-    };
-    dataset.organisations.iter().cloned().map(Line::Organisation).try_for_each(&mut push)?;
-    dataset.territories.iter().cloned().map(Line::Territory).try_for_each(&mut push)?;
-    dataset.programmes.iter().cloned().map(Line::Programme).try_for_each(&mut push)?;
-    dataset.sheets.iter().cloned().map(Line::Sheet).try_for_each(&mut push)?;
-    dataset.lessons.iter().cloned().map(Line::Lesson).try_for_each(&mut push)?;
-    Ok(out)
-}
-
-/// Rewrites the problems of a load (`sheets[3] (slug): title`) to name the file and line the record
-/// came from (`corpus.jsonl:17 (slug): title`).
-pub fn locate(problems: Vec<FieldProblem>, file: &str, lines: Option<&LineMap>) -> Vec<FieldProblem> {
-    problems
-        .into_iter()
-        .map(|problem| {
-            let located = lines.and_then(|lines| {
-                let (list, rest) = problem.field.split_once('[')?;
-                let (index, rest) = rest.split_once(']')?;
-                let index: usize = index.parse().ok()?;
-                let line = lines.iter().find(|((name, at), _)| *name == list && *at == index).map(|(_, line)| *line)?;
-                Some(format!("{file}:{line}{rest}"))
-            });
-            FieldProblem {
-                field: located.unwrap_or_else(|| format!("{file}: {}", problem.field)),
-                problem: problem.problem,
-            }
-        })
-        .collect()
-}
-
 impl Dataset {
     /// Returns how many records the dataset holds.
     pub fn len(&self) -> usize {
@@ -796,6 +699,17 @@ impl Dataset {
             + self.programmes.len()
             + self.sheets.len()
             + self.lessons.len()
+    }
+
+    /// Returns how many records each list holds, by the name problems give the list.
+    pub fn counts(&self) -> [(files::List, usize); 5] {
+        [
+            ("organisations", self.organisations.len()),
+            ("territories", self.territories.len()),
+            ("programmes", self.programmes.len()),
+            ("sheets", self.sheets.len()),
+            ("lessons", self.lessons.len()),
+        ]
     }
 
     /// Returns whether the dataset holds no record.
@@ -871,24 +785,5 @@ impl Dataset {
             lesson.evidence_links.retain(|link| names.contains(Kind::Sheet, &link.sheet));
         }
         self
-    }
-}
-
-#[cfg(test)]
-mod line_tests {
-    use super::*;
-
-    #[test]
-    fn lines_carry_their_kind_and_problems_their_line() {
-        let text = "{\"format\":\"retex-dataset/1\"}\n\n{\"record\":\"organisation\",\"slug\":\"fai\",\"name\":\"FAI\",\"kind_\":1}\n{\"record\":\"planet\"}\n";
-        let problems = from_lines(text).expect_err("two bad lines");
-        let fields: Vec<&str> = problems.iter().map(|problem| problem.field.as_str()).collect();
-        assert_eq!(fields, vec!["line 3", "line 4"]);
-        let located = locate(
-            vec![FieldProblem { field: "sheets[1] (a): title".into(), problem: "must not be empty".into() }],
-            "f.jsonl",
-            Some(&LineMap::from([(("sheets", 1), 7)])),
-        );
-        assert_eq!(located[0].field, "f.jsonl:7 (a): title");
     }
 }

@@ -1,0 +1,261 @@
+//! Dataset files: which format a file is in, reading files and folders into one dataset, and where
+//! each record came from, so that every problem names its file and line.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+/// The formats a dataset can be read from and written to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON document holding the whole dataset (`data/demo.json`).
+    Json,
+    /// JSON Lines: one record per line.
+    Jsonl,
+    /// CSV: one file per kind of record, named after the kind.
+    Csv,
+    /// Markdown with a front-matter header: one record per file.
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Json, Format::Jsonl, Format::Csv, Format::Markdown];
+
+    /// Reads a format's name as the command line and the API take it.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "csv" => Some(Format::Csv),
+            "markdown" | "md" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// Returns the format of a file from its extension.
+    pub fn of_file(name: &str) -> Option<Format> {
+        let extension = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "csv" => Some(Format::Csv),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// The list of a dataset a record is in, as problems name it (`sheets[3]`).
+pub type List = &'static str;
+
+/// Where each record of a dataset came from: `(list, index)` → `file:line` (or the file alone).
+#[derive(Debug, Default, Clone)]
+pub struct Locations(HashMap<(List, usize), String>);
+
+impl Locations {
+    pub fn insert(&mut self, list: List, index: usize, place: impl Into<String>) {
+        self.0.insert((list, index), place.into());
+    }
+
+    pub fn get(&self, list: &str, index: usize) -> Option<&str> {
+        self.0.iter().find(|((name, at), _)| *name == list && *at == index).map(|(_, place)| place.as_str())
+    }
+
+    /// Locates every record of `dataset` in `file` (for the formats that have no line per record).
+    pub fn whole_file(dataset: &Dataset, file: &str) -> Self {
+        let mut locations = Self::default();
+        for (list, count) in dataset.counts() {
+            for index in 0..count {
+                locations.insert(list, index, file);
+            }
+        }
+        locations
+    }
+}
+
+/// Rewrites the problems of a load (`sheets[3] (slug): title`) to name the file and line the record
+/// came from (`corpus.jsonl:17 (slug): title`); problems of no record are left as they are.
+pub fn locate(problems: Vec<FieldProblem>, locations: &Locations) -> Vec<FieldProblem> {
+    problems
+        .into_iter()
+        .map(|problem| {
+            let located = (|| {
+                let (list, rest) = problem.field.split_once('[')?;
+                let (index, rest) = rest.split_once(']')?;
+                let index: usize = index.parse().ok()?;
+                let place = locations.get(list, index)?;
+                Some(format!("{place}{rest}"))
+            })();
+            FieldProblem { field: located.unwrap_or(problem.field), problem: problem.problem }
+        })
+        .collect()
+}
+
+/// Reads the text of one file in `format`; `name` is the file's name as the user gave it, used in
+/// problems (and, for CSV, to know the kind of its records).
+pub fn read_text(name: &str, text: &str, format: Format) -> Result<(Dataset, Locations), Vec<FieldProblem>> {
+    match format {
+        Format::Json => {
+            let dataset: Dataset = serde_json::from_str(text).map_err(|err| {
+                vec![FieldProblem {
+                    field: format!("{name}:{}", err.line()),
+                    problem: format!("is not a retex dataset: {err}"),
+                }]
+            })?;
+            if dataset.format != FORMAT {
+                return Err(vec![FieldProblem {
+                    field: format!("{name}: format"),
+                    problem: format!("`{}` is not a known format; expected `{FORMAT}`", dataset.format),
+                }]);
+            }
+            let locations = Locations::whole_file(&dataset, name);
+            Ok((dataset, locations))
+        }
+        Format::Jsonl => lines::read(name, text),
+        Format::Csv => csv::read(name, text),
+        Format::Markdown => markdown::read(name, text),
+    }
+}
+
+/// Reads bytes (an upload) in `format`: they must be UTF-8.
+pub fn read_bytes(name: &str, bytes: &[u8], format: Format) -> Result<(Dataset, Locations), Vec<FieldProblem>> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|err| vec![FieldProblem { field: name.to_owned(), problem: format!("is not UTF-8 text: {err}") }])?;
+    // A byte-order mark, as spreadsheets write, is not part of the first header.
+    read_text(name, text.strip_prefix('\u{feff}').unwrap_or(text), format)
+}
+
+/// Lists the dataset files a path names: the file itself, or every file of a known format in a
+/// folder and its subfolders (in name order, hidden files left out).
+pub fn expand(path: &Path) -> Result<Vec<PathBuf>, FieldProblem> {
+    let problem = |what: String| FieldProblem { field: path.display().to_string(), problem: what };
+    let metadata = std::fs::metadata(path).map_err(|err| problem(format!("cannot be read: {err}")))?;
+    if !metadata.is_dir() {
+        return Ok(vec![path.to_owned()]);
+    }
+    let mut found = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|err| problem(format!("cannot be read: {err}")))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|entry| !entry.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with('.')))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            found.extend(expand(&entry)?);
+        } else if entry.to_str().and_then(Format::of_file).is_some() {
+            found.push(entry);
+        }
+    }
+    Ok(found)
+}
+
+/// Reads files and folders into one dataset, with where each record came from. Every problem of
+/// every file is reported, not only the first.
+pub fn read_paths(paths: &[PathBuf]) -> Result<(Dataset, Locations), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        match expand(path) {
+            Ok(found) if found.is_empty() => problems.push(FieldProblem {
+                field: path.display().to_string(),
+                problem: "holds no .json, .jsonl, .csv or .md file".into(),
+            }),
+            Ok(found) => files.extend(found),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    let mut merged = (Dataset { format: FORMAT.to_owned(), ..Dataset::default() }, Locations::default());
+    for file in files {
+        let name = file.display().to_string();
+        let Some(format) = Format::of_file(&name) else {
+            problems.push(FieldProblem {
+                field: name,
+                problem: "has no known extension: use .json, .jsonl, .csv or .md".into(),
+            });
+            continue;
+        };
+        let bytes = match std::fs::read(&file) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                problems.push(FieldProblem { field: name, problem: format!("cannot be read: {err}") });
+                continue;
+            }
+        };
+        match read_bytes(&name, &bytes, format) {
+            Ok(read) => merge(&mut merged, read),
+            Err(found) => problems.extend(found),
+        }
+    }
+    if problems.is_empty() { Ok(merged) } else { Err(problems) }
+}
+
+/// Adds a dataset read from one file to the datasets read so far.
+pub fn merge(into: &mut (Dataset, Locations), (dataset, locations): (Dataset, Locations)) {
+    let (merged, places) = into;
+    for (list, count) in dataset.counts() {
+        let offset = merged.counts().iter().find(|(name, _)| *name == list).map_or(0, |(_, count)| *count);
+        for index in 0..count {
+            if let Some(place) = locations.get(list, index) {
+                places.insert(list, offset + index, place.to_owned());
+            }
+        }
+    }
+    merged.organisations.extend(dataset.organisations);
+    merged.territories.extend(dataset.territories);
+    merged.programmes.extend(dataset.programmes);
+    merged.sheets.extend(dataset.sheets);
+    merged.lessons.extend(dataset.lessons);
+}
+
+/// Writes a dataset in `format`: the files to write, by path relative to the output folder
+/// (a single file for JSON and JSON Lines).
+pub fn write(dataset: &Dataset, format: Format) -> Result<Vec<(PathBuf, String)>, String> {
+    match format {
+        Format::Json => Ok(vec![(
+            PathBuf::from("retex.json"),
+            serde_json::to_string_pretty(dataset).map_err(|err| err.to_string())? + "\n",
+        )]),
+        Format::Jsonl => Ok(vec![(PathBuf::from("retex.jsonl"), to_lines(dataset).map_err(|err| err.to_string())?)]),
+        Format::Csv => csv::write(dataset),
+        Format::Markdown => markdown::write(dataset),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_come_from_names_and_extensions() {
+        assert_eq!(Format::of_file("a/b/fiches.CSV"), Some(Format::Csv));
+        assert_eq!(Format::of_file("garage.md"), Some(Format::Markdown));
+        assert_eq!(Format::of_file("corpus.ndjson"), Some(Format::Jsonl));
+        assert_eq!(Format::of_file("notes.txt"), None);
+        assert_eq!(Format::from_name("Markdown"), Some(Format::Markdown));
+        assert_eq!(Format::from_name("xml"), None);
+    }
+
+    #[test]
+    fn merged_records_keep_their_place() {
+        let one = r#"{"format":"retex-dataset/1"}
+{"record":"organisation","slug":"a","name":"A","kind":"ASSOCIATION"}"#;
+        let two = r#"{"record":"organisation","slug":"b","name":"B","kind":"ASSOCIATION"}
+{"record":"organisation","slug":"c","name":"C","kind":"ASSOCIATION"}"#;
+        let mut merged = (Dataset::default(), Locations::default());
+        merge(&mut merged, read_text("one.jsonl", one, Format::Jsonl).expect("one"));
+        merge(&mut merged, read_text("two.jsonl", two, Format::Jsonl).expect("two"));
+        let problems = vec![FieldProblem { field: "organisations[2] (c): kind".into(), problem: "bad".into() }];
+        assert_eq!(locate(problems, &merged.1)[0].field, "two.jsonl:2 (c): kind");
+    }
+}

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::dataset::{self, Dataset, Names};
+use crate::dataset::{self, Dataset, Locations, Names};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::indexer::{FailureInjection, Indexer};
@@ -731,12 +731,18 @@ impl App {
 
     /// Returns the records the viewer may see with these publication statuses, as a dataset that
     /// re-imports into an empty database: references to records left out are dropped.
-    pub async fn export_dataset(&self, viewer: &Viewer, statuses: &[PublicationStatus]) -> Result<Dataset> {
+    pub async fn export_dataset(
+        &self,
+        viewer: &Viewer,
+        statuses: &[PublicationStatus],
+        progress: &Progress,
+    ) -> Result<Dataset> {
         let visibility = viewer.visibility();
         async fn all<K: StoredKind>(
             store: &Store,
             visibility: &Visibility,
             statuses: &[PublicationStatus],
+            progress: &Progress,
         ) -> Result<Vec<Record<K::Id, K>>>
         where
             K::Filter: Default,
@@ -751,17 +757,24 @@ impl App {
                         .await?;
                 let more = found.has_next;
                 after = found.rows.last().map(|(cursor, _)| cursor.clone());
+                progress.advance(found.rows.len() as u64);
                 out.extend(found.rows.into_iter().map(|(_, record)| record));
                 if !more || after.is_none() {
                     return Ok(out);
                 }
             }
         }
-        let organisations = all::<OrganisationFields>(&self.store, &visibility, statuses).await?;
-        let territories = all::<TerritoryFields>(&self.store, &visibility, statuses).await?;
-        let programmes = all::<ProgrammeFields>(&self.store, &visibility, statuses).await?;
-        let sheets = all::<SheetFields>(&self.store, &visibility, statuses).await?;
-        let lessons = all::<LessonFields>(&self.store, &visibility, statuses).await?;
+        let total = self.count::<OrganisationFields>(viewer, statuses, &OrganisationFilter::default()).await?
+            + self.count::<TerritoryFields>(viewer, statuses, &TerritoryFilter::default()).await?
+            + self.count::<ProgrammeFields>(viewer, statuses, &ProgrammeFilter::default()).await?
+            + self.count::<SheetFields>(viewer, statuses, &SheetFilter::default()).await?
+            + self.count::<LessonFields>(viewer, statuses, &LessonFilter::default()).await?;
+        progress.start(total as u64);
+        let organisations = all::<OrganisationFields>(&self.store, &visibility, statuses, progress).await?;
+        let territories = all::<TerritoryFields>(&self.store, &visibility, statuses, progress).await?;
+        let programmes = all::<ProgrammeFields>(&self.store, &visibility, statuses, progress).await?;
+        let sheets = all::<SheetFields>(&self.store, &visibility, statuses, progress).await?;
+        let lessons = all::<LessonFields>(&self.store, &visibility, statuses, progress).await?;
         let mut names = Names::default();
         for record in &organisations {
             names.insert(Kind::Organisation, record.id.get(), record.fields.slug.as_str());
@@ -787,6 +800,50 @@ impl App {
             lessons: lessons.iter().map(|record| dataset::LessonRecord::from_record(record, &names)).collect(),
         }
         .keeping_known_references(&names))
+    }
+
+    /// Imports files (an upload, or files read from disk): each is read in its format (`format`, or
+    /// the one its name's extension gives), they load together as one dataset in one transaction,
+    /// and every problem names its file and line. The reading runs off the async executor.
+    pub async fn import_files(
+        &self,
+        viewer: &Viewer,
+        files: Vec<(String, Vec<u8>)>,
+        format: Option<dataset::Format>,
+        dry_run: bool,
+        progress: &Progress,
+    ) -> Result<DatasetSummary> {
+        // Checked first: an anonymous caller learns nothing about the files.
+        allowed(viewer.may_administer())?;
+        if files.is_empty() {
+            return Err(Error::invalid("files", "give at least one file to import"));
+        }
+        let read = tokio::task::spawn_blocking(move || {
+            let mut problems = Vec::new();
+            let mut merged =
+                (Dataset { format: dataset::FORMAT.to_owned(), ..Dataset::default() }, Locations::default());
+            for (name, bytes) in files {
+                let Some(format) = format.or_else(|| dataset::Format::of_file(&name)) else {
+                    problems.push(FieldProblem {
+                        field: name,
+                        problem: "has no known extension (.json, .jsonl, .csv, .md): say its format".into(),
+                    });
+                    continue;
+                };
+                match dataset::read_bytes(&name, &bytes, format) {
+                    Ok(one) => dataset::files::merge(&mut merged, one),
+                    Err(found) => problems.extend(found),
+                }
+            }
+            if problems.is_empty() { Ok(merged) } else { Err(problems) }
+        })
+        .await
+        .map_err(Error::internal)?;
+        let (dataset, locations) = read.map_err(Error::InvalidInput)?;
+        self.import_dataset(viewer, &dataset, dry_run, progress).await.map_err(|error| match error {
+            Error::InvalidInput(found) => Error::InvalidInput(dataset::locate(found, &locations)),
+            other => other,
+        })
     }
 
     /// Returns whether the database holds no record at all (to load the demo only once).

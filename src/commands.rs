@@ -4,10 +4,13 @@
 
 use crate::app::App;
 use crate::config::{ExportArgs, ImportArgs, TokenAction, TokenArgs};
-use crate::dataset;
+use std::sync::Arc;
+
+use crate::dataset::{self, Format};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::graphql::ids;
+use crate::progress;
 
 fn system() -> Viewer {
     Viewer::System { name: "ligne de commande".into() }
@@ -87,77 +90,124 @@ pub async fn token(args: TokenArgs) -> Result<()> {
     Ok(())
 }
 
-/// Runs `retex import`: every file in one transaction (all or nothing), or a dry run.
+/// Runs `retex import`: every record of every file in one transaction (all or nothing), or a dry
+/// run; then waits until the import is searchable. Progress goes to standard error.
 pub async fn import(args: ImportArgs) -> Result<()> {
-    let (dataset, locations) = dataset::read_paths(&args.paths).map_err(Error::InvalidInput)?;
+    let started = std::time::Instant::now();
+    let paths = args.paths.clone();
+    let (dataset, locations) = tokio::task::spawn_blocking(move || dataset::read_paths(&paths))
+        .await
+        .map_err(Error::internal)?
+        .map_err(Error::InvalidInput)?;
+    let read = started.elapsed().as_secs_f64();
     // The load runs without the indexer: on SQLite the one transaction holds the database for its
     // whole length, and the index follows the change log once it is committed.
     let app = App::open(&args.storage.database.database_url).await?;
-    let started = std::time::Instant::now();
-    let result =
-        app.import_dataset(&system(), &dataset, args.dry_run, &Progress::default()).await.map_err(
-            |error| match error {
-                Error::InvalidInput(found) => Error::InvalidInput(dataset::locate(found, &locations)),
-                other => other,
-            },
-        );
+    let progress = Arc::new(Progress::default());
+    let shown = progress::show(
+        if args.dry_run { "vérification" } else { "base de données" },
+        "enregistrements",
+        Arc::clone(&progress),
+    );
+    let result = app.import_dataset(&system(), &dataset, args.dry_run, &progress).await.map_err(|error| match error {
+        Error::InvalidInput(found) => Error::InvalidInput(dataset::locate(found, &locations)),
+        other => other,
+    });
+    shown.finish().await;
+    drop(dataset);
     let loaded = started.elapsed().as_secs_f64();
     drop(app);
     if result.is_ok() && !args.dry_run {
-        // The import is searchable when the command returns: wait for the indexer, saying how far
-        // it is every few seconds.
+        // The import is searchable when the command returns: the index follows the change log.
         let app = App::open_with_search(
             &args.storage.database.database_url,
             &args.storage.index_dir,
             crate::indexer::FailureInjection::default(),
         )
         .await?;
-        let mut said = std::time::Instant::now();
+        let progress = Arc::new(Progress::default());
+        let first = app.index_lag().await?.map_or(0, |lag| lag.pending.max(0) as u64);
+        progress.start(first);
+        let shown = progress::show("index", "changements", Arc::clone(&progress));
         loop {
-            let pending = app.index_lag().await?.map_or(0, |lag| lag.pending);
+            let pending = app.index_lag().await?.map_or(0, |lag| lag.pending.max(0) as u64);
+            progress.set_done(first.saturating_sub(pending));
             if pending == 0 {
                 break;
             }
-            if said.elapsed() >= std::time::Duration::from_secs(5) {
-                eprintln!("indexing: {pending} changes to go");
-                said = std::time::Instant::now();
-            }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        shown.finish().await;
         app.shutdown().await;
     }
     let summary = result?;
     let total = started.elapsed().as_secs_f64();
     if args.dry_run {
-        eprintln!("dry run in {total:.1} s: the files are valid, nothing was written: {summary:?}");
+        eprintln!("vérifié en {total:.1} s, rien n'a été écrit : {summary}");
     } else {
-        eprintln!("imported in {total:.1} s (database {loaded:.1} s, then index {:.1} s): {summary:?}", total - loaded);
+        eprintln!(
+            "importé en {total:.1} s (lecture {read:.1} s, base de données {:.1} s, index {:.1} s) : {summary}",
+            loaded - read,
+            total - loaded
+        );
     }
     Ok(())
 }
 
-/// Runs `retex export`.
+/// Runs `retex export`: the records in one format, to standard output (JSON, JSON Lines) or into
+/// `--output` (a file for JSON and JSON Lines, a folder for CSV and Markdown).
 pub async fn export(args: ExportArgs) -> Result<()> {
+    let format = Format::from_name(&args.format).ok_or_else(|| {
+        Error::invalid("format", format!("`{}` is not an export format; use json, jsonl, csv or markdown", args.format))
+    })?;
+    let several = matches!(format, Format::Csv | Format::Markdown);
+    if several && args.output.is_none() {
+        return Err(Error::invalid(
+            "output",
+            format!("a {} export is a folder of files: give it with --output DIR", format.name()),
+        ));
+    }
     let app = App::open(&args.database.database_url).await?;
     let statuses: Vec<PublicationStatus> =
         if args.include_drafts { PublicationStatus::ALL.to_vec() } else { vec![PublicationStatus::Published] };
-    let dataset = app.export_dataset(&system(), &statuses).await?;
-    let text = match args.format.as_str() {
-        "json" => serde_json::to_string_pretty(&dataset).map_err(Error::internal)?,
-        "jsonl" => dataset::to_lines(&dataset).map_err(Error::internal)?,
-        other => return Err(Error::invalid("format", format!("`{other}` is not an export format; use json or jsonl"))),
-    };
-    match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(Error::internal)?,
-        None => print!("{text}"),
-    }
-    eprintln!(
-        "exported {} organisations, {} territories, {} programmes, {} sheets, {} lessons",
+    let progress = Arc::new(Progress::default());
+    let shown = progress::show("export", "enregistrements", Arc::clone(&progress));
+    let exported = app.export_dataset(&system(), &statuses, &progress).await;
+    shown.finish().await;
+    let dataset = exported?.with_distribution(&args.licence, &args.source);
+    let counts = format!(
+        "{} organisations, {} territoires, {} programmes, {} fiches, {} leçons",
         dataset.organisations.len(),
         dataset.territories.len(),
         dataset.programmes.len(),
         dataset.sheets.len(),
         dataset.lessons.len()
     );
+    let files = tokio::task::spawn_blocking(move || dataset::write(&dataset, format))
+        .await
+        .map_err(Error::internal)?
+        .map_err(Error::internal)?;
+    match &args.output {
+        None => {
+            for (_, text) in &files {
+                print!("{text}");
+            }
+        }
+        Some(output) => {
+            let single = !several && !output.is_dir();
+            for (path, text) in &files {
+                let target = if single { output.clone() } else { output.join(path) };
+                if let Some(parent) = target.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|err| {
+                        Error::invalid("output", format!("{} cannot be created: {err}", parent.display()))
+                    })?;
+                }
+                std::fs::write(&target, text).map_err(|err| {
+                    Error::invalid("output", format!("{} cannot be written: {err}", target.display()))
+                })?;
+            }
+        }
+    }
+    eprintln!("exporté ({}, {} fichier(s)) : {counts}", format.name(), files.len());
     Ok(())
 }

@@ -43,7 +43,9 @@ pub struct ImportArgs {
     /// Validates everything and reports, without writing.
     #[arg(long)]
     pub dry_run: bool,
-    /// The files: `.json` (a whole dataset) or `.jsonl` (one record per line, named by its `record` field).
+    /// Files and folders: `.json` (a whole dataset), `.jsonl` (one record per line), `.csv` (one file per
+    /// kind, named after it: `fiches.csv`, `lecons.csv`…) and `.md` (one record per file, with a front
+    /// matter); a folder brings every such file in it and its subfolders. See docs/FORMATS.md.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 }
@@ -52,12 +54,21 @@ pub struct ImportArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// `json` (one document) or `jsonl` (one record per line).
+    /// `json` (one document), `jsonl` (one record per line), `csv` (one file per kind) or `markdown`
+    /// (one file per record).
     #[arg(long, default_value = "json")]
     pub format: String,
-    /// The file to write; standard output when absent.
+    /// Where to write: a file (or a folder) for json and jsonl, standard output when absent; a folder
+    /// for csv and markdown.
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// The licence every exported record carries (a sheet keeps its own when it has one).
+    #[arg(long, default_value = crate::dataset::DEFAULT_LICENCE)]
+    pub licence: String,
+    /// Where every exported record says it comes from (a sheet gives its own source address when it
+    /// has one).
+    #[arg(long, default_value = crate::dataset::DEFAULT_SOURCE)]
+    pub source: String,
     /// Exports drafts, submitted and archived records too (the local database's owner only).
     #[arg(long)]
     pub include_drafts: bool,
@@ -127,6 +138,9 @@ pub struct ServeArgs {
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "RETEX_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// The largest multipart request (dataset files uploaded to import), in bytes.
+    #[arg(long, env = "RETEX_MAX_UPLOAD_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
     /// How long a request may take before it is answered 408, in seconds.
     #[arg(long, env = "RETEX_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,

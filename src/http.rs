@@ -18,7 +18,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
-use crate::domain::Viewer;
+use crate::dataset::{self, Format};
+use crate::domain::{Progress, PublicationStatus, Viewer, Vocabulary};
 use crate::graphql::transport::{self, GraphqlRequest};
 use crate::graphql::{self, RetexSchema};
 
@@ -26,6 +27,8 @@ use crate::graphql::{self, RetexSchema};
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_body_bytes: usize,
+    /// The largest multipart request (file uploads to import), in bytes.
+    pub max_upload_bytes: usize,
     pub request_timeout: Duration,
     /// GraphQL requests per minute and client (a token, or an address without one); 0 for no limit.
     pub requests_per_minute: u32,
@@ -37,6 +40,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 64 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             requests_per_minute: 600,
             anonymous_access: true,
@@ -215,6 +219,9 @@ async fn admit(
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+const MULTIPART: &str = "multipart/form-data";
+/// How many files one upload may carry.
+const MAX_UPLOAD_FILES: usize = 1_000;
 
 /// Builds the router of the whole server.
 pub fn router(app: App, limits: Limits) -> Router {
@@ -228,6 +235,14 @@ pub fn router(app: App, limits: Limits) -> Router {
         )
         .route("/graphql/ws", get(graphql_ws).layer(axum::middleware::from_fn_with_state(state.clone(), admit)))
         .route("/export.csv", get(export_csv).layer(axum::middleware::from_fn_with_state(state.clone(), admit)))
+        .route(
+            "/export/dataset.json",
+            get(export_json).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
+        )
+        .route(
+            "/export/dataset.jsonl",
+            get(export_jsonl).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
+        )
         .route("/healthz", get(healthz))
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
@@ -335,12 +350,26 @@ async fn graphql_post(
     };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence == MULTIPART {
+        // File uploads (the import of dataset files): a larger limit than plain requests.
+        let bytes = match to_bytes(body, state.limits.max_upload_bytes).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                let message = format!("the upload is larger than the limit of {} bytes", state.limits.max_upload_bytes);
+                return error(StatusCode::PAYLOAD_TOO_LARGE, media, "PAYLOAD_TOO_LARGE", &message);
+            }
+        };
+        return match transport::from_multipart(content_type, &bytes, MAX_UPLOAD_FILES).await {
+            Ok(request) => run(&state, viewer, media, request).await,
+            Err(message) => error(StatusCode::BAD_REQUEST, media, "INVALID_INPUT", &message),
+        };
+    }
     if essence != JSON {
         let message = if content_type.is_empty() {
-            "the request has no Content-Type; send the GraphQL request as application/json".to_owned()
+            "the request has no Content-Type; send the GraphQL request as application/json (or multipart/form-data to upload files)".to_owned()
         } else {
             format!(
-                "unsupported Content-Type `{}`; send the GraphQL request as application/json",
+                "unsupported Content-Type `{}`; send the GraphQL request as application/json (or multipart/form-data to upload files)",
                 content_type.chars().take(100).collect::<String>()
             )
         };
@@ -405,6 +434,76 @@ async fn graphql_get(
         return error(StatusCode::UNAUTHORIZED, media, "UNAUTHENTICATED", "authentication required");
     };
     run(&state, viewer, media, request).await
+}
+
+/// The whole dataset as one JSON document (`GET /export/dataset.json`), in the format `retex import`
+/// reads: published records, each with its licence and source; `?includeDrafts=true` adds the
+/// other statuses, for administrators only.
+async fn export_json(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    params: Query<HashMap<String, String>>,
+) -> Response {
+    export_dataset(state, viewer, params, Format::Json).await
+}
+
+/// The whole dataset as JSON Lines (`GET /export/dataset.jsonl`), as `/export/dataset.json`.
+async fn export_jsonl(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    params: Query<HashMap<String, String>>,
+) -> Response {
+    export_dataset(state, viewer, params, Format::Jsonl).await
+}
+
+async fn export_dataset(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Query(params): Query<HashMap<String, String>>,
+    format: Format,
+) -> Response {
+    let drafts = match params.get("includeDrafts").map(String::as_str) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            let message =
+                format!("includeDrafts `{}` is not true or false", other.chars().take(40).collect::<String>());
+            return error(StatusCode::BAD_REQUEST, MediaType::Json, "INVALID_INPUT", &message);
+        }
+    };
+    if let Some(unknown) = params.keys().find(|key| key.as_str() != "includeDrafts") {
+        let message = format!(
+            "parameter `{}` is not known; the only one is includeDrafts",
+            unknown.chars().take(40).collect::<String>()
+        );
+        return error(StatusCode::BAD_REQUEST, MediaType::Json, "INVALID_INPUT", &message);
+    }
+    if drafts && let Err(reason) = viewer.may_administer() {
+        let message = format!("includeDrafts: {reason}");
+        return error(StatusCode::FORBIDDEN, MediaType::Json, "FORBIDDEN", &message);
+    }
+    let statuses = if drafts { PublicationStatus::ALL.to_vec() } else { vec![PublicationStatus::Published] };
+    let dataset = match state.app.export_dataset(&viewer, &statuses, &Progress::default()).await {
+        Ok(dataset) => dataset.with_distribution(dataset::DEFAULT_LICENCE, dataset::DEFAULT_SOURCE),
+        Err(failure) => {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, MediaType::Json, failure.code(), "the export failed");
+        }
+    };
+    let written = tokio::task::spawn_blocking(move || dataset::write(&dataset, format)).await;
+    let Ok(Ok(mut files)) = written else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, MediaType::Json, "INTERNAL", "the export failed");
+    };
+    let (name, body) = files.pop().unwrap_or_default();
+    let content_type = match format {
+        Format::Jsonl => "application/x-ndjson; charset=utf-8",
+        _ => "application/json; charset=utf-8",
+    };
+    let mut response = (StatusCode::OK, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", name.display())) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    response
 }
 
 /// Any query's answer as CSV (`GET /export.csv?query=…&variables=…[&separator=semicolon]`): the

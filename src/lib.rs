@@ -24,6 +24,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod indexer;
+pub mod progress;
 pub mod search;
 pub mod store;
 
@@ -62,6 +63,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
     }
     let limits = http::Limits {
         max_body_bytes: args.max_body_bytes,
+        max_upload_bytes: args.max_upload_bytes,
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         requests_per_minute: args.rate_limit_per_minute,
         anonymous_access: args.anonymous_access,

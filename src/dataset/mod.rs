@@ -21,6 +21,12 @@ pub use lines::{Line, from_lines, to_lines};
 /// The format tag every dataset file carries.
 pub const FORMAT: &str = "retex-dataset/1";
 
+/// The licence exports give the records that have none of their own.
+pub const DEFAULT_LICENCE: &str = "Licence Ouverte / Open Licence 2.0 (Etalab)";
+
+/// Where exports say the records without a source address of their own come from.
+pub const DEFAULT_SOURCE: &str = "retex, base de connaissances du réseau des Fabriques à initiatives";
+
 /// A whole dataset.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -67,6 +73,13 @@ pub struct OrganisationRecord {
     pub provenance: Option<Provenance>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance_note: Option<String>,
+    /// The licence the record is published under; exports give it on every record (for a sheet,
+    /// its own licence when it has one). Stored only for sheets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// Where the record comes from; exports give it on every record. Not stored: read and ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -96,6 +109,13 @@ pub struct TerritoryRecord {
     pub provenance: Option<Provenance>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance_note: Option<String>,
+    /// The licence the record is published under; exports give it on every record (for a sheet,
+    /// its own licence when it has one). Stored only for sheets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// Where the record comes from; exports give it on every record. Not stored: read and ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -123,6 +143,13 @@ pub struct ProgrammeRecord {
     pub provenance: Option<Provenance>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance_note: Option<String>,
+    /// The licence the record is published under; exports give it on every record (for a sheet,
+    /// its own licence when it has one). Stored only for sheets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// Where the record comes from; exports give it on every record. Not stored: read and ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -218,6 +245,10 @@ pub struct SheetRecord {
     pub provenance: Option<Provenance>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance_note: Option<String>,
+    /// Where the record comes from (its `sourceUrl` when it has one); exports give it on every
+    /// record. Not stored: read and ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -261,6 +292,13 @@ pub struct LessonRecord {
     pub provenance: Option<Provenance>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance_note: Option<String>,
+    /// The licence the record is published under; exports give it on every record (for a sheet,
+    /// its own licence when it has one). Stored only for sheets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// Where the record comes from; exports give it on every record. Not stored: read and ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 fn observed_in() -> String {
@@ -379,6 +417,8 @@ impl OrganisationRecord {
             publication_status: Some(record.meta.publication_status.code().to_owned()),
             provenance: None,
             provenance_note: None,
+            licence: None,
+            source: None,
         }
     }
 }
@@ -416,6 +456,8 @@ impl TerritoryRecord {
             publication_status: Some(record.meta.publication_status.code().to_owned()),
             provenance: None,
             provenance_note: None,
+            licence: None,
+            source: None,
         }
     }
 }
@@ -458,6 +500,8 @@ impl ProgrammeRecord {
             publication_status: Some(record.meta.publication_status.code().to_owned()),
             provenance: None,
             provenance_note: None,
+            licence: None,
+            source: None,
         }
     }
 }
@@ -610,6 +654,7 @@ impl SheetRecord {
             publication_status: Some(record.meta.publication_status.code().to_owned()),
             provenance: None,
             provenance_note: None,
+            source: None,
         }
     }
 }
@@ -680,6 +725,8 @@ impl LessonRecord {
             publication_status: Some(record.meta.publication_status.code().to_owned()),
             provenance: None,
             provenance_note: None,
+            licence: None,
+            source: None,
         }
     }
 }
@@ -715,6 +762,30 @@ impl Dataset {
     /// Returns whether the dataset holds no record.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Gives every record the licence it is published under (a sheet keeps its own when it has one)
+    /// and where it comes from (a sheet's own source address when it has one), as exports do.
+    pub fn with_distribution(mut self, licence: &str, source: &str) -> Self {
+        let licence = || Some(licence.to_owned());
+        let source = || Some(source.to_owned());
+        for record in &mut self.organisations {
+            (record.licence, record.source) = (licence(), source());
+        }
+        for record in &mut self.territories {
+            (record.licence, record.source) = (licence(), source());
+        }
+        for record in &mut self.programmes {
+            (record.licence, record.source) = (licence(), source());
+        }
+        for record in &mut self.sheets {
+            record.licence = record.licence.take().or_else(licence);
+            record.source = record.source_url.clone().or_else(source);
+        }
+        for record in &mut self.lessons {
+            (record.licence, record.source) = (licence(), source());
+        }
+        self
     }
 
     /// Returns the slugs the records refer to that the dataset does not hold itself, per kind.

@@ -22,6 +22,11 @@ impl Progress {
         self.done.fetch_add(items, Ordering::Relaxed);
     }
 
+    /// Sets how many items are handled so far.
+    pub fn set_done(&self, done: u64) {
+        self.done.store(done, Ordering::Relaxed);
+    }
+
     /// Returns `(done, total)`.
     pub fn get(&self) -> (u64, u64) {
         (self.done.load(Ordering::Relaxed), self.total.load(Ordering::Relaxed))

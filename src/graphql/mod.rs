@@ -14,6 +14,7 @@ mod mutation;
 mod query;
 mod search;
 pub mod subscription;
+mod transfer;
 pub mod transport;
 mod types;
 mod vocab;
@@ -28,7 +29,7 @@ use crate::domain::Viewer;
 #[graphql(name = "Query")]
 pub struct QueryRoot(query::Query, search::SearchQuery, dashboards::DashboardQuery, accounts::AccountsQuery);
 
-/// Every mutation: records, then the glossary, then lesson clusters, then API tokens.
+/// Every mutation: records, then the glossary, then lesson clusters, then API tokens, then imports.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
@@ -36,6 +37,7 @@ pub struct MutationRoot(
     search::GlossaryMutation,
     dashboards::ClusterMutation,
     accounts::AccountsMutation,
+    transfer::TransferMutation,
 );
 
 /// The schema type served by retex.

@@ -75,6 +75,22 @@ pub fn from_json_body(body: &[u8]) -> Result<GraphqlRequest, String> {
     build(body.query, body.operation_name, body.variables, body.extensions)
 }
 
+/// Reads a multipart POST (the GraphQL multipart request spec: an `operations` part, a `map` part
+/// and one part per file), as the upload of dataset files uses it. Batches are refused here too.
+pub async fn from_multipart(content_type: &str, body: &[u8], max_files: usize) -> Result<GraphqlRequest, String> {
+    let options = async_graphql::http::MultipartOptions::default().max_num_files(max_files);
+    let request =
+        async_graphql::http::receive_batch_body(Some(content_type), futures::io::Cursor::new(body.to_vec()), options)
+            .await
+            .map_err(|err| format!("the multipart request is not valid: {err}"))?;
+    match request {
+        async_graphql::BatchRequest::Single(request) => Ok(GraphqlRequest(request)),
+        async_graphql::BatchRequest::Batch(_) => {
+            Err("batched requests are not accepted (limit: batch size 1): send one request per POST".into())
+        }
+    }
+}
+
 /// Parses the parameters of a GET request; `variables` and `extensions` are JSON-encoded.
 pub fn from_get_params(
     query: Option<String>,

@@ -112,3 +112,153 @@ async fn an_import_refers_to_records_already_in_the_database_by_slug() {
     let exported = ok(retex(&database, &dir.path().join("index"), &["export", "--format", "jsonl"]));
     assert!(exported.contains(r#""supportingStructure":"fai-ouest""#), "{exported}");
 }
+
+/// The three-error file of the command-line test, for the upload.
+const THREE_ERRORS: &str = concat!(
+    r#"{"format":"retex-dataset/1"}"#,
+    "\n",
+    r#"{"record":"organisation","slug":"fai-ouest","name":"","kind":"SUPPORT_STRUCTURE"}"#,
+    "\n",
+    r#"{"record":"organisation","slug":"fai-sud","name":"FAI Sud","kind":"SUPPORT_STRUCTURE","website":"pas une adresse"}"#,
+    "\n",
+    r#"{"record":"organisation","slug":"fai-est","name":"FAI Est","kind":"SUPPORT_STRUCTURE","region":"ATLANTIDE"}"#,
+    "\n",
+    r#"{"record":"organisation","slug":"fai-nord","name":"FAI Nord","kind":"SUPPORT_STRUCTURE"}"#,
+    "\n",
+);
+
+const UPLOAD: &str = "mutation($files: [Upload!]!, $dryRun: Boolean!) { importDataset(files: $files, dryRun: $dryRun) { dryRun organisations territories programmes sheets lessons created updated unchanged } }";
+
+/// Sends `importDataset` as a multipart request (the GraphQL multipart request spec) with these files.
+async fn upload(app: &TestApp, token: Option<&str>, files: &[(&str, &str)], dry_run: bool) -> Value {
+    let nulls: Vec<Value> = files.iter().map(|_| Value::Null).collect();
+    let operations = serde_json::json!({ "query": UPLOAD, "variables": { "files": nulls, "dryRun": dry_run } });
+    let map: serde_json::Map<String, Value> =
+        (0..files.len()).map(|i| (i.to_string(), serde_json::json!([format!("variables.files.{i}")]))).collect();
+    let mut form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", Value::Object(map).to_string());
+    for (i, (name, text)) in files.iter().enumerate() {
+        form = form.part(i.to_string(), reqwest::multipart::Part::text(text.to_string()).file_name(name.to_string()));
+    }
+    let mut request = app.client.post(app.graphql_url()).multipart(form);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("send the upload").json().await.expect("a JSON answer")
+}
+
+async fn organisation_count(app: &TestApp) -> i64 {
+    let data = app
+        .ok("{ organisations(filter: { publicationStatuses: [DRAFT, SUBMITTED, PUBLISHED, ARCHIVED] }) { totalCount } }", Value::Null)
+        .await;
+    data["organisations"]["totalCount"].as_i64().expect("a count")
+}
+
+#[tokio::test]
+async fn the_upload_behaves_as_the_command() {
+    let app = spawn_app().await;
+    let demo = include_str!("../../data/demo.json");
+
+    // The same three problems as the command, with the uploaded file's name and lines; nothing written.
+    let answer = upload(&app, Some(&app.admin), &[("structures.jsonl", THREE_ERRORS)], false).await;
+    assert_eq!(code(&answer["errors"][0]), "INVALID_INPUT", "{answer}");
+    let problems = answer["errors"][0]["extensions"]["problems"].as_array().expect("problems").clone();
+    assert_eq!(problems.len(), 3, "{answer}");
+    for (problem, (line, field)) in problems.iter().zip([(2, "name"), (3, "website"), (4, "region")]) {
+        let at = problem["field"].as_str().expect("a field");
+        assert!(at.starts_with(&format!("structures.jsonl:{line} (")) && at.ends_with(&format!("): {field}")), "{at}");
+    }
+    assert_eq!(organisation_count(&app).await, 0, "nothing was written, not even the valid line");
+
+    // A dry run checks and writes nothing; the import then writes; a second import changes nothing.
+    let dry = upload(&app, Some(&app.admin), &[("demo.json", demo)], true).await;
+    assert_eq!(dry["data"]["importDataset"]["dryRun"], true, "{dry}");
+    assert_eq!(dry["data"]["importDataset"]["sheets"], 22, "{dry}");
+    assert_eq!(organisation_count(&app).await, 0, "a dry run writes nothing");
+    let done = upload(&app, Some(&app.admin), &[("demo.json", demo)], false).await;
+    let report = &done["data"]["importDataset"];
+    assert_eq!((report["sheets"].as_i64(), report["created"].as_i64()), (Some(22), Some(139)), "{done}");
+    let again = upload(&app, Some(&app.admin), &[("demo.json", demo)], false).await;
+    assert_eq!(again["data"]["importDataset"]["unchanged"], 139, "re-importing changes nothing: {again}");
+    assert_eq!(organisation_count(&app).await, 54);
+
+    // The import is searchable when the mutation answers.
+    let found = app.ok("{ search(query: \"garage solidaire\") { totalCount } }", Value::Null).await;
+    assert!(found["search"]["totalCount"].as_i64().unwrap_or(0) > 0, "{found}");
+}
+
+#[tokio::test]
+async fn only_administrators_upload_and_bad_uploads_are_refused() {
+    let app = spawn_app().await;
+    let file = [(
+        "structures.jsonl",
+        r#"{"record":"organisation","slug":"fai-nord","name":"FAI Nord","kind":"SUPPORT_STRUCTURE"}"#,
+    )];
+    let anonymous = upload(&app, None, &file, false).await;
+    assert_eq!(code(&anonymous["errors"][0]), "FORBIDDEN", "{anonymous}");
+    let reader = app.token("READER", None, None).await;
+    let refused = upload(&app, Some(&reader), &file, false).await;
+    assert_eq!(code(&refused["errors"][0]), "FORBIDDEN", "{refused}");
+    assert_eq!(organisation_count(&app).await, 0);
+
+    // A file whose format cannot be told, and a file that is not UTF-8 text.
+    let unknown = upload(&app, Some(&app.admin), &[("notes.txt", "bonjour")], false).await;
+    assert_eq!(code(&unknown["errors"][0]), "INVALID_INPUT", "{unknown}");
+    assert!(unknown["errors"][0]["extensions"]["problems"][0]["field"] == "notes.txt", "{unknown}");
+
+    // A multipart body that is not a GraphQL multipart request.
+    let form = reqwest::multipart::Form::new().text("operations", "pas du JSON");
+    let response =
+        app.client.post(app.graphql_url()).bearer_auth(&app.admin).multipart(form).send().await.expect("send");
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(code(&body["errors"][0]), "INVALID_INPUT", "{body}");
+}
+
+#[tokio::test]
+async fn the_dataset_export_over_http_follows_the_access_rules() {
+    let app = spawn_demo().await;
+    let url = format!("{}/export/dataset.json", app.address);
+    let public: Value = app.client.get(&url).send().await.expect("send").json().await.expect("JSON");
+    assert_eq!(public["sheets"].as_array().map(Vec::len), Some(21), "published sheets only");
+    assert!(!public.to_string().contains("atelier-velo-solidaire-brest-metropole"), "no draft");
+    for list in ["organisations", "territories", "programmes", "sheets", "lessons"] {
+        for record in public[list].as_array().expect("a list") {
+            assert!(record["licence"].is_string() && record["source"].is_string(), "{list}: {record}");
+        }
+    }
+    let drafts = app.client.get(format!("{url}?includeDrafts=true")).send().await.expect("send");
+    assert_eq!(drafts.status(), 403, "drafts are for administrators");
+    let all: Value = app
+        .client
+        .get(format!("{url}?includeDrafts=true"))
+        .bearer_auth(&app.admin)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(all["sheets"].as_array().map(Vec::len), Some(22));
+    let lines = app
+        .client
+        .get(format!("{}/export/dataset.jsonl", app.address))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(
+        lines.lines().count(),
+        1 + public.as_object().map_or(0, |dataset| {
+            ["organisations", "territories", "programmes", "sheets", "lessons"]
+                .iter()
+                .map(|list| dataset[*list].as_array().map_or(0, Vec::len))
+                .sum::<usize>()
+        })
+    );
+    let bad = app.client.get(format!("{url}?format=xml")).send().await.expect("send");
+    assert_eq!(bad.status(), 400, "unknown parameters are refused");
+}

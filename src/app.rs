@@ -572,6 +572,9 @@ impl App {
         }
         let author = viewer.author();
         let tx = self.store.begin().await?;
+        // Slugs left empty are derived, and external ids resolved to slugs, before anything else.
+        let settled = settle_keys(&tx, dataset).await?;
+        let dataset: &Dataset = &settled;
         let mut names = Names::default();
         let mut problems = Problems::default();
         let mut summary = DatasetSummary::default();
@@ -715,6 +718,9 @@ impl App {
                 summary.count(Kind::Lesson, outcome);
             }
         }
+        if problems.is_empty() {
+            record_external_keys(&tx, dataset, &known).await?;
+        }
         // Dropping the transaction without committing rolls every write back.
         problems.into_result()?;
         if dry_run {
@@ -791,7 +797,33 @@ impl App {
         for record in &lessons {
             names.insert(Kind::Lesson, record.id.get(), record.fields.slug.as_str());
         }
-        Ok(Dataset {
+        // The external ids the records were imported with.
+        let conn = self.store.connection();
+        let keys = (
+            store::external_keys_of(
+                conn,
+                Kind::Organisation,
+                &(organisations.iter().map(|r| r.id.get()).collect::<Vec<_>>()),
+            )
+            .await?,
+            store::external_keys_of(
+                conn,
+                Kind::Territory,
+                &(territories.iter().map(|r| r.id.get()).collect::<Vec<_>>()),
+            )
+            .await?,
+            store::external_keys_of(
+                conn,
+                Kind::Programme,
+                &(programmes.iter().map(|r| r.id.get()).collect::<Vec<_>>()),
+            )
+            .await?,
+            store::external_keys_of(conn, Kind::Sheet, &(sheets.iter().map(|r| r.id.get()).collect::<Vec<_>>()))
+                .await?,
+            store::external_keys_of(conn, Kind::Lesson, &(lessons.iter().map(|r| r.id.get()).collect::<Vec<_>>()))
+                .await?,
+        );
+        let mut exported = Dataset {
             format: dataset::FORMAT.to_owned(),
             organisations: organisations.iter().map(dataset::OrganisationRecord::from_record).collect(),
             territories: territories.iter().map(dataset::TerritoryRecord::from_record).collect(),
@@ -799,7 +831,23 @@ impl App {
             sheets: sheets.iter().map(|record| dataset::SheetRecord::from_record(record, &names)).collect(),
             lessons: lessons.iter().map(|record| dataset::LessonRecord::from_record(record, &names)).collect(),
         }
-        .keeping_known_references(&names))
+        .keeping_known_references(&names);
+        for (record, stored) in exported.organisations.iter_mut().zip(&organisations) {
+            record.external_id = keys.0.get(&stored.id.get()).cloned();
+        }
+        for (record, stored) in exported.territories.iter_mut().zip(&territories) {
+            record.external_id = keys.1.get(&stored.id.get()).cloned();
+        }
+        for (record, stored) in exported.programmes.iter_mut().zip(&programmes) {
+            record.external_id = keys.2.get(&stored.id.get()).cloned();
+        }
+        for (record, stored) in exported.sheets.iter_mut().zip(&sheets) {
+            record.external_id = keys.3.get(&stored.id.get()).cloned();
+        }
+        for (record, stored) in exported.lessons.iter_mut().zip(&lessons) {
+            record.external_id = keys.4.get(&stored.id.get()).cloned();
+        }
+        Ok(exported)
     }
 
     /// Imports files (an upload, or files read from disk): each is read in its format (`format`, or
@@ -1007,6 +1055,129 @@ async fn import_one<K: Editable + PartialEq>(
             Ok(None)
         }
         Err(other) => Err(other),
+    }
+}
+
+/// Settles the keys of a dataset's records before it loads: a record whose external id is already
+/// known takes the slug of the record it names (giving another slug is a problem); a record without a
+/// slug gets one derived from its external id, else its title or name; references that are external
+/// ids (of a record in the file or in the database) become slugs. Borrows the dataset unchanged when
+/// it has no external id and no empty slug.
+async fn settle_keys<'a>(tx: &store::Transaction, dataset: &'a Dataset) -> Result<std::borrow::Cow<'a, Dataset>> {
+    use std::collections::{HashMap, HashSet};
+    if !dataset.needs_settling() {
+        return Ok(std::borrow::Cow::Borrowed(dataset));
+    }
+    let mut dataset = dataset.clone();
+    let mut problems = Problems::default();
+    // What the database knows of the file's external ids and of the references the file does not
+    // hold under that slug.
+    let mut slugs: HashSet<(Kind, String)> = HashSet::new();
+    let mut externals: HashMap<Kind, Vec<String>> = HashMap::new();
+    dataset.for_each_key(|kind, slug, external, _| {
+        slugs.insert((kind, slug.clone()));
+        if let Some(external) = external {
+            externals.entry(kind).or_default().push(external.clone());
+        }
+    });
+    dataset.for_each_reference(|kind, reference| {
+        if !slugs.contains(&(kind, reference.clone())) {
+            externals.entry(kind).or_default().push(reference.clone());
+        }
+    });
+    let mut known: HashMap<(Kind, String), String> = HashMap::new();
+    for (kind, keys) in &externals {
+        let ids = store::ids_by_external_keys(tx, *kind, keys).await?;
+        let wanted: Vec<i64> = ids.values().copied().collect();
+        let slugs_of = store::slugs_by_ids(tx, *kind, &wanted).await?;
+        for (key, id) in ids {
+            if let Some(slug) = slugs_of.get(&id) {
+                known.insert((*kind, key), slug.clone());
+            }
+        }
+    }
+    // Each record's slug, and the file's own external ids.
+    let mut positions: HashMap<Kind, usize> = HashMap::new();
+    let mut in_file: HashMap<(Kind, String), String> = HashMap::new();
+    dataset.for_each_key(|kind, slug, external, title| {
+        let index = positions.entry(kind).or_default();
+        let at = format!("{}[{index}]", list_of(kind));
+        *index += 1;
+        if let Some(external) = external {
+            match known.get(&(kind, external.clone())) {
+                Some(theirs) if slug.is_empty() => *slug = theirs.clone(),
+                Some(theirs) if theirs != slug => problems.add(
+                    format!("{at} ({slug}): externalId"),
+                    format!(
+                        "`{external}` is already the key of the {} `{theirs}`; give that slug, or none",
+                        kind.as_str()
+                    ),
+                ),
+                _ => {}
+            }
+        }
+        if slug.is_empty() {
+            let from = external.as_deref().unwrap_or(title);
+            match Slug::from_title(from) {
+                Some(derived) => *slug = derived.to_string(),
+                None => problems.add(
+                    format!("{at}: slug"),
+                    "is empty and cannot be derived from the external id or the title; give one",
+                ),
+            }
+        }
+        if let Some(external) = external
+            && in_file.insert((kind, external.clone()), slug.clone()).is_some()
+        {
+            problems.add(
+                format!("{at} ({slug}): externalId"),
+                format!("`{external}` names two {} records of the import", kind.as_str()),
+            );
+        }
+    });
+    let mut slugs: HashSet<(Kind, String)> = HashSet::new();
+    dataset.for_each_key(|kind, slug, _, _| {
+        slugs.insert((kind, slug.clone()));
+    });
+    dataset.for_each_reference(|kind, reference| {
+        if slugs.contains(&(kind, reference.clone())) {
+            return;
+        }
+        let key = (kind, reference.clone());
+        if let Some(slug) = in_file.get(&key).or_else(|| known.get(&key)) {
+            *reference = slug.clone();
+        }
+    });
+    problems.into_result()?;
+    Ok(std::borrow::Cow::Owned(dataset))
+}
+
+/// Gives the imported records the external ids the file gives them.
+async fn record_external_keys(tx: &store::Transaction, dataset: &Dataset, imported: &Names) -> Result<()> {
+    if !dataset.needs_settling() {
+        return Ok(());
+    }
+    let mut keys: std::collections::HashMap<Kind, Vec<(String, i64)>> = std::collections::HashMap::new();
+    let mut dataset = dataset.clone();
+    dataset.for_each_key(|kind, slug, external, _| {
+        if let (Some(external), Some(id)) = (external, imported.get(kind, slug)) {
+            keys.entry(kind).or_default().push((external.clone(), id));
+        }
+    });
+    for (kind, keys) in keys {
+        store::add_external_keys(tx, kind, &keys).await?;
+    }
+    Ok(())
+}
+
+/// The list of a dataset that holds records of a kind, as problems name it.
+fn list_of(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Organisation => "organisations",
+        Kind::Territory => "territories",
+        Kind::Programme => "programmes",
+        Kind::Sheet => "sheets",
+        Kind::Lesson => "lessons",
     }
 }
 

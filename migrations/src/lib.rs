@@ -8,6 +8,7 @@ mod m20261127_000001_knowledge_base;
 mod m20261127_000002_glossary;
 mod m20261128_000003_accounts;
 mod m20261128_000004_lesson_clusters;
+mod m20261128_000005_external_keys;
 
 /// Lists the migrations in the order they apply.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_glossary::Migration),
             Box::new(m20261128_000003_accounts::Migration),
             Box::new(m20261128_000004_lesson_clusters::Migration),
+            Box::new(m20261128_000005_external_keys::Migration),
         ]
     }
 }

@@ -56,7 +56,14 @@ pub enum Provenance {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct OrganisationRecord {
+    /// The stable key of the record among its kind; derived (from `externalId`, else the title or
+    /// name) when empty or absent.
+    #[serde(default)]
     pub slug: String,
+    /// The record's identifier in the system it comes from; an import matches records by it as
+    /// well as by slug, and references may use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     pub name: String,
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,7 +99,14 @@ pub struct Centroid {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TerritoryRecord {
+    /// The stable key of the record among its kind; derived (from `externalId`, else the title or
+    /// name) when empty or absent.
+    #[serde(default)]
     pub slug: String,
+    /// The record's identifier in the system it comes from; an import matches records by it as
+    /// well as by slug, and references may use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     pub name: String,
     pub level: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,7 +135,14 @@ pub struct TerritoryRecord {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ProgrammeRecord {
+    /// The stable key of the record among its kind; derived (from `externalId`, else the title or
+    /// name) when empty or absent.
+    #[serde(default)]
     pub slug: String,
+    /// The record's identifier in the system it comes from; an import matches records by it as
+    /// well as by slug, and references may use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     pub name: String,
     #[serde(default)]
     pub summary: String,
@@ -203,7 +224,14 @@ pub struct DocumentForm {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SheetRecord {
+    /// The stable key of the record among its kind; derived (from `externalId`, else the title or
+    /// name) when empty or absent.
+    #[serde(default)]
     pub slug: String,
+    /// The record's identifier in the system it comes from; an import matches records by it as
+    /// well as by slug, and references may use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     pub title: String,
     #[serde(default)]
     pub summary: String,
@@ -264,7 +292,14 @@ pub struct EvidenceLinkForm {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LessonRecord {
+    /// The stable key of the record among its kind; derived (from `externalId`, else the title or
+    /// name) when empty or absent.
+    #[serde(default)]
     pub slug: String,
+    /// The record's identifier in the system it comes from; an import matches records by it as
+    /// well as by slug, and references may use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     pub polarity: String,
     pub title: String,
     #[serde(default)]
@@ -392,7 +427,7 @@ impl OrganisationRecord {
         let mut p = Problems::default();
         let draft = (|| {
             Some(OrganisationDraft {
-                slug: Some(self.slug.clone()),
+                slug: (!self.slug.is_empty()).then(|| self.slug.clone()),
                 name: self.name.clone(),
                 kind: Some(code(&mut p, "kind", &self.kind)?),
                 region: opt_code(&mut p, "region", &self.region)?,
@@ -408,6 +443,7 @@ impl OrganisationRecord {
         let fields = &record.fields;
         Self {
             slug: fields.slug.to_string(),
+            external_id: None,
             name: fields.name.to_string(),
             kind: fields.kind.code().to_owned(),
             region: fields.region.map(|region| region.code().to_owned()),
@@ -431,7 +467,7 @@ impl TerritoryRecord {
             let region = opt_code(&mut p, "region", &self.region);
             let types = codes(&mut p, "types", &self.types);
             Some(TerritoryDraft {
-                slug: Some(self.slug.clone()),
+                slug: (!self.slug.is_empty()).then(|| self.slug.clone()),
                 name: self.name.clone(),
                 level: Some(level?),
                 code: self.code.clone(),
@@ -447,6 +483,7 @@ impl TerritoryRecord {
         let fields = &record.fields;
         Self {
             slug: fields.slug.to_string(),
+            external_id: None,
             name: fields.name.to_string(),
             level: fields.level.code().to_owned(),
             code: fields.code.as_ref().map(ToString::to_string),
@@ -471,7 +508,7 @@ impl ProgrammeRecord {
             let parent = opt_ref(names, &mut p, "parent", &self.parent);
             let themes = codes(&mut p, "themes", &self.themes);
             Some(ProgrammeDraft {
-                slug: Some(self.slug.clone()),
+                slug: (!self.slug.is_empty()).then(|| self.slug.clone()),
                 name: self.name.clone(),
                 summary: self.summary.clone(),
                 start_year: self.start_year,
@@ -489,6 +526,7 @@ impl ProgrammeRecord {
         let fields = &record.fields;
         Self {
             slug: fields.slug.to_string(),
+            external_id: None,
             name: fields.name.to_string(),
             summary: fields.summary.to_string(),
             start_year: fields.start_year.map(|year| year.get().into()),
@@ -547,7 +585,7 @@ impl SheetRecord {
             let target_publics = codes(&mut p, "targetPublics", &self.target_publics);
             let status = code(&mut p, "status", &self.status);
             Some(SheetDraft {
-                slug: Some(self.slug.clone()),
+                slug: (!self.slug.is_empty()).then(|| self.slug.clone()),
                 title: self.title.clone(),
                 summary: self.summary.clone(),
                 body: self.body.clone(),
@@ -595,6 +633,7 @@ impl SheetRecord {
         let text = |labels: &[Label]| labels.iter().map(ToString::to_string).collect();
         Self {
             slug: fields.slug.to_string(),
+            external_id: None,
             title: fields.title.to_string(),
             summary: fields.summary.to_string(),
             body: fields.body.to_string(),
@@ -680,7 +719,7 @@ impl LessonRecord {
             let themes = codes(&mut p, "themes", &self.themes);
             let territory_types = codes(&mut p, "territoryTypes", &self.territory_types);
             Some(LessonDraft {
-                slug: Some(self.slug.clone()),
+                slug: (!self.slug.is_empty()).then(|| self.slug.clone()),
                 polarity: Some(polarity?),
                 title: self.title.clone(),
                 context: self.context.clone(),
@@ -702,6 +741,7 @@ impl LessonRecord {
         let fields = &record.fields;
         Self {
             slug: fields.slug.to_string(),
+            external_id: None,
             polarity: fields.polarity.code().to_owned(),
             title: fields.title.to_string(),
             context: fields.context.to_string(),
@@ -732,6 +772,11 @@ impl LessonRecord {
 }
 
 impl Names {
+    /// Returns the id of the record of this kind and slug, when known.
+    pub fn get(&self, kind: Kind, slug: &str) -> Option<i64> {
+        self.ids.get(&(kind, slug.to_owned())).copied()
+    }
+
     /// Returns whether a record of this kind and slug is known.
     pub fn contains(&self, kind: Kind, slug: &str) -> bool {
         self.ids.contains_key(&(kind, slug.to_owned()))
@@ -786,6 +831,59 @@ impl Dataset {
             (record.licence, record.source) = (licence(), source());
         }
         self
+    }
+
+    /// Calls `visit` with every reference of every record (a slug, or an external id), and the kind
+    /// of record it names.
+    pub fn for_each_reference(&mut self, mut visit: impl FnMut(Kind, &mut String)) {
+        for programme in &mut self.programmes {
+            programme.operator.iter_mut().chain(&mut programme.funders).for_each(|r| visit(Kind::Organisation, r));
+            programme.parent.iter_mut().for_each(|r| visit(Kind::Programme, r));
+        }
+        for sheet in &mut self.sheets {
+            sheet.programmes.iter_mut().for_each(|r| visit(Kind::Programme, r));
+            sheet.territories.iter_mut().for_each(|r| visit(Kind::Territory, r));
+            sheet
+                .supporting_structure
+                .iter_mut()
+                .chain(&mut sheet.project_holder)
+                .chain(&mut sheet.partners)
+                .for_each(|r| visit(Kind::Organisation, r));
+        }
+        for lesson in &mut self.lessons {
+            lesson.evidence_links.iter_mut().for_each(|link| visit(Kind::Sheet, &mut link.sheet));
+        }
+    }
+
+    /// Returns whether a record has an external id or an empty slug (its keys need settling).
+    pub fn needs_settling(&self) -> bool {
+        fn any<'a>(mut keys: impl Iterator<Item = (&'a String, &'a Option<String>)>) -> bool {
+            keys.any(|(slug, external)| slug.is_empty() || external.is_some())
+        }
+        any(self.organisations.iter().map(|r| (&r.slug, &r.external_id)))
+            || any(self.territories.iter().map(|r| (&r.slug, &r.external_id)))
+            || any(self.programmes.iter().map(|r| (&r.slug, &r.external_id)))
+            || any(self.sheets.iter().map(|r| (&r.slug, &r.external_id)))
+            || any(self.lessons.iter().map(|r| (&r.slug, &r.external_id)))
+    }
+
+    /// Calls `visit` with the kind, slug, external id and title (or name) of every record.
+    pub fn for_each_key(&mut self, mut visit: impl FnMut(Kind, &mut String, &Option<String>, &str)) {
+        for r in &mut self.organisations {
+            visit(Kind::Organisation, &mut r.slug, &r.external_id, &r.name);
+        }
+        for r in &mut self.territories {
+            visit(Kind::Territory, &mut r.slug, &r.external_id, &r.name);
+        }
+        for r in &mut self.programmes {
+            visit(Kind::Programme, &mut r.slug, &r.external_id, &r.name);
+        }
+        for r in &mut self.sheets {
+            visit(Kind::Sheet, &mut r.slug, &r.external_id, &r.title);
+        }
+        for r in &mut self.lessons {
+            visit(Kind::Lesson, &mut r.slug, &r.external_id, &r.title);
+        }
     }
 
     /// Returns the slugs the records refer to that the dataset does not hold itself, per kind.

@@ -352,3 +352,18 @@ pub mod lesson_cluster_member {
     }
     no_relations!();
 }
+
+pub mod external_key {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "external_key")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub value: String,
+        pub record_id: i64,
+        pub created_at: i64,
+    }
+    no_relations!();
+}

@@ -9,6 +9,7 @@
 mod analytics;
 mod clusters;
 mod entities;
+mod external;
 mod journal;
 mod kinds;
 mod records;
@@ -17,6 +18,7 @@ mod tokens;
 
 pub use analytics::{FunnelGrouping, IndicatorRow, PhaseRow, contradicting, indicators_of, sheet_phases};
 pub use clusters::{ClusterRow, add_members, clusters_of, create_cluster, members, ranked_clusters, remove_member};
+pub use external::{add_external_keys, external_keys_of, ids_by_external_keys, slugs_by_ids};
 pub use journal::{
     Change, ChangeAction, GlossaryEntry, Revision, changes_after, cluster_changed, glossary, glossary_changed,
     latest_change, record as record_revision, remove_glossary_entry, revisions, save_glossary_entry,

@@ -262,3 +262,66 @@ async fn the_dataset_export_over_http_follows_the_access_rules() {
     let bad = app.client.get(format!("{url}?format=xml")).send().await.expect("send");
     assert_eq!(bad.status(), 400, "unknown parameters are refused");
 }
+
+#[tokio::test]
+async fn external_ids_match_records_and_stand_for_slugs() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (database, _keep) = fresh_database().await;
+    let index = dir.path().join("index");
+    let write = |name: &str, lines: &[&str]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, lines.join("\n")).expect("write");
+        path.to_str().expect("a path").to_owned()
+    };
+    // No slugs: they are derived from the external ids; references use the external ids.
+    let first = write(
+        "source.jsonl",
+        &[
+            r#"{"record":"organisation","externalId":"CRM-17","name":"FAI Ouest","kind":"SUPPORT_STRUCTURE"}"#,
+            r#"{"record":"sheet","externalId":"PA-2024-1","title":"Garage solidaire de l’Ouest","activityType":"SOLIDARITY_GARAGE","status":"LAUNCHED","supportingStructure":"CRM-17"}"#,
+            r#"{"record":"lesson","externalId":"L-1","polarity":"SUCCESS_FACTOR","title":"Associer les élus dès le diagnostic","evidenceLevel":"ONE_PROJECT","evidenceLinks":[{"sheet":"PA-2024-1"}]}"#,
+        ],
+    );
+    ok(retex(&database, &index, &["import", &first]));
+    let exported = ok(retex(&database, &index, &["export", "--format", "jsonl"]));
+    for expected in [
+        r#""slug":"crm-17","externalId":"CRM-17""#,
+        r#""slug":"pa-2024-1","externalId":"PA-2024-1""#,
+        r#""supportingStructure":"crm-17""#,
+        r#""sheet":"pa-2024-1""#,
+    ] {
+        assert!(exported.contains(expected), "{expected} in {exported}");
+    }
+
+    // Re-importing the source's file with an edited title updates the record its external id names.
+    let edited = write(
+        "source-v2.jsonl",
+        &[
+            r#"{"record":"sheet","externalId":"PA-2024-1","title":"Garage solidaire du Pays de l’Ouest","activityType":"SOLIDARITY_GARAGE","status":"LAUNCHED","supportingStructure":"CRM-17"}"#,
+        ],
+    );
+    ok(retex(&database, &index, &["import", &edited]));
+    let exported = ok(retex(&database, &index, &["export", "--format", "jsonl"]));
+    assert_eq!(exported.matches(r#""record":"sheet""#).count(), 1, "updated in place: {exported}");
+    assert!(exported.contains("Garage solidaire du Pays de l’Ouest"), "{exported}");
+
+    // An external id that names another record than the slug given, and one used twice, are refused.
+    let clash = write(
+        "clash.jsonl",
+        &[
+            r#"{"record":"organisation","slug":"autre-structure","externalId":"CRM-17","name":"Autre","kind":"SUPPORT_STRUCTURE"}"#,
+            r#"{"record":"organisation","externalId":"CRM-90","name":"Une","kind":"SUPPORT_STRUCTURE"}"#,
+            r#"{"record":"organisation","slug":"deux","externalId":"CRM-90","name":"Deux","kind":"SUPPORT_STRUCTURE"}"#,
+        ],
+    );
+    let output = retex(&database, &index, &["import", &clash]);
+    assert!(!output.status.success());
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        report.contains(
+            "clash.jsonl:1 (autre-structure): externalId: `CRM-17` is already the key of the organisation `crm-17`"
+        ),
+        "{report}"
+    );
+    assert!(report.contains("clash.jsonl:3 (deux): externalId: `CRM-90` names two organisation records"), "{report}");
+}

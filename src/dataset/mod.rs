@@ -384,7 +384,7 @@ fn code<T: Vocabulary>(p: &mut Problems, field: &str, raw: &str) -> Option<T> {
 
 fn unknown<T: Vocabulary>(raw: &str) -> String {
     let expected: Vec<&str> = T::ALL.iter().map(|value| value.code()).collect();
-    format!("`{raw}` is not a {}; expected one of {}", T::NAME, expected.join(", "))
+    format!("`{raw}` is not a valid {} value; expected one of {}", T::NAME, expected.join(", "))
 }
 
 fn codes<T: Vocabulary>(p: &mut Problems, field: &str, raw: &[String]) -> Option<Vec<T>> {

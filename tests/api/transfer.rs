@@ -325,3 +325,45 @@ async fn external_ids_match_records_and_stand_for_slugs() {
     );
     assert!(report.contains("clash.jsonl:3 (deux): externalId: `CRM-90` names two organisation records"), "{report}");
 }
+
+#[tokio::test]
+async fn the_example_file_of_each_format_imports() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples");
+    for (format, sheets, lessons) in [("json", 1, 1), ("jsonl", 1, 1), ("csv", 2, 2), ("markdown", 1, 1)] {
+        let (database, _keep) = fresh_database().await;
+        let index = dir.path().join(format);
+        let folder = format!("{examples}/{format}");
+        let said = String::from_utf8_lossy(&retex(&database, &index, &["import", &folder]).stderr).into_owned();
+        assert!(said.contains("importé"), "{format}: {said}");
+        let exported: Value = serde_json::from_str(&ok(retex(&database, &index, &["export", "--format", "json"])))
+            .expect("a JSON dataset");
+        assert_eq!(exported["sheets"].as_array().map(Vec::len), Some(sheets), "{format}: {exported}");
+        assert_eq!(exported["lessons"].as_array().map(Vec::len), Some(lessons), "{format}: {exported}");
+        let linked = exported["lessons"][0]["evidenceLinks"].as_array().map_or(0, Vec::len);
+        assert!(linked > 0, "{format}: the lesson is linked to its sheet: {exported}");
+    }
+}
+
+#[tokio::test]
+async fn csv_and_markdown_exports_reimport_to_the_same_records() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (first, _keep_first) = fresh_database().await;
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo.json");
+    ok(retex(&first, &dir.path().join("i1"), &["import", demo]));
+    let reference = ok(retex(&first, &dir.path().join("i1"), &["export", "--format", "jsonl", "--include-drafts"]));
+    for format in ["csv", "markdown"] {
+        let out = dir.path().join(format!("out-{format}"));
+        let out = out.to_str().expect("a path");
+        ok(retex(&first, &dir.path().join("i1"), &["export", "--format", format, "--output", out, "--include-drafts"]));
+        let (second, _keep_second) = fresh_database().await;
+        let index = dir.path().join(format!("i-{format}"));
+        ok(retex(&second, &index, &["import", out]));
+        let again = ok(retex(&second, &index, &["export", "--format", "jsonl", "--include-drafts"]));
+        assert_eq!(again, reference, "{format}: the round trip keeps every record and field");
+    }
+    // A CSV or Markdown export is a folder: without --output it is refused.
+    let output = retex(&first, &dir.path().join("i1"), &["export", "--format", "csv"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--output"));
+}

@@ -11,6 +11,9 @@ use serde_json::{Map, Value};
 
 use super::*;
 
+/// A record as a JSON object, field by field.
+pub type Object = Map<String, Value>;
+
 /// How a field is read from a cell or a front-matter value, and written back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -329,8 +332,8 @@ pub fn push(dataset: &mut Dataset, kind: Kind, object: Map<String, Value>) -> Re
 }
 
 /// Returns the records of a dataset as JSON objects, by kind, kinds in dependency order.
-pub fn objects(dataset: &Dataset) -> Result<Vec<(Kind, Vec<Map<String, Value>>)>, String> {
-    fn all<T: Serialize>(records: &[T]) -> Result<Vec<Map<String, Value>>, String> {
+pub fn objects(dataset: &Dataset) -> Result<Vec<(Kind, Vec<Object>)>, String> {
+    fn all<T: Serialize>(records: &[T]) -> Result<Vec<Object>, String> {
         records
             .iter()
             .map(|record| match serde_json::to_value(record) {
@@ -486,6 +489,11 @@ fn number(text: &str) -> Result<Value, String> {
 }
 
 impl Form {
+    /// Returns the keys of the form's objects, in the order they are written.
+    pub fn key_names(self) -> impl Iterator<Item = &'static str> {
+        self.keys().iter().map(|(name, _)| *name)
+    }
+
     /// The keys of the form and the French labels each is also known by.
     fn keys(self) -> &'static [(&'static str, &'static [&'static str])] {
         match self {
@@ -591,6 +599,21 @@ impl<'de> de::Deserializer<'de> for FieldNames<'_> {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
         unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
     }
+}
+
+/// Returns a dataset as JSON with its texts trimmed, to compare datasets as the store keeps them:
+/// both formats trim what they read (the demo's sheet bodies end with a line break).
+#[cfg(test)]
+pub fn comparable(dataset: &Dataset) -> Value {
+    fn trim(value: Value) -> Value {
+        match value {
+            Value::String(text) => Value::String(text.trim().to_owned()),
+            Value::Array(items) => Value::Array(items.into_iter().map(trim).collect()),
+            Value::Object(object) => Value::Object(object.into_iter().map(|(key, value)| (key, trim(value))).collect()),
+            other => other,
+        }
+    }
+    trim(serde_json::to_value(dataset).unwrap_or_default())
 }
 
 /// Returns the problems the records of a dataset have on their way to drafts (vocabulary values,

@@ -90,20 +90,23 @@ pub fn write(dataset: &Dataset) -> Result<Vec<(PathBuf, String)>, String> {
                 key => header.push(columns::label(kind, key)),
             }
         }
+        let fields: Vec<Field> = keys
+            .iter()
+            .map(|key| columns::resolve(kind, key).ok_or_else(|| format!("`{key}` is not a field")))
+            .collect::<Result<_, _>>()?;
         let mut writer = ::csv::WriterBuilder::new().delimiter(b',').from_writer(Vec::new());
         writer.write_record(&header).map_err(|err| err.to_string())?;
         for object in &objects {
             let mut cells: Vec<String> = Vec::with_capacity(header.len());
-            for key in &keys {
-                let value = object.get(*key).unwrap_or(&Value::Null);
-                if *key == "centroid" {
+            for field in &fields {
+                let value = object.get(field.name).unwrap_or(&Value::Null);
+                if field.shape == Shape::Centroid {
                     for part in ["lat", "lon"] {
                         cells.push(value.get(part).map(Value::to_string).unwrap_or_default());
                     }
                     continue;
                 }
-                let field = columns::resolve(kind, key).ok_or_else(|| format!("`{key}` is not a field"))?;
-                cells.push(columns::to_text(&field, value)?.unwrap_or_default());
+                cells.push(columns::to_text(field, value)?.unwrap_or_default());
             }
             writer.write_record(&cells).map_err(|err| err.to_string())?;
         }

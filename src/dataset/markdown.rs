@@ -329,7 +329,7 @@ fn read_body(
             if !body.trim().is_empty() {
                 problems.add(
                     name.to_owned(),
-                    format!("an {} file holds no text after its front matter", columns::type_name(kind)),
+                    format!("a `{}` record holds no text after its front matter", columns::type_name(kind)),
                 );
             }
         }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::*;
 
+pub mod columns;
 pub mod csv;
 pub mod files;
 pub mod lines;

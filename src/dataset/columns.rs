@@ -62,6 +62,10 @@ const SLUG: Field = field("slug", &["identifiant"], Shape::Text);
 const PUBLICATION: Field = field("publicationStatus", &["statut de publication", "publication"], Shape::Text);
 const PROVENANCE: Field = field("provenance", &["provenance"], Shape::Text);
 const PROVENANCE_NOTE: Field = field("provenanceNote", &["note de provenance"], Shape::Text);
+const EXTERNAL_ID: Field =
+    field("externalId", &["identifiant externe", "id externe", "référence externe"], Shape::Text);
+const LICENCE: Field = field("licence", &["licence", "license"], Shape::Text);
+const SOURCE: Field = field("source", &["source", "origine"], Shape::Text);
 const NAME: Field = field("name", &["nom", "titre", "title"], Shape::Text);
 const TITLE: Field = field("title", &["titre", "nom", "name"], Shape::Text);
 const REGION: Field = field("region", &["région"], Shape::Text);
@@ -69,6 +73,7 @@ const THEMES: Field = field("themes", &["thèmes", "thématiques"], Shape::List)
 
 const ORGANISATION: &[Field] = &[
     SLUG,
+    EXTERNAL_ID,
     NAME,
     field("kind", &["type de structure", "type", "nature"], Shape::Text),
     REGION,
@@ -78,10 +83,13 @@ const ORGANISATION: &[Field] = &[
     PUBLICATION,
     PROVENANCE,
     PROVENANCE_NOTE,
+    LICENCE,
+    SOURCE,
 ];
 
 const TERRITORY: &[Field] = &[
     SLUG,
+    EXTERNAL_ID,
     NAME,
     field("level", &["niveau"], Shape::Text),
     field("code", &["code", "code insee"], Shape::Text),
@@ -93,10 +101,13 @@ const TERRITORY: &[Field] = &[
     PUBLICATION,
     PROVENANCE,
     PROVENANCE_NOTE,
+    LICENCE,
+    SOURCE,
 ];
 
 const PROGRAMME: &[Field] = &[
     SLUG,
+    EXTERNAL_ID,
     NAME,
     field("summary", &["résumé", "présentation", "description"], Shape::Text),
     field("startYear", &["année de début", "début"], Shape::Integer),
@@ -108,10 +119,13 @@ const PROGRAMME: &[Field] = &[
     PUBLICATION,
     PROVENANCE,
     PROVENANCE_NOTE,
+    LICENCE,
+    SOURCE,
 ];
 
 const SHEET: &[Field] = &[
     SLUG,
+    EXTERNAL_ID,
     TITLE,
     field("summary", &["résumé"], Shape::Text),
     field("body", &["récit", "corps", "texte"], Shape::Text),
@@ -133,15 +147,17 @@ const SHEET: &[Field] = &[
     field("indicators", &["indicateurs"], Shape::Nested(Form::Indicator)),
     field("testimonies", &["témoignages"], Shape::Nested(Form::Testimony)),
     field("documents", &["documents"], Shape::Nested(Form::Document)),
-    field("sourceUrl", &["url source", "source"], Shape::Text),
-    field("licence", &["licence", "license"], Shape::Text),
+    field("sourceUrl", &["url source", "adresse source", "lien source"], Shape::Text),
     PUBLICATION,
     PROVENANCE,
     PROVENANCE_NOTE,
+    LICENCE,
+    SOURCE,
 ];
 
 const LESSON: &[Field] = &[
     SLUG,
+    EXTERNAL_ID,
     field("polarity", &["type de leçon", "polarité"], Shape::Text),
     TITLE,
     field("context", &["contexte"], Shape::Text),
@@ -157,6 +173,8 @@ const LESSON: &[Field] = &[
     PUBLICATION,
     PROVENANCE,
     PROVENANCE_NOTE,
+    LICENCE,
+    SOURCE,
 ];
 
 /// Returns the fields of a kind in the order they are written.

@@ -373,3 +373,34 @@ async fn csv_and_markdown_exports_reimport_to_the_same_records() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--output"));
 }
+
+#[tokio::test]
+async fn the_upload_reads_csv_and_markdown_files_as_the_command() {
+    let app = spawn_app().await;
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples");
+    let read = |folder: &str| -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = std::fs::read_dir(format!("{examples}/{folder}"))
+            .expect("the examples")
+            .map(|entry| {
+                let path = entry.expect("an entry").path();
+                let name = path.file_name().and_then(|name| name.to_str()).expect("a name").to_owned();
+                (name, std::fs::read_to_string(&path).expect("read"))
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    for (folder, sheets, lessons) in [("csv", 2, 2), ("markdown", 1, 1)] {
+        let files = read(folder);
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(name, text)| (name.as_str(), text.as_str())).collect();
+        let answer = upload(&app, Some(&app.admin), &borrowed, false).await;
+        let report = &answer["data"]["importDataset"];
+        assert_eq!((report["sheets"].as_i64(), report["lessons"].as_i64()), (Some(sheets), Some(lessons)), "{answer}");
+    }
+    // A CSV file whose name says no kind is refused with the accepted names.
+    let answer = upload(&app, Some(&app.admin), &[("tableau.csv", "titre\nx\n")], false).await;
+    assert_eq!(code(&answer["errors"][0]), "INVALID_INPUT", "{answer}");
+    let problem = &answer["errors"][0]["extensions"]["problems"][0];
+    assert_eq!(problem["field"], "tableau.csv", "{answer}");
+    assert!(problem["problem"].as_str().is_some_and(|text| text.contains("fiches")), "{answer}");
+}

@@ -23,8 +23,12 @@ use crate::error::Result;
 use crate::search::{Dimension, IndexOp, SearchDoc, SearchIndex, Synonyms};
 use crate::store::{self, Reverse, Store};
 
-/// The most changes one commit covers.
-const BATCH: u64 = 2_000;
+/// The most changes one commit covers. After a big import the index catches up in one commit, so
+/// each record is read and indexed once however many of its changes (and its dependents') it covers;
+/// the records themselves are read and handed to the writer `CHUNK` at a time.
+const BATCH: u64 = 500_000;
+/// How many records one round trip to the database reads.
+const CHUNK: usize = 1_000;
 /// How often the indexer looks for changes nobody woke it for.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -241,17 +245,44 @@ impl Worker {
         if glossary_changed {
             self.reload_synonyms()?;
         }
-        let targets = self.handle.block_on(dependents(&self.store, targets))?;
-        let ops = self.handle.block_on(documents(&self.store, &targets))?;
-        if let Some(limit) = self.failure.crash_after_documents
-            && ops.len() > limit
-        {
-            // Simulates a crash mid-batch: nothing of this batch reaches a commit.
-            return Err(StepError::Crash);
+        let targets: Vec<(Kind, i64)> = targets.into_iter().collect();
+        let mut expanded: BTreeSet<(Kind, i64)> = BTreeSet::new();
+        for chunk in targets.chunks(CHUNK) {
+            expanded.extend(self.handle.block_on(dependents(&self.store, chunk.iter().copied().collect()))?);
         }
-        current(&self.index).apply(&ops, last)?;
-        tracing::debug!(changes = changes.len(), documents = ops.len(), last, "index committed");
+        let index = current(&self.index);
+        let staged = self.stage(&index, &expanded.into_iter().collect::<Vec<_>>());
+        let documents = match staged {
+            Ok(documents) => documents,
+            Err(error) => {
+                // Nothing of this batch reaches a commit: it is redone from the last one.
+                if let Err(rollback) = index.rollback() {
+                    tracing::error!(error = %rollback, "cannot roll the index writer back");
+                }
+                return Err(error);
+            }
+        };
+        index.commit(last)?;
+        tracing::debug!(changes = changes.len(), documents, last, "index committed");
         Ok(Some(last))
+    }
+
+    /// Reads the current state of these records `CHUNK` at a time and stages it in the writer;
+    /// returns how many documents were staged.
+    fn stage(&self, index: &SearchIndex, targets: &[(Kind, i64)]) -> std::result::Result<usize, StepError> {
+        let mut staged = 0;
+        for chunk in targets.chunks(CHUNK) {
+            let ops = self.handle.block_on(documents(&self.store, &chunk.iter().copied().collect()))?;
+            staged += ops.len();
+            if let Some(limit) = self.failure.crash_after_documents
+                && staged > limit
+            {
+                // Simulates a crash mid-batch.
+                return Err(StepError::Crash);
+            }
+            index.stage(&ops)?;
+        }
+        Ok(staged)
     }
 }
 
@@ -293,8 +324,9 @@ async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) -> Result<BTr
             }
         }
     }
-    if !sheets.is_empty() {
-        for ids in store::reverse(conn, Reverse::SheetLessons, &sheets, &all).await?.into_values() {
+    // A programme may hold every sheet: bounded statements whatever the count.
+    for chunk in sheets.chunks(10_000) {
+        for ids in store::reverse(conn, Reverse::SheetLessons, chunk, &all).await?.into_values() {
             expanded.extend(ids.into_iter().map(|id| (Kind::Lesson, id)));
         }
     }

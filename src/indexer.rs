@@ -565,7 +565,7 @@ pub struct RebuildStats {
 }
 
 /// How many records a rebuild reads per round trip.
-const REBUILD_CHUNK: usize = 500;
+const REBUILD_CHUNK: usize = 1_000;
 
 /// Rebuilds the whole index from the database into a new generation under `root`, then makes it
 /// current. A server running on `root` keeps answering from the old generation meanwhile and
@@ -582,38 +582,37 @@ pub async fn rebuild(store: &Store, root: &Path) -> Result<RebuildStats> {
     let conn = store.connection();
     let high = store::latest_change(conn).await?.map_or(0, |change| change.sequence);
     let (mut database_seconds, mut index_seconds) = (0.0, 0.0);
-    let everything = everything();
-    let all = PublicationStatus::ALL.to_vec();
-    let ascending = Sort { field: SortField::CreatedAt, direction: Direction::Ascending };
+    // Each record is read once (ids first, then `documents`), staged in the writer while the next
+    // chunk is read, and the whole generation is committed once: it is not published before.
     macro_rules! every {
-        ($fields:ty, $filter:expr, $kind:expr) => {{
-            let mut after: Option<Cursor> = None;
+        ($fields:ty, $kind:expr) => {{
+            let mut after = 0;
             loop {
                 let started = Instant::now();
-                let page = PageRequest { size: REBUILD_CHUNK, after: after.clone(), ..PageRequest::default() };
-                let rows = store::list::<$fields, _>(conn, &everything, &all, &$filter, ascending, &page).await?;
-                let targets: BTreeSet<(Kind, i64)> =
-                    rows.rows.iter().map(|(_, record)| ($kind, record.id.get())).collect();
+                let ids = store::ids_after::<$fields, _>(conn, after, REBUILD_CHUNK as u64).await?;
+                let Some(last) = ids.last().copied() else { break };
+                let targets: BTreeSet<(Kind, i64)> = ids.iter().map(|id| ($kind, *id)).collect();
                 let ops = documents(store, &targets).await?;
                 database_seconds += started.elapsed().as_secs_f64();
                 let started = Instant::now();
                 let writer = Arc::clone(&index);
-                tokio::task::spawn_blocking(move || writer.apply(&ops, high))
+                tokio::task::spawn_blocking(move || writer.stage(&ops))
                     .await
                     .map_err(crate::error::Error::internal)??;
                 index_seconds += started.elapsed().as_secs_f64();
-                after = rows.rows.last().map(|(cursor, _)| cursor.clone());
-                if !rows.has_next {
-                    break;
-                }
-                tracing::info!(kind = $kind.as_str(), "rebuilding the index: {} more records", rows.rows.len());
+                after = last;
+                tracing::info!(kind = $kind.as_str(), after, "rebuilding the index: {} more records", ids.len());
             }
         }};
     }
-    every!(OrganisationFields, OrganisationFilter::default(), Kind::Organisation);
-    every!(ProgrammeFields, ProgrammeFilter::default(), Kind::Programme);
-    every!(SheetFields, SheetFilter::default(), Kind::Sheet);
-    every!(LessonFields, LessonFilter::default(), Kind::Lesson);
+    every!(OrganisationFields, Kind::Organisation);
+    every!(ProgrammeFields, Kind::Programme);
+    every!(SheetFields, Kind::Sheet);
+    every!(LessonFields, Kind::Lesson);
+    let started = Instant::now();
+    let writer = Arc::clone(&index);
+    tokio::task::spawn_blocking(move || writer.commit(high)).await.map_err(crate::error::Error::internal)??;
+    index_seconds += started.elapsed().as_secs_f64();
     let (documents, bytes) = index.size();
     // The writer's lock must be released before a server opens the generation.
     drop(index);

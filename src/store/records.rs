@@ -577,6 +577,26 @@ pub(crate) fn ids_in<I: RecordId>(condition: Condition, table: &str, column: &st
     condition.add(col(table, column).is_in(ids.iter().map(|id| id.get()).collect::<Vec<_>>()))
 }
 
+/// Returns up to `limit` ids of records of kind `K` after `after`, in id order, whatever their
+/// status: a walk over a whole table that reads nothing else (a full reindex).
+pub async fn ids_after<K: StoredKind, C: ConnectionTrait>(conn: &C, after: i64, limit: u64) -> Result<Vec<i64>> {
+    use sea_orm::sea_query::Query;
+    let table = K::KIND.as_str();
+    let query = Query::select()
+        .expr_as(col(table, "id"), Alias::new("id"))
+        .from(Alias::new(table))
+        .and_where(col(table, "id").gt(after))
+        .order_by((Alias::new(table), Alias::new("id")), sea_orm::sea_query::Order::Asc)
+        .limit(limit)
+        .to_owned();
+    let statement = conn.get_database_backend().build(&query);
+    let mut ids = Vec::new();
+    for row in conn.query_all_raw(statement).await.map_err(db_error)? {
+        ids.push(row.try_get::<i64>("", "id").map_err(db_error)?);
+    }
+    Ok(ids)
+}
+
 /// Returns the ids of the records of kind `K` with these slugs, whatever their status (an import
 /// refers to records already in the database by slug).
 pub async fn ids_by_slugs<K: StoredKind, C: ConnectionTrait>(

@@ -5,7 +5,7 @@
 //! This is the layer the API calls; it knows the store and the domain, never a wire format except the
 //! dataset form used for revision snapshots.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -570,18 +570,14 @@ impl App {
                 format!("`{}` is not a known format; expected `{}`", dataset.format, dataset::FORMAT),
             ));
         }
-        let author = viewer.author();
         let tx = self.store.begin().await?;
         // Slugs left empty are derived, and external ids resolved to slugs, before anything else.
         let settled = settle_keys(&tx, dataset).await?;
         let dataset: &Dataset = &settled;
-        let mut names = Names::default();
-        let mut problems = Problems::default();
-        let mut summary = DatasetSummary::default();
         progress.start(dataset.len() as u64);
         // References to records already in the database (and not in the file) resolve by slug.
-        let references = dataset.references();
-        for (kind, slugs) in &references {
+        let mut names = Names::default();
+        for (kind, slugs) in &dataset.references() {
             let found = match kind {
                 Kind::Organisation => store::ids_by_slugs::<OrganisationFields, _>(&tx, slugs).await?,
                 Kind::Territory => store::ids_by_slugs::<TerritoryFields, _>(&tx, slugs).await?,
@@ -593,84 +589,56 @@ impl App {
                 names.insert(*kind, id, &slug);
             }
         }
-        let mut known = Names::default();
+        let mut import = Import {
+            tx: &tx,
+            author: viewer.author(),
+            progress,
+            names,
+            known: Names::default(),
+            problems: Problems::default(),
+            summary: DatasetSummary::default(),
+        };
 
-        for (i, record) in dataset.organisations.iter().enumerate() {
-            let at = format!("organisations[{i}] ({})", record.slug);
-            let draft = record.to_draft();
-            if let Some((id, outcome)) = import_one::<OrganisationFields>(
-                &tx,
-                &names,
-                &mut problems,
-                &at,
-                draft,
-                &record.publication_status,
-                &author,
-                progress,
+        let organisations: Vec<_> = dataset.organisations.iter().enumerate().collect();
+        import
+            .kind::<OrganisationFields, _>(
+                "organisations",
+                &organisations,
+                |record| (record.slug.as_str(), &record.publication_status),
+                |record, _| record.to_draft(),
             )
-            .await?
-            {
-                names.insert(Kind::Organisation, id, &record.slug);
-                known.insert(Kind::Organisation, id, &record.slug);
-                summary.count(Kind::Organisation, outcome);
-            }
-        }
-        for (i, record) in dataset.territories.iter().enumerate() {
-            let at = format!("territories[{i}] ({})", record.slug);
-            let draft = record.to_draft();
-            if let Some((id, outcome)) = import_one::<TerritoryFields>(
-                &tx,
-                &names,
-                &mut problems,
-                &at,
-                draft,
-                &record.publication_status,
-                &author,
-                progress,
+            .await?;
+        let territories: Vec<_> = dataset.territories.iter().enumerate().collect();
+        import
+            .kind::<TerritoryFields, _>(
+                "territories",
+                &territories,
+                |record| (record.slug.as_str(), &record.publication_status),
+                |record, _| record.to_draft(),
             )
-            .await?
-            {
-                names.insert(Kind::Territory, id, &record.slug);
-                known.insert(Kind::Territory, id, &record.slug);
-                summary.count(Kind::Territory, outcome);
-            }
-        }
-        // Parents before children, whatever the order of the file.
+            .await?;
+        // Parents before children, whatever the order of the file: each round writes the programmes
+        // whose parent is written (or not in the file).
+        let in_file: HashSet<&str> = dataset.programmes.iter().map(|record| record.slug.as_str()).collect();
         let mut pending: Vec<(usize, &dataset::ProgrammeRecord)> = dataset.programmes.iter().enumerate().collect();
         while !pending.is_empty() {
             let before = pending.len();
-            let mut waiting = Vec::new();
-            for (i, record) in pending {
-                let parent_known = record.parent.as_ref().is_none_or(|parent| {
-                    names.contains(Kind::Programme, parent)
-                        || !dataset.programmes.iter().any(|other| &other.slug == parent)
-                });
-                if !parent_known {
-                    waiting.push((i, record));
-                    continue;
-                }
-                let at = format!("programmes[{i}] ({})", record.slug);
-                let draft = record.to_draft(&names);
-                if let Some((id, outcome)) = import_one::<ProgrammeFields>(
-                    &tx,
-                    &names,
-                    &mut problems,
-                    &at,
-                    draft,
-                    &record.publication_status,
-                    &author,
-                    progress,
+            let (ready, waiting): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(_, record)| {
+                record.parent.as_ref().is_none_or(|parent| {
+                    import.names.contains(Kind::Programme, parent) || !in_file.contains(parent.as_str())
+                })
+            });
+            import
+                .kind::<ProgrammeFields, _>(
+                    "programmes",
+                    &ready,
+                    |record| (record.slug.as_str(), &record.publication_status),
+                    |record, names| record.to_draft(names),
                 )
-                .await?
-                {
-                    names.insert(Kind::Programme, id, &record.slug);
-                    known.insert(Kind::Programme, id, &record.slug);
-                    summary.count(Kind::Programme, outcome);
-                }
-            }
+                .await?;
             if waiting.len() == before {
                 for (i, record) in &waiting {
-                    problems.add(
+                    import.problems.add(
                         format!("programmes[{i}] ({}): parent", record.slug),
                         "the parent chain has a cycle or a parent that failed",
                     );
@@ -679,45 +647,25 @@ impl App {
             }
             pending = waiting;
         }
-        for (i, record) in dataset.sheets.iter().enumerate() {
-            let at = format!("sheets[{i}] ({})", record.slug);
-            let draft = record.to_draft(&names);
-            if let Some((id, outcome)) = import_one::<SheetFields>(
-                &tx,
-                &known,
-                &mut problems,
-                &at,
-                draft,
-                &record.publication_status,
-                &author,
-                progress,
+        let sheets: Vec<_> = dataset.sheets.iter().enumerate().collect();
+        import
+            .kind::<SheetFields, _>(
+                "sheets",
+                &sheets,
+                |record| (record.slug.as_str(), &record.publication_status),
+                |record, names| record.to_draft(names),
             )
-            .await?
-            {
-                names.insert(Kind::Sheet, id, &record.slug);
-                known.insert(Kind::Sheet, id, &record.slug);
-                summary.count(Kind::Sheet, outcome);
-            }
-        }
-        for (i, record) in dataset.lessons.iter().enumerate() {
-            let at = format!("lessons[{i}] ({})", record.slug);
-            let draft = record.to_draft(&names);
-            if let Some((id, outcome)) = import_one::<LessonFields>(
-                &tx,
-                &known,
-                &mut problems,
-                &at,
-                draft,
-                &record.publication_status,
-                &author,
-                progress,
+            .await?;
+        let lessons: Vec<_> = dataset.lessons.iter().enumerate().collect();
+        import
+            .kind::<LessonFields, _>(
+                "lessons",
+                &lessons,
+                |record| (record.slug.as_str(), &record.publication_status),
+                |record, names| record.to_draft(names),
             )
-            .await?
-            {
-                known.insert(Kind::Lesson, id, &record.slug);
-                summary.count(Kind::Lesson, outcome);
-            }
-        }
+            .await?;
+        let Import { problems, summary, known, .. } = import;
         if problems.is_empty() {
             record_external_keys(&tx, dataset, &known).await?;
         }
@@ -986,75 +934,192 @@ async fn create_in<K: Editable, C: store::Connection>(
     Ok((record, sequence))
 }
 
-/// Validates and creates one dataset record, adding its problems under `at`. Internal errors stop the
-/// load; invalid input and conflicts are collected so that one report names them all.
-async fn import_one<K: Editable + PartialEq>(
-    tx: &store::Transaction,
-    imported: &Names,
-    problems: &mut Problems,
-    at: &str,
-    draft: std::result::Result<K::Draft, Vec<FieldProblem>>,
-    status: &Option<String>,
-    author: &str,
-    progress: &Progress,
-) -> Result<Option<(i64, Outcome)>> {
-    progress.advance(1);
-    let mut own = Problems::default();
-    let status = dataset::publication_status(&mut own, status);
-    let fields = match draft.and_then(|draft| K::validate(&draft)) {
-        Ok(fields) => Some(fields),
-        Err(found) => {
-            for problem in found {
-                own.add(problem.field, problem.problem);
+/// How many records of one kind an import validates and writes together: the unit of its
+/// multi-row statements.
+const IMPORT_CHUNK: usize = 1_000;
+
+/// A dataset import in progress, in its transaction: what one kind of record hands to the next.
+struct Import<'a> {
+    tx: &'a store::Transaction,
+    author: String,
+    progress: &'a Progress,
+    /// What the file's references resolve to: the records written so far and the records already in
+    /// the database that the file names.
+    names: Names,
+    /// The records of the file written (or found unchanged) so far, to catch a slug given twice.
+    known: Names,
+    problems: Problems,
+    summary: DatasetSummary,
+}
+
+impl Import<'_> {
+    /// Validates and writes the records of one kind, `IMPORT_CHUNK` at a time. Every record is
+    /// validated and its problems are added under its place in the file (`sheets[3] (slug)`); once
+    /// any record of the import has failed, the rest are validated without writing (the load fails).
+    /// Internal errors stop the load.
+    async fn kind<K: Editable + PartialEq, R: Sync>(
+        &mut self,
+        label: &str,
+        records: &[(usize, &R)],
+        key: impl Fn(&R) -> (&str, &Option<String>),
+        draft: impl Fn(&R, &Names) -> std::result::Result<K::Draft, Vec<FieldProblem>>,
+    ) -> Result<()> {
+        for chunk in records.chunks(IMPORT_CHUNK) {
+            let mut accepted: Vec<(String, K, PublicationStatus)> = Vec::new();
+            let mut seen: HashSet<String> = HashSet::new();
+            for (i, record) in chunk {
+                self.progress.advance(1);
+                let (slug, status) = key(record);
+                let at = format!("{label}[{i}] ({slug})");
+                let mut own = Problems::default();
+                let status = dataset::publication_status(&mut own, status);
+                let fields = match draft(record, &self.names).and_then(|draft| K::validate(&draft)) {
+                    Ok(fields) => Some(fields),
+                    Err(found) => {
+                        for problem in found {
+                            own.add(problem.field, problem.problem);
+                        }
+                        None
+                    }
+                };
+                let (Some(fields), Some(status)) = (fields, status) else {
+                    for problem in own.into_vec() {
+                        self.problems.add(format!("{at}: {}", problem.field), problem.problem);
+                    }
+                    continue;
+                };
+                if !self.problems.is_empty() {
+                    // The load already failed: validate the rest without writing.
+                    continue;
+                }
+                let slug = fields.slug().as_str();
+                if self.known.contains(K::KIND, slug) || !seen.insert(slug.to_owned()) {
+                    self.problems.add(
+                        format!("{at}: slug"),
+                        format!("the {} `{}` appears twice in the import", K::KIND.as_str(), fields.slug()),
+                    );
+                    continue;
+                }
+                accepted.push((at, fields, status));
             }
-            None
+            self.write(accepted).await?;
         }
-    };
-    let (Some(fields), Some(status)) = (fields, status) else {
-        for problem in own.into_vec() {
-            problems.add(format!("{at}: {}", problem.field), problem.problem);
+        Ok(())
+    }
+
+    /// Writes validated records: those whose slug exists are updated in place (a new version with
+    /// its revision) or left alone when nothing changed, so re-importing a file never duplicates;
+    /// the others are created together, with multi-row inserts for the records, their relations,
+    /// revisions and changes. Existence is checked before any insert: on PostgreSQL a failed
+    /// statement would abort the transaction and hide the problems of the records that follow.
+    async fn write<K: Editable + PartialEq>(&mut self, accepted: Vec<(String, K, PublicationStatus)>) -> Result<()> {
+        if accepted.is_empty() {
+            return Ok(());
         }
-        return Ok(None);
-    };
-    if !problems.is_empty() {
-        // The load already failed: validate the rest without writing.
-        return Ok(None);
-    }
-    if imported.contains(K::KIND, fields.slug().as_str()) {
-        problems.add(
-            format!("{at}: slug"),
-            format!("the {} `{}` appears twice in the import", K::KIND.as_str(), fields.slug()),
-        );
-        return Ok(None);
-    }
-    // Checked before the insert: on PostgreSQL a failed statement would abort the whole transaction
-    // and hide the problems of the records that follow. A record that exists is updated in place
-    // (a new version, with its revision), or left alone when nothing changed: re-importing a file
-    // never duplicates.
-    if let Some(existing) = store::id_by_slug::<K, _>(tx, &everything(), fields.slug().as_str()).await? {
-        let current = store::get::<K, _>(tx, &everything(), existing).await?;
-        if current.fields == fields && current.meta.publication_status == status {
-            return Ok(Some((existing.get(), Outcome::Unchanged)));
+        let slugs: Vec<String> = accepted.iter().map(|(_, fields, _)| fields.slug().to_string()).collect();
+        let existing = store::ids_by_slugs::<K, _>(self.tx, &slugs).await?;
+        let (old, new): (Vec<_>, Vec<_>) =
+            accepted.into_iter().partition(|(_, fields, _)| existing.contains_key(fields.slug().as_str()));
+
+        let old_ids: Vec<K::Id> = old
+            .iter()
+            .filter_map(|(_, fields, _)| existing.get(fields.slug().as_str()))
+            .map(|id| <K::Id as RecordId>::new(*id))
+            .collect();
+        let mut current: HashMap<i64, Record<K::Id, K>> = store::get_many::<K, _>(self.tx, &everything(), &old_ids)
+            .await?
+            .into_iter()
+            .map(|record| (record.id.get(), record))
+            .collect();
+        for (_, fields, status) in old {
+            let slug = fields.slug().to_string();
+            let current = existing
+                .get(&slug)
+                .and_then(|id| current.remove(id))
+                .ok_or_else(|| Error::internal(format!("the {} `{slug}` vanished", K::KIND.as_str())))?;
+            let id = current.id;
+            let outcome = if current.fields == fields && current.meta.publication_status == status {
+                Outcome::Unchanged
+            } else {
+                store::update::<K, _>(
+                    self.tx,
+                    id,
+                    current.meta.version,
+                    Edit { fields: Some(&fields), status: Some(status) },
+                )
+                .await?;
+                let record = store::get::<K, _>(self.tx, &everything(), id).await?;
+                journal(self.tx, &record, ChangeAction::Updated, &self.author, Some("import".to_owned())).await?;
+                Outcome::Updated
+            };
+            self.done(K::KIND, id.get(), &slug, outcome);
         }
-        store::update::<K, _>(tx, existing, current.meta.version, Edit { fields: Some(&fields), status: Some(status) })
-            .await?;
-        let record = store::get::<K, _>(tx, &everything(), existing).await?;
-        journal(tx, &record, ChangeAction::Updated, author, Some("import".to_owned())).await?;
-        return Ok(Some((existing.get(), Outcome::Updated)));
-    }
-    match create_in::<K, _>(tx, &fields, status, author, None).await {
-        Ok((record, _)) => Ok(Some((record.id.get(), Outcome::Created))),
-        Err(Error::InvalidInput(found)) => {
-            for problem in found {
-                problems.add(format!("{at}: {}", problem.field), problem.problem);
+        if new.is_empty() {
+            return Ok(());
+        }
+
+        // Every reference must exist; their slugs go into the revisions' snapshots.
+        let mut wanted: HashMap<Kind, BTreeSet<i64>> = HashMap::new();
+        for (_, fields, _) in &new {
+            for (_, kind, id) in fields.references() {
+                wanted.entry(kind).or_default().insert(id);
             }
-            Ok(None)
         }
-        Err(Error::Conflict(problem)) => {
-            problems.add(format!("{at}: slug"), problem);
-            Ok(None)
+        let mut names = Names::default();
+        let mut found: HashSet<(Kind, i64)> = HashSet::new();
+        for (kind, ids) in wanted {
+            let ids: Vec<i64> = ids.into_iter().collect();
+            for chunk in ids.chunks(5_000) {
+                for (id, slug) in slugs_of(self.tx, kind, chunk).await? {
+                    names.insert(kind, id, &slug);
+                    found.insert((kind, id));
+                }
+            }
         }
-        Err(other) => Err(other),
+        let mut missing = false;
+        for (at, fields, _) in &new {
+            for (field, kind, id) in fields.references() {
+                if !found.contains(&(kind, id)) {
+                    self.problems.add(format!("{at}: {field}"), format!("no {} with id {id}", kind.as_str()));
+                    missing = true;
+                }
+            }
+        }
+        if missing {
+            return Ok(());
+        }
+
+        let new: Vec<(K, PublicationStatus)> = new.into_iter().map(|(_, fields, status)| (fields, status)).collect();
+        let records = store::insert_many::<K, _>(self.tx, new, None).await?;
+        for record in &records {
+            names.insert(K::KIND, record.id.get(), record.fields.slug().as_str());
+        }
+        let revisions = records
+            .iter()
+            .map(|record| {
+                Ok(Revision {
+                    kind: K::KIND,
+                    record_id: record.id.get(),
+                    version: record.meta.version,
+                    action: ChangeAction::Created,
+                    author: self.author.clone(),
+                    reason: None,
+                    created_at: record.meta.updated_at,
+                    snapshot: K::snapshot(record, &names)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        store::record_revisions(self.tx, &revisions).await?;
+        for record in &records {
+            self.done(K::KIND, record.id.get(), record.fields.slug().as_str(), Outcome::Created);
+        }
+        Ok(())
+    }
+
+    fn done(&mut self, kind: Kind, id: i64, slug: &str, outcome: Outcome) {
+        self.names.insert(kind, id, slug);
+        self.known.insert(kind, id, slug);
+        self.summary.count(kind, outcome);
     }
 }
 

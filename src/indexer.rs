@@ -23,8 +23,12 @@ use crate::error::Result;
 use crate::search::{Dimension, IndexOp, SearchDoc, SearchIndex, Synonyms};
 use crate::store::{self, Reverse, Store};
 
-/// The most changes one commit covers.
-const BATCH: u64 = 2_000;
+/// The most changes one commit covers. After a big import the index catches up in one commit, so
+/// each record is read and indexed once however many of its changes (and its dependents') it covers;
+/// the records themselves are read and handed to the writer `CHUNK` at a time.
+const BATCH: u64 = 500_000;
+/// How many records one round trip to the database reads.
+const CHUNK: usize = 1_000;
 /// How often the indexer looks for changes nobody woke it for.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -241,17 +245,44 @@ impl Worker {
         if glossary_changed {
             self.reload_synonyms()?;
         }
-        let targets = self.handle.block_on(dependents(&self.store, targets))?;
-        let ops = self.handle.block_on(documents(&self.store, &targets))?;
-        if let Some(limit) = self.failure.crash_after_documents
-            && ops.len() > limit
-        {
-            // Simulates a crash mid-batch: nothing of this batch reaches a commit.
-            return Err(StepError::Crash);
+        let targets: Vec<(Kind, i64)> = targets.into_iter().collect();
+        let mut expanded: BTreeSet<(Kind, i64)> = BTreeSet::new();
+        for chunk in targets.chunks(CHUNK) {
+            expanded.extend(self.handle.block_on(dependents(&self.store, chunk.iter().copied().collect()))?);
         }
-        current(&self.index).apply(&ops, last)?;
-        tracing::debug!(changes = changes.len(), documents = ops.len(), last, "index committed");
+        let index = current(&self.index);
+        let staged = self.stage(&index, &expanded.into_iter().collect::<Vec<_>>());
+        let documents = match staged {
+            Ok(documents) => documents,
+            Err(error) => {
+                // Nothing of this batch reaches a commit: it is redone from the last one.
+                if let Err(rollback) = index.rollback() {
+                    tracing::error!(error = %rollback, "cannot roll the index writer back");
+                }
+                return Err(error);
+            }
+        };
+        index.commit(last)?;
+        tracing::debug!(changes = changes.len(), documents, last, "index committed");
         Ok(Some(last))
+    }
+
+    /// Reads the current state of these records `CHUNK` at a time and stages it in the writer;
+    /// returns how many documents were staged.
+    fn stage(&self, index: &SearchIndex, targets: &[(Kind, i64)]) -> std::result::Result<usize, StepError> {
+        let mut staged = 0;
+        for chunk in targets.chunks(CHUNK) {
+            let ops = self.handle.block_on(documents(&self.store, &chunk.iter().copied().collect()))?;
+            staged += ops.len();
+            if let Some(limit) = self.failure.crash_after_documents
+                && staged > limit
+            {
+                // Simulates a crash mid-batch.
+                return Err(StepError::Crash);
+            }
+            index.stage(&ops)?;
+        }
+        Ok(staged)
     }
 }
 
@@ -293,8 +324,9 @@ async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) -> Result<BTr
             }
         }
     }
-    if !sheets.is_empty() {
-        for ids in store::reverse(conn, Reverse::SheetLessons, &sheets, &all).await?.into_values() {
+    // A programme may hold every sheet: bounded statements whatever the count.
+    for chunk in sheets.chunks(10_000) {
+        for ids in store::reverse(conn, Reverse::SheetLessons, chunk, &all).await?.into_values() {
             expanded.extend(ids.into_iter().map(|id| (Kind::Lesson, id)));
         }
     }
@@ -533,7 +565,7 @@ pub struct RebuildStats {
 }
 
 /// How many records a rebuild reads per round trip.
-const REBUILD_CHUNK: usize = 500;
+const REBUILD_CHUNK: usize = 1_000;
 
 /// Rebuilds the whole index from the database into a new generation under `root`, then makes it
 /// current. A server running on `root` keeps answering from the old generation meanwhile and
@@ -550,38 +582,37 @@ pub async fn rebuild(store: &Store, root: &Path) -> Result<RebuildStats> {
     let conn = store.connection();
     let high = store::latest_change(conn).await?.map_or(0, |change| change.sequence);
     let (mut database_seconds, mut index_seconds) = (0.0, 0.0);
-    let everything = everything();
-    let all = PublicationStatus::ALL.to_vec();
-    let ascending = Sort { field: SortField::CreatedAt, direction: Direction::Ascending };
+    // Each record is read once (ids first, then `documents`), staged in the writer while the next
+    // chunk is read, and the whole generation is committed once: it is not published before.
     macro_rules! every {
-        ($fields:ty, $filter:expr, $kind:expr) => {{
-            let mut after: Option<Cursor> = None;
+        ($fields:ty, $kind:expr) => {{
+            let mut after = 0;
             loop {
                 let started = Instant::now();
-                let page = PageRequest { size: REBUILD_CHUNK, after: after.clone(), ..PageRequest::default() };
-                let rows = store::list::<$fields, _>(conn, &everything, &all, &$filter, ascending, &page).await?;
-                let targets: BTreeSet<(Kind, i64)> =
-                    rows.rows.iter().map(|(_, record)| ($kind, record.id.get())).collect();
+                let ids = store::ids_after::<$fields, _>(conn, after, REBUILD_CHUNK as u64).await?;
+                let Some(last) = ids.last().copied() else { break };
+                let targets: BTreeSet<(Kind, i64)> = ids.iter().map(|id| ($kind, *id)).collect();
                 let ops = documents(store, &targets).await?;
                 database_seconds += started.elapsed().as_secs_f64();
                 let started = Instant::now();
                 let writer = Arc::clone(&index);
-                tokio::task::spawn_blocking(move || writer.apply(&ops, high))
+                tokio::task::spawn_blocking(move || writer.stage(&ops))
                     .await
                     .map_err(crate::error::Error::internal)??;
                 index_seconds += started.elapsed().as_secs_f64();
-                after = rows.rows.last().map(|(cursor, _)| cursor.clone());
-                if !rows.has_next {
-                    break;
-                }
-                tracing::info!(kind = $kind.as_str(), "rebuilding the index: {} more records", rows.rows.len());
+                after = last;
+                tracing::info!(kind = $kind.as_str(), after, "rebuilding the index: {} more records", ids.len());
             }
         }};
     }
-    every!(OrganisationFields, OrganisationFilter::default(), Kind::Organisation);
-    every!(ProgrammeFields, ProgrammeFilter::default(), Kind::Programme);
-    every!(SheetFields, SheetFilter::default(), Kind::Sheet);
-    every!(LessonFields, LessonFilter::default(), Kind::Lesson);
+    every!(OrganisationFields, Kind::Organisation);
+    every!(ProgrammeFields, Kind::Programme);
+    every!(SheetFields, Kind::Sheet);
+    every!(LessonFields, Kind::Lesson);
+    let started = Instant::now();
+    let writer = Arc::clone(&index);
+    tokio::task::spawn_blocking(move || writer.commit(high)).await.map_err(crate::error::Error::internal)??;
+    index_seconds += started.elapsed().as_secs_f64();
     let (documents, bytes) = index.size();
     // The writer's lock must be released before a server opens the generation.
     drop(index);

@@ -217,7 +217,15 @@ impl SearchIndex {
     /// payload; then reloads the reader so the changes are searchable. Blocking: call it off the
     /// async executor.
     pub fn apply(&self, ops: &[IndexOp], sequence: i64) -> Result<()> {
-        let mut writer = self.writer.lock().map_err(|_| internal("the writer lock is poisoned"))?;
+        self.stage(ops)?;
+        self.commit(sequence)
+    }
+
+    /// Hands operations to the writer without committing them: nothing is searchable, nor durable,
+    /// before `commit`; `rollback` drops them. Lets one commit cover more operations than fit in
+    /// memory at once. Blocking: call it off the async executor.
+    pub fn stage(&self, ops: &[IndexOp]) -> Result<()> {
+        let writer = self.writer.lock().map_err(|_| internal("the writer lock is poisoned"))?;
         for op in ops {
             let (kind, id) = match op {
                 IndexOp::Upsert(doc) => (doc.kind, doc.id),
@@ -228,11 +236,25 @@ impl SearchIndex {
                 writer.add_document(self.document(doc)).map_err(internal)?;
             }
         }
+        Ok(())
+    }
+
+    /// Commits the staged operations with `sequence`, the last change they cover, as payload; then
+    /// reloads the reader so they are searchable. Blocking: call it off the async executor.
+    pub fn commit(&self, sequence: i64) -> Result<()> {
+        let mut writer = self.writer.lock().map_err(|_| internal("the writer lock is poisoned"))?;
         let mut commit = writer.prepare_commit().map_err(internal)?;
         commit.set_payload(&sequence.to_string());
         commit.commit().map_err(internal)?;
         drop(writer);
         self.reader.reload().map_err(internal)
+    }
+
+    /// Drops the staged operations: the index stays at its last commit. Blocking.
+    pub fn rollback(&self) -> Result<()> {
+        let mut writer = self.writer.lock().map_err(|_| internal("the writer lock is poisoned"))?;
+        writer.rollback().map_err(internal)?;
+        Ok(())
     }
 
     fn builder<'a>(&'a self, synonyms: &'a Synonyms, known: &'a dyn Fn(&Term) -> bool) -> query::Builder<'a> {

@@ -5,7 +5,7 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entities::{change, glossary_entry, revision};
-use super::records::{set, time_of};
+use super::records::{insert_all, set, time_of};
 use super::{db_error, now_micros};
 use crate::domain::Kind;
 use crate::error::{Error, Result};
@@ -81,6 +81,44 @@ pub async fn record<C: ConnectionTrait>(conn: &C, revision: &Revision) -> Result
     .await
     .map_err(db_error)?;
     append_change(conn, revision.kind.as_str(), revision.record_id, revision.action.as_str()).await
+}
+
+/// Records new states of many records and the changes that produced them, with multi-row inserts
+/// (a bounded number of statements, whatever the number of revisions).
+pub async fn record_many<C: ConnectionTrait>(conn: &C, revisions: &[Revision]) -> Result<()> {
+    let now = now_micros();
+    insert_all(
+        conn,
+        revisions
+            .iter()
+            .map(|revision| revision::ActiveModel {
+                entity: set(revision.kind.as_str().to_owned()),
+                record_id: set(revision.record_id),
+                version: set(revision.version),
+                action: set(revision.action.as_str().to_owned()),
+                author: set(revision.author.clone()),
+                reason: set(revision.reason.clone()),
+                created_at: set(now),
+                snapshot: set(revision.snapshot.clone()),
+                ..Default::default()
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        conn,
+        revisions
+            .iter()
+            .map(|revision| change::ActiveModel {
+                entity: set(revision.kind.as_str().to_owned()),
+                record_id: set(revision.record_id),
+                action: set(revision.action.as_str().to_owned()),
+                created_at: set(now),
+                ..Default::default()
+            })
+            .collect(),
+    )
+    .await
 }
 
 /// Appends an entry to the change log and returns its sequence number.

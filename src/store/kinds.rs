@@ -8,8 +8,9 @@ use super::entities::{
     lesson, lesson_evidence, organisation, programme, sheet, sheet_document, sheet_indicator, sheet_phase,
     sheet_testimony, territory,
 };
+use super::records::insert_all;
 use super::records::{Row, StoredKind, codes_in, col, ids_in, parse_code, set, stored, visible_in};
-use super::relations::{LinkTable, RelationIndex, write_links, write_tags};
+use super::relations::{LinkTable, RelationIndex, insert_links, tag_rows, write_links, write_tags};
 use crate::domain::*;
 use crate::error::{Error, Result};
 
@@ -119,6 +120,10 @@ impl StoredKind for OrganisationFields {
         Ok(())
     }
 
+    async fn insert_relations<C: ConnectionTrait>(_conn: &C, _records: &[(i64, &Self)]) -> Result<()> {
+        Ok(())
+    }
+
     fn from_row(row: &organisation::Model, _relations: &RelationIndex) -> Result<Self> {
         Ok(OrganisationFields {
             slug: stored("slug", Slug::parse(&row.slug))?,
@@ -166,6 +171,12 @@ impl StoredKind for TerritoryFields {
 
     async fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> Result<()> {
         write_tags(conn, Kind::Territory, id, "territory_type", &self.types).await
+    }
+
+    async fn insert_relations<C: ConnectionTrait>(conn: &C, records: &[(i64, &Self)]) -> Result<()> {
+        let tags =
+            records.iter().flat_map(|(id, fields)| tag_rows(Kind::Territory, *id, "territory_type", &fields.types));
+        insert_all(conn, tags.collect()).await
     }
 
     fn from_row(row: &territory::Model, relations: &RelationIndex) -> Result<Self> {
@@ -222,6 +233,15 @@ impl StoredKind for ProgrammeFields {
     async fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> Result<()> {
         write_tags(conn, Kind::Programme, id, "theme", &self.themes).await?;
         write_links(conn, LinkTable::ProgrammeFunder, id, &raw_ids(&self.funders)).await
+    }
+
+    async fn insert_relations<C: ConnectionTrait>(conn: &C, records: &[(i64, &Self)]) -> Result<()> {
+        let tags = records.iter().flat_map(|(id, fields)| tag_rows(Kind::Programme, *id, "theme", &fields.themes));
+        insert_all(conn, tags.collect()).await?;
+        let funders: Vec<(i64, Vec<i64>)> =
+            records.iter().map(|(id, fields)| (*id, raw_ids(&fields.funders))).collect();
+        let links: Vec<(i64, &[i64])> = funders.iter().map(|(id, to)| (*id, to.as_slice())).collect();
+        insert_links(conn, LinkTable::ProgrammeFunder, &links).await
     }
 
     fn from_row(row: &programme::Model, relations: &RelationIndex) -> Result<Self> {
@@ -370,6 +390,69 @@ impl StoredKind for SheetFields {
             role: testimony.role.to_string(),
         });
         replace!(sheet_document, self.documents, |document| {
+            title: document.title.to_string(),
+            kind: document.kind.code().to_owned(),
+            url: document.url.as_str().to_owned(),
+        });
+        Ok(())
+    }
+
+    async fn insert_relations<C: ConnectionTrait>(conn: &C, records: &[(i64, &Self)]) -> Result<()> {
+        let tags = records.iter().flat_map(|(id, fields)| {
+            tag_rows(Kind::Sheet, *id, "theme", &fields.themes).chain(tag_rows(
+                Kind::Sheet,
+                *id,
+                "target_public",
+                &fields.target_publics,
+            ))
+        });
+        insert_all(conn, tags.collect()).await?;
+        for (table, ids_of) in [
+            (
+                LinkTable::SheetProgramme,
+                (|fields: &SheetFields| raw_ids(&fields.programmes)) as fn(&SheetFields) -> Vec<i64>,
+            ),
+            (LinkTable::SheetTerritory, |fields: &SheetFields| raw_ids(&fields.territories)),
+            (LinkTable::SheetPartner, |fields: &SheetFields| raw_ids(&fields.partners)),
+        ] {
+            let targets: Vec<(i64, Vec<i64>)> = records.iter().map(|(id, fields)| (*id, ids_of(fields))).collect();
+            let links: Vec<(i64, &[i64])> = targets.iter().map(|(id, to)| (*id, to.as_slice())).collect();
+            insert_links(conn, table, &links).await?;
+        }
+        macro_rules! insert {
+            ($module:ident, $items:ident, |$item:ident| { $($field:ident: $value:expr),+ $(,)? }) => {{
+                let rows = records.iter().flat_map(|(id, fields)| {
+                    fields.$items.iter().enumerate().map(move |(position, $item)| $module::ActiveModel {
+                        sheet_id: set(*id),
+                        position: set(position as i32),
+                        $($field: set($value),)+
+                        ..Default::default()
+                    })
+                });
+                insert_all(conn, rows.collect()).await?;
+            }};
+        }
+        insert!(sheet_phase, phases, |record| {
+            phase: record.phase.code().to_owned(),
+            started_on: record.started_on,
+            ended_on: record.ended_on,
+            methods: json_list(&record.methods),
+            participants: json_list(&record.participants),
+            outcome: record.outcome.to_string(),
+        });
+        insert!(sheet_indicator, indicators, |indicator| {
+            name: indicator.name.to_string(),
+            unit: indicator.unit.to_string(),
+            baseline: indicator.baseline,
+            target: indicator.target,
+            actual: indicator.actual,
+        });
+        insert!(sheet_testimony, testimonies, |testimony| {
+            quote: testimony.quote.to_string(),
+            speaker: testimony.speaker.to_string(),
+            role: testimony.role.to_string(),
+        });
+        insert!(sheet_document, documents, |document| {
             title: document.title.to_string(),
             kind: document.kind.code().to_owned(),
             url: document.url.as_str().to_owned(),
@@ -572,6 +655,26 @@ impl StoredKind for LessonFields {
             lesson_evidence::Entity::insert_many(rows).exec_without_returning(conn).await.map_err(db_error)?;
         }
         Ok(())
+    }
+
+    async fn insert_relations<C: ConnectionTrait>(conn: &C, records: &[(i64, &Self)]) -> Result<()> {
+        let tags = records.iter().flat_map(|(id, fields)| {
+            tag_rows(Kind::Lesson, *id, "phase", &fields.phases)
+                .chain(tag_rows(Kind::Lesson, *id, "category", &fields.categories))
+                .chain(tag_rows(Kind::Lesson, *id, "theme", &fields.themes))
+                .chain(tag_rows(Kind::Lesson, *id, "territory_type", &fields.territory_types))
+        });
+        insert_all(conn, tags.collect()).await?;
+        let evidence = records.iter().flat_map(|(id, fields)| {
+            fields.evidence_links.iter().enumerate().map(move |(position, link)| lesson_evidence::ActiveModel {
+                lesson_id: set(*id),
+                sheet_id: set(link.sheet.get()),
+                role: set(link.role.code().to_owned()),
+                note: set(link.note.to_string()),
+                position: set(position as i32),
+            })
+        });
+        insert_all(conn, evidence.collect()).await
     }
 
     fn from_row(row: &lesson::Model, relations: &RelationIndex) -> Result<Self> {

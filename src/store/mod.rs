@@ -21,10 +21,12 @@ pub use clusters::{ClusterRow, add_members, clusters_of, create_cluster, members
 pub use external::{add_external_keys, external_keys_of, ids_by_external_keys, slugs_by_ids};
 pub use journal::{
     Change, ChangeAction, GlossaryEntry, Revision, changes_after, cluster_changed, glossary, glossary_changed,
-    latest_change, record as record_revision, remove_glossary_entry, revisions, save_glossary_entry,
+    latest_change, record as record_revision, record_many as record_revisions, remove_glossary_entry, revisions,
+    save_glossary_entry,
 };
 pub use records::{
-    Edit, StoredKind, count, get, get_many, id_by_slug, ids_by_slugs, insert, list, slugs, update, within_scope,
+    Edit, StoredKind, count, get, get_many, id_by_slug, ids_after, ids_by_slugs, insert, insert_many, list, slugs,
+    update, within_scope,
 };
 pub use relations::{RelationIndex, Reverse, reverse};
 pub use tokens::{insert_token, raw_token_rows, revoke_token, token_by_digest, tokens};

@@ -8,8 +8,8 @@ use std::str::FromStr;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Value,
+    ActiveModelTrait, ActiveValue, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Iterable, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value,
 };
 
 use super::relations::RelationIndex;
@@ -51,6 +51,13 @@ pub trait StoredKind: Fields + Sized {
 
     /// Replaces the tags, links and owned values of a record.
     fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> impl Future<Output = Result<()>> + Send;
+
+    /// Writes the tags, links and owned values of records that have none yet (just inserted), with
+    /// multi-row inserts: a bounded number of statements per table, whatever the number of records.
+    fn insert_relations<C: ConnectionTrait>(
+        conn: &C,
+        records: &[(i64, &Self)],
+    ) -> impl Future<Output = Result<()>> + Send;
 
     /// Rebuilds the fields from a row and its relations.
     fn from_row(row: &Self::Model, relations: &RelationIndex) -> Result<Self>;
@@ -409,6 +416,79 @@ pub async fn insert<K: StoredKind, C: ConnectionTrait>(
     Ok(<K::Id as RecordId>::new(row.id()))
 }
 
+/// The most values one statement binds: under SQLite's limit (32,766) and PostgreSQL's (65,535).
+const MAX_PARAMETERS: usize = 30_000;
+
+/// Inserts rows with multi-row `INSERT`s, as many rows per statement as the bound-parameter limit
+/// allows for this table's columns.
+pub(crate) async fn insert_all<A, C>(conn: &C, rows: Vec<A>) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    let columns = <<A::Entity as EntityTrait>::Column as Iterable>::iter().count();
+    let per_statement = (MAX_PARAMETERS / columns.max(1)).max(1);
+    let mut batch = Vec::with_capacity(per_statement);
+    for row in rows {
+        batch.push(row);
+        if batch.len() == per_statement {
+            <A::Entity as EntityTrait>::insert_many(std::mem::take(&mut batch))
+                .exec_without_returning(conn)
+                .await
+                .map_err(db_error)?;
+        }
+    }
+    if !batch.is_empty() {
+        <A::Entity as EntityTrait>::insert_many(batch).exec_without_returning(conn).await.map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// Inserts new records at version 1 with their relations, in a bounded number of statements per
+/// table (multi-row inserts), and returns them as stored, in the order given. The new ids are read
+/// back by slug, which is unique: portable, whatever order a database assigns ids in. Slugs must be
+/// new (a duplicate is a CONFLICT for the whole call).
+pub async fn insert_many<K: StoredKind, C: ConnectionTrait>(
+    conn: &C,
+    new: Vec<(K, PublicationStatus)>,
+    owner: Option<OrganisationId>,
+) -> Result<Vec<Record<K::Id, K>>> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = now_micros();
+    let mut rows = Vec::with_capacity(new.len());
+    for (fields, status) in &new {
+        let mut active = fields.to_active();
+        set_column::<K>(&mut active, "publication_status", status.code().into())?;
+        set_column::<K>(&mut active, "owner_organisation_id", owner.map(|owner| owner.get()).into())?;
+        set_column::<K>(&mut active, "version", 1i32.into())?;
+        set_column::<K>(&mut active, "created_at", now.into())?;
+        set_column::<K>(&mut active, "updated_at", now.into())?;
+        rows.push(active);
+    }
+    insert_all(conn, rows).await?;
+    let slugs: Vec<String> = new.iter().map(|(fields, _)| fields.slug().as_str().to_owned()).collect();
+    let ids = ids_by_slugs::<K, C>(conn, &slugs).await?;
+    let at = time_of(now)?;
+    let records = new
+        .into_iter()
+        .map(|(fields, status)| {
+            let id = ids.get(fields.slug().as_str()).copied().ok_or_else(|| {
+                Error::internal(format!("the {} `{}` just inserted is not found", K::KIND.as_str(), fields.slug()))
+            })?;
+            Ok(Record {
+                id: <K::Id as RecordId>::new(id),
+                meta: Meta { publication_status: status, version: 1, created_at: at, updated_at: at, owner },
+                fields,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let pairs: Vec<(i64, &K)> = records.iter().map(|record| (record.id.get(), &record.fields)).collect();
+    K::insert_relations(conn, &pairs).await?;
+    Ok(records)
+}
+
 /// What a version-checked update changes: the fields, the publication status, or both.
 pub struct Edit<'a, K> {
     pub fields: Option<&'a K>,
@@ -497,6 +577,26 @@ pub(crate) fn ids_in<I: RecordId>(condition: Condition, table: &str, column: &st
     condition.add(col(table, column).is_in(ids.iter().map(|id| id.get()).collect::<Vec<_>>()))
 }
 
+/// Returns up to `limit` ids of records of kind `K` after `after`, in id order, whatever their
+/// status: a walk over a whole table that reads nothing else (a full reindex).
+pub async fn ids_after<K: StoredKind, C: ConnectionTrait>(conn: &C, after: i64, limit: u64) -> Result<Vec<i64>> {
+    use sea_orm::sea_query::Query;
+    let table = K::KIND.as_str();
+    let query = Query::select()
+        .expr_as(col(table, "id"), Alias::new("id"))
+        .from(Alias::new(table))
+        .and_where(col(table, "id").gt(after))
+        .order_by((Alias::new(table), Alias::new("id")), sea_orm::sea_query::Order::Asc)
+        .limit(limit)
+        .to_owned();
+    let statement = conn.get_database_backend().build(&query);
+    let mut ids = Vec::new();
+    for row in conn.query_all_raw(statement).await.map_err(db_error)? {
+        ids.push(row.try_get::<i64>("", "id").map_err(db_error)?);
+    }
+    Ok(ids)
+}
+
 /// Returns the ids of the records of kind `K` with these slugs, whatever their status (an import
 /// refers to records already in the database by slug).
 pub async fn ids_by_slugs<K: StoredKind, C: ConnectionTrait>(
@@ -504,7 +604,7 @@ pub async fn ids_by_slugs<K: StoredKind, C: ConnectionTrait>(
     slugs: &[String],
 ) -> Result<HashMap<String, i64>> {
     let mut found = HashMap::new();
-    for chunk in slugs.chunks(500) {
+    for chunk in slugs.chunks(2_000) {
         let rows = K::Entity::find()
             .filter(col(K::KIND.as_str(), "slug").is_in(chunk.to_vec()))
             .all(conn)

@@ -11,7 +11,7 @@ use super::entities::{
     lesson_evidence, programme_funder, sheet_document, sheet_indicator, sheet_partner, sheet_phase, sheet_programme,
     sheet_territory, sheet_testimony, tag,
 };
-use super::records::{parse_code, visible_in};
+use super::records::{insert_all, parse_code, visible_in};
 use crate::domain::{Kind, Visibility, Vocabulary};
 use crate::error::Result;
 
@@ -146,6 +146,48 @@ pub(crate) async fn write_tags<C: ConnectionTrait, T: Vocabulary>(
     });
     tag::Entity::insert_many(rows).exec_without_returning(conn).await.map_err(db_error)?;
     Ok(())
+}
+
+/// Returns the tag rows of one facet of a record, for a multi-row insert.
+pub(crate) fn tag_rows<'a, T: Vocabulary>(
+    kind: Kind,
+    id: i64,
+    facet: &'static str,
+    values: &'a [T],
+) -> impl Iterator<Item = tag::ActiveModel> + 'a {
+    values.iter().enumerate().map(move |(position, value)| tag::ActiveModel {
+        entity: sea_orm::Set(kind.as_str().to_owned()),
+        record_id: sea_orm::Set(id),
+        facet: sea_orm::Set(facet.to_owned()),
+        value: sea_orm::Set(value.code().to_owned()),
+        position: sea_orm::Set(position as i32),
+    })
+}
+
+/// Writes the links of records that have none yet in one link table, with multi-row inserts.
+pub(crate) async fn insert_links<C: ConnectionTrait>(
+    conn: &C,
+    table: LinkTable,
+    links: &[(i64, &[i64])],
+) -> Result<()> {
+    macro_rules! insert {
+        ($module:ident, $from_field:ident, $to_field:ident) => {{
+            let rows = links.iter().flat_map(|(from, to)| {
+                to.iter().enumerate().map(move |(position, id)| $module::ActiveModel {
+                    $from_field: sea_orm::Set(*from),
+                    $to_field: sea_orm::Set(*id),
+                    position: sea_orm::Set(position as i32),
+                })
+            });
+            insert_all(conn, rows.collect()).await
+        }};
+    }
+    match table {
+        LinkTable::ProgrammeFunder => insert!(programme_funder, programme_id, organisation_id),
+        LinkTable::SheetProgramme => insert!(sheet_programme, sheet_id, programme_id),
+        LinkTable::SheetTerritory => insert!(sheet_territory, sheet_id, territory_id),
+        LinkTable::SheetPartner => insert!(sheet_partner, sheet_id, organisation_id),
+    }
 }
 
 /// Replaces the links of a record in one link table.

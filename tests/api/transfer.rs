@@ -2,7 +2,7 @@
 //! the same content; a file with errors reports every one with its file, line and field, and writes
 //! nothing; a dry run writes nothing.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::harness::*;
 
@@ -403,4 +403,102 @@ async fn the_upload_reads_csv_and_markdown_files_as_the_command() {
     let problem = &answer["errors"][0]["extensions"]["problems"][0];
     assert_eq!(problem["field"], "tableau.csv", "{answer}");
     assert!(problem["problem"].as_str().is_some_and(|text| text.contains("fiches")), "{answer}");
+}
+
+fn system() -> retex::domain::Viewer {
+    retex::domain::Viewer::System { name: "test".into() }
+}
+
+fn demo() -> Value {
+    serde_json::from_str(retex::demo::DEMO_JSON).expect("the demo is JSON")
+}
+
+fn dataset(value: Value) -> retex::dataset::Dataset {
+    serde_json::from_value(value).expect("a dataset")
+}
+
+async fn export(app: &retex::app::App) -> Value {
+    let exported = app
+        .export_dataset(
+            &system(),
+            <retex::domain::PublicationStatus as retex::domain::Vocabulary>::ALL,
+            &retex::domain::Progress::default(),
+        )
+        .await
+        .expect("export");
+    serde_json::to_value(&exported).expect("a dataset is JSON")
+}
+
+#[tokio::test]
+async fn an_import_in_two_steps_gives_the_same_records_and_revisions_as_in_one() {
+    // Arrange: the whole demo in one database; in another, part of it first (no lessons, half the
+    // sheets), then the whole file, which mixes records already there with new ones referring to them.
+    let (whole_url, _keep_whole) = fresh_database().await;
+    let (steps_url, _keep_steps) = fresh_database().await;
+    let whole = retex::app::App::open(&whole_url).await.expect("open");
+    let steps = retex::app::App::open(&steps_url).await.expect("open");
+    let full = demo();
+    let mut part = full.clone();
+    let sheets = part["sheets"].as_array_mut().expect("sheets");
+    let half = sheets.len() / 2;
+    sheets.truncate(half);
+    part["lessons"] = Value::Array(Vec::new());
+
+    // Act
+    let at_once = whole.load_dataset(&system(), &dataset(full.clone())).await.expect("load the whole");
+    let first = steps.load_dataset(&system(), &dataset(part)).await.expect("load the part");
+    let second = steps.load_dataset(&system(), &dataset(full.clone())).await.expect("load the whole after");
+
+    // Assert: the same records, counted as created once and then unchanged.
+    let lessons = full["lessons"].as_array().map_or(0, Vec::len);
+    let sheet_count = full["sheets"].as_array().map_or(0, Vec::len);
+    assert_eq!(
+        at_once.created,
+        at_once.sheets + at_once.lessons + at_once.programmes + at_once.organisations + at_once.territories
+    );
+    assert_eq!(first.created + second.created, at_once.created);
+    assert_eq!(second.created, sheet_count - half + lessons);
+    assert_eq!(second.unchanged, first.created);
+    assert_eq!(second.updated, 0);
+    assert_eq!(export(&steps).await, export(&whole).await, "the same records, fields and references");
+
+    // Every new record has one revision, version 1, whose snapshot is the record as exported.
+    let exported = export(&whole).await;
+    for record in exported["sheets"].as_array().expect("sheets") {
+        let slug = record["slug"].as_str().expect("a slug");
+        let id = whole
+            .id_by_slug::<retex::domain::SheetFields>(&system(), slug)
+            .await
+            .expect("lookup")
+            .expect("the sheet exists");
+        let revisions = whole.revisions(&system(), retex::domain::Kind::Sheet, &[id.0]).await.expect("revisions");
+        assert_eq!(revisions.len(), 1, "{slug}");
+        assert_eq!(revisions[0].version, 1);
+        let snapshot: Value = serde_json::from_str(&revisions[0].snapshot).expect("a JSON snapshot");
+        assert_eq!(&snapshot, record, "the snapshot of {slug} is the stored record");
+    }
+}
+
+#[tokio::test]
+async fn a_slug_given_twice_is_found_across_a_thousand_records_and_nothing_is_written() {
+    let (url, _keep) = fresh_database().await;
+    let app = retex::app::App::open(&url).await.expect("open");
+    let organisation = |i: usize| json!({ "slug": format!("structure-{i}"), "name": format!("Structure {i}"), "kind": "SUPPORT_STRUCTURE" });
+    let mut organisations: Vec<Value> = (0..1_001).map(organisation).collect();
+    organisations.push(organisation(0));
+    let file = json!({ "format": "retex-dataset/1", "organisations": organisations });
+
+    let error = app.load_dataset(&system(), &dataset(file)).await.expect_err("a duplicate fails the load");
+
+    let report = error.to_string();
+    assert!(report.contains("organisations[1001] (structure-0): slug"), "{report}");
+    assert_eq!(export(&app).await["organisations"].as_array().map_or(0, Vec::len), 0, "nothing was written");
+    let mut distinct = file_of((0..1_001).map(organisation).collect());
+    let summary = app.load_dataset(&system(), &dataset(distinct.take())).await.expect("load");
+    assert_eq!(summary.created, 1_001);
+    assert_eq!(export(&app).await["organisations"].as_array().map_or(0, Vec::len), 1_001);
+}
+
+fn file_of(organisations: Vec<Value>) -> Value {
+    json!({ "format": "retex-dataset/1", "organisations": organisations })
 }

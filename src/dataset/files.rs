@@ -60,15 +60,24 @@ pub type List = &'static str;
 
 /// Where each record of a dataset came from: `(list, index)` → `file:line` (or the file alone).
 #[derive(Debug, Default, Clone)]
-pub struct Locations(HashMap<(List, usize), String>);
+pub struct Locations(HashMap<(u8, usize), String>);
+
+/// The lists of a dataset, in the order of `Dataset::counts`.
+const LISTS: [List; 5] = ["organisations", "territories", "programmes", "sheets", "lessons"];
+
+fn slot(list: &str) -> Option<u8> {
+    LISTS.iter().position(|name| *name == list).and_then(|at| u8::try_from(at).ok())
+}
 
 impl Locations {
     pub fn insert(&mut self, list: List, index: usize, place: impl Into<String>) {
-        self.0.insert((list, index), place.into());
+        if let Some(slot) = slot(list) {
+            self.0.insert((slot, index), place.into());
+        }
     }
 
     pub fn get(&self, list: &str, index: usize) -> Option<&str> {
-        self.0.iter().find(|((name, at), _)| *name == list && *at == index).map(|(_, place)| place.as_str())
+        self.0.get(&(slot(list)?, index)).map(String::as_str)
     }
 
     /// Locates every record of `dataset` in `file` (for the formats that have no line per record).
@@ -203,13 +212,15 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<(Dataset, Locations), Vec<FieldPr
 /// Adds a dataset read from one file to the datasets read so far.
 pub fn merge(into: &mut (Dataset, Locations), (dataset, locations): (Dataset, Locations)) {
     let (merged, places) = into;
-    for (list, count) in dataset.counts() {
-        let offset = merged.counts().iter().find(|(name, _)| *name == list).map_or(0, |(_, count)| *count);
-        for index in 0..count {
-            if let Some(place) = locations.get(list, index) {
-                places.insert(list, offset + index, place.to_owned());
-            }
-        }
+    if merged.is_empty() && places.0.is_empty() {
+        // The first file: taken as it is.
+        (*merged, *places) = (Dataset { format: FORMAT.to_owned(), ..dataset }, locations);
+        return;
+    }
+    let offsets = merged.counts();
+    for ((slot, index), place) in locations.0 {
+        let offset = offsets.get(usize::from(slot)).map_or(0, |(_, count)| *count);
+        places.0.insert((slot, offset + index), place);
     }
     merged.organisations.extend(dataset.organisations);
     merged.territories.extend(dataset.territories);

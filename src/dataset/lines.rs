@@ -37,17 +37,6 @@ pub fn read(name: &str, text: &str) -> Result<(Dataset, Locations), Vec<FieldPro
         if raw.is_empty() {
             continue;
         }
-        if let Ok(header) = serde_json::from_str::<HashMap<String, String>>(raw)
-            && let Some(format) = header.get("format")
-        {
-            if format != FORMAT {
-                problems.add(
-                    format!("{}: format", place(number)),
-                    format!("`{format}` is not a known format; expected `{FORMAT}`"),
-                );
-            }
-            continue;
-        }
         match serde_json::from_str::<Line>(raw) {
             Ok(Line::Organisation(record)) => {
                 lines.insert("organisations", dataset.organisations.len(), place(number));
@@ -69,7 +58,21 @@ pub fn read(name: &str, text: &str) -> Result<(Dataset, Locations), Vec<FieldPro
                 lines.insert("lessons", dataset.lessons.len(), place(number));
                 dataset.lessons.push(record);
             }
-            Err(error) => problems.add(place(number), error.to_string()),
+            Err(error) => {
+                // Not a record: the format header, or a line in error.
+                match serde_json::from_str::<HashMap<String, String>>(raw) {
+                    Ok(header) if header.len() == 1 && header.contains_key("format") => {
+                        let format = &header["format"];
+                        if format != FORMAT {
+                            problems.add(
+                                format!("{}: format", place(number)),
+                                format!("`{format}` is not a known format; expected `{FORMAT}`"),
+                            );
+                        }
+                    }
+                    _ => problems.add(place(number), error.to_string()),
+                }
+            }
         }
     }
     problems.into_result()?;

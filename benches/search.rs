@@ -590,7 +590,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         drop(dataset);
 
         let started = Instant::now();
-        let stats = retex::indexer::rebuild(app.store(), &index_dir).await?;
+        let stats = retex::indexer::rebuild(app.store(), &index_dir, &retex::domain::Progress::default()).await?;
         let reindex = started.elapsed().as_secs_f64();
         println!(
             "full reindex                    {:>8.1} s  ({:.0} documents/s; database {:.1} s, index {:.1} s); index {:.1} MB, {} documents",

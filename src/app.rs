@@ -283,7 +283,7 @@ impl App {
             Some(index) => index,
             None => {
                 tracing::info!(dir = %index_dir.display(), "building the search index from the database");
-                crate::indexer::rebuild(&app.store, &root).await?;
+                crate::indexer::rebuild(&app.store, &root, &Progress::default()).await?;
                 open_current(&root).await?.ok_or_else(|| Error::internal("the rebuilt index cannot be opened"))?
             }
         };

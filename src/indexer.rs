@@ -564,6 +564,11 @@ pub struct RebuildStats {
     pub index_seconds: f64,
 }
 
+/// Returns whether `root` holds a published index.
+pub fn index_exists(root: &Path) -> Result<bool> {
+    Ok(crate::search::generations::current(root)?.is_some())
+}
+
 /// How many records a rebuild reads per round trip.
 const REBUILD_CHUNK: usize = 1_000;
 
@@ -571,7 +576,7 @@ const REBUILD_CHUNK: usize = 1_000;
 /// current. A server running on `root` keeps answering from the old generation meanwhile and
 /// switches when it sees the new one; changes committed during the rebuild are applied after it,
 /// since the new generation resumes from the last change that existed when the rebuild started.
-pub async fn rebuild(store: &Store, root: &Path) -> Result<RebuildStats> {
+pub async fn rebuild(store: &Store, root: &Path, progress: &Progress) -> Result<RebuildStats> {
     let dir = crate::search::generations::create(root)?;
     let build_dir = dir.clone();
     let index = Arc::new(
@@ -582,6 +587,13 @@ pub async fn rebuild(store: &Store, root: &Path) -> Result<RebuildStats> {
     let conn = store.connection();
     let high = store::latest_change(conn).await?.map_or(0, |change| change.sequence);
     let (mut database_seconds, mut index_seconds) = (0.0, 0.0);
+    let (all, every_status) = (everything(), PublicationStatus::ALL);
+    progress.start(
+        store::count::<OrganisationFields, _>(conn, &all, every_status, &Default::default()).await?
+            + store::count::<ProgrammeFields, _>(conn, &all, every_status, &Default::default()).await?
+            + store::count::<SheetFields, _>(conn, &all, every_status, &Default::default()).await?
+            + store::count::<LessonFields, _>(conn, &all, every_status, &Default::default()).await?,
+    );
     // Each record is read once (ids first, then `documents`), staged in the writer while the next
     // chunk is read, and the whole generation is committed once: it is not published before.
     macro_rules! every {
@@ -600,8 +612,9 @@ pub async fn rebuild(store: &Store, root: &Path) -> Result<RebuildStats> {
                     .await
                     .map_err(crate::error::Error::internal)??;
                 index_seconds += started.elapsed().as_secs_f64();
+                progress.advance(ids.len() as u64);
                 after = last;
-                tracing::info!(kind = $kind.as_str(), after, "rebuilding the index: {} more records", ids.len());
+                tracing::debug!(kind = $kind.as_str(), after, "rebuilding the index: {} more records", ids.len());
             }
         }};
     }

@@ -26,7 +26,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Reindex(args) => {
             let app = retex::app::App::open(&args.database.database_url).await?;
             let started = std::time::Instant::now();
-            let stats = retex::indexer::rebuild(app.store(), &args.index_dir).await?;
+            let progress = std::sync::Arc::new(retex::domain::Progress::default());
+            let shown = retex::progress::show("index", "enregistrements", std::sync::Arc::clone(&progress));
+            let rebuilt = retex::indexer::rebuild(app.store(), &args.index_dir, &progress).await;
+            shown.finish().await;
+            let stats = rebuilt?;
             println!(
                 "reindexed {} documents in {:.1} s (database {:.1} s, index {:.1} s); index size {:.1} MB",
                 stats.documents,

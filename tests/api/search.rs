@@ -311,7 +311,9 @@ async fn reindex_builds_a_new_generation_and_the_server_switches_to_it_while_ans
     let before = retex::search::generations::current(app.index.path()).expect("read CURRENT").expect("a generation");
     let expected = search(&app, "garage").await;
 
-    let stats = retex::indexer::rebuild(app.app.store(), app.index.path()).await.expect("rebuild");
+    let stats = retex::indexer::rebuild(app.app.store(), app.index.path(), &retex::domain::Progress::default())
+        .await
+        .expect("rebuild");
     assert_eq!(stats.documents, 9, "6 sheets, 1 lesson and 2 programmes: every searchable record, drafts included");
     let after = retex::search::generations::current(app.index.path()).expect("read CURRENT").expect("a generation");
     assert_ne!(before, after, "a new generation is current");

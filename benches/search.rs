@@ -533,8 +533,8 @@ fn import_command(dataset: &Dataset, dir: &std::path::Path) -> Result<(), Box<dy
     if !output.status.success() {
         return Err(format!("retex import failed: {report}").into());
     }
-    // The command reports "imported in T s (database D s, then index I s): …".
-    let said = report.lines().find(|line| line.starts_with("imported in")).unwrap_or_default();
+    // The command reports "importé en T s (lecture R s, base de données D s, index I s) : …".
+    let said = report.lines().find(|line| line.starts_with("importé en")).unwrap_or_default();
     let figure = |after: &str| -> f64 {
         said.split(after)
             .nth(1)
@@ -543,10 +543,11 @@ fn import_command(dataset: &Dataset, dir: &std::path::Path) -> Result<(), Box<dy
             .unwrap_or(f64::NAN)
     };
     println!(
-        "retex import corpus.jsonl       {:>8.1} s  (database {:.1} s, index {:.1} s; {:.0} records/s; process included)",
+        "retex import corpus.jsonl       {:>8.1} s  (reading {:.1} s, database {:.1} s, index {:.1} s; {:.0} records/s; process included)",
         total,
-        figure("(database "),
-        figure("then index "),
+        figure("(lecture "),
+        figure("base de données "),
+        figure(", index "),
         dataset.len() as f64 / total
     );
     std::fs::remove_dir_all(&work)?;

@@ -192,10 +192,12 @@ function isPagePath(path) {
   return path === '/' || /^\/(fiches|lecons)\/[^/]+$/.test(path) || ['/recurrence', '/apercu', '/contribuer'].includes(path);
 }
 
-function navigate(href, { replace = false } = {}) {
+/** Shows another address of the page. `keepFocus` leaves the focus on the control that asked for it
+ *  (a facet, a filter), found again by its id once the view is drawn anew. */
+function navigate(href, { replace = false, keepFocus = false } = {}) {
   if (replace) history.replaceState(null, '', href);
   else history.pushState(null, '', href);
-  render({ moveFocus: !replace });
+  render({ moveFocus: !replace && !keepFocus });
 }
 
 document.addEventListener('click', (event) => {
@@ -217,6 +219,7 @@ async function render({ moveFocus = false } = {}) {
   const url = new URL(location.href);
   const path = url.pathname;
   const ticket = ++renderCount;
+  const focusedId = document.activeElement && document.activeElement !== document.body ? document.activeElement.id : '';
   let view;
   let match;
   if (path === '/') view = 'search';
@@ -257,6 +260,7 @@ async function render({ moveFocus = false } = {}) {
   if (stale()) return;
   currentView = view;
   if (moveFocus && view !== 'search') main.querySelector('h1')?.focus();
+  else if (focusedId && (!document.activeElement || document.activeElement === document.body)) document.getElementById(focusedId)?.focus();
 }
 
 function pageTitle(text) {
@@ -596,8 +600,7 @@ function renderFacets(state, facets) {
           else list.delete(value.value);
           if (list.size) next[dim.param] = [...list];
           else delete next[dim.param];
-          navigate(searchHref({ q: state.q, filters: next }));
-          document.getElementById(inputId)?.focus();
+          navigate(searchHref({ q: state.q, filters: next }), { keepFocus: true });
         });
         const labelText = dim.dimension === 'KIND' ? KIND_LABELS[value.value] || value.label : value.label;
         return h('li', {}, box, h('label', { for: inputId }, labelText, ' ', h('span', { class: 'facet-count' }, `(${numberFormat.format(value.count)})`)));
@@ -841,8 +844,7 @@ async function recurrenceView(url, stale) {
       if (select.value) next.set(f.param, select.value);
       else next.delete(f.param);
       const query = next.toString();
-      navigate(`/recurrence${query ? `?${query}` : ''}`);
-      document.getElementById(`rec-${f.param}`)?.focus();
+      navigate(`/recurrence${query ? `?${query}` : ''}`, { keepFocus: true });
     });
     return h('div', { class: 'field' }, h('label', { for: `rec-${f.param}` }, f.title), select);
   });

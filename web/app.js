@@ -248,7 +248,7 @@ async function render({ moveFocus = false } = {}) {
     }
   } catch (error) {
     if (stale()) return;
-    main.replaceChildren(
+    show(
       h('h1', { tabindex: '-1' }, 'Impossible d’afficher cette page'),
       h('p', { class: 'notice notice-error' }, error.message || String(error)),
       h('p', {}, h('a', { href: '/' }, 'Revenir à la recherche')),
@@ -263,17 +263,23 @@ async function render({ moveFocus = false } = {}) {
   else if (focusedId && (!document.activeElement || document.activeElement === document.body)) document.getElementById(focusedId)?.focus();
 }
 
+/** Replaces the content of the page's main region (arrays are flattened, empty values skipped). */
+function show(...children) {
+  main.replaceChildren();
+  append(main, children);
+}
+
 function pageTitle(text) {
   document.title = `${text} — retex`;
 }
 
 function missingView() {
   pageTitle('Page introuvable');
-  main.replaceChildren(h('h1', { tabindex: '-1' }, 'Page introuvable'), h('p', {}, h('a', { href: '/' }, 'Revenir à la recherche')));
+  show(h('h1', { tabindex: '-1' }, 'Page introuvable'), h('p', {}, h('a', { href: '/' }, 'Revenir à la recherche')));
 }
 
 function notFound(what) {
-  main.replaceChildren(
+  show(
     h('h1', { tabindex: '-1' }, `${what} introuvable`),
     h('p', { class: 'notice' }, 'Elle n’existe pas, ou n’est pas (encore) publiée. Les brouillons ne sont visibles que de leurs auteurs et relecteurs.'),
     h('p', {}, h('a', { href: '/' }, 'Revenir à la recherche')),
@@ -465,7 +471,7 @@ function setupSuggestions(form, input, list) {
 
 async function searchView(url, { stale, reuse }) {
   const state = readSearchState(url);
-  if (!reuse || !document.getElementById('search-form')) main.replaceChildren(searchShell());
+  if (!reuse || !document.getElementById('search-form')) show(searchShell());
   const input = document.getElementById('q');
   if (document.activeElement !== input || input.value.trim() !== state.q) input.value = state.q;
   pageTitle(state.q ? `Recherche « ${state.q} »` : 'Rechercher');
@@ -676,7 +682,7 @@ async function sheetView(slug, stale) {
     h('span', { class: `polarity polarity-${link.lesson.polarity.toLowerCase()}` }, label('Polarity', link.lesson.polarity)), ' ',
     h('a', { href: `/lecons/${encodeURIComponent(link.lesson.slug)}` }, link.lesson.title),
     link.note ? h('span', { class: 'note' }, ` — ${link.note}`) : null);
-  main.replaceChildren(h('article', { class: 'record' },
+  show(h('article', { class: 'record' },
     h('p', { class: 'breadcrumb' }, h('a', { href: '/' }, 'Recherche'), ' › Fiche-projet'),
     h('header', { class: 'record-header' },
       h('p', { class: 'kind kind-sheet' }, 'Fiche-projet', ' ', statusBadge(sheet.publicationStatus)),
@@ -757,7 +763,7 @@ async function lessonView(slug, stale) {
   pageTitle(lesson.title);
   const sheetsOf = (role) => lesson.evidenceLinks.filter((link) => link.role === role);
   const sheetItem = (link) => h('li', {}, h('a', { href: `/fiches/${encodeURIComponent(link.sheet.slug)}` }, link.sheet.title), link.note ? h('span', { class: 'note' }, ` — ${link.note}`) : null);
-  main.replaceChildren(h('article', { class: 'record' },
+  show(h('article', { class: 'record' },
     h('p', { class: 'breadcrumb' }, h('a', { href: '/' }, 'Recherche'), ' › Leçon'),
     h('header', { class: 'record-header' },
       h('p', { class: 'kind kind-lesson' }, h('span', { class: `polarity polarity-${lesson.polarity.toLowerCase()}` }, label('Polarity', lesson.polarity)), ' ', statusBadge(lesson.publicationStatus)),
@@ -850,7 +856,7 @@ async function recurrenceView(url, stale) {
   });
   const rows = data.recurrence;
   const filtered = Object.keys(filter).length > 0;
-  main.replaceChildren(
+  show(
     h('h1', { tabindex: '-1' }, 'Leçons qui reviennent le plus'),
     h('p', { class: 'lead' }, 'Les leçons observées dans le plus grand nombre de programmes différents : ce qui tient d’un programme à l’autre. ',
       h('a', { href: '/apercu' }, 'Voir aussi l’aperçu de la base'), '.'),
@@ -908,7 +914,7 @@ async function overviewView(stale) {
   const phases = values('Phase').filter((phase) => data.croise.rows.some((row) => row.keys[1].value === phase.code));
   const programmes = [...new Map(data.croise.rows.map((row) => [row.keys[0].value, row.keys[0].label])).entries()];
   const cell = (programme, phase) => data.croise.rows.find((row) => row.keys[0].value === programme && row.keys[1].value === phase.code)?.count || 0;
-  main.replaceChildren(
+  show(
     h('h1', { tabindex: '-1' }, 'Aperçu de la base'),
     h('p', { class: 'lead' }, `${plural(data.parProgramme.total, 'fiche-projet publiée', 'fiches-projet publiées')} et ${plural(data.parCategorie.total, 'leçon publiée', 'leçons publiées')}. `,
       h('a', { href: '/recurrence' }, 'Voir les leçons qui reviennent le plus'), '.'),
@@ -1050,7 +1056,7 @@ async function contributeView(stale) {
       identity || tokenForm),
   ];
   if (!who?.authenticated) {
-    main.replaceChildren(...parts);
+    show(...parts);
     return;
   }
   const [lists, worklist] = await Promise.all([
@@ -1074,10 +1080,10 @@ async function contributeView(stale) {
         h('input', { type: 'radio', name: 'draft-kind', id: `kind-${value}`, value, onchange: () => choose(value) }),
         h('label', { for: `kind-${value}` }, text))));
     parts.push(h('section', { class: 'block' }, h('h2', {}, 'Écrire un brouillon'), kindChoice, formBox));
-    main.replaceChildren(...parts, h('section', { class: 'block' }, h('h2', {}, 'Brouillons et contributions à relire'), worklistBox));
+    show(...parts, h('section', { class: 'block' }, h('h2', {}, 'Brouillons et contributions à relire'), worklistBox));
     choose('SHEET');
   } else {
-    main.replaceChildren(...parts, h('section', { class: 'block' }, h('h2', {}, 'Brouillons et contributions à relire'), worklistBox));
+    show(...parts, h('section', { class: 'block' }, h('h2', {}, 'Brouillons et contributions à relire'), worklistBox));
   }
 }
 
@@ -1218,7 +1224,7 @@ async function start() {
   try {
     await loadVocabularies();
   } catch (error) {
-    main.replaceChildren(h('h1', {}, 'Le serveur ne répond pas'), h('p', { class: 'notice notice-error' }, error.message));
+    show(h('h1', {}, 'Le serveur ne répond pas'), h('p', { class: 'notice notice-error' }, error.message));
     return;
   }
   showViewer();

@@ -7,24 +7,25 @@ use crate::harness::*;
 async fn get(app: &TestApp, path: &str) -> (u16, String, String) {
     let response = app.client.get(format!("{}{path}", app.address)).send().await.expect("send the request");
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type =
+        response.headers().get("content-type").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
     (status, content_type, response.text().await.expect("a body"))
 }
 
 #[tokio::test]
 async fn the_page_is_served_at_the_root_and_at_every_address_it_shows() {
     let app = spawn_app().await;
-    for path in ["/", "/?q=epicerie&theme=FOOD", "/lecons/x", "/fiches/une-fiche", "/recurrence", "/apercu", "/contribuer"] {
+    for path in
+        ["/", "/?q=epicerie&theme=FOOD", "/lecons/x", "/fiches/une-fiche", "/recurrence", "/apercu", "/contribuer"]
+    {
         let (status, content_type, body) = get(&app, path).await;
         assert_eq!(status, 200, "{path} answers {status}");
         assert!(content_type.starts_with("text/html"), "{path} is served as {content_type}");
         assert!(body.contains(r#"<html lang="fr">"#), "{path} is not the French page");
-        assert!(body.contains("/assets/app.js") && body.contains("/assets/style.css"), "{path} does not load the assets");
+        assert!(
+            body.contains("/assets/app.js") && body.contains("/assets/style.css"),
+            "{path} does not load the assets"
+        );
     }
     let (status, _, _) = get(&app, "/lecons/x/y").await;
     assert_eq!(status, 404, "a deeper path is not the page");
@@ -52,7 +53,21 @@ async fn the_page_loads_nothing_from_elsewhere() {
     for path in ["/", "/assets/app.js", "/assets/style.css"] {
         let (_, _, body) = get(&app, path).await;
         let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
-        for pattern in ["src=\"http", "href=\"http", "src='http", "href='http", "url(http", "url(\"http", "url('http", "@import", "from\"http", "from'http", "import(\"http", "import('http", "//cdn"] {
+        for pattern in [
+            "src=\"http",
+            "href=\"http",
+            "src='http",
+            "href='http",
+            "url(http",
+            "url(\"http",
+            "url('http",
+            "@import",
+            "from\"http",
+            "from'http",
+            "import(\"http",
+            "import('http",
+            "//cdn",
+        ] {
             assert!(!compact.contains(pattern), "{path} loads something from elsewhere ({pattern})");
         }
     }

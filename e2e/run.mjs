@@ -196,6 +196,7 @@ async function main() {
     const titleError = await until(async () => (await author.locator('#f-title-erreur').textContent()).trim(), 'no validation message next to the empty title');
     check((await author.getAttribute('#f-title', 'aria-invalid')) === 'true', 'the empty title is not marked invalid');
     log(`title: ${titleError}`);
+    await author.screenshot({ path: join(shots, 'contribute.png'), fullPage: true });
     await author.fill('#f-title', title);
     await author.fill('#f-summary', `Une recyclerie ${word} en milieu rural, pour le test de bout en bout.`);
     await author.selectOption('#f-activityType', 'REPAIR_AND_REUSE');
@@ -208,6 +209,19 @@ async function main() {
     const slug = decodeURIComponent((await item.locator('a').first().getAttribute('href')).split('/').pop());
     await item.locator('button', { hasText: 'Soumettre à la relecture' }).click();
     await author.locator('.work-item', { hasText: title }).locator('text=Soumis').waitFor();
+
+    begin('contributor: a draft lesson, linked to the sheet');
+    await author.check('#kind-LESSON');
+    await author.waitForSelector('#lesson-form');
+    const lessonDraft = `Une recyclerie ${word} a besoin d’un local dès l’étude.`;
+    await author.selectOption('#f-polarity', 'SUCCESS_FACTOR');
+    await author.fill('#f-title', lessonDraft);
+    await author.fill('#f-context', `La recyclerie ${word} a cherché un local pendant un an.`);
+    await author.selectOption('#f-evidenceLinks', { label: title });
+    await author.check('#lesson-form [data-field="categories"] input >> nth=0');
+    await author.click('#lesson-form button[type=submit]');
+    await author.waitForSelector('#lesson-form .notice-ok');
+    await author.locator('.work-item', { hasText: lessonDraft }).locator('text=Brouillon').waitFor();
 
     begin('anonymous visitors never see the draft');
     await page.goto(`${base}/?q=${word}`);

@@ -644,19 +644,51 @@ function facts(pairs) {
   return rows.length ? h('dl', { class: 'facts' }, rows.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value)))) : null;
 }
 
-/** A small Markdown subset (headings, lists, paragraphs), as text nodes. */
-function markdown(text) {
-  const blocks = String(text || '').replace(/\r\n/g, '\n').split(/\n{2,}/).map((block) => block.trim()).filter(Boolean);
-  return blocks.map((block) => {
-    const heading = block.match(/^(#{1,6})\s+(.*)$/s);
-    if (heading) return h(heading[1].length <= 1 ? 'h3' : 'h4', {}, heading[2]);
-    const lines = block.split('\n');
-    if (lines.every((line) => /^\s*([-*]|\d+\.)\s+/.test(line))) {
-      const ordered = /^\s*\d+\./.test(lines[0]);
-      return h(ordered ? 'ol' : 'ul', {}, lines.map((line) => h('li', {}, line.replace(/^\s*([-*]|\d+\.)\s+/, ''))));
-    }
-    return h('p', {}, lines.flatMap((line, i) => (i ? [h('br'), line] : [line])));
+/** Inline Markdown: **bold** and *emphasis*, as elements holding text nodes. */
+function inline(text) {
+  return text.split(/(\*\*[^*]+\*\*|\*[^*\s][^*]*\*)/).map((part) => {
+    if (/^\*\*[^*]+\*\*$/.test(part)) return h('strong', {}, part.slice(2, -2));
+    if (/^\*[^*\s][^*]*\*$/.test(part)) return h('em', {}, part.slice(1, -1));
+    return part;
   });
+}
+
+/** A small Markdown subset (headings, lists, paragraphs, bold, emphasis), as DOM nodes built from text:
+ *  nothing of the source is ever parsed as HTML. Headings start at level 3, under the page's sections. */
+function markdown(source) {
+  const blocks = [];
+  let paragraph = [];
+  let list = null;
+  const flush = () => {
+    if (paragraph.length) blocks.push(h('p', {}, inline(paragraph.join(' '))));
+    paragraph = [];
+    if (list) blocks.push(list);
+    list = null;
+  };
+  for (const raw of String(source || '').replace(/\r\n/g, '\n').split('\n')) {
+    const line = raw.trim();
+    const heading = line.match(/^(#{1,6})\s+(.*)$/);
+    const item = line.match(/^([-*+]|\d+[.)])\s+(.*)$/);
+    if (!line) flush();
+    else if (heading) {
+      flush();
+      blocks.push(h(heading[1].length <= 3 ? 'h3' : 'h4', {}, inline(heading[2])));
+    } else if (item) {
+      if (paragraph.length) flush();
+      const ordered = /^\d/.test(item[1]);
+      if (!list || (list.tagName === 'OL') !== ordered) {
+        if (list) blocks.push(list);
+        list = h(ordered ? 'ol' : 'ul');
+      }
+      list.append(h('li', {}, inline(item[2])));
+    } else if (list && /^\s/.test(raw)) list.lastChild.append(' ', ...inline(line));
+    else {
+      if (list) flush();
+      paragraph.push(line);
+    }
+  }
+  flush();
+  return blocks;
 }
 
 function section(title, ...content) {
@@ -809,7 +841,7 @@ function barChart({ id, title, rows, caption }) {
     rows.map((row, i) => {
       const y = i * rowHeight + 5;
       const barWidth = Math.max(2, (row.value / max) * barSpace);
-      const text = row.label.length > 44 ? `${row.label.slice(0, 43)}…` : row.label;
+      const text = row.label.length > 40 ? `${row.label.slice(0, 39).trimEnd()}…` : row.label;
       return s('g', { class: 'bar' },
         s('title', {}, `${row.label} : ${numberFormat.format(row.value)}`),
         s('text', { x: labelWidth - 10, y: y + rowHeight / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle', class: 'bar-label' }, text),
@@ -868,7 +900,7 @@ async function recurrenceView(url, stale) {
           barChart({
             id: 'recurrence-chart',
             title: 'Nombre de programmes où chaque leçon a été observée',
-            caption: 'Nombre de programmes distincts où chaque leçon a été observée (le tableau ci-dessous détaille les mêmes chiffres).',
+            caption: 'Nombre de programmes distincts où chaque leçon a été observée ; la couleur dit sa polarité : vert, facteur clé de succès ; orange, écueil ; rouge, facteur d’échec. Le tableau ci-dessous détaille les mêmes chiffres.',
             rows: rows.map((row, i) => ({ label: `${i + 1}. ${row.lesson.title}`, value: row.programmeCount, className: `polarity-${row.lesson.polarity.toLowerCase()}` })),
           }),
           h('div', { class: 'table-scroll' }, h('table', { class: 'recurrence-table' },
@@ -1059,21 +1091,30 @@ async function contributeView(stale) {
     show(...parts);
     return;
   }
-  const [lists, worklist] = await Promise.all([
+  // The choices of the forms, read again each time a form is drawn (a new sheet can back a lesson).
+  const loadLists = () =>
     gql(`{ programmes(first: 100, sort: {field: TITLE, direction: ASC}) { nodes { id name } }
            territories(first: 100, sort: {field: TITLE, direction: ASC}) { nodes { id name } }
-           sheets(first: 100, sort: {field: TITLE, direction: ASC}) { nodes { id title } } }`),
-    loadWorklist(),
-  ]);
+           sheets(first: 100, sort: {field: TITLE, direction: ASC}) { nodes { id title } } }`);
+  const [lists, worklist] = await Promise.all([loadLists(), loadWorklist()]);
   if (stale()) return;
   const worklistBox = h('div', { id: 'worklist' });
   const refresh = async () => renderWorklist(worklistBox, await loadWorklist(), who, refresh);
   renderWorklist(worklistBox, worklist, who, refresh);
   if (who.mayCreate) {
     const formBox = h('div', { id: 'draft-form' });
-    const choose = (kind) => {
+    const choose = async (kind, fresh = null) => {
       for (const tab of kindChoice.querySelectorAll('input')) tab.checked = tab.value === kind;
-      formBox.replaceChildren(kind === 'SHEET' ? sheetForm(lists, refresh) : lessonForm(lists, refresh));
+      let choices = fresh;
+      try {
+        choices ??= await loadLists();
+      } catch (error) {
+        formBox.replaceChildren(h('p', { class: 'notice notice-error' }, error.message));
+        return;
+      }
+      if (kindChoice.querySelector(`#kind-${kind}`)?.checked) {
+        formBox.replaceChildren(kind === 'SHEET' ? sheetForm(choices, refresh) : lessonForm(choices, refresh));
+      }
     };
     const kindChoice = h('fieldset', { class: 'field kind-choice' }, h('legend', {}, 'Que voulez-vous écrire ?'),
       [['SHEET', 'Une fiche-projet'], ['LESSON', 'Une leçon']].map(([value, text]) => h('span', { class: 'check' },
@@ -1081,7 +1122,7 @@ async function contributeView(stale) {
         h('label', { for: `kind-${value}` }, text))));
     parts.push(h('section', { class: 'block' }, h('h2', {}, 'Écrire un brouillon'), kindChoice, formBox));
     show(...parts, h('section', { class: 'block' }, h('h2', {}, 'Brouillons et contributions à relire'), worklistBox));
-    choose('SHEET');
+    choose('SHEET', lists);
   } else {
     show(...parts, h('section', { class: 'block' }, h('h2', {}, 'Brouillons et contributions à relire'), worklistBox));
   }

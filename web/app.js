@@ -977,6 +977,20 @@ const FIELD_LABELS = {
   phases: 'Phases', categories: 'Catégories', territoryTypes: 'Types de territoire', evidenceLinks: 'Fiche à l’appui', slug: 'Adresse',
 };
 
+/** The API's most frequent validation messages, in French; others are shown as the API wrote them. */
+const PROBLEMS_FR = [
+  [/^must not be empty$/, 'ne doit pas être vide'],
+  [/^cannot be derived from the title; give one explicitly$/, 'ne peut pas être déduite du titre : indiquez-la'],
+  [/^is (\d+) characters long, at most (\d+) are allowed$/, 'fait $1 caractères, $2 au plus sont permis'],
+  [/^has (\d+) items, at most (\d+) are allowed$/, 'a $1 éléments, $2 au plus sont permis'],
+  [/^`(.*)` is not a slug: .*$/s, '« $1 » n’est pas une adresse valable : lettres minuscules a-z, chiffres et tirets simples'],
+  [/^contains the control character (.*)$/, 'contient le caractère de contrôle $1'],
+];
+function problemText(problem) {
+  for (const [pattern, french] of PROBLEMS_FR) if (pattern.test(problem)) return problem.replace(pattern, french);
+  return problem;
+}
+
 function textField(name, title, { multiline = false, required = false, hint = '' } = {}) {
   const id = `f-${name}`;
   const describedBy = [hint ? `${id}-aide` : '', `${id}-erreur`].filter(Boolean).join(' ');
@@ -1035,12 +1049,12 @@ function showErrors(form, error) {
       const title = FIELD_LABELS[root] || problem.field;
       if (field) {
         const message = field.querySelector('.field-error');
-        message.textContent = [message.textContent, problem.problem].filter(Boolean).join(' ; ');
+        message.textContent = [message.textContent, problemText(problem.problem)].filter(Boolean).join(' ; ');
         const control = field.querySelector('input, select, textarea');
         control?.setAttribute('aria-invalid', 'true');
         if (field.tagName === 'FIELDSET') field.setAttribute('aria-invalid', 'true');
-        items.push(h('li', {}, h('a', { href: `#${control?.id || ''}` }, title), ` : ${problem.problem}`));
-      } else items.push(h('li', {}, `${title} : ${problem.problem}`));
+        items.push(h('li', {}, h('a', { href: `#${control?.id || ''}` }, title), ` : ${problemText(problem.problem)}`));
+      } else items.push(h('li', {}, `${title} : ${problemText(problem.problem)}`));
     }
   } else items.push(h('li', {}, error.message));
   summary.replaceChildren(h('div', { class: 'notice notice-error', tabindex: '-1' },
@@ -1223,11 +1237,12 @@ function sheetForm(lists, refresh) {
     textField('body', 'Récit du projet', { multiline: true, hint: 'En Markdown : paragraphes séparés par une ligne vide, listes avec « - ».' }),
     checkboxField('themes', 'Thèmes', values('Theme')),
     checkboxField('targetPublics', 'Publics', values('TargetPublic')),
+    textField('slug', 'Adresse de la fiche (facultatif)', { hint: 'Lettres minuscules, chiffres et tirets ; déduite du titre si vide.' }),
   ];
   const build = (v) => ({
     title: text(v.title), summary: text(v.summary), activityType: one(v.activityType), status: one(v.status),
     programmes: v.programmes || [], territories: v.territories || [], socialNeed: text(v.socialNeed), body: text(v.body),
-    themes: v.themes || [], targetPublics: v.targetPublics || [],
+    themes: v.themes || [], targetPublics: v.targetPublics || [], slug: text(v.slug) || null,
   });
   return draftForm('sheet-form', fields, 'Enregistrer le brouillon de fiche', build,
     'mutation NouvelleFiche($input: ProjectSheetInput!) { createSheet(input: $input) { id slug title publicationStatus } }', 'createSheet', refresh);
@@ -1247,12 +1262,14 @@ function lessonForm(lists, refresh) {
     checkboxField('phases', 'Phases concernées', values('Phase')),
     checkboxField('themes', 'Thèmes', values('Theme')),
     checkboxField('territoryTypes', 'Types de territoire', values('TerritoryType')),
+    textField('slug', 'Adresse de la leçon (facultatif)', { hint: 'Lettres minuscules, chiffres et tirets ; déduite du titre si vide.' }),
   ];
   const build = (v) => ({
     polarity: one(v.polarity), title: text(v.title), context: text(v.context), lesson: text(v.lesson),
     recommendation: text(v.recommendation), evidence: text(v.evidence), evidenceLevel: one(v.evidenceLevel),
     evidenceLinks: one(v.evidenceLinks) ? [{ sheet: one(v.evidenceLinks) }] : [],
     categories: v.categories || [], phases: v.phases || [], themes: v.themes || [], territoryTypes: v.territoryTypes || [],
+    slug: text(v.slug) || null,
   });
   return draftForm('lesson-form', fields, 'Enregistrer le brouillon de leçon', build,
     'mutation NouvelleLecon($input: LessonInput!) { createLesson(input: $input) { id slug title publicationStatus } }', 'createLesson', refresh);

@@ -828,11 +828,9 @@ async function lessonView(slug, stale) {
 // ---------------------------------------------------------------------------------------------------
 // Charts: inline SVG bars, each beside a table or links that say the same.
 
-function barChart({ id, title, rows, caption }) {
+function barChart({ id, title, rows, caption, width = 760, labelWidth = 330, maxLabel = 40 }) {
   const max = Math.max(1, ...rows.map((row) => row.value));
   const rowHeight = 30;
-  const labelWidth = 330;
-  const width = 760;
   const barSpace = width - labelWidth - 60;
   const height = rows.length * rowHeight + 10;
   const titleId = `${id}-titre`;
@@ -841,7 +839,7 @@ function barChart({ id, title, rows, caption }) {
     rows.map((row, i) => {
       const y = i * rowHeight + 5;
       const barWidth = Math.max(2, (row.value / max) * barSpace);
-      const text = row.label.length > 40 ? `${row.label.slice(0, 39).trimEnd()}…` : row.label;
+      const text = row.label.length > maxLabel ? `${row.label.slice(0, maxLabel - 1).trimEnd()}…` : row.label;
       return s('g', { class: 'bar' },
         s('title', {}, `${row.label} : ${numberFormat.format(row.value)}`),
         s('text', { x: labelWidth - 10, y: y + rowHeight / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle', class: 'bar-label' }, text),
@@ -938,7 +936,7 @@ async function overviewView(stale) {
     const rows = toRows(stats, param);
     return h('section', { class: 'block' }, h('h2', {}, title),
       rows.length ? [
-        barChart({ id, title, rows }),
+        barChart({ id, title, rows, width: 560, labelWidth: 250, maxLabel: 27 }),
         h('details', {}, h('summary', {}, 'Les chiffres, et la recherche correspondante'),
           h('ul', {}, rows.map((row) => h('li', {}, h('a', { href: searchHref({ q: '', filters: { type: [kind], [param]: [row.value0] } }) }, row.label), ` : ${numberFormat.format(row.value)}`)))),
       ] : h('p', {}, 'Rien à compter pour l’instant.'));

@@ -228,7 +228,7 @@ pub fn router(app: App, limits: Limits) -> Router {
     let schema = graphql::schema(app.clone());
     let rate = Arc::new(RateLimiter::new(limits.requests_per_minute));
     let state = AppState { app, schema, limits, rate };
-    Router::new()
+    let router = Router::new()
         .route(
             "/graphql",
             get(graphql_get).post(graphql_post).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
@@ -244,6 +244,10 @@ pub fn router(app: App, limits: Limits) -> Router {
             get(export_jsonl).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
         )
         .route("/healthz", get(healthz))
+        .route("/", get(page))
+        .route("/assets/{name}", get(asset));
+    let router = crate::web::PAGE_PATHS.iter().fold(router, |router, path| router.route(path, get(page)));
+    router
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .layer(TraceLayer::new_for_http())
@@ -434,6 +438,26 @@ async fn graphql_get(
         return error(StatusCode::UNAUTHORIZED, media, "UNAUTHENTICATED", "authentication required");
     };
     run(&state, viewer, media, request).await
+}
+
+/// The web page (`web/index.html`), at `/` and at every address it shows.
+async fn page() -> Response {
+    let mut response = Html(crate::web::PAGE).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The page's script and style sheet.
+async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    match crate::web::asset(&name) {
+        Some(asset) => {
+            let mut response = (StatusCode::OK, asset.body).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response
+        }
+        None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
+    }
 }
 
 /// The whole dataset as one JSON document (`GET /export/dataset.json`), in the format `retex import`

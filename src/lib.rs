@@ -27,6 +27,7 @@ pub mod indexer;
 pub mod progress;
 pub mod search;
 pub mod store;
+pub mod web;
 
 use std::time::Duration;
 

@@ -16,3 +16,4 @@ mod search;
 mod statements;
 mod transfer;
 mod visibility;
+mod web;

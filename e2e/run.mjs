@@ -1,0 +1,280 @@
+// End-to-end test of the retex web page: headless Chromium, driven by playwright-core, against a
+// server started on the demo data. Usage:
+//   RETEX_URL=http://127.0.0.1:18080 RETEX_ADMIN_TOKEN=retex_… node e2e/run.mjs
+// CHROMIUM overrides the browser (default /usr/bin/chromium). Screenshots go to target/e2e/.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const base = (process.env.RETEX_URL || 'http://127.0.0.1:18080').replace(/\/$/, '');
+const admin = process.env.RETEX_ADMIN_TOKEN;
+const shots = join(dirname(fileURLToPath(import.meta.url)), '..', 'target', 'e2e');
+mkdirSync(shots, { recursive: true });
+
+let step = '';
+const started = Date.now();
+function log(message) {
+  console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)} s] ${message}`);
+}
+function begin(name) {
+  step = name;
+  log(name);
+}
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+/** Waits until `probe()` returns a truthy value (polling), or fails with `message`. */
+async function until(probe, message, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > end) throw new Error(`${message} (dernier état : ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+async function graphql(query, variables = {}, token = admin) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${base}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const body = await response.json();
+  if (body.errors) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function main() {
+  check(admin, 'RETEX_ADMIN_TOKEN is missing');
+
+  begin('setup: a contributor token and a reviewer token, through the API');
+  const setup = await graphql(`{
+    organisations(filter: {kinds: [SUPPORT_STRUCTURE]}, first: 1) { nodes { id name } }
+    programmes(first: 1, sort: {field: TITLE, direction: ASC}) { nodes { id name } }
+  }`);
+  const organisation = setup.organisations.nodes[0];
+  const programme = setup.programmes.nodes[0];
+  check(organisation && programme, 'the demo has no support structure or no programme');
+  const token = async (role, input) =>
+    (await graphql('mutation($input: ApiTokenInput!) { createApiToken(input: $input) { secret } }', { input: { role, name: `${role} e2e`, ...input } }))
+      .createApiToken.secret;
+  const contributor = await token('CONTRIBUTOR', { organisation: organisation.id });
+  const reviewer = await token('REVIEWER', { programme: programme.id });
+  log(`contributor for « ${organisation.name} », reviewer of « ${programme.name} »`);
+
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const errors = [];
+  const pages = [];
+  const newPage = async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(`${step}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/401|404|Failed to load resource/.test(message.text())) errors.push(`${step}: console: ${message.text()}`);
+    });
+    page.setDefaultTimeout(10_000);
+    pages.push(page);
+    return page;
+  };
+  const ready = (page) => page.waitForSelector('html[data-ready="true"]');
+  const countText = (page) => page.locator('#count').textContent();
+  const countOf = (text) => Number((text || '').replace(/\u202f|\u00a0| /g, '').match(/^\d+/)?.[0] ?? NaN);
+
+  try {
+    const page = await newPage();
+
+    begin('search: suggestions as you type, keyboard in the list');
+    await page.goto(`${base}/`);
+    await ready(page);
+    check((await page.getAttribute('html', 'lang')) === 'fr', 'the page is not in French (lang="fr")');
+    await page.locator('#q').pressSequentially('epic', { delay: 40 });
+    await page.waitForSelector('#suggestions [role=option]', { state: 'visible' });
+    await page.keyboard.press('ArrowDown');
+    await until(async () => (await page.getAttribute('#suggestions [role=option]:first-child', 'aria-selected')) === 'true', 'ArrowDown did not select the first suggestion');
+    check(await page.getAttribute('#q', 'aria-activedescendant'), 'the combobox does not point at the active suggestion');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#suggestions', { state: 'hidden' });
+
+    begin('search « epicerie »: results, « Épicerie » highlighted, state in the URL');
+    await page.fill('#q', 'epicerie');
+    await page.keyboard.press('Enter');
+    await until(async () => / pour « epicerie »/.test(await countText(page)), 'no result count for « epicerie »');
+    check(new URL(page.url()).searchParams.get('q') === 'epicerie', `the URL does not hold the query: ${page.url()}`);
+    const marks = await page.locator('#hit-list mark').allTextContents();
+    check(marks.some((mark) => /^Épicerie$/i.test(mark.trim())), `« Épicerie » is not highlighted; marks: ${JSON.stringify(marks.slice(0, 10))}`);
+    const total = countOf(await countText(page));
+    check(total > 0, `no results for « epicerie »: ${await countText(page)}`);
+    log(`${total} results, marks ${JSON.stringify([...new Set(marks)].slice(0, 5))}`);
+    await page.screenshot({ path: join(shots, 'search.png'), fullPage: true });
+
+    begin('a facet narrows the results: count and URL change');
+    const facet = await until(async () => {
+      for (const item of await page.locator('.facet li').all()) {
+        const text = await item.textContent();
+        const count = Number(text.match(/\((\d+)\)\s*$/)?.[1]);
+        if (count > 0 && count < total) return { item, count, text: text.trim() };
+      }
+      return null;
+    }, `no facet value narrows the ${total} results`);
+    await facet.item.locator('input').check();
+    await until(async () => countOf(await countText(page)) === facet.count, `after clicking « ${facet.text} », the count is not ${facet.count}`);
+    const filtered = new URL(page.url());
+    check([...filtered.searchParams.keys()].some((key) => key !== 'q'), `the URL did not take the facet: ${page.url()}`);
+    check(filtered.searchParams.get('q') === 'epicerie', `the query left the URL: ${page.url()}`);
+    log(`« ${facet.text} » → ${facet.count}, ${filtered.search}`);
+
+    begin('the back button restores the previous results');
+    await page.goBack();
+    await until(async () => countOf(await countText(page)) === total, 'after going back, the count is not the unfiltered one');
+    check([...new URL(page.url()).searchParams.keys()].every((key) => key === 'q'), `the URL still holds a filter: ${page.url()}`);
+    await page.goForward();
+    await until(async () => countOf(await countText(page)) === facet.count, 'going forward does not restore the filter');
+
+    begin('an unknown word gives a helpful empty state');
+    await page.fill('#q', 'xylophonez');
+    await page.keyboard.press('Enter');
+    await until(async () => /Aucun résultat pour « xylophonez »/.test(await page.locator('.empty').textContent().catch(() => '')), 'no « Aucun résultat pour … » message');
+    check(/essayez/.test(await page.locator('.empty').textContent()), 'the empty state suggests nothing');
+
+    begin('recurrence: chart and table');
+    await page.click('nav >> text=Récurrence');
+    await page.waitForSelector('h1:has-text("Leçons qui reviennent le plus")');
+    await page.waitForSelector('#recurrence-chart svg rect');
+    const rows = await page.locator('.recurrence-table tbody tr').count();
+    check(rows > 0, 'the recurrence table is empty');
+    check((await page.locator('#recurrence-chart svg .bar').count()) === rows, 'the chart and the table do not show the same lessons');
+    await page.screenshot({ path: join(shots, 'recurrence.png'), fullPage: true });
+    await page.selectOption('#rec-categorie', { index: 1 });
+    await until(() => new URL(page.url()).searchParams.get('categorie'), 'the category filter is not in the URL');
+    await page.goBack();
+    await page.waitForSelector('.recurrence-table tbody tr');
+
+    begin('open a lesson: its programmes; a reload gives the same page');
+    const firstLesson = page.locator('.recurrence-table tbody tr th a').first();
+    const lessonTitle = (await firstLesson.textContent()).trim();
+    await firstLesson.click();
+    await page.waitForSelector(`h1:has-text(${JSON.stringify(lessonTitle)})`);
+    check(new URL(page.url()).pathname.startsWith('/lecons/'), `the lesson is not at /lecons/…: ${page.url()}`);
+    const programmes = await page.locator('#programmes li').allTextContents();
+    check(programmes.length > 0, 'the lesson page shows no programme');
+    log(`« ${lessonTitle} »: ${programmes.join(', ')}`);
+    await page.screenshot({ path: join(shots, 'lesson.png'), fullPage: true });
+    const lessonUrl = page.url();
+    await page.reload();
+    await ready(page);
+    check(page.url() === lessonUrl, 'the reload changed the address');
+    check((await page.locator('h1').textContent()).trim() === lessonTitle, 'the reload did not give the same lesson');
+    check(JSON.stringify(await page.locator('#programmes li').allTextContents()) === JSON.stringify(programmes), 'the reload did not give the same programmes');
+
+    begin('a reloaded search address gives the same results');
+    await page.goto(`${base}${filtered.pathname}${filtered.search}`);
+    await ready(page);
+    await until(async () => countOf(await countText(page)) === facet.count, 'the search address does not give the same results');
+    check((await page.locator('.facet input:checked').count()) === 1, 'the facet is not checked after a reload');
+
+    begin('overview: charts');
+    await page.goto(`${base}/apercu`);
+    await ready(page);
+    check((await page.locator('figure svg').count()) >= 3, 'the overview shows fewer than 3 charts');
+
+    begin('contributor: the API\'s validation messages, then a draft, submitted');
+    const word = `quokka${Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6)}`;
+    const title = `Recyclerie ${word} du bocage`;
+    const author = await newPage();
+    await author.goto(`${base}/contribuer`);
+    await ready(author);
+    await author.fill('#jeton', contributor);
+    await author.click('text=Enregistrer le jeton');
+    await author.waitForSelector('text=Vous êtes');
+    await author.waitForSelector('#sheet-form');
+    await author.click('#sheet-form button[type=submit]');
+    const titleError = await until(async () => (await author.locator('#f-title-erreur').textContent()).trim(), 'no validation message next to the empty title');
+    check((await author.getAttribute('#f-title', 'aria-invalid')) === 'true', 'the empty title is not marked invalid');
+    log(`title: ${titleError}`);
+    await author.screenshot({ path: join(shots, 'contribute.png'), fullPage: true });
+    await author.fill('#f-title', title);
+    await author.fill('#f-summary', `Une recyclerie ${word} en milieu rural, pour le test de bout en bout.`);
+    await author.selectOption('#f-activityType', 'REPAIR_AND_REUSE');
+    await author.check(`#f-programmes-${await programmeIndex(author, programme.name)}`);
+    await author.click('#sheet-form button[type=submit]');
+    await author.waitForSelector('.notice-ok');
+    check((await author.locator('#f-title-erreur').textContent()).trim() === '', 'the title error stayed after a valid submission');
+    const item = author.locator('.work-item', { hasText: title });
+    await item.locator('text=Brouillon').waitFor();
+    const slug = decodeURIComponent((await item.locator('a').first().getAttribute('href')).split('/').pop());
+    await item.locator('button', { hasText: 'Soumettre à la relecture' }).click();
+    await author.locator('.work-item', { hasText: title }).locator('text=Soumis').waitFor();
+
+    begin('contributor: a draft lesson, linked to the sheet');
+    await author.check('#kind-LESSON');
+    await author.waitForSelector('#lesson-form');
+    const lessonDraft = `Une recyclerie ${word} a besoin d’un local dès l’étude.`;
+    await author.selectOption('#f-polarity', 'SUCCESS_FACTOR');
+    await author.fill('#f-title', lessonDraft);
+    await author.fill('#f-context', `La recyclerie ${word} a cherché un local pendant un an.`);
+    await author.selectOption('#f-evidenceLinks', { label: title });
+    await author.check('#lesson-form [data-field="categories"] input >> nth=0');
+    await author.click('#lesson-form button[type=submit]');
+    await author.waitForSelector('#lesson-form .notice-ok');
+    await author.locator('.work-item', { hasText: lessonDraft }).locator('text=Brouillon').waitFor();
+
+    begin('anonymous visitors never see the draft');
+    await page.goto(`${base}/?q=${word}`);
+    await ready(page);
+    await until(async () => /Aucun résultat/.test(await countText(page)), 'an anonymous search shows the unpublished draft');
+    await page.goto(`${base}/fiches/${encodeURIComponent(slug)}`);
+    await ready(page);
+    check(/introuvable/.test(await page.locator('h1').textContent()), 'an anonymous visitor can read the unpublished draft');
+    await author.goto(`${base}/fiches/${encodeURIComponent(slug)}`);
+    await author.waitForSelector(`h1:has-text(${JSON.stringify(title)})`);
+
+    begin('reviewer: publishes the draft');
+    const review = await newPage();
+    await review.goto(`${base}/contribuer`);
+    await ready(review);
+    await review.fill('#jeton', reviewer);
+    await review.click('text=Enregistrer le jeton');
+    await review.waitForSelector('text=Vous êtes');
+    const pending = review.locator('.work-item', { hasText: title });
+    await pending.locator('button', { hasText: 'Publier' }).click();
+    await review.locator('.work-item', { hasText: title }).waitFor({ state: 'detached' });
+
+    begin('search finds the published sheet');
+    await until(async () => {
+      await page.goto(`${base}/?q=${word}`);
+      await ready(page);
+      await page.waitForSelector('#count:not(:empty)');
+      return page.locator('#hit-list .hit-title', { hasText: title }).count();
+    }, `the search does not find « ${title} » once published`, 15_000);
+    await page.locator('#hit-list .hit-title a').first().click();
+    await page.waitForSelector(`h1:has-text(${JSON.stringify(title)})`);
+    check(!(await page.locator('.badge-draft, .badge-submitted').count()), 'the published sheet still shows a draft badge');
+
+    check(errors.length === 0, `errors in the page:\n${errors.join('\n')}`);
+    log(`passed; screenshots in ${shots}`);
+  } catch (error) {
+    // The state of each page at the failure, for whoever reads the log.
+    for (const [i, page] of pages.entries()) await page.screenshot({ path: join(shots, `failure-${i + 1}.png`), fullPage: true }).catch(() => {});
+    if (errors.length) console.error(`errors in the page:\n${errors.join('\n')}`);
+    throw error;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function programmeIndex(page, name) {
+  const labels = await page.locator('[data-field="programmes"] label').allTextContents();
+  const index = labels.findIndex((text) => text.trim() === name);
+  check(index >= 0, `the programme « ${name} » is not in the form: ${labels.join(', ')}`);
+  return index;
+}
+
+main().catch((error) => {
+  console.error(`[e2e] FAILED at « ${step} »: ${error.message}`);
+  process.exit(1);
+});

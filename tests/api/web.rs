@@ -1,0 +1,74 @@
+//! The web page: served at `/` and at the addresses it shows, with its embedded assets, and nothing
+//! loaded from elsewhere (it works offline).
+
+use crate::harness::*;
+
+/// Fetches a path and returns its status, content type and body.
+async fn get(app: &TestApp, path: &str) -> (u16, String, String) {
+    let response = app.client.get(format!("{}{path}", app.address)).send().await.expect("send the request");
+    let status = response.status().as_u16();
+    let content_type =
+        response.headers().get("content-type").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
+    (status, content_type, response.text().await.expect("a body"))
+}
+
+#[tokio::test]
+async fn the_page_is_served_at_the_root_and_at_every_address_it_shows() {
+    let app = spawn_app().await;
+    for path in
+        ["/", "/?q=epicerie&theme=FOOD", "/lecons/x", "/fiches/une-fiche", "/recurrence", "/apercu", "/contribuer"]
+    {
+        let (status, content_type, body) = get(&app, path).await;
+        assert_eq!(status, 200, "{path} answers {status}");
+        assert!(content_type.starts_with("text/html"), "{path} is served as {content_type}");
+        assert!(body.contains(r#"<html lang="fr">"#), "{path} is not the French page");
+        assert!(
+            body.contains("/assets/app.js") && body.contains("/assets/style.css"),
+            "{path} does not load the assets"
+        );
+    }
+    let (status, _, _) = get(&app, "/lecons/x/y").await;
+    assert_eq!(status, 404, "a deeper path is not the page");
+}
+
+#[tokio::test]
+async fn the_assets_are_served_with_their_content_types() {
+    let app = spawn_app().await;
+    let (status, content_type, body) = get(&app, "/assets/app.js").await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/javascript"), "app.js is served as {content_type}");
+    assert!(body.contains("/graphql"), "the script talks to the GraphQL API");
+    let (status, content_type, _) = get(&app, "/assets/style.css").await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/css"), "style.css is served as {content_type}");
+    for missing in ["/assets/nothing.js", "/assets/..%2Fsrc%2Fmain.rs", "/assets/index.html"] {
+        let (status, _, _) = get(&app, missing).await;
+        assert_eq!(status, 404, "{missing} answers {status}");
+    }
+}
+
+#[tokio::test]
+async fn the_page_loads_nothing_from_elsewhere() {
+    let app = spawn_app().await;
+    for path in ["/", "/assets/app.js", "/assets/style.css"] {
+        let (_, _, body) = get(&app, path).await;
+        let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+        for pattern in [
+            "src=\"http",
+            "href=\"http",
+            "src='http",
+            "href='http",
+            "url(http",
+            "url(\"http",
+            "url('http",
+            "@import",
+            "from\"http",
+            "from'http",
+            "import(\"http",
+            "import('http",
+            "//cdn",
+        ] {
+            assert!(!compact.contains(pattern), "{path} loads something from elsewhere ({pattern})");
+        }
+    }
+}

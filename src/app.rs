@@ -1505,16 +1505,31 @@ impl App {
             Kind::Lesson => self.get_many::<LessonFields>(viewer, &[LessonId(id)]).await.map(|r| !r.is_empty()),
         }
         .unwrap_or(false);
+        // The record's status after this change and before it, from its revisions (a later change
+        // may have moved it on by the time the feed reads this one).
+        let revisions = store::revisions(self.store.connection(), kind, &[id]).await.unwrap_or_default();
+        let status_of = |revision: &Revision| {
+            serde_json::from_str::<serde_json::Value>(&revision.snapshot)
+                .ok()
+                .and_then(|snapshot| snapshot["publicationStatus"].as_str().and_then(PublicationStatus::from_code))
+        };
+        let then =
+            revisions.iter().filter(|revision| revision.created_at <= change.created_at).filter_map(status_of).last();
+        let published_before = revisions
+            .iter()
+            .filter(|revision| revision.created_at < change.created_at)
+            .filter_map(status_of)
+            .any(|status| status == PublicationStatus::Published);
+        // Someone who sees published records only hears of a change only if it left the record
+        // published: a submission read after the publication that followed it is not news to them.
+        let visibility = viewer.visibility();
+        let public_only = !visibility.sees_everything() && visibility.scope().is_empty();
+        let visible = visible && !(public_only && then.is_some_and(|status| !PUBLIC_STATUSES.contains(&status)));
         // A record that left the caller's sight is reported (without itself) only when it was
-        // published before: the public counted it, and nothing about drafts leaks.
+        // published before this change: the public counted it, and nothing about drafts leaks.
         let left_sight = !visible
             && matches!(change.action, ChangeAction::StatusChanged | ChangeAction::Archived)
-            && store::revisions(self.store.connection(), kind, &[id]).await.is_ok_and(|revisions| {
-                revisions.iter().any(|revision| {
-                    serde_json::from_str::<serde_json::Value>(&revision.snapshot)
-                        .is_ok_and(|snapshot| snapshot["publicationStatus"] == PublicationStatus::Published.code())
-                })
-            });
+            && published_before;
         (visible || left_sight).then(|| ChangeEvent {
             sequence: change.sequence,
             kind,

@@ -330,6 +330,10 @@ function filterLabel(dim, value) {
   return facetLabels.get(`${dim.dimension}:${value}`) || value;
 }
 
+const FACET_QUERY = `query Facette($query: String, $filter: SearchFilter, $facets: [SearchDimension!]) {
+  search(query: $query, filter: $filter, facets: $facets, first: 1) { facets { dimension values { value label count } } }
+}`;
+
 const SEARCH_QUERY = `query Recherche($query: String, $filter: SearchFilter, $facets: [SearchDimension!], $after: String) {
   search(query: $query, filter: $filter, facets: $facets, first: 20, after: $after) {
     totalCount
@@ -489,6 +493,22 @@ async function searchView(url, { stale, reuse }) {
   }
   if (stale()) return;
   const results = data.search;
+  // A facet in which values are ticked counts as if none were: its other values stay on offer with
+  // the number of results they would add (one more query per such facet).
+  const chosenDims = DIMENSIONS.filter((dim) => state.filters[dim.param]);
+  const own = await Promise.all(chosenDims.map((dim) => {
+    const without = { ...filter };
+    delete without[dim.filter];
+    return gql(FACET_QUERY, { query: state.q || null, filter: without, facets: [dim.dimension] }).catch(() => null);
+  }));
+  if (stale()) return;
+  own.forEach((answer) => {
+    const facet = answer?.search?.facets?.[0];
+    if (!facet) return;
+    const at = results.facets.findIndex((f) => f.dimension === facet.dimension);
+    if (at >= 0) results.facets[at] = facet;
+    else results.facets.push(facet);
+  });
   for (const facet of results.facets) for (const value of facet.values) facetLabels.set(`${facet.dimension}:${value.value}`, value.label);
   renderFacets(state, results.facets);
   const filtered = Object.keys(state.filters).length > 0;

@@ -1513,8 +1513,11 @@ impl App {
                 .ok()
                 .and_then(|snapshot| snapshot["publicationStatus"].as_str().and_then(PublicationStatus::from_code))
         };
-        let then =
-            revisions.iter().filter(|revision| revision.created_at <= change.created_at).filter_map(status_of).last();
+        let then = revisions
+            .iter()
+            .filter(|revision| revision.created_at <= change.created_at)
+            .filter_map(status_of)
+            .next_back();
         let published_before = revisions
             .iter()
             .filter(|revision| revision.created_at < change.created_at)

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::dataset::{self, Dataset, Locations, Names};
+use crate::dataset::{self, Dataset, Names};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::indexer::{FailureInjection, Indexer};
@@ -815,23 +815,7 @@ impl App {
             return Err(Error::invalid("files", "give at least one file to import"));
         }
         let read = tokio::task::spawn_blocking(move || {
-            let mut problems = Vec::new();
-            let mut merged =
-                (Dataset { format: dataset::FORMAT.to_owned(), ..Dataset::default() }, Locations::default());
-            for (name, bytes) in files {
-                let Some(format) = format.or_else(|| dataset::Format::of_file(&name)) else {
-                    problems.push(FieldProblem {
-                        field: name,
-                        problem: "has no known extension (.json, .jsonl, .csv, .md): say its format".into(),
-                    });
-                    continue;
-                };
-                match dataset::read_bytes(&name, &bytes, format) {
-                    Ok(one) => dataset::files::merge(&mut merged, one),
-                    Err(found) => problems.extend(found),
-                }
-            }
-            if problems.is_empty() { Ok(merged) } else { Err(problems) }
+            dataset::files::read_files(files.into_iter().map(|(name, bytes)| (name, Ok(bytes))), format)
         })
         .await
         .map_err(Error::internal)?;
@@ -1139,12 +1123,12 @@ async fn settle_keys<'a>(tx: &store::Transaction, dataset: &'a Dataset) -> Resul
     // hold under that slug.
     let mut slugs: HashSet<(Kind, String)> = HashSet::new();
     let mut externals: HashMap<Kind, Vec<String>> = HashMap::new();
-    dataset.for_each_key(|kind, slug, external, _| {
-        slugs.insert((kind, slug.clone()));
+    for (kind, slug, external) in dataset.keys() {
+        slugs.insert((kind, slug.to_owned()));
         if let Some(external) = external {
-            externals.entry(kind).or_default().push(external.clone());
+            externals.entry(kind).or_default().push(external.to_owned());
         }
-    });
+    }
     dataset.for_each_reference(|kind, reference| {
         if !slugs.contains(&(kind, reference.clone())) {
             externals.entry(kind).or_default().push(reference.clone());
@@ -1166,7 +1150,7 @@ async fn settle_keys<'a>(tx: &store::Transaction, dataset: &'a Dataset) -> Resul
     let mut in_file: HashMap<(Kind, String), String> = HashMap::new();
     dataset.for_each_key(|kind, slug, external, title| {
         let index = positions.entry(kind).or_default();
-        let at = format!("{}[{index}]", list_of(kind));
+        let at = format!("{}[{index}]", dataset::columns::list_name(kind));
         *index += 1;
         if let Some(external) = external {
             match known.get(&(kind, external.clone())) {
@@ -1200,10 +1184,7 @@ async fn settle_keys<'a>(tx: &store::Transaction, dataset: &'a Dataset) -> Resul
             );
         }
     });
-    let mut slugs: HashSet<(Kind, String)> = HashSet::new();
-    dataset.for_each_key(|kind, slug, _, _| {
-        slugs.insert((kind, slug.clone()));
-    });
+    let slugs: HashSet<(Kind, String)> = dataset.keys().map(|(kind, slug, _)| (kind, slug.to_owned())).collect();
     dataset.for_each_reference(|kind, reference| {
         if slugs.contains(&(kind, reference.clone())) {
             return;
@@ -1223,27 +1204,15 @@ async fn record_external_keys(tx: &store::Transaction, dataset: &Dataset, import
         return Ok(());
     }
     let mut keys: std::collections::HashMap<Kind, Vec<(String, i64)>> = std::collections::HashMap::new();
-    let mut dataset = dataset.clone();
-    dataset.for_each_key(|kind, slug, external, _| {
+    for (kind, slug, external) in dataset.keys() {
         if let (Some(external), Some(id)) = (external, imported.get(kind, slug)) {
-            keys.entry(kind).or_default().push((external.clone(), id));
+            keys.entry(kind).or_default().push((external.to_owned(), id));
         }
-    });
+    }
     for (kind, keys) in keys {
         store::add_external_keys(tx, kind, &keys).await?;
     }
     Ok(())
-}
-
-/// The list of a dataset that holds records of a kind, as problems name it.
-fn list_of(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Organisation => "organisations",
-        Kind::Territory => "territories",
-        Kind::Programme => "programmes",
-        Kind::Sheet => "sheets",
-        Kind::Lesson => "lessons",
-    }
 }
 
 /// One page of search results.

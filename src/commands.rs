@@ -116,18 +116,17 @@ pub async fn import(args: ImportArgs) -> Result<()> {
     shown.finish().await;
     drop(dataset);
     let loaded = started.elapsed().as_secs_f64();
-    drop(app);
     if result.is_ok() && !args.dry_run {
         // The import is searchable when the command returns. A new index is built from the database
         // in one pass; an existing one follows the change log.
         if !crate::indexer::index_exists(&args.storage.index_dir)? {
-            let app = App::open(&args.storage.database.database_url).await?;
             let progress = Arc::new(Progress::default());
             let shown = progress::show("index", "enregistrements", Arc::clone(&progress));
             let rebuilt = crate::indexer::rebuild(app.store(), &args.storage.index_dir, &progress).await;
             shown.finish().await;
             rebuilt?;
         }
+        drop(app);
         let app = App::open_with_search(
             &args.storage.database.database_url,
             &args.storage.index_dir,

@@ -510,11 +510,13 @@ async fn export_dataset(
     let dataset = match state.app.export_dataset(&viewer, &statuses, &Progress::default()).await {
         Ok(dataset) => dataset.with_distribution(dataset::DEFAULT_LICENCE, dataset::DEFAULT_SOURCE),
         Err(failure) => {
+            tracing::error!(error = %failure, "the dataset export failed");
             return error(StatusCode::INTERNAL_SERVER_ERROR, MediaType::Json, failure.code(), "the export failed");
         }
     };
     let written = tokio::task::spawn_blocking(move || dataset::write(&dataset, format)).await;
     let Ok(Ok(mut files)) = written else {
+        tracing::error!(?written, "the dataset export could not be written");
         return error(StatusCode::INTERNAL_SERVER_ERROR, MediaType::Json, "INTERNAL", "the export failed");
     };
     let (name, body) = files.pop().unwrap_or_default();

@@ -184,22 +184,43 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<(Dataset, Locations), Vec<FieldPr
             Err(problem) => problems.push(problem),
         }
     }
+    // Each file is read when its turn comes: one file's bytes in memory at a time.
+    let read = files.into_iter().map(|file| {
+        let bytes = std::fs::read(&file);
+        (file.display().to_string(), bytes)
+    });
+    match read_files(read, None) {
+        Ok(merged) if problems.is_empty() => Ok(merged),
+        Ok(_) => Err(problems),
+        Err(found) => {
+            problems.extend(found);
+            Err(problems)
+        }
+    }
+}
+
+/// Reads files given by name and content (read from disk, or uploaded) into one dataset, each in
+/// `format` or else the one its name's extension gives. Every problem of every file is reported.
+pub fn read_files(
+    files: impl IntoIterator<Item = (String, std::io::Result<Vec<u8>>)>,
+    format: Option<Format>,
+) -> Result<(Dataset, Locations), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
     let mut merged = (Dataset { format: FORMAT.to_owned(), ..Dataset::default() }, Locations::default());
-    for file in files {
-        let name = file.display().to_string();
-        let Some(format) = Format::of_file(&name) else {
-            problems.push(FieldProblem {
-                field: name,
-                problem: "has no known extension: use .json, .jsonl, .csv or .md".into(),
-            });
-            continue;
-        };
-        let bytes = match std::fs::read(&file) {
+    for (name, bytes) in files {
+        let bytes = match bytes {
             Ok(bytes) => bytes,
             Err(err) => {
                 problems.push(FieldProblem { field: name, problem: format!("cannot be read: {err}") });
                 continue;
             }
+        };
+        let Some(format) = format.or_else(|| Format::of_file(&name)) else {
+            problems.push(FieldProblem {
+                field: name,
+                problem: "has no known extension: use .json, .jsonl, .csv or .md, or say its format".into(),
+            });
+            continue;
         };
         match read_bytes(&name, &bytes, format) {
             Ok(read) => merge(&mut merged, read),

@@ -856,16 +856,24 @@ impl Dataset {
         }
     }
 
+    /// Returns the kind, slug and external id of every record.
+    pub fn keys(&self) -> impl Iterator<Item = (Kind, &str, Option<&str>)> {
+        let organisations = self.organisations.iter().map(|r| (Kind::Organisation, &r.slug, &r.external_id));
+        let territories = self.territories.iter().map(|r| (Kind::Territory, &r.slug, &r.external_id));
+        let programmes = self.programmes.iter().map(|r| (Kind::Programme, &r.slug, &r.external_id));
+        let sheets = self.sheets.iter().map(|r| (Kind::Sheet, &r.slug, &r.external_id));
+        let lessons = self.lessons.iter().map(|r| (Kind::Lesson, &r.slug, &r.external_id));
+        organisations
+            .chain(territories)
+            .chain(programmes)
+            .chain(sheets)
+            .chain(lessons)
+            .map(|(kind, slug, external)| (kind, slug.as_str(), external.as_deref()))
+    }
+
     /// Returns whether a record has an external id or an empty slug (its keys need settling).
     pub fn needs_settling(&self) -> bool {
-        fn any<'a>(mut keys: impl Iterator<Item = (&'a String, &'a Option<String>)>) -> bool {
-            keys.any(|(slug, external)| slug.is_empty() || external.is_some())
-        }
-        any(self.organisations.iter().map(|r| (&r.slug, &r.external_id)))
-            || any(self.territories.iter().map(|r| (&r.slug, &r.external_id)))
-            || any(self.programmes.iter().map(|r| (&r.slug, &r.external_id)))
-            || any(self.sheets.iter().map(|r| (&r.slug, &r.external_id)))
-            || any(self.lessons.iter().map(|r| (&r.slug, &r.external_id)))
+        self.keys().any(|(_, slug, external)| slug.is_empty() || external.is_some())
     }
 
     /// Calls `visit` with the kind, slug, external id and title (or name) of every record.

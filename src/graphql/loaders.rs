@@ -2,7 +2,7 @@
 //! request's viewer; every nested relation (a sheet's programmes, a programme's sheets, a lesson's
 //! evidence…) asks it, so a request costs a number of SQL statements that grows with the depth of the
 //! query, not with the number of rows. A batch closes at the end of the request's turn, not after a
-//! timer (see [`Turns`]).
+//! timer, and loads within the request's own future (see [`Turns`]).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -13,8 +13,9 @@ use std::task::{Poll, Wake, Waker};
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
+use futures::StreamExt;
 use futures::future::BoxFuture;
-use tokio::sync::watch;
+use futures::stream::FuturesUnordered;
 
 use super::error::GqlResult;
 use crate::app::App;
@@ -30,22 +31,20 @@ pub struct Batch {
 
 impl Batch {
     /// Returns the batch loader of one request, and the future that runs the request so that the
-    /// loader's batches close when it should (see [`Turns`]).
+    /// loader's batches close when they should (see [`Turns`]).
     pub fn new(app: App, viewer: Viewer) -> (DataLoader<Batch>, Turns) {
-        let turns = Arc::new(watch::Sender::new(0));
-        let after_turn = Arc::clone(&turns);
-        // No timer: a batch opens when a resolver asks for a key, and closes when the request has
-        // polled every resolver that can run (the end of its turn), so every sibling's key is in it.
+        let queued: Queue = Arc::new(Mutex::new(Vec::new()));
+        let queue = Arc::clone(&queued);
+        // No timer, and no task of its own: a batch opens when a resolver asks for a key, and is
+        // loaded by the request's own future once the request has polled every resolver that can run
+        // (the end of its turn), so every sibling's key is in it.
         let spawner = move |load: BoxFuture<'static, ()>| {
-            let mut turn = after_turn.subscribe();
-            tokio::spawn(async move {
-                // An error means the request is gone: load anyway, nobody waits for it.
-                let _ = turn.changed().await;
-                load.await;
-            });
+            if let Ok(mut queue) = queue.lock() {
+                queue.push(load);
+            }
         };
         let loader = DataLoader::new(Batch { app, viewer }, spawner).delay(std::time::Duration::ZERO);
-        (loader, Turns(turns))
+        (loader, Turns(queued))
     }
 }
 
@@ -57,24 +56,41 @@ impl Batch {
     }
 }
 
-/// Marks the end of each turn of a request: each time its future, polled, returns without having
-/// woken itself. Then every resolver that could run has asked its loader for what it needs (a list
-/// of more than a few dozen rows yields half-way through, waking itself: that is not the end of its
-/// turn). A timer window instead would cost its length on every level of a query, and still split
-/// batches on a slow machine.
-pub struct Turns(Arc<watch::Sender<u64>>);
+/// The batches a request asked for during its current turn, not loading yet.
+type Queue = Arc<Mutex<Vec<BoxFuture<'static, ()>>>>;
+
+/// Runs a request and its loads in one future, so that a batch holds the keys of every resolver
+/// of a level.
+///
+/// A turn of the request ends each time its future, polled, returns without having woken itself:
+/// then every resolver that could run has asked its loader for what it needs (a list of more than
+/// a few dozen rows yields half-way through, waking itself: that is not the end of its turn). Only
+/// then do the batches queued during the turn start loading, and they are polled by this same
+/// future, never while the request is being polled: a batch hands its rows to all of its resolvers
+/// before the request runs again, so the next level's keys all land in the same turn. (Loaded on
+/// tasks of their own, a batch could hand out half of its rows while another thread polled the
+/// request, which then ended its turn with half of the next level's keys: a level split in two,
+/// seen under load.) A timer window instead would cost its length on every level of a query, and
+/// still split batches on a slow machine.
+pub struct Turns(Queue);
 
 /// After this many polls in a row that woke themselves, a turn ends anyway: a batch never waits
-/// for a request that keeps itself busy.
-const MAX_BUSY_POLLS: u32 = 64;
+/// for a request that keeps itself busy. A request that wakes itself is making progress: the
+/// `FuturesUnordered` under async-graphql's lists and objects yield (and wake themselves) after
+/// polling two children that woke themselves, so a page of 100 sheets with their nested fields
+/// takes some hundred polls to reach the end of a turn. The bound is far above what a query within
+/// the complexity limit needs ([`super::limits::MAX_COMPLEXITY`] fields), and only stops a
+/// resolver that would spin.
+const MAX_BUSY_POLLS: u32 = 4 * super::limits::MAX_COMPLEXITY as u32;
 
 impl Turns {
-    /// Runs `request`, marking the end of each of its turns.
+    /// Runs `request` with the loads it asks for, marking the end of each of its turns.
     pub fn run<F: Future>(self, request: F) -> impl Future<Output = F::Output> {
         let noting = Arc::new(Noting { waker: Mutex::new(Waker::noop().clone()), woken: AtomicBool::new(false) });
         TurnMarked {
             request: Box::pin(request),
-            turns: self.0,
+            queued: self.0,
+            loading: FuturesUnordered::new(),
             waker: Waker::from(Arc::clone(&noting)),
             noting,
             busy: 0,
@@ -84,7 +100,9 @@ impl Turns {
 
 struct TurnMarked<F> {
     request: Pin<Box<F>>,
-    turns: Arc<watch::Sender<u64>>,
+    queued: Queue,
+    /// The batches of the turns that ended, loading.
+    loading: FuturesUnordered<BoxFuture<'static, ()>>,
     /// The one waker the request is polled with, whoever keeps it: any wake while it is polled,
     /// from itself or from another thread, means another turn is coming.
     noting: Arc<Noting>,
@@ -123,12 +141,20 @@ impl<F: Future> Future for TurnMarked<F> {
         self.noting.woken.store(false, Ordering::Release);
         let waker = self.waker.clone();
         let polled = self.request.as_mut().poll(&mut std::task::Context::from_waker(&waker));
-        if self.noting.woken.load(Ordering::Acquire) && polled.is_pending() && self.busy < MAX_BUSY_POLLS {
+        if polled.is_ready() {
+            // Whatever is still loading has nobody left to wait for it.
+            return polled;
+        }
+        if self.noting.woken.load(Ordering::Acquire) && self.busy < MAX_BUSY_POLLS {
             self.busy += 1;
         } else {
             self.busy = 0;
-            self.turns.send_modify(|turn| *turn = turn.wrapping_add(1));
+            let queued = self.queued.lock().map(|mut queue| std::mem::take(&mut *queue)).unwrap_or_default();
+            self.loading.extend(queued);
         }
+        // A batch that completes here hands out all of its rows (waking the request) before the
+        // request is polled again.
+        while let Poll::Ready(Some(())) = self.loading.poll_next_unpin(cx) {}
         polled
     }
 }

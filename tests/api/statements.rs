@@ -36,20 +36,18 @@ fn dataset(sheets: usize) -> Value {
     })
 }
 
-/// Returns the fewest statements the page cost over three runs, and the page itself. (Under the whole
-/// parallel suite a level is now and then split in two, three statements more; the cause is not
-/// found yet, so the test keeps the best of three rather than hide it behind a looser bound.)
-async fn statements_for(sheets: usize) -> (u64, Value) {
+/// Returns the statements the page cost on each of three runs, and the page itself.
+async fn statements_for(sheets: usize) -> (Vec<u64>, Value) {
     let app = spawn_app_without_search().await;
     app.load(dataset(sheets)).await;
-    let mut fewest = u64::MAX;
+    let mut counts = Vec::new();
     let mut data = Value::Null;
     for _ in 0..3 {
         let before = app.statements();
         data = app.ok(PAGE, json!({ "first": sheets })).await;
-        fewest = fewest.min(app.statements() - before);
+        counts.push(app.statements() - before);
     }
-    (fewest, data)
+    (counts, data)
 }
 
 #[tokio::test]
@@ -63,11 +61,16 @@ async fn a_page_of_100_sheets_with_their_relations_costs_a_bounded_number_of_sta
     assert!(nodes.iter().all(|node| node["lessons"].as_array().map(Vec::len) == Some(1)));
     assert_eq!(small_data["sheets"]["nodes"].as_array().map(Vec::len), Some(10));
 
-    println!("statements for a page of 10 sheets: {small}; for 100 sheets: {large}");
+    println!("statements for a page of 10 sheets: {small:?}; for 100 sheets: {large:?}");
     // One statement per table and level, 23 in all, plus one to authenticate the request's token,
-    // whatever the number of rows: a batch closes when
-    // the request has polled every resolver of its level (a list of 100 rows yields half-way through;
-    // that must not split it). One query per row would cost hundreds.
-    assert_eq!(small, large, "the statements grew with the rows: {small} for 10 sheets, {large} for 100");
-    assert!(large <= 24, "a page of 100 sheets with programmes, territories and lessons cost {large} statements");
+    // whatever the number of rows, on every run, under the whole parallel suite too: a batch closes
+    // when the request has polled every resolver of its level (a list of 100 rows yields half-way
+    // through; that must not split it), and hands its rows to all of them before the request runs
+    // again. One query per row would cost hundreds.
+    let first = small[0];
+    assert!(
+        small.iter().chain(&large).all(|count| *count == first),
+        "the statements varied between runs or grew with the rows: {small:?} for 10 sheets, {large:?} for 100"
+    );
+    assert!(first <= 24, "a page of 100 sheets with programmes, territories and lessons cost {first} statements");
 }

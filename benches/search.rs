@@ -519,7 +519,28 @@ fn import_command(dataset: &Dataset, dir: &std::path::Path) -> Result<(), Box<dy
     let work = dir.join("import");
     std::fs::create_dir_all(&work)?;
     let file = work.join("corpus.jsonl");
-    std::fs::write(&file, retex::dataset::to_lines(dataset)?)?;
+    let mut writer = retex::dataset::Writer::new(
+        retex::dataset::Format::Jsonl,
+        retex::dataset::Target::Stream(Box::new(std::io::BufWriter::new(std::fs::File::create(&file)?))),
+    )?;
+    // A page at a time, as an export writes, not a copy of the whole corpus.
+    let page = || Dataset { format: dataset.format.clone(), ..Dataset::default() };
+    for chunk in dataset.organisations.chunks(1_000) {
+        writer.write(Dataset { organisations: chunk.to_vec(), ..page() })?;
+    }
+    for chunk in dataset.territories.chunks(1_000) {
+        writer.write(Dataset { territories: chunk.to_vec(), ..page() })?;
+    }
+    for chunk in dataset.programmes.chunks(1_000) {
+        writer.write(Dataset { programmes: chunk.to_vec(), ..page() })?;
+    }
+    for chunk in dataset.sheets.chunks(1_000) {
+        writer.write(Dataset { sheets: chunk.to_vec(), ..page() })?;
+    }
+    for chunk in dataset.lessons.chunks(1_000) {
+        writer.write(Dataset { lessons: chunk.to_vec(), ..page() })?;
+    }
+    writer.finish()?;
     let started = Instant::now();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
         .arg("import")
@@ -841,7 +862,77 @@ async fn serving_memory(
         status("VmRSS:"),
         status("VmHWM:")
     );
+
+    // The whole published dataset over HTTP, streamed: the server's memory against its own
+    // resident memory just before, in the same run.
+    let kilobytes =
+        |field: &str| status(field).split_whitespace().next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    let before = kilobytes("VmRSS:");
+    let mut peak = before;
+    let started = Instant::now();
+    let mut response = client.get(format!("http://127.0.0.1:{port}/export/dataset.jsonl")).send().await?;
+    if !response.status().is_success() {
+        return Err(format!("the export answered {}", response.status()).into());
+    }
+    let (mut bytes, mut lines, mut chunks) = (0usize, 0usize, 0usize);
+    while let Some(chunk) = response.chunk().await? {
+        bytes += chunk.len();
+        lines += chunk.iter().filter(|byte| **byte == b'\n').count();
+        chunks += 1;
+        if chunks % 64 == 0 {
+            peak = peak.max(kilobytes("VmRSS:"));
+        }
+    }
+    peak = peak.max(kilobytes("VmRSS:"));
+    println!(
+        "GET /export/dataset.jsonl       {:>8.1} s  ({:.0} MB, {} records); server resident {:.0} MB before, {:.0} MB at most during",
+        started.elapsed().as_secs_f64(),
+        bytes as f64 / 1e6,
+        lines.saturating_sub(1),
+        before as f64 / 1e3,
+        peak as f64 / 1e3
+    );
     server.kill()?;
     server.wait()?;
+    export_command(url)
+}
+
+/// Runs `retex export --format jsonl --output FILE` (the built binary) and prints its time and the
+/// most resident memory it used.
+fn export_command(url: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let work = tempfile::tempdir()?;
+    let file = work.path().join("export.jsonl");
+    let started = Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
+        .args(["export", "--format", "jsonl", "--database-url", url, "--output"])
+        .arg(&file)
+        .env("RUST_LOG", "warn")
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let path = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    let status = loop {
+        // VmHWM is the process's own high-water mark: the last reading before it ends is its peak.
+        if let Some(kb) = std::fs::read_to_string(&path).ok().and_then(|text| {
+            text.lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line[6..].split_whitespace().next()?.parse::<u64>().ok())
+        }) {
+            peak = peak.max(kb);
+        }
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    if !status.success() {
+        return Err("retex export failed".into());
+    }
+    println!(
+        "retex export --format jsonl     {:>8.1} s  ({:.0} MB); peak resident memory {:.0} MB",
+        started.elapsed().as_secs_f64(),
+        std::fs::metadata(&file)?.len() as f64 / 1e6,
+        peak as f64 / 1e3
+    );
     Ok(())
 }

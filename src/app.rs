@@ -683,119 +683,87 @@ impl App {
         Ok(summary)
     }
 
-    /// Returns the records the viewer may see with these publication statuses, as a dataset that
-    /// re-imports into an empty database: references to records left out are dropped.
+    /// Sends the records the viewer may see with these publication statuses to `pages`, up to 1,000
+    /// at a time, kind by kind in dependency order (organisations, territories, programmes, sheets,
+    /// lessons): together they re-import into an empty database. A reference is kept only to a record
+    /// sent before it (or, for a programme's parent, to a programme sent with it), so none dangles,
+    /// not even when records change while the export runs. Memory holds one page and the slugs of
+    /// the records sent. Stops quietly when nobody receives the pages any more.
+    pub async fn export_pages(
+        &self,
+        viewer: &Viewer,
+        statuses: &[PublicationStatus],
+        progress: &Progress,
+        pages: tokio::sync::mpsc::Sender<Dataset>,
+    ) -> Result<()> {
+        let total = self.count::<OrganisationFields>(viewer, statuses, &OrganisationFilter::default()).await?
+            + self.count::<TerritoryFields>(viewer, statuses, &TerritoryFilter::default()).await?
+            + self.count::<ProgrammeFields>(viewer, statuses, &ProgrammeFilter::default()).await?
+            + self.count::<SheetFields>(viewer, statuses, &SheetFilter::default()).await?
+            + self.count::<LessonFields>(viewer, statuses, &LessonFilter::default()).await?;
+        progress.start(total);
+        let mut export = Export {
+            store: &self.store,
+            visibility: viewer.visibility(),
+            statuses,
+            progress,
+            names: Names::default(),
+            pages,
+        };
+        // Programmes may name a parent programme: they are few, and read all before any is sent.
+        let _ = export.kind::<OrganisationFields>(false).await?
+            && export.kind::<TerritoryFields>(false).await?
+            && export.kind::<ProgrammeFields>(true).await?
+            && export.kind::<SheetFields>(false).await?
+            && export.kind::<LessonFields>(false).await?;
+        Ok(())
+    }
+
+    /// Exports the records the viewer may see with these publication statuses through `writer`
+    /// (see [`App::export_pages`]); the writing runs off the async executor, a page behind the
+    /// reading. Returns what was written.
+    pub async fn export_to(
+        &self,
+        viewer: &Viewer,
+        statuses: &[PublicationStatus],
+        progress: &Progress,
+        mut writer: dataset::Writer,
+    ) -> Result<dataset::Written> {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Dataset>(2);
+        let writing = tokio::task::spawn_blocking(move || {
+            while let Some(page) = receiver.blocking_recv() {
+                writer.write(page)?;
+            }
+            writer.finish()
+        });
+        let sent = self.export_pages(viewer, statuses, progress, sender).await;
+        let written = writing.await.map_err(Error::internal)?;
+        // A failed read first: the writer then stopped for want of pages, not on its own.
+        sent?;
+        written.map_err(|problem| Error::invalid("output", problem))
+    }
+
+    /// Returns the whole export of [`App::export_pages`] as one dataset, in memory: for small
+    /// datasets and tests; exports stream.
     pub async fn export_dataset(
         &self,
         viewer: &Viewer,
         statuses: &[PublicationStatus],
         progress: &Progress,
     ) -> Result<Dataset> {
-        let visibility = viewer.visibility();
-        async fn all<K: StoredKind>(
-            store: &Store,
-            visibility: &Visibility,
-            statuses: &[PublicationStatus],
-            progress: &Progress,
-        ) -> Result<Vec<Record<K::Id, K>>>
-        where
-            K::Filter: Default,
-        {
-            let mut out = Vec::new();
-            let mut after = None;
-            let sort = Sort { field: SortField::CreatedAt, direction: Direction::Ascending };
-            loop {
-                let page = PageRequest { size: 1_000, backward: false, after: after.take(), before: None };
-                let found =
-                    store::list::<K, _>(store.connection(), visibility, statuses, &K::Filter::default(), sort, &page)
-                        .await?;
-                let more = found.has_next;
-                after = found.rows.last().map(|(cursor, _)| cursor.clone());
-                progress.advance(found.rows.len() as u64);
-                out.extend(found.rows.into_iter().map(|(_, record)| record));
-                if !more || after.is_none() {
-                    return Ok(out);
-                }
+        let (sender, mut receiver) = tokio::sync::mpsc::channel(4);
+        let (sent, whole) = tokio::join!(self.export_pages(viewer, statuses, progress, sender), async move {
+            let mut whole = Dataset { format: dataset::FORMAT.to_owned(), ..Dataset::default() };
+            while let Some(page) = receiver.recv().await {
+                whole.organisations.extend(page.organisations);
+                whole.territories.extend(page.territories);
+                whole.programmes.extend(page.programmes);
+                whole.sheets.extend(page.sheets);
+                whole.lessons.extend(page.lessons);
             }
-        }
-        let total = self.count::<OrganisationFields>(viewer, statuses, &OrganisationFilter::default()).await?
-            + self.count::<TerritoryFields>(viewer, statuses, &TerritoryFilter::default()).await?
-            + self.count::<ProgrammeFields>(viewer, statuses, &ProgrammeFilter::default()).await?
-            + self.count::<SheetFields>(viewer, statuses, &SheetFilter::default()).await?
-            + self.count::<LessonFields>(viewer, statuses, &LessonFilter::default()).await?;
-        progress.start(total as u64);
-        let organisations = all::<OrganisationFields>(&self.store, &visibility, statuses, progress).await?;
-        let territories = all::<TerritoryFields>(&self.store, &visibility, statuses, progress).await?;
-        let programmes = all::<ProgrammeFields>(&self.store, &visibility, statuses, progress).await?;
-        let sheets = all::<SheetFields>(&self.store, &visibility, statuses, progress).await?;
-        let lessons = all::<LessonFields>(&self.store, &visibility, statuses, progress).await?;
-        let mut names = Names::default();
-        for record in &organisations {
-            names.insert(Kind::Organisation, record.id.get(), record.fields.slug.as_str());
-        }
-        for record in &territories {
-            names.insert(Kind::Territory, record.id.get(), record.fields.slug.as_str());
-        }
-        for record in &programmes {
-            names.insert(Kind::Programme, record.id.get(), record.fields.slug.as_str());
-        }
-        for record in &sheets {
-            names.insert(Kind::Sheet, record.id.get(), record.fields.slug.as_str());
-        }
-        for record in &lessons {
-            names.insert(Kind::Lesson, record.id.get(), record.fields.slug.as_str());
-        }
-        // The external ids the records were imported with.
-        let conn = self.store.connection();
-        let keys = (
-            store::external_keys_of(
-                conn,
-                Kind::Organisation,
-                &(organisations.iter().map(|r| r.id.get()).collect::<Vec<_>>()),
-            )
-            .await?,
-            store::external_keys_of(
-                conn,
-                Kind::Territory,
-                &(territories.iter().map(|r| r.id.get()).collect::<Vec<_>>()),
-            )
-            .await?,
-            store::external_keys_of(
-                conn,
-                Kind::Programme,
-                &(programmes.iter().map(|r| r.id.get()).collect::<Vec<_>>()),
-            )
-            .await?,
-            store::external_keys_of(conn, Kind::Sheet, &(sheets.iter().map(|r| r.id.get()).collect::<Vec<_>>()))
-                .await?,
-            store::external_keys_of(conn, Kind::Lesson, &(lessons.iter().map(|r| r.id.get()).collect::<Vec<_>>()))
-                .await?,
-        );
-        let mut exported = Dataset {
-            format: dataset::FORMAT.to_owned(),
-            organisations: organisations.iter().map(dataset::OrganisationRecord::from_record).collect(),
-            territories: territories.iter().map(dataset::TerritoryRecord::from_record).collect(),
-            programmes: programmes.iter().map(|record| dataset::ProgrammeRecord::from_record(record, &names)).collect(),
-            sheets: sheets.iter().map(|record| dataset::SheetRecord::from_record(record, &names)).collect(),
-            lessons: lessons.iter().map(|record| dataset::LessonRecord::from_record(record, &names)).collect(),
-        }
-        .keeping_known_references(&names);
-        for (record, stored) in exported.organisations.iter_mut().zip(&organisations) {
-            record.external_id = keys.0.get(&stored.id.get()).cloned();
-        }
-        for (record, stored) in exported.territories.iter_mut().zip(&territories) {
-            record.external_id = keys.1.get(&stored.id.get()).cloned();
-        }
-        for (record, stored) in exported.programmes.iter_mut().zip(&programmes) {
-            record.external_id = keys.2.get(&stored.id.get()).cloned();
-        }
-        for (record, stored) in exported.sheets.iter_mut().zip(&sheets) {
-            record.external_id = keys.3.get(&stored.id.get()).cloned();
-        }
-        for (record, stored) in exported.lessons.iter_mut().zip(&lessons) {
-            record.external_id = keys.4.get(&stored.id.get()).cloned();
-        }
-        Ok(exported)
+            whole
+        });
+        sent.map(|()| whole)
     }
 
     /// Imports files (an upload, or files read from disk): each is read in its format (`format`, or
@@ -839,6 +807,68 @@ impl App {
             && self.count::<ProgrammeFields>(&everything, &all, &ProgrammeFilter::default()).await? == 0
             && self.count::<SheetFields>(&everything, &all, &SheetFilter::default()).await? == 0
             && self.count::<LessonFields>(&everything, &all, &LessonFilter::default()).await? == 0)
+    }
+}
+
+/// An export under way: what it reads, and the slugs of the records it has sent.
+struct Export<'a> {
+    store: &'a Store,
+    visibility: Visibility,
+    statuses: &'a [PublicationStatus],
+    progress: &'a Progress,
+    names: Names,
+    pages: tokio::sync::mpsc::Sender<Dataset>,
+}
+
+impl Export<'_> {
+    /// The records of one kind, a page of 1,000 at a time (all read first when `whole`); returns
+    /// false when nobody receives the pages any more.
+    async fn kind<K>(&mut self, whole: bool) -> Result<bool>
+    where
+        K: StoredKind + dataset::Exported,
+        K::Filter: Default,
+    {
+        const PAGE: usize = 1_000;
+        let sort = Sort { field: SortField::CreatedAt, direction: Direction::Ascending };
+        let mut after = None;
+        let mut held = Vec::new();
+        loop {
+            let request = PageRequest { size: PAGE, backward: false, after: after.take(), before: None };
+            let conn = self.store.connection();
+            let found =
+                store::list::<K, _>(conn, &self.visibility, self.statuses, &K::Filter::default(), sort, &request)
+                    .await?;
+            after = found.rows.last().map(|(cursor, _)| cursor.clone());
+            let last = !found.has_next || after.is_none();
+            held.extend(found.rows.into_iter().map(|(_, record)| record));
+            if !whole || last {
+                for chunk in std::mem::take(&mut held).chunks(PAGE) {
+                    if !self.send::<K>(chunk).await? {
+                        return Ok(false);
+                    }
+                }
+            }
+            if last {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Sends records as a page, after their slugs are known, with their external ids.
+    async fn send<K>(&mut self, records: &[Record<K::Id, K>]) -> Result<bool>
+    where
+        K: StoredKind + dataset::Exported,
+    {
+        for record in records {
+            self.names.insert(K::KIND, record.id.get(), record.fields.slug().as_str());
+        }
+        let ids: Vec<i64> = records.iter().map(|record| record.id.get()).collect();
+        let mut external = store::external_keys_of(self.store.connection(), K::KIND, &ids).await?;
+        let forms =
+            records.iter().map(|record| K::form(record, &self.names, external.remove(&record.id.get()))).collect();
+        let page = K::page(forms).keeping_known_references(&self.names);
+        self.progress.advance(records.len() as u64);
+        Ok(self.pages.send(page).await.is_ok())
     }
 }
 

@@ -176,46 +176,52 @@ pub async fn export(args: ExportArgs) -> Result<()> {
         ));
     }
     let app = App::open(&args.database.database_url).await?;
+    // The output before any record is read: a path that cannot be written is said first. A file
+    // is written under a `.partial` name and takes its own once whole.
+    let mut partial = None;
+    let target = match &args.output {
+        None => dataset::Target::Stream(Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()))),
+        Some(output) if several || output.is_dir() => dataset::Target::Folder(output.clone()),
+        Some(output) => {
+            if let Some(parent) = output.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|err| {
+                    Error::invalid("output", format!("{} cannot be created: {err}", parent.display()))
+                })?;
+            }
+            let mut name = output.clone().into_os_string();
+            name.push(".partial");
+            let temporary = std::path::PathBuf::from(name);
+            let file = std::fs::File::create(&temporary)
+                .map_err(|err| Error::invalid("output", format!("{} cannot be written: {err}", output.display())))?;
+            partial = Some((temporary, output.clone()));
+            dataset::Target::Stream(Box::new(std::io::BufWriter::with_capacity(1 << 16, file)))
+        }
+    };
+    let writer = match dataset::Writer::new(format, target) {
+        Ok(writer) => writer.with_distribution(&args.licence, &args.source),
+        Err(problem) => {
+            if let Some((temporary, _)) = &partial {
+                let _ = std::fs::remove_file(temporary);
+            }
+            return Err(Error::invalid("output", problem));
+        }
+    };
     let statuses: Vec<PublicationStatus> =
         if args.include_drafts { PublicationStatus::ALL.to_vec() } else { vec![PublicationStatus::Published] };
     let progress = Arc::new(Progress::default());
     let shown = progress::show("export", "enregistrements", Arc::clone(&progress));
-    let exported = app.export_dataset(&system(), &statuses, &progress).await;
+    let written = app.export_to(&system(), &statuses, &progress, writer).await;
     shown.finish().await;
-    let dataset = exported?.with_distribution(&args.licence, &args.source);
-    let counts = format!(
-        "{} organisations, {} territoires, {} programmes, {} fiches, {} leçons",
-        dataset.organisations.len(),
-        dataset.territories.len(),
-        dataset.programmes.len(),
-        dataset.sheets.len(),
-        dataset.lessons.len()
-    );
-    let files = tokio::task::spawn_blocking(move || dataset::write(&dataset, format))
-        .await
-        .map_err(Error::internal)?
-        .map_err(Error::internal)?;
-    match &args.output {
-        None => {
-            for (_, text) in &files {
-                print!("{text}");
-            }
-        }
-        Some(output) => {
-            let single = !several && !output.is_dir();
-            for (path, text) in &files {
-                let target = if single { output.clone() } else { output.join(path) };
-                if let Some(parent) = target.parent().filter(|parent| !parent.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|err| {
-                        Error::invalid("output", format!("{} cannot be created: {err}", parent.display()))
-                    })?;
-                }
-                std::fs::write(&target, text).map_err(|err| {
-                    Error::invalid("output", format!("{} cannot be written: {err}", target.display()))
-                })?;
+    if let Some((temporary, output)) = partial {
+        match &written {
+            Ok(_) => std::fs::rename(&temporary, &output)
+                .map_err(|err| Error::invalid("output", format!("{} cannot be written: {err}", output.display())))?,
+            Err(_) => {
+                let _ = std::fs::remove_file(&temporary);
             }
         }
     }
-    eprintln!("exporté ({}, {} fichier(s)) : {counts}", format.name(), files.len());
+    let written = written?;
+    eprintln!("exporté ({}, {} fichier(s)) : {written}", format.name(), written.files);
     Ok(())
 }

@@ -507,29 +507,64 @@ async fn export_dataset(
         return error(StatusCode::FORBIDDEN, MediaType::Json, "FORBIDDEN", &message);
     }
     let statuses = if drafts { PublicationStatus::ALL.to_vec() } else { vec![PublicationStatus::Published] };
-    let dataset = match state.app.export_dataset(&viewer, &statuses, &Progress::default()).await {
-        Ok(dataset) => dataset.with_distribution(dataset::DEFAULT_LICENCE, dataset::DEFAULT_SOURCE),
-        Err(failure) => {
-            tracing::error!(error = %failure, "the dataset export failed");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, MediaType::Json, failure.code(), "the export failed");
+    // The body streams: the export reads a page of records at a time and writes it into the body
+    // while the client reads it, so memory holds a page, whatever the size of the dataset.
+    let (chunks, mut receiver) = tokio::sync::mpsc::channel::<std::io::Result<axum::body::Bytes>>(8);
+    let body = std::io::BufWriter::with_capacity(1 << 16, BodyWriter(chunks.clone()));
+    let writer = match dataset::Writer::new(format, dataset::Target::Stream(Box::new(body))) {
+        Ok(writer) => writer.with_distribution(dataset::DEFAULT_LICENCE, dataset::DEFAULT_SOURCE),
+        Err(problem) => {
+            tracing::error!(%problem, "the dataset export could not start");
+            return error(StatusCode::INTERNAL_SERVER_ERROR, MediaType::Json, "INTERNAL", "the export failed");
         }
     };
-    let written = tokio::task::spawn_blocking(move || dataset::write(&dataset, format)).await;
-    let Ok(Ok(mut files)) = written else {
-        tracing::error!(?written, "the dataset export could not be written");
-        return error(StatusCode::INTERNAL_SERVER_ERROR, MediaType::Json, "INTERNAL", "the export failed");
+    let app = state.app.clone();
+    tokio::spawn(async move {
+        if let Err(failure) = app.export_to(&viewer, &statuses, &Progress::default(), writer).await {
+            // The client may be gone; otherwise its body ends in an error, never as a shorter file
+            // that looks whole.
+            tracing::warn!(error = %failure, "the dataset export stopped");
+            let _ = chunks.send(Err(std::io::Error::other("the export failed"))).await;
+        }
+    });
+    // A failure before the first bytes (the first 64 KiB, or the whole of a small export) is
+    // still a proper error answer.
+    let first = match receiver.recv().await {
+        Some(Ok(first)) => first,
+        Some(Err(_)) | None => {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, MediaType::Json, "INTERNAL", "the export failed");
+        }
     };
-    let (name, body) = files.pop().unwrap_or_default();
+    let rest = futures::stream::poll_fn(move |cx| receiver.poll_recv(cx));
+    let stream = futures::StreamExt::chain(futures::stream::once(async move { Ok(first) }), rest);
     let content_type = match format {
         Format::Jsonl => "application/x-ndjson; charset=utf-8",
         _ => "application/json; charset=utf-8",
     };
-    let mut response = (StatusCode::OK, body).into_response();
+    let name = if format == Format::Jsonl { "retex.jsonl" } else { "retex.json" };
+    let mut response = (StatusCode::OK, Body::from_stream(stream)).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", name.display())) {
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         response.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
     }
     response
+}
+
+/// The writing end of a streamed body: each buffer written becomes a chunk of the body. Used off
+/// the async executor (it waits when the client reads slower than the export writes).
+struct BodyWriter(tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>);
+
+impl std::io::Write for BodyWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .blocking_send(Ok(axum::body::Bytes::copy_from_slice(bytes)))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client is gone"))?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Any query's answer as CSV (`GET /export.csv?query=…&variables=…[&separator=semicolon]`): the

@@ -5,7 +5,7 @@
 //! Cells become a JSON object per row that the record's serde form accepts or refuses (see
 //! `columns`); this module only knows rows, cells and lines.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
@@ -65,56 +65,6 @@ pub fn read(name: &str, text: &str) -> Result<(Dataset, Locations), Vec<FieldPro
     }
     problems.into_result()?;
     Ok((dataset, locations))
-}
-
-/// Writes a dataset as one CSV file per kind that has records (`fiches.csv`…), with French headers.
-pub fn write(dataset: &Dataset) -> Result<Vec<(PathBuf, String)>, String> {
-    let mut files = Vec::new();
-    for (kind, objects) in columns::objects(dataset)? {
-        if objects.is_empty() {
-            continue;
-        }
-        // The columns some record fills, and the required ones so that the file reads back.
-        let keys: Vec<&str> = columns::layout(kind, &objects)
-            .into_iter()
-            .filter(|key| {
-                *key == "slug"
-                    || columns::required(kind).contains(key)
-                    || objects.iter().any(|object| object.get(*key).is_some_and(|value| !columns::is_blank(value)))
-            })
-            .collect();
-        let mut header: Vec<&str> = Vec::new();
-        for key in &keys {
-            match *key {
-                "centroid" => header.extend([columns::label(kind, "lat"), columns::label(kind, "lon")]),
-                key => header.push(columns::label(kind, key)),
-            }
-        }
-        let fields: Vec<Field> = keys
-            .iter()
-            .map(|key| columns::resolve(kind, key).ok_or_else(|| format!("`{key}` is not a field")))
-            .collect::<Result<_, _>>()?;
-        let mut writer = ::csv::WriterBuilder::new().delimiter(b',').from_writer(Vec::new());
-        writer.write_record(&header).map_err(|err| err.to_string())?;
-        for object in &objects {
-            let mut cells: Vec<String> = Vec::with_capacity(header.len());
-            for field in &fields {
-                let value = object.get(field.name).unwrap_or(&Value::Null);
-                if field.shape == Shape::Centroid {
-                    for part in ["lat", "lon"] {
-                        cells.push(value.get(part).map(Value::to_string).unwrap_or_default());
-                    }
-                    continue;
-                }
-                cells.push(columns::to_text(field, value)?.unwrap_or_default());
-            }
-            writer.write_record(&cells).map_err(|err| err.to_string())?;
-        }
-        let bytes = writer.into_inner().map_err(|err| err.to_string())?;
-        let text = String::from_utf8(bytes).map_err(|err| err.to_string())?;
-        files.push((PathBuf::from(format!("{}.csv", columns::plural_name(kind))), text));
-    }
-    Ok(files)
 }
 
 /// Returns the delimiter of a file: `;` (French spreadsheets) when the header line has more `;`
@@ -236,6 +186,8 @@ fn read_row(
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use pretty_assertions::assert_eq;
 
     use super::*;
@@ -247,7 +199,7 @@ mod tests {
     #[test]
     fn the_demo_dataset_survives_a_round_trip() {
         let demo = crate::demo::dataset().expect("demo");
-        let files = write(&demo).expect("written");
+        let files = crate::dataset::writer::write(&demo, Format::Csv).expect("written");
         let names: Vec<String> = files.iter().map(|(path, _)| path.display().to_string()).collect();
         assert_eq!(names, ["organisations.csv", "territoires.csv", "programmes.csv", "fiches.csv", "lecons.csv"]);
         let mut read_back = (Dataset { format: FORMAT.to_owned(), ..Dataset::default() }, Locations::default());

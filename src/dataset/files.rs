@@ -250,20 +250,6 @@ pub fn merge(into: &mut (Dataset, Locations), (dataset, locations): (Dataset, Lo
     merged.lessons.extend(dataset.lessons);
 }
 
-/// Writes a dataset in `format`: the files to write, by path relative to the output folder
-/// (a single file for JSON and JSON Lines).
-pub fn write(dataset: &Dataset, format: Format) -> Result<Vec<(PathBuf, String)>, String> {
-    match format {
-        Format::Json => Ok(vec![(
-            PathBuf::from("retex.json"),
-            serde_json::to_string_pretty(dataset).map_err(|err| err.to_string())? + "\n",
-        )]),
-        Format::Jsonl => Ok(vec![(PathBuf::from("retex.jsonl"), to_lines(dataset).map_err(|err| err.to_string())?)]),
-        Format::Csv => csv::write(dataset),
-        Format::Markdown => markdown::write(dataset),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,23 +79,6 @@ pub fn read(name: &str, text: &str) -> Result<(Dataset, Locations), Vec<FieldPro
     Ok((dataset, lines))
 }
 
-/// Writes a dataset as JSON Lines: a format header, then one record per line, in dependency order.
-pub fn to_lines(dataset: &Dataset) -> Result<String, serde_json::Error> {
-    let mut out = serde_json::to_string(&serde_json::json!({ "format": FORMAT }))?;
-    out.push('\n');
-    let mut push = |line: Line| -> Result<(), serde_json::Error> {
-        out.push_str(&serde_json::to_string(&line)?);
-        out.push('\n');
-        Ok(())
-    };
-    dataset.organisations.iter().cloned().map(Line::Organisation).try_for_each(&mut push)?;
-    dataset.territories.iter().cloned().map(Line::Territory).try_for_each(&mut push)?;
-    dataset.programmes.iter().cloned().map(Line::Programme).try_for_each(&mut push)?;
-    dataset.sheets.iter().cloned().map(Line::Sheet).try_for_each(&mut push)?;
-    dataset.lessons.iter().cloned().map(Line::Lesson).try_for_each(&mut push)?;
-    Ok(out)
-}
-
 #[cfg(test)]
 mod line_tests {
     use super::*;

@@ -8,7 +8,7 @@
 //! module only knows front matter, headings and sections.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
@@ -111,24 +111,6 @@ pub fn read(name: &str, text: &str) -> Result<(Dataset, Locations), Vec<FieldPro
     Ok((dataset, locations))
 }
 
-/// Writes a dataset as one Markdown file per record, in a folder per kind (`fiches/<slug>.md`).
-pub fn write(dataset: &Dataset) -> Result<Vec<(PathBuf, String)>, String> {
-    let mut files = Vec::new();
-    let mut paths = HashSet::new();
-    for (kind, objects) in columns::objects(dataset)? {
-        for object in &objects {
-            let slug = object.get("slug").and_then(Value::as_str).unwrap_or_default();
-            Slug::parse(slug).map_err(|problem| format!("a {} slug {problem}", kind.as_str()))?;
-            let path = PathBuf::from(columns::plural_name(kind)).join(format!("{slug}.md"));
-            if !paths.insert(path.clone()) {
-                return Err(format!("two records would be written to {}", path.display()));
-            }
-            files.push((path, to_markdown(kind, object)?));
-        }
-    }
-    Ok(files)
-}
-
 /// The fields a kind keeps in the text after the front matter rather than in it.
 fn body_fields(kind: Kind) -> &'static [&'static str] {
     match kind {
@@ -147,7 +129,7 @@ const SECTIONS: [(&str, &str, &[&str]); 4] = [
     ("evidence", "Preuves", &["preuve", "éléments de preuve", "evidence"]),
 ];
 
-fn to_markdown(kind: Kind, object: &Map<String, Value>) -> Result<String, String> {
+pub(super) fn to_markdown(kind: Kind, object: &Map<String, Value>) -> Result<String, String> {
     let mut front = serde_norway::Mapping::new();
     front.insert("type".into(), columns::type_name(kind).into());
     for key in columns::layout(kind, std::slice::from_ref(object)) {
@@ -391,6 +373,8 @@ fn read_body(
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use pretty_assertions::assert_eq;
 
     use super::*;
@@ -398,7 +382,7 @@ mod tests {
     #[test]
     fn the_demo_dataset_survives_a_round_trip() {
         let demo = crate::demo::dataset().expect("demo");
-        let files = write(&demo).expect("written");
+        let files = crate::dataset::writer::write(&demo, Format::Markdown).expect("written");
         assert_eq!(files.len(), demo.len());
         let mut read_back = (Dataset { format: FORMAT.to_owned(), ..Dataset::default() }, Locations::default());
         for (path, text) in &files {

@@ -15,9 +15,11 @@ pub mod csv;
 pub mod files;
 pub mod lines;
 pub mod markdown;
+pub mod writer;
 
-pub use files::{Format, Locations, locate, read_bytes, read_paths, write};
-pub use lines::{Line, from_lines, to_lines};
+pub use files::{Format, Locations, locate, read_bytes, read_paths};
+pub use lines::{Line, from_lines};
+pub use writer::{Target, Writer, Written};
 
 /// The format tag every dataset file carries.
 pub const FORMAT: &str = "retex-dataset/1";
@@ -782,6 +784,39 @@ impl Names {
     pub fn contains(&self, kind: Kind, slug: &str) -> bool {
         self.ids.contains_key(&(kind, slug.to_owned()))
     }
+}
+
+/// A kind of stored record as an export writes it: how a record becomes its dataset form, and a
+/// page of them a dataset.
+pub trait Exported: Fields {
+    type Form;
+    /// The record's dataset form; references name records by slug through `names`.
+    fn form(record: &Record<Self::Id, Self>, names: &Names, external_id: Option<String>) -> Self::Form;
+    /// A dataset holding these records only.
+    fn page(forms: Vec<Self::Form>) -> Dataset;
+}
+
+macro_rules! exported {
+    ($($fields:ty => $form:ident, $list:ident, |$record:ident, $names:ident| $convert:expr;)+) => {$(
+        impl Exported for $fields {
+            type Form = $form;
+            fn form($record: &Record<Self::Id, Self>, $names: &Names, external_id: Option<String>) -> $form {
+                let _ = $names;
+                $form { external_id, ..$convert }
+            }
+            fn page(forms: Vec<$form>) -> Dataset {
+                Dataset { format: FORMAT.to_owned(), $list: forms, ..Dataset::default() }
+            }
+        }
+    )+};
+}
+
+exported! {
+    OrganisationFields => OrganisationRecord, organisations, |record, names| OrganisationRecord::from_record(record);
+    TerritoryFields => TerritoryRecord, territories, |record, names| TerritoryRecord::from_record(record);
+    ProgrammeFields => ProgrammeRecord, programmes, |record, names| ProgrammeRecord::from_record(record, names);
+    SheetFields => SheetRecord, sheets, |record, names| SheetRecord::from_record(record, names);
+    LessonFields => LessonRecord, lessons, |record, names| LessonRecord::from_record(record, names);
 }
 
 impl Dataset {

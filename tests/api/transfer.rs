@@ -216,6 +216,56 @@ async fn only_administrators_upload_and_bad_uploads_are_refused() {
     assert_eq!(code(&body["errors"][0]), "INVALID_INPUT", "{body}");
 }
 
+/// The published dataset of an app, as `GET /export/dataset.json` streams it.
+async fn exported_over_http(app: &TestApp) -> Value {
+    let response = app.client.get(format!("{}/export/dataset.json", app.address)).send().await.expect("send");
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("content-length").is_none(), "the body streams, its length unknown at first");
+    let text = response.text().await.expect("the whole body");
+    serde_json::from_str(&text).unwrap_or_else(|err| panic!("{err}: {}", &text[..text.len().min(400)]))
+}
+
+#[tokio::test]
+async fn a_large_export_streams_page_by_page_and_reimports_whole() {
+    // Arrange: 2,500 sheets (three pages), a programme whose parent comes after it, a lesson drawn
+    // from the last sheet of the last page, and a draft nobody public may see, referred to.
+    let app = spawn_app_without_search().await;
+    let mut sheets: Vec<Value> = (0..2_500)
+        .map(|i| {
+            json!({ "slug": format!("fiche-{i}"), "title": format!("Fiche {i}"), "activityType": "SOLIDARITY_GARAGE",
+                    "status": "LAUNCHED", "programmes": ["enfant"], "publicationStatus": "PUBLISHED" })
+        })
+        .collect();
+    sheets.push(json!({ "slug": "brouillon", "title": "Fiche en brouillon", "activityType": "SOLIDARITY_GARAGE",
+                        "status": "LAUNCHED", "publicationStatus": "DRAFT" }));
+    app.load(json!({
+        "format": "retex-dataset/1",
+        "programmes": [
+            { "slug": "enfant", "name": "Programme enfant", "parent": "parent", "publicationStatus": "PUBLISHED" },
+            { "slug": "parent", "name": "Programme parent", "publicationStatus": "PUBLISHED" }
+        ],
+        "sheets": sheets,
+        "lessons": [{ "slug": "lecon", "title": "Leçon", "polarity": "SUCCESS_FACTOR", "evidenceLevel": "ONE_PROJECT",
+                      "evidenceLinks": [{ "sheet": "fiche-2499" }, { "sheet": "brouillon" }], "publicationStatus": "PUBLISHED" }]
+    }))
+    .await;
+
+    // Act
+    let exported = exported_over_http(&app).await;
+    let copy = spawn_app_without_search().await;
+    copy.load(exported.clone()).await;
+    let again = exported_over_http(&copy).await;
+
+    // Assert
+    assert_eq!(exported["sheets"].as_array().map(Vec::len), Some(2_500), "every page, no draft");
+    let enfant = exported["programmes"].as_array().and_then(|all| all.iter().find(|p| p["slug"] == "enfant"));
+    assert_eq!(enfant.map(|p| p["parent"].clone()), Some(json!("parent")), "a parent sent after its child is kept");
+    let links = &exported["lessons"][0]["evidenceLinks"];
+    assert_eq!(links.as_array().map(Vec::len), Some(1), "the link to the draft is left out: {links}");
+    assert_eq!(links[0]["sheet"], "fiche-2499");
+    assert_eq!(again, exported, "the export re-imports to the same records");
+}
+
 #[tokio::test]
 async fn the_dataset_export_over_http_follows_the_access_rules() {
     let app = spawn_demo().await;

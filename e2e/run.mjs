@@ -177,6 +177,20 @@ async function main() {
     await until(async () => countOf(await countText(page)) === facet.count, 'the search address does not give the same results');
     check((await page.locator('.facet input:checked').count()) === 1, 'the facet is not checked after a reload');
 
+    begin('« Afficher plus » is in the address: a reload shows as many results');
+    await page.goto(`${base}/`);
+    await ready(page);
+    await page.waitForSelector('#hit-list li');
+    const firstPage = await page.locator('#hit-list > li').count();
+    await page.click('#more button');
+    await until(async () => (await page.locator('#hit-list > li').count()) > firstPage, 'no more results were shown');
+    const shownMore = await page.locator('#hit-list > li').count();
+    check(new URL(page.url()).searchParams.get('pages') === '2', `the address does not say 2 pages: ${page.url()}`);
+    await page.reload();
+    await ready(page);
+    await until(async () => (await page.locator('#hit-list > li').count()) === shownMore, `a reload does not show the ${shownMore} results again`);
+    log(`${firstPage} results, then ${shownMore}, and ${shownMore} after a reload`);
+
     begin('overview: charts');
     await page.goto(`${base}/apercu`);
     await ready(page);
@@ -221,7 +235,10 @@ async function main() {
     await author.check('#lesson-form [data-field="categories"] input >> nth=0');
     await author.click('#lesson-form button[type=submit]');
     await author.waitForSelector('#lesson-form .notice-ok');
-    await author.locator('.work-item', { hasText: lessonDraft }).locator('text=Brouillon').waitFor();
+    const lessonItem = author.locator('.work-item', { hasText: lessonDraft });
+    await lessonItem.locator('text=Brouillon').waitFor();
+    await lessonItem.locator('button', { hasText: 'Soumettre à la relecture' }).click();
+    await author.locator('.work-item', { hasText: lessonDraft }).locator('text=Soumis').waitFor();
 
     begin('anonymous visitors never see the draft');
     await page.goto(`${base}/?q=${word}`);
@@ -243,6 +260,21 @@ async function main() {
     const pending = review.locator('.work-item', { hasText: title });
     await pending.locator('button', { hasText: 'Publier' }).click();
     await review.locator('.work-item', { hasText: title }).waitFor({ state: 'detached' });
+
+    begin('reviewer: sends the lesson back with a reason, which its author reads');
+    const submitted = review.locator('.work-item', { hasText: lessonDraft });
+    await submitted.locator('button', { hasText: 'Renvoyer à l’auteur' }).click();
+    await submitted.locator('button', { hasText: 'Renvoyer en brouillon' }).click();
+    await until(async () => /motif/.test(await submitted.locator('.field-error').textContent()), 'no message for a send-back without a reason');
+    check(await submitted.locator('text=Soumis').count() === 1, 'a send-back without a reason went through');
+    const why = `Précisez la surface du local recherché (${word}).`;
+    await submitted.locator('textarea').fill(why);
+    await review.screenshot({ path: join(shots, 'review.png'), fullPage: true });
+    await submitted.locator('button', { hasText: 'Renvoyer en brouillon' }).click();
+    await review.locator('.work-item', { hasText: lessonDraft }).locator('text=Brouillon').waitFor();
+    await author.goto(`${base}/contribuer`);
+    await ready(author);
+    await author.locator('.work-item', { hasText: lessonDraft }).locator('.sent-back', { hasText: why }).waitFor();
 
     begin('search finds the published sheet');
     await until(async () => {

@@ -302,6 +302,8 @@ const DIMENSIONS = [
 ];
 const KIND_LABELS = { SHEET: 'Fiche-projet', LESSON: 'Leçon', PROGRAMME: 'Programme', ORGANISATION: 'Organisation' };
 const TYPENAME_KIND = { ProjectSheet: 'SHEET', Lesson: 'LESSON', Programme: 'PROGRAMME', Organisation: 'ORGANISATION' };
+/** The most pages of 20 results an address may ask to show at once. */
+const MAX_PAGES = 25;
 const EXAMPLES = ['épicerie solidaire', 'mobilité rurale', 'garage', 'tiers-lieu', 'porteur de projet'];
 /** Labels seen in facets (programme names), for the filters shown when their value has no hit left. */
 const facetLabels = new Map();
@@ -313,7 +315,9 @@ function readSearchState(url) {
     const chosen = params.getAll(dim.param).filter(Boolean);
     if (chosen.length) filters[dim.param] = [...new Set(chosen)];
   }
-  return { q: (params.get('q') || '').trim(), filters };
+  // « Afficher plus » is in the address too (`pages=3`), so that a reload shows as many results.
+  const pages = Math.min(Math.max(Number.parseInt(params.get('pages') || '1', 10) || 1, 1), MAX_PAGES);
+  return { q: (params.get('q') || '').trim(), filters, pages };
 }
 
 function searchHref(state) {
@@ -522,23 +526,45 @@ async function searchView(url, { stale, reuse }) {
   count.textContent = state.q ? `${what} pour « ${state.q} »` : `${what}${filtered ? '' : ' — les plus récents d’abord'}`;
   const list = h('ol', { class: 'hits', id: 'hit-list' }, results.hits.map(hitItem));
   hitsBox.replaceChildren(state.q || filtered ? '' : emptyHelp(), list);
-  renderMore(results.pageInfo, variables, list, stale);
+  let pageInfo = results.pageInfo;
+  let shown = 1;
+  while (shown < state.pages && pageInfo.hasNextPage) {
+    const next = await gql(SEARCH_QUERY, { ...variables, facets: [], after: pageInfo.endCursor });
+    if (stale()) return;
+    list.append(...next.search.hits.map(hitItem));
+    pageInfo = next.search.pageInfo;
+    shown += 1;
+  }
+  renderMore(pageInfo, variables, list, stale, shown);
 }
 
-function renderMore(pageInfo, variables, list, stale) {
+function renderMore(pageInfo, variables, list, stale, shown) {
   const more = document.getElementById('more');
   more.replaceChildren();
   if (!pageInfo.hasNextPage) return;
   const button = h('button', { type: 'button', class: 'secondary' }, 'Afficher plus de résultats');
+  const message = h('p', { class: 'field-error', role: 'status' });
   button.addEventListener('click', async () => {
     button.disabled = true;
-    const data = await gql(SEARCH_QUERY, { ...variables, facets: [], after: pageInfo.endCursor });
+    let data;
+    try {
+      data = await gql(SEARCH_QUERY, { ...variables, facets: [], after: pageInfo.endCursor });
+    } catch (error) {
+      button.disabled = false;
+      message.textContent = error.message;
+      return;
+    }
     if (stale()) return;
     const first = data.search.hits.map(hitItem);
     list.append(...first);
     first[0]?.querySelector('a')?.focus();
-    renderMore(data.search.pageInfo, variables, list, stale);
+    // The address says how many pages are shown, without a new history entry nor a new render.
+    const url = new URL(location.href);
+    url.searchParams.set('pages', String(Math.min(shown + 1, MAX_PAGES)));
+    history.replaceState(history.state, '', url.pathname + url.search);
+    renderMore(data.search.pageInfo, variables, list, stale, shown + 1);
   });
+  more.append(message);
   more.append(button);
 }
 
@@ -1161,7 +1187,7 @@ async function contributeView(stale) {
 }
 
 async function loadWorklist() {
-  const fields = 'id slug title version publicationStatus updatedAt';
+  const fields = 'id slug title version publicationStatus updatedAt revisions { action reason }';
   const data = await gql(`{
     sheets(filter: {publicationStatuses: [DRAFT, SUBMITTED]}, first: 50) { nodes { ${fields} programmes { name } } }
     lessons(filter: {publicationStatuses: [DRAFT, SUBMITTED]}, first: 50) { nodes { ${fields} programmes { name } } }
@@ -1202,14 +1228,73 @@ function renderWorklist(box, records, who, refresh) {
     };
     const actions = [];
     if (record.publicationStatus === 'DRAFT') actions.push(move('SUBMITTED', 'Soumettre à la relecture'));
-    if (record.publicationStatus === 'SUBMITTED' && mayPublish) actions.push(move('PUBLISHED', 'Publier'));
+    if (record.publicationStatus === 'SUBMITTED' && mayPublish) {
+      actions.push(move('PUBLISHED', 'Publier'));
+      actions.push(sendBack(record, message, refresh));
+    }
+    // A draft sent back says why, as the reviewer wrote it.
+    const last = record.revisions?.[record.revisions.length - 1];
+    const sentBack = record.publicationStatus === 'DRAFT' && last?.reason
+      ? h('p', { class: 'note sent-back' }, 'Renvoyé par la relecture : ', h('q', {}, last.reason))
+      : null;
     return h('li', { class: 'work-item' },
       h('p', {}, h('span', { class: `badge badge-${record.publicationStatus.toLowerCase()}` }, label('PublicationStatus', record.publicationStatus)), ' ',
         h('span', { class: 'kind-inline' }, KIND_LABELS[record.kind]), ' · ', h('a', { href }, record.title),
         record.programmes.length ? h('span', { class: 'note' }, ` — ${record.programmes.map((p) => p.name).join(', ')}`) : null),
+      sentBack,
       actions.length ? h('div', { class: 'actions' }, actions) : null,
       message);
   })), h('p', { id: 'annonce-contribution', class: 'visually-hidden', 'aria-live': 'polite' }));
+}
+
+/** A reviewer's « Renvoyer à l'auteur »: the record goes back to draft with the reason written here. */
+function sendBack(record, message, refresh) {
+  const box = h('div', { class: 'send-back' });
+  const open = h('button', { type: 'button', class: 'secondary' }, 'Renvoyer à l’auteur');
+  open.setAttribute('aria-label', `Renvoyer à l’auteur : ${record.title}`);
+  open.setAttribute('aria-expanded', 'false');
+  open.addEventListener('click', () => {
+    if (box.childElementCount) {
+      box.replaceChildren();
+      open.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    open.setAttribute('aria-expanded', 'true');
+    const id = `motif-${record.kind}-${record.slug}`;
+    const reason = h('textarea', { id, rows: '2', 'aria-required': 'true' });
+    const confirm = h('button', { type: 'submit', class: 'primary' }, 'Renvoyer en brouillon');
+    const form = h('form', { class: 'send-back-form' },
+      h('label', { for: id }, 'Motif du renvoi (l’auteur le lira)'), reason, confirm);
+    reason.addEventListener('input', () => {
+      reason.removeAttribute('aria-invalid');
+      message.textContent = '';
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      message.textContent = '';
+      if (!reason.value.trim()) {
+        message.textContent = 'Indiquez le motif du renvoi : l’auteur en a besoin pour reprendre sa contribution.';
+        reason.setAttribute('aria-invalid', 'true');
+        reason.focus();
+        return;
+      }
+      confirm.disabled = true;
+      try {
+        await gql(`mutation Renvoi($id: ID!, $version: Int!, $reason: String!) {
+          setPublicationStatus(id: $id, version: $version, status: DRAFT, reason: $reason) { publicationStatus version }
+        }`, { id: record.id, version: record.version, reason: reason.value.trim() });
+        const done = document.getElementById('annonce-contribution');
+        if (done) done.textContent = `« ${record.title} » : renvoyé en brouillon.`;
+        await refresh();
+      } catch (error) {
+        confirm.disabled = false;
+        message.textContent = error.message;
+      }
+    });
+    box.replaceChildren(form);
+    reason.focus();
+  });
+  return h('span', { class: 'send-back-action' }, open, box);
 }
 
 function draftForm(id, fields, submitText, build, mutation, resultKey, refresh) {

@@ -14,7 +14,10 @@
 //!    whole GraphQL schema in-process (hydration from the database and snippets). p50/p99 and ratios.
 //! 4. Streams updates and measures the time from the write to searchable.
 //! 5. Starts `retex serve` alone on the same database and index, runs the queries over HTTP, and
-//!    reports that server's resident memory (the benchmark process also held the whole corpus).
+//!    reports that server's resident memory (the benchmark process also held the whole corpus); then
+//!    downloads the published base from `GET /export/dataset.jsonl` (streamed) and reports the
+//!    server's memory during it against just before, and runs `retex export --format jsonl` with its
+//!    peak memory.
 //!
 //! `RETEX_BENCH_KEEP=DIR` keeps the database and index in DIR and reuses them on the next run.
 

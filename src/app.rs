@@ -883,11 +883,7 @@ pub enum Outcome {
 /// How many records of each kind a dataset load handled, and what it did with them.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DatasetSummary {
-    pub organisations: usize,
-    pub territories: usize,
-    pub programmes: usize,
-    pub sheets: usize,
-    pub lessons: usize,
+    pub records: dataset::KindCounts,
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -895,13 +891,7 @@ pub struct DatasetSummary {
 
 impl DatasetSummary {
     fn count(&mut self, kind: Kind, outcome: Outcome) {
-        *match kind {
-            Kind::Organisation => &mut self.organisations,
-            Kind::Territory => &mut self.territories,
-            Kind::Programme => &mut self.programmes,
-            Kind::Sheet => &mut self.sheets,
-            Kind::Lesson => &mut self.lessons,
-        } += 1;
+        self.records.add(kind);
         *match outcome {
             Outcome::Created => &mut self.created,
             Outcome::Updated => &mut self.updated,
@@ -914,15 +904,8 @@ impl std::fmt::Display for DatasetSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} organisations, {} territoires, {} programmes, {} fiches, {} leçons ({} créés, {} mis à jour, {} inchangés)",
-            self.organisations,
-            self.territories,
-            self.programmes,
-            self.sheets,
-            self.lessons,
-            self.created,
-            self.updated,
-            self.unchanged
+            "{} ({} créés, {} mis à jour, {} inchangés)",
+            self.records, self.created, self.updated, self.unchanged
         )
     }
 }

@@ -222,6 +222,6 @@ pub async fn export(args: ExportArgs) -> Result<()> {
         }
     }
     let written = written?;
-    eprintln!("exporté ({}, {} fichier(s)) : {written}", format.name(), written.files);
+    eprintln!("exporté ({}, {} fichier(s)) : {}", format.name(), written.files, written.records);
     Ok(())
 }

@@ -786,6 +786,44 @@ impl Names {
     }
 }
 
+/// How many records of each kind an import or an export handled.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct KindCounts {
+    pub organisations: usize,
+    pub territories: usize,
+    pub programmes: usize,
+    pub sheets: usize,
+    pub lessons: usize,
+}
+
+impl KindCounts {
+    /// Returns how many records in all.
+    pub fn total(&self) -> usize {
+        self.organisations + self.territories + self.programmes + self.sheets + self.lessons
+    }
+
+    /// Counts one more record of this kind.
+    pub fn add(&mut self, kind: Kind) {
+        *match kind {
+            Kind::Organisation => &mut self.organisations,
+            Kind::Territory => &mut self.territories,
+            Kind::Programme => &mut self.programmes,
+            Kind::Sheet => &mut self.sheets,
+            Kind::Lesson => &mut self.lessons,
+        } += 1;
+    }
+}
+
+impl std::fmt::Display for KindCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} organisations, {} territoires, {} programmes, {} fiches, {} leçons",
+            self.organisations, self.territories, self.programmes, self.sheets, self.lessons
+        )
+    }
+}
+
 /// A kind of stored record as an export writes it: how a record becomes its dataset form, and a
 /// page of them a dataset.
 pub trait Exported: Fields {

@@ -31,33 +31,7 @@ pub enum Target {
 pub struct Written {
     /// Files written (1 for a stream).
     pub files: usize,
-    pub organisations: usize,
-    pub territories: usize,
-    pub programmes: usize,
-    pub sheets: usize,
-    pub lessons: usize,
-}
-
-impl std::fmt::Display for Written {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} organisations, {} territoires, {} programmes, {} fiches, {} leçons",
-            self.organisations, self.territories, self.programmes, self.sheets, self.lessons
-        )
-    }
-}
-
-impl Written {
-    fn count(&mut self, kind: Kind) {
-        *match kind {
-            Kind::Organisation => &mut self.organisations,
-            Kind::Territory => &mut self.territories,
-            Kind::Programme => &mut self.programmes,
-            Kind::Sheet => &mut self.sheets,
-            Kind::Lesson => &mut self.lessons,
-        } += 1;
-    }
+    pub records: KindCounts,
 }
 
 /// The kinds in the order they are written.
@@ -114,7 +88,7 @@ impl Writer {
             (Format::Markdown, Target::Folder(folder)) => Out::Markdown { folder, paths: HashSet::new() },
         };
         let files = usize::from(matches!(out, Out::Json { .. } | Out::Lines(_)));
-        Ok(Writer { out, written: Written { files, ..Written::default() }, distribution: None })
+        Ok(Writer { out, written: Written { files, records: KindCounts::default() }, distribution: None })
     }
 
     /// Gives every record written this licence and source, as exports do.
@@ -153,7 +127,7 @@ impl Writer {
                     }
                     _ => self.json_item(kind, &written?)?,
                 }
-                self.written.count(kind);
+                self.written.records.add(kind);
             }
             return Ok(());
         }
@@ -231,7 +205,7 @@ impl Writer {
                 self.written.files += 1;
             }
         }
-        self.written.count(kind);
+        self.written.records.add(kind);
         Ok(())
     }
 
@@ -466,7 +440,7 @@ mod tests {
             writer.write(page).expect("written");
         }
         let written = writer.finish().expect("finished");
-        assert_eq!((written.files, written.sheets, written.territories), (1, demo.sheets.len(), 0));
+        assert_eq!((written.files, written.records.sheets, written.records.territories), (1, demo.sheets.len(), 0));
 
         let text = out.text();
         let read: Dataset = serde_json::from_str(&text).unwrap_or_else(|err| panic!("{err}: {text}"));
@@ -480,7 +454,7 @@ mod tests {
         for format in [Format::Json, Format::Jsonl] {
             let out = Shared::default();
             let writer = Writer::new(format, Target::Stream(Box::new(out.clone()))).expect("writer");
-            assert_eq!(writer.finish().expect("finished").sheets, 0);
+            assert_eq!(writer.finish().expect("finished").records.sheets, 0);
             let (read, _) = files::read_text("export", &out.text(), format).expect("reads back");
             assert!(read.is_empty(), "{format:?}");
         }

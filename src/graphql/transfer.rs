@@ -59,11 +59,11 @@ impl ImportReport {
     fn new(summary: DatasetSummary, dry_run: bool) -> Self {
         Self {
             dry_run,
-            organisations: count(summary.organisations),
-            territories: count(summary.territories),
-            programmes: count(summary.programmes),
-            sheets: count(summary.sheets),
-            lessons: count(summary.lessons),
+            organisations: count(summary.records.organisations),
+            territories: count(summary.records.territories),
+            programmes: count(summary.records.programmes),
+            sheets: count(summary.records.sheets),
+            lessons: count(summary.records.lessons),
             created: count(summary.created),
             updated: count(summary.updated),
             unchanged: count(summary.unchanged),

@@ -6,7 +6,8 @@
 //!    they do, on what, where), half of them on the sheet's own activity, with skewed picks so that
 //!    common words recur in many documents and specific ones in few.
 //! 2. Writes it as JSON Lines and runs `retex import corpus.jsonl` (the built binary) into an empty
-//!    database and index: total, database and index seconds. Then loads it into a fresh SQLite database
+//!    database and index: total, database and index seconds; then re-imports the same file (every
+//!    record unchanged) and a file in which every sheet is edited (the update path). Then loads it into a fresh SQLite database
 //!    through the dataset use case (the baseline), and rebuilds the index from the database
 //!    (`retex reindex`): throughput, split database/index, index size.
 //! 3. Runs a fixed set of queries (words, phrases, typos, filters, three facets, highlights), top 20,
@@ -516,17 +517,17 @@ fn memory(field: &str) -> String {
         .unwrap_or_else(|| "n/a".into())
 }
 
-/// Runs `retex import corpus.jsonl` (the built binary, as an operator would) into a fresh database
-/// and index beside the benchmark's, prints the figures it reports, and removes what it wrote.
-fn import_command(dataset: &Dataset, dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let work = dir.join("import");
-    std::fs::create_dir_all(&work)?;
-    let file = work.join("corpus.jsonl");
+/// Writes the corpus as JSON Lines, a page at a time as an export writes (not a copy of the whole
+/// corpus); `edited` changes every sheet's summary and reverses its themes.
+fn write_corpus(
+    dataset: &Dataset,
+    file: &std::path::Path,
+    edited: bool,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let mut writer = retex::dataset::Writer::new(
         retex::dataset::Format::Jsonl,
-        retex::dataset::Target::Stream(Box::new(std::io::BufWriter::new(std::fs::File::create(&file)?))),
+        retex::dataset::Target::Stream(Box::new(std::io::BufWriter::new(std::fs::File::create(file)?))),
     )?;
-    // A page at a time, as an export writes, not a copy of the whole corpus.
     let page = || Dataset { format: dataset.format.clone(), ..Dataset::default() };
     for chunk in dataset.organisations.chunks(1_000) {
         writer.write(Dataset { organisations: chunk.to_vec(), ..page() })?;
@@ -538,16 +539,34 @@ fn import_command(dataset: &Dataset, dir: &std::path::Path) -> Result<(), Box<dy
         writer.write(Dataset { programmes: chunk.to_vec(), ..page() })?;
     }
     for chunk in dataset.sheets.chunks(1_000) {
-        writer.write(Dataset { sheets: chunk.to_vec(), ..page() })?;
+        let mut sheets = chunk.to_vec();
+        if edited {
+            for sheet in &mut sheets {
+                sheet.summary = format!("{} (revu)", sheet.summary);
+                sheet.themes.reverse();
+            }
+        }
+        writer.write(Dataset { sheets, ..page() })?;
     }
     for chunk in dataset.lessons.chunks(1_000) {
         writer.write(Dataset { lessons: chunk.to_vec(), ..page() })?;
     }
     writer.finish()?;
+    Ok(())
+}
+
+/// Runs `retex import FILE` (the built binary) on the database and index in `work` and prints its
+/// figures under `name`.
+fn run_import(
+    name: &str,
+    file: &std::path::Path,
+    work: &std::path::Path,
+    records: usize,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let started = Instant::now();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
         .arg("import")
-        .arg(&file)
+        .arg(file)
         .env("RETEX_DATABASE_URL", format!("sqlite://{}?mode=rwc", work.join("import.db").display()))
         .env("RETEX_INDEX_DIR", work.join("index"))
         .env("RUST_LOG", "warn")
@@ -566,14 +585,32 @@ fn import_command(dataset: &Dataset, dir: &std::path::Path) -> Result<(), Box<dy
             .and_then(|n| n.parse().ok())
             .unwrap_or(f64::NAN)
     };
+    let outcome = said.rsplit_once(" : ").map(|(_, what)| what).unwrap_or_default();
     println!(
-        "retex import corpus.jsonl       {:>8.1} s  (reading {:.1} s, database {:.1} s, index {:.1} s; {:.0} records/s; process included)",
+        "{name:<31} {:>8.1} s  (reading {:.1} s, database {:.1} s, index {:.1} s; {:.0} records/s; process included)",
         total,
         figure("(lecture "),
         figure("base de données "),
         figure(", index "),
-        dataset.len() as f64 / total
+        records as f64 / total
     );
+    println!("  {outcome}");
+    Ok(())
+}
+
+/// Runs `retex import corpus.jsonl` (the built binary, as an operator would) into a fresh database
+/// and index beside the benchmark's; then again with the same file (every record unchanged), and
+/// with every sheet edited (the updates path); prints the figures and removes what it wrote.
+fn import_command(dataset: &Dataset, dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let work = dir.join("import");
+    std::fs::create_dir_all(&work)?;
+    let file = work.join("corpus.jsonl");
+    write_corpus(dataset, &file, false)?;
+    run_import("retex import corpus.jsonl", &file, &work, dataset.len())?;
+    run_import("  again, nothing changed", &file, &work, dataset.len())?;
+    let edited = work.join("edited.jsonl");
+    write_corpus(dataset, &edited, true)?;
+    run_import("  again, every sheet edited", &edited, &work, dataset.len())?;
     std::fs::remove_dir_all(&work)?;
     Ok(())
 }

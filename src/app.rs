@@ -1028,36 +1028,28 @@ impl Import<'_> {
             .into_iter()
             .map(|record| (record.id.get(), record))
             .collect();
-        for (_, fields, status) in old {
+        let mut changed = Vec::new();
+        for (at, fields, status) in old {
             let slug = fields.slug().to_string();
             let current = existing
                 .get(&slug)
                 .and_then(|id| current.remove(id))
                 .ok_or_else(|| Error::internal(format!("the {} `{slug}` vanished", K::KIND.as_str())))?;
-            let id = current.id;
-            let outcome = if current.fields == fields && current.meta.publication_status == status {
-                Outcome::Unchanged
+            if current.fields == fields && current.meta.publication_status == status {
+                self.done(K::KIND, current.id.get(), &slug, Outcome::Unchanged);
             } else {
-                store::update::<K, _>(
-                    self.tx,
-                    id,
-                    current.meta.version,
-                    Edit { fields: Some(&fields), status: Some(status) },
-                )
-                .await?;
-                let record = store::get::<K, _>(self.tx, &everything(), id).await?;
-                journal(self.tx, &record, ChangeAction::Updated, &self.author, Some("import".to_owned())).await?;
-                Outcome::Updated
-            };
-            self.done(K::KIND, id.get(), &slug, outcome);
+                changed.push((at, current, fields, status));
+            }
         }
-        if new.is_empty() {
+        if changed.is_empty() && new.is_empty() {
             return Ok(());
         }
 
         // Every reference must exist; their slugs go into the revisions' snapshots.
         let mut wanted: HashMap<Kind, BTreeSet<i64>> = HashMap::new();
-        for (_, fields, _) in &new {
+        let written =
+            changed.iter().map(|(at, _, fields, _)| (at, fields)).chain(new.iter().map(|(at, fields, _)| (at, fields)));
+        for (_, fields) in written.clone() {
             for (_, kind, id) in fields.references() {
                 wanted.entry(kind).or_default().insert(id);
             }
@@ -1074,7 +1066,7 @@ impl Import<'_> {
             }
         }
         let mut missing = false;
-        for (at, fields, _) in &new {
+        for (at, fields) in written {
             for (field, kind, id) in fields.references() {
                 if !found.contains(&(kind, id)) {
                     self.problems.add(format!("{at}: {field}"), format!("no {} with id {id}", kind.as_str()));
@@ -1086,9 +1078,54 @@ impl Import<'_> {
             return Ok(());
         }
 
+        // Records that changed: a new version each, their relations replaced together.
+        if !changed.is_empty() {
+            let updates: Vec<(K::Id, i32, &K, PublicationStatus)> = changed
+                .iter()
+                .map(|(_, current, fields, status)| (current.id, current.meta.version, fields, *status))
+                .collect();
+            let updated_at = store::update_many::<K, _>(self.tx, &updates).await?;
+            let records: Vec<Record<K::Id, K>> = changed
+                .into_iter()
+                .map(|(_, current, fields, status)| Record {
+                    id: current.id,
+                    meta: Meta {
+                        publication_status: status,
+                        version: current.meta.version + 1,
+                        updated_at,
+                        ..current.meta
+                    },
+                    fields,
+                })
+                .collect();
+            self.journal_all(&records, &mut names, ChangeAction::Updated, Some("import")).await?;
+            for record in &records {
+                self.done(K::KIND, record.id.get(), record.fields.slug().as_str(), Outcome::Updated);
+            }
+        }
+        if new.is_empty() {
+            return Ok(());
+        }
+
         let new: Vec<(K, PublicationStatus)> = new.into_iter().map(|(_, fields, status)| (fields, status)).collect();
         let records = store::insert_many::<K, _>(self.tx, new, None).await?;
+        self.journal_all(&records, &mut names, ChangeAction::Created, None).await?;
         for record in &records {
+            self.done(K::KIND, record.id.get(), record.fields.slug().as_str(), Outcome::Created);
+        }
+        Ok(())
+    }
+
+    /// Writes the revisions (and changes) of records just written, with multi-row inserts; `names`
+    /// holds the slugs of what they refer to.
+    async fn journal_all<K: Editable>(
+        &mut self,
+        records: &[Record<K::Id, K>],
+        names: &mut Names,
+        action: ChangeAction,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        for record in records {
             names.insert(K::KIND, record.id.get(), record.fields.slug().as_str());
         }
         let revisions = records
@@ -1098,19 +1135,15 @@ impl Import<'_> {
                     kind: K::KIND,
                     record_id: record.id.get(),
                     version: record.meta.version,
-                    action: ChangeAction::Created,
+                    action,
                     author: self.author.clone(),
-                    reason: None,
+                    reason: reason.map(str::to_owned),
                     created_at: record.meta.updated_at,
-                    snapshot: K::snapshot(record, &names)?,
+                    snapshot: K::snapshot(record, names)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        store::record_revisions(self.tx, &revisions).await?;
-        for record in &records {
-            self.done(K::KIND, record.id.get(), record.fields.slug().as_str(), Outcome::Created);
-        }
-        Ok(())
+        store::record_revisions(self.tx, &revisions).await
     }
 
     fn done(&mut self, kind: Kind, id: i64, slug: &str, outcome: Outcome) {

@@ -10,7 +10,9 @@ use super::entities::{
 };
 use super::records::insert_all;
 use super::records::{Row, StoredKind, codes_in, col, ids_in, parse_code, set, stored, visible_in};
-use super::relations::{LinkTable, RelationIndex, insert_links, tag_rows, write_links, write_tags};
+use super::relations::{
+    LinkTable, RelationIndex, delete_links, delete_tags, insert_links, tag_rows, write_links, write_tags,
+};
 use crate::domain::*;
 use crate::error::{Error, Result};
 
@@ -120,6 +122,10 @@ impl StoredKind for OrganisationFields {
         Ok(())
     }
 
+    async fn delete_relations<C: ConnectionTrait>(_conn: &C, _ids: &[i64]) -> Result<()> {
+        Ok(())
+    }
+
     async fn insert_relations<C: ConnectionTrait>(_conn: &C, _records: &[(i64, &Self)]) -> Result<()> {
         Ok(())
     }
@@ -171,6 +177,10 @@ impl StoredKind for TerritoryFields {
 
     async fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> Result<()> {
         write_tags(conn, Kind::Territory, id, "territory_type", &self.types).await
+    }
+
+    async fn delete_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<()> {
+        delete_tags(conn, Kind::Territory, &["territory_type"], ids).await
     }
 
     async fn insert_relations<C: ConnectionTrait>(conn: &C, records: &[(i64, &Self)]) -> Result<()> {
@@ -233,6 +243,11 @@ impl StoredKind for ProgrammeFields {
     async fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> Result<()> {
         write_tags(conn, Kind::Programme, id, "theme", &self.themes).await?;
         write_links(conn, LinkTable::ProgrammeFunder, id, &raw_ids(&self.funders)).await
+    }
+
+    async fn delete_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<()> {
+        delete_tags(conn, Kind::Programme, &["theme"], ids).await?;
+        delete_links(conn, LinkTable::ProgrammeFunder, ids).await
     }
 
     async fn insert_relations<C: ConnectionTrait>(conn: &C, records: &[(i64, &Self)]) -> Result<()> {
@@ -394,6 +409,26 @@ impl StoredKind for SheetFields {
             kind: document.kind.code().to_owned(),
             url: document.url.as_str().to_owned(),
         });
+        Ok(())
+    }
+
+    async fn delete_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<()> {
+        delete_tags(conn, Kind::Sheet, &["theme", "target_public"], ids).await?;
+        for table in [LinkTable::SheetProgramme, LinkTable::SheetTerritory, LinkTable::SheetPartner] {
+            delete_links(conn, table, ids).await?;
+        }
+        for chunk in ids.chunks(1_000) {
+            macro_rules! delete {
+                ($($module:ident),+) => {$(
+                    $module::Entity::delete_many()
+                        .filter($module::Column::SheetId.is_in(chunk.to_vec()))
+                        .exec(conn)
+                        .await
+                        .map_err(db_error)?;
+                )+};
+            }
+            delete!(sheet_phase, sheet_indicator, sheet_testimony, sheet_document);
+        }
         Ok(())
     }
 
@@ -653,6 +688,18 @@ impl StoredKind for LessonFields {
                 position: set(position as i32),
             });
             lesson_evidence::Entity::insert_many(rows).exec_without_returning(conn).await.map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    async fn delete_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<()> {
+        delete_tags(conn, Kind::Lesson, &["phase", "category", "theme", "territory_type"], ids).await?;
+        for chunk in ids.chunks(1_000) {
+            lesson_evidence::Entity::delete_many()
+                .filter(lesson_evidence::Column::LessonId.is_in(chunk.to_vec()))
+                .exec(conn)
+                .await
+                .map_err(db_error)?;
         }
         Ok(())
     }

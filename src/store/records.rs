@@ -52,6 +52,10 @@ pub trait StoredKind: Fields + Sized {
     /// Replaces the tags, links and owned values of a record.
     fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> impl Future<Output = Result<()>> + Send;
 
+    /// Deletes the tags, links and owned values of these records (before [`Self::insert_relations`]
+    /// writes their new ones), a bounded number of statements per table.
+    fn delete_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> impl Future<Output = Result<()>> + Send;
+
     /// Writes the tags, links and owned values of records that have none yet (just inserted), with
     /// multi-row inserts: a bounded number of statements per table, whatever the number of records.
     fn insert_relations<C: ConnectionTrait>(
@@ -506,6 +510,41 @@ pub async fn update<K: StoredKind, C: ConnectionTrait>(
     expected_version: i32,
     change: Edit<'_, K>,
 ) -> Result<i32> {
+    let version = update_row::<K, C>(conn, id, expected_version, &change, now_micros()).await?;
+    if let Some(fields) = change.fields {
+        fields.write_relations(conn, id.get()).await?;
+    }
+    Ok(version)
+}
+
+/// Updates records in place, each only if still at its expected version (else CONFLICT), and
+/// replaces their relations with a bounded number of statements per table (multi-row inserts), as
+/// [`insert_many`] writes new ones. Returns the time they were updated at.
+pub async fn update_many<K: StoredKind, C: ConnectionTrait>(
+    conn: &C,
+    updates: &[(K::Id, i32, &K, PublicationStatus)],
+) -> Result<chrono::DateTime<chrono::Utc>> {
+    let now = now_micros();
+    for (id, expected_version, fields, status) in updates {
+        let change = Edit { fields: Some(*fields), status: Some(*status) };
+        update_row::<K, C>(conn, *id, *expected_version, &change, now).await?;
+    }
+    let ids: Vec<i64> = updates.iter().map(|(id, ..)| id.get()).collect();
+    K::delete_relations(conn, &ids).await?;
+    let pairs: Vec<(i64, &K)> = updates.iter().map(|(id, _, fields, _)| (id.get(), *fields)).collect();
+    K::insert_relations(conn, &pairs).await?;
+    time_of(now)
+}
+
+/// The row part of an update: the conditional `UPDATE … WHERE version = ?`, CONFLICT when the
+/// row moved on. Returns the new version.
+async fn update_row<K: StoredKind, C: ConnectionTrait>(
+    conn: &C,
+    id: K::Id,
+    expected_version: i32,
+    change: &Edit<'_, K>,
+    now: i64,
+) -> Result<i32> {
     let table = K::KIND.as_str();
     let mut active = match change.fields {
         Some(fields) => fields.to_active(),
@@ -515,7 +554,7 @@ pub async fn update<K: StoredKind, C: ConnectionTrait>(
         set_column::<K>(&mut active, "publication_status", status.code().into())?;
     }
     set_column::<K>(&mut active, "version", (expected_version + 1).into())?;
-    set_column::<K>(&mut active, "updated_at", now_micros().into())?;
+    set_column::<K>(&mut active, "updated_at", now.into())?;
     let result = K::Entity::update_many()
         .set(active)
         .filter(col(table, "id").eq(id.get()))
@@ -532,9 +571,6 @@ pub async fn update<K: StoredKind, C: ConnectionTrait>(
                 id.get()
             )),
         });
-    }
-    if let Some(fields) = change.fields {
-        fields.write_relations(conn, id.get()).await?;
     }
     Ok(expected_version + 1)
 }

@@ -148,6 +148,25 @@ pub(crate) async fn write_tags<C: ConnectionTrait, T: Vocabulary>(
     Ok(())
 }
 
+/// Deletes the tags of these facets of these records, in statements of at most 1,000 ids.
+pub(crate) async fn delete_tags<C: ConnectionTrait>(
+    conn: &C,
+    kind: Kind,
+    facets: &[&'static str],
+    ids: &[i64],
+) -> Result<()> {
+    for chunk in ids.chunks(1_000) {
+        tag::Entity::delete_many()
+            .filter(tag::Column::Entity.eq(kind.as_str()))
+            .filter(tag::Column::Facet.is_in(facets.iter().copied()))
+            .filter(tag::Column::RecordId.is_in(chunk.to_vec()))
+            .exec(conn)
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
 /// Returns the tag rows of one facet of a record, for a multi-row insert.
 pub(crate) fn tag_rows<'a, T: Vocabulary>(
     kind: Kind,
@@ -188,6 +207,28 @@ pub(crate) async fn insert_links<C: ConnectionTrait>(
         LinkTable::SheetTerritory => insert!(sheet_territory, sheet_id, territory_id),
         LinkTable::SheetPartner => insert!(sheet_partner, sheet_id, organisation_id),
     }
+}
+
+/// Deletes the links of these records in one link table, in statements of at most 1,000 ids.
+pub(crate) async fn delete_links<C: ConnectionTrait>(conn: &C, table: LinkTable, from: &[i64]) -> Result<()> {
+    macro_rules! delete {
+        ($module:ident, $from_col:ident) => {{
+            for chunk in from.chunks(1_000) {
+                $module::Entity::delete_many()
+                    .filter($module::Column::$from_col.is_in(chunk.to_vec()))
+                    .exec(conn)
+                    .await
+                    .map_err(db_error)?;
+            }
+        }};
+    }
+    match table {
+        LinkTable::ProgrammeFunder => delete!(programme_funder, ProgrammeId),
+        LinkTable::SheetProgramme => delete!(sheet_programme, SheetId),
+        LinkTable::SheetTerritory => delete!(sheet_territory, SheetId),
+        LinkTable::SheetPartner => delete!(sheet_partner, SheetId),
+    }
+    Ok(())
 }
 
 /// Replaces the links of a record in one link table.

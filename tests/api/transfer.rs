@@ -549,3 +549,74 @@ async fn a_slug_given_twice_is_found_across_a_thousand_records_and_nothing_is_wr
 fn file_of(organisations: Vec<Value>) -> Value {
     json!({ "format": "retex-dataset/1", "organisations": organisations })
 }
+
+#[tokio::test]
+async fn a_reimport_that_changes_relations_gives_the_records_and_revisions_of_a_fresh_import() {
+    // Arrange: the demo in two databases; an edited demo in which sheets and lessons change their
+    // tags, links and owned rows (reordered, dropped), as a re-import of a reworked file would.
+    let (steps_url, _keep_steps) = fresh_database().await;
+    let (fresh_url, _keep_fresh) = fresh_database().await;
+    let steps = retex::app::App::open(&steps_url).await.expect("open");
+    let fresh = retex::app::App::open(&fresh_url).await.expect("open");
+    let original = demo();
+    let mut edited = original.clone();
+    for sheet in edited["sheets"].as_array_mut().expect("sheets") {
+        for list in ["programmes", "themes", "territories"] {
+            if let Some(items) = sheet[list].as_array_mut() {
+                items.reverse();
+            }
+        }
+        if let Some(phases) = sheet["phases"].as_array_mut() {
+            phases.truncate(1);
+        }
+        sheet["indicators"] = json!([]);
+    }
+    for lesson in edited["lessons"].as_array_mut().expect("lessons") {
+        for list in ["evidenceLinks", "categories", "themes"] {
+            if let Some(items) = lesson[list].as_array_mut() {
+                items.reverse();
+            }
+        }
+    }
+    let differ = |list: &str| {
+        original[list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .zip(edited[list].as_array().into_iter().flatten())
+            .filter(|(a, b)| a != b)
+            .count()
+    };
+    let changed_sheets = differ("sheets");
+    let changed = changed_sheets + differ("lessons");
+    assert!(changed > 20, "the edit changes many records: {changed}");
+
+    // Act
+    steps.load_dataset(&system(), &dataset(original.clone())).await.expect("load the demo");
+    let second = steps.load_dataset(&system(), &dataset(edited.clone())).await.expect("re-import the edited demo");
+    fresh.load_dataset(&system(), &dataset(edited)).await.expect("load the edited demo");
+
+    // Assert: the same records as a fresh import of the edited file.
+    assert_eq!(second.updated, changed);
+    assert_eq!(second.created, 0);
+    let exported = export(&steps).await;
+    assert_eq!(exported, export(&fresh).await, "the same records, fields, links and owned rows");
+
+    // Every changed sheet has a second revision, version 2, « import », whose snapshot is the record.
+    let mut seen = 0;
+    for record in exported["sheets"].as_array().expect("sheets") {
+        let slug = record["slug"].as_str().expect("a slug");
+        let id =
+            steps.id_by_slug::<retex::domain::SheetFields>(&system(), slug).await.expect("lookup").expect("exists");
+        let revisions = steps.revisions(&system(), retex::domain::Kind::Sheet, &[id.0]).await.expect("revisions");
+        if revisions.len() == 1 {
+            continue;
+        }
+        seen += 1;
+        let last = revisions.last().expect("a revision");
+        assert_eq!((revisions.len(), last.version, last.reason.as_deref()), (2, 2, Some("import")), "{slug}");
+        let snapshot: Value = serde_json::from_str(&last.snapshot).expect("a JSON snapshot");
+        assert_eq!(&snapshot, record, "the snapshot of {slug} is the stored record");
+    }
+    assert_eq!(seen, changed_sheets);
+}

@@ -214,7 +214,19 @@ async fn journal<K: Editable, C: store::Connection>(
 ) -> Result<i64> {
     let mut names = resolve_references::<K, C>(conn, &record.fields).await?;
     names.insert(K::KIND, record.id.get(), record.fields.slug().as_str());
-    let revision = Revision {
+    store::record_revision(conn, &revision_of(record, action, author, reason, &names)?).await
+}
+
+/// The revision of a record just written: its new version and time, and its snapshot, whose
+/// references `names` gives by slug.
+fn revision_of<K: Editable>(
+    record: &Record<K::Id, K>,
+    action: ChangeAction,
+    author: &str,
+    reason: Option<String>,
+    names: &Names,
+) -> Result<Revision> {
+    Ok(Revision {
         kind: K::KIND,
         record_id: record.id.get(),
         version: record.meta.version,
@@ -222,9 +234,8 @@ async fn journal<K: Editable, C: store::Connection>(
         author: author.to_owned(),
         reason,
         created_at: record.meta.updated_at,
-        snapshot: K::snapshot(record, &names)?,
-    };
-    store::record_revision(conn, &revision).await
+        snapshot: K::snapshot(record, names)?,
+    })
 }
 
 /// A visibility that sees every record: used inside writes, after the caller's right to write was
@@ -721,7 +732,9 @@ impl App {
 
     /// Exports the records the viewer may see with these publication statuses through `writer`
     /// (see [`App::export_pages`]); the writing runs off the async executor, a page behind the
-    /// reading. Returns what was written.
+    /// reading. The export is finished (its document closed, its last file written) only when every
+    /// page was read: after a failure the writer is dropped unfinished, so that nothing looks whole.
+    /// Returns what was written.
     pub async fn export_to(
         &self,
         viewer: &Viewer,
@@ -734,13 +747,17 @@ impl App {
             while let Some(page) = receiver.blocking_recv() {
                 writer.write(page)?;
             }
-            writer.finish()
+            Ok::<_, String>(writer)
         });
         let sent = self.export_pages(viewer, statuses, progress, sender).await;
-        let written = writing.await.map_err(Error::internal)?;
+        let writer = writing.await.map_err(Error::internal)?;
         // A failed read first: the writer then stopped for want of pages, not on its own.
         sent?;
-        written.map_err(|problem| Error::invalid("output", problem))
+        let writer = writer.map_err(|problem| Error::invalid("output", problem))?;
+        tokio::task::spawn_blocking(move || writer.finish())
+            .await
+            .map_err(Error::internal)?
+            .map_err(|problem| Error::invalid("output", problem))
     }
 
     /// Returns the whole export of [`App::export_pages`] as one dataset, in memory: for small
@@ -842,6 +859,11 @@ impl Export<'_> {
             let last = !found.has_next || after.is_none();
             held.extend(found.rows.into_iter().map(|(_, record)| record));
             if !whole || last {
+                // Every record held is named before any is sent: a programme's parent may come in
+                // a later chunk of the same kind.
+                for record in &held {
+                    self.names.insert(K::KIND, record.id.get(), record.fields.slug().as_str());
+                }
                 for chunk in std::mem::take(&mut held).chunks(PAGE) {
                     if !self.send::<K>(chunk).await? {
                         return Ok(false);
@@ -854,14 +876,11 @@ impl Export<'_> {
         }
     }
 
-    /// Sends records as a page, after their slugs are known, with their external ids.
+    /// Sends records as a page (their slugs already named), with their external ids.
     async fn send<K>(&mut self, records: &[Record<K::Id, K>]) -> Result<bool>
     where
         K: StoredKind + dataset::Exported,
     {
-        for record in records {
-            self.names.insert(K::KIND, record.id.get(), record.fields.slug().as_str());
-        }
         let ids: Vec<i64> = records.iter().map(|record| record.id.get()).collect();
         let mut external = store::external_keys_of(self.store.connection(), K::KIND, &ids).await?;
         let forms =
@@ -1084,7 +1103,13 @@ impl Import<'_> {
                 .iter()
                 .map(|(_, current, fields, status)| (current.id, current.meta.version, fields, *status))
                 .collect();
-            let updated_at = store::update_many::<K, _>(self.tx, &updates).await?;
+            let updated_at = store::update_many::<K, _>(self.tx, &updates).await.map_err(|error| match error {
+                Error::Conflict(detail) => Error::Conflict(format!(
+                    "a record of this import was changed by someone else while the import ran ({detail}); \
+                     nothing was written: import the file again"
+                )),
+                other => other,
+            })?;
             let records: Vec<Record<K::Id, K>> = changed
                 .into_iter()
                 .map(|(_, current, fields, status)| Record {
@@ -1130,18 +1155,7 @@ impl Import<'_> {
         }
         let revisions = records
             .iter()
-            .map(|record| {
-                Ok(Revision {
-                    kind: K::KIND,
-                    record_id: record.id.get(),
-                    version: record.meta.version,
-                    action,
-                    author: self.author.clone(),
-                    reason: reason.map(str::to_owned),
-                    created_at: record.meta.updated_at,
-                    snapshot: K::snapshot(record, names)?,
-                })
-            })
+            .map(|record| revision_of(record, action, &self.author, reason.map(str::to_owned), names))
             .collect::<Result<Vec<_>>>()?;
         store::record_revisions(self.tx, &revisions).await
     }

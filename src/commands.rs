@@ -176,32 +176,46 @@ pub async fn export(args: ExportArgs) -> Result<()> {
         ));
     }
     let app = App::open(&args.database.database_url).await?;
-    // The output before any record is read: a path that cannot be written is said first. A file
-    // is written under a `.partial` name and takes its own once whole.
-    let mut partial = None;
-    let target = match &args.output {
+    // The output before any record is read: a path that cannot be written is said first. Files are
+    // written under a `.partial` name (a file, or a folder beside the output folder) and take their
+    // place once the export is whole; a failed export leaves the output as it was.
+    let output = args.output.as_ref().map(|output| {
+        let folder = several || output.is_dir();
+        let mut name = output.as_os_str().to_owned();
+        name.push(".partial");
+        (std::path::PathBuf::from(name), output.clone(), folder)
+    });
+    let target = match &output {
         None => dataset::Target::Stream(Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()))),
-        Some(output) if several || output.is_dir() => dataset::Target::Folder(output.clone()),
-        Some(output) => {
-            if let Some(parent) = output.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+        Some((temporary, output, folder)) => {
+            if *folder {
+                // What a failed earlier export may have left.
+                let _ = std::fs::remove_dir_all(temporary);
+            }
+            let parent = if *folder { Some(temporary.as_path()) } else { temporary.parent() };
+            if let Some(parent) = parent.filter(|parent| !parent.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent).map_err(|err| {
                     Error::invalid("output", format!("{} cannot be created: {err}", parent.display()))
                 })?;
             }
-            let mut name = output.clone().into_os_string();
-            name.push(".partial");
-            let temporary = std::path::PathBuf::from(name);
-            let file = std::fs::File::create(&temporary)
-                .map_err(|err| Error::invalid("output", format!("{} cannot be written: {err}", output.display())))?;
-            partial = Some((temporary, output.clone()));
-            dataset::Target::Stream(Box::new(std::io::BufWriter::with_capacity(1 << 16, file)))
+            if *folder {
+                dataset::Target::Folder(temporary.clone())
+            } else {
+                let file = std::fs::File::create(temporary).map_err(|err| {
+                    Error::invalid("output", format!("{} cannot be written: {err}", output.display()))
+                })?;
+                dataset::Target::Stream(Box::new(std::io::BufWriter::with_capacity(1 << 16, file)))
+            }
         }
+    };
+    let discard = |temporary: &std::path::Path, folder: bool| {
+        let _ = if folder { std::fs::remove_dir_all(temporary) } else { std::fs::remove_file(temporary) };
     };
     let writer = match dataset::Writer::new(format, target) {
         Ok(writer) => writer.with_distribution(&args.licence, &args.source),
         Err(problem) => {
-            if let Some((temporary, _)) = &partial {
-                let _ = std::fs::remove_file(temporary);
+            if let Some((temporary, _, folder)) = &output {
+                discard(temporary, *folder);
             }
             return Err(Error::invalid("output", problem));
         }
@@ -212,16 +226,32 @@ pub async fn export(args: ExportArgs) -> Result<()> {
     let shown = progress::show("export", "enregistrements", Arc::clone(&progress));
     let written = app.export_to(&system(), &statuses, &progress, writer).await;
     shown.finish().await;
-    if let Some((temporary, output)) = partial {
-        match &written {
-            Ok(_) => std::fs::rename(&temporary, &output)
-                .map_err(|err| Error::invalid("output", format!("{} cannot be written: {err}", output.display())))?,
-            Err(_) => {
-                let _ = std::fs::remove_file(&temporary);
-            }
-        }
+    if let Some((temporary, output, folder)) = &output {
+        let placed = match &written {
+            Ok(_) if *folder => move_files(temporary, output),
+            Ok(_) => std::fs::rename(temporary, output).map_err(|err| format!("{}: {err}", output.display())),
+            Err(_) => Ok(()),
+        };
+        discard(temporary, *folder);
+        placed.map_err(|problem| Error::invalid("output", format!("cannot be written: {problem}")))?;
     }
     let written = written?;
     eprintln!("exporté ({}, {} fichier(s)) : {}", format.name(), written.files, written.records);
+    Ok(())
+}
+
+/// Moves every file under `from` to the same place under `to` (replacing files of the same name,
+/// keeping the others).
+fn move_files(from: &std::path::Path, to: &std::path::Path) -> std::result::Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|err| format!("{}: {err}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|err| format!("{}: {err}", from.display()))? {
+        let path = entry.map_err(|err| err.to_string())?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            move_files(&path, &target)?;
+        } else {
+            std::fs::rename(&path, &target).map_err(|err| format!("{}: {err}", target.display()))?;
+        }
+    }
     Ok(())
 }

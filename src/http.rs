@@ -54,7 +54,15 @@ struct AppState {
     schema: RetexSchema,
     limits: Limits,
     rate: Arc<RateLimiter>,
+    /// Dataset exports running at once (each holds a thread that writes its body).
+    exports: Arc<tokio::sync::Semaphore>,
 }
+
+/// The most dataset exports that run at once; more get 503 and try again.
+const CONCURRENT_EXPORTS: usize = 2;
+
+/// How long a dataset export waits for a client that reads nothing before it gives up.
+const EXPORT_STALL: Duration = Duration::from_secs(60);
 
 /// Whose budget a request spends: its token's, or its address's when it has no valid token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -227,7 +235,8 @@ const MAX_UPLOAD_FILES: usize = 1_000;
 pub fn router(app: App, limits: Limits) -> Router {
     let schema = graphql::schema(app.clone());
     let rate = Arc::new(RateLimiter::new(limits.requests_per_minute));
-    let state = AppState { app, schema, limits, rate };
+    let state =
+        AppState { app, schema, limits, rate, exports: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_EXPORTS)) };
     let router = Router::new()
         .route(
             "/graphql",
@@ -507,10 +516,21 @@ async fn export_dataset(
         return error(StatusCode::FORBIDDEN, MediaType::Json, "FORBIDDEN", &message);
     }
     let statuses = if drafts { PublicationStatus::ALL.to_vec() } else { vec![PublicationStatus::Published] };
+    // A few at a time: each holds a thread writing its body for as long as the client reads.
+    let Ok(permit) = Arc::clone(&state.exports).try_acquire_owned() else {
+        let mut response = error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            MediaType::Json,
+            "BUSY",
+            "other dataset exports are running; try again in a minute",
+        );
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return response;
+    };
     // The body streams: the export reads a page of records at a time and writes it into the body
     // while the client reads it, so memory holds a page, whatever the size of the dataset.
     let (chunks, mut receiver) = tokio::sync::mpsc::channel::<std::io::Result<axum::body::Bytes>>(8);
-    let body = std::io::BufWriter::with_capacity(1 << 16, BodyWriter(chunks.clone()));
+    let body = BodyWriter { chunks: chunks.clone(), buffer: Vec::new(), runtime: tokio::runtime::Handle::current() };
     let writer = match dataset::Writer::new(format, dataset::Target::Stream(Box::new(body))) {
         Ok(writer) => writer.with_distribution(dataset::DEFAULT_LICENCE, dataset::DEFAULT_SOURCE),
         Err(problem) => {
@@ -522,10 +542,11 @@ async fn export_dataset(
     tokio::spawn(async move {
         if let Err(failure) = app.export_to(&viewer, &statuses, &Progress::default(), writer).await {
             // The client may be gone; otherwise its body ends in an error, never as a shorter file
-            // that looks whole.
+            // that looks whole (the writer was dropped unfinished, its last bytes unsent).
             tracing::warn!(error = %failure, "the dataset export stopped");
             let _ = chunks.send(Err(std::io::Error::other("the export failed"))).await;
         }
+        drop(permit);
     });
     // A failure before the first bytes (the first 64 KiB, or the whole of a small export) is
     // still a proper error answer.
@@ -550,20 +571,44 @@ async fn export_dataset(
     response
 }
 
-/// The writing end of a streamed body: each buffer written becomes a chunk of the body. Used off
-/// the async executor (it waits when the client reads slower than the export writes).
-struct BodyWriter(tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>);
+/// The writing end of a streamed body: bytes become chunks of 64 KiB, sent when full and by
+/// `flush` (which the export's `finish` calls). Dropped without a flush, as after a failed export,
+/// it sends nothing more. Used off the async executor; it waits for a client that reads slower than
+/// the export writes, at most [`EXPORT_STALL`] per chunk.
+struct BodyWriter {
+    chunks: tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>,
+    buffer: Vec<u8>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl BodyWriter {
+    const CHUNK: usize = 1 << 16;
+
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = axum::body::Bytes::from(std::mem::replace(&mut self.buffer, Vec::with_capacity(Self::CHUNK)));
+        let sent = self.runtime.block_on(tokio::time::timeout(EXPORT_STALL, self.chunks.send(Ok(chunk))));
+        match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client is gone")),
+            Err(_) => Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the client stopped reading")),
+        }
+    }
+}
 
 impl std::io::Write for BodyWriter {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .blocking_send(Ok(axum::body::Bytes::copy_from_slice(bytes)))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client is gone"))?;
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= Self::CHUNK {
+            self.send()?;
+        }
         Ok(bytes.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        self.send()
     }
 }
 

@@ -528,8 +528,15 @@ async function searchView(url, { stale, reuse }) {
   hitsBox.replaceChildren(state.q || filtered ? '' : emptyHelp(), list);
   let pageInfo = results.pageInfo;
   let shown = 1;
+  document.getElementById('more').replaceChildren();
+  // The pages the address asks for beyond the first; if one fails, the button offers it again.
   while (shown < state.pages && pageInfo.hasNextPage) {
-    const next = await gql(SEARCH_QUERY, { ...variables, facets: [], after: pageInfo.endCursor });
+    let next;
+    try {
+      next = await gql(SEARCH_QUERY, { ...variables, facets: [], after: pageInfo.endCursor });
+    } catch {
+      break;
+    }
     if (stale()) return;
     list.append(...next.search.hits.map(hitItem));
     pageInfo = next.search.pageInfo;
@@ -1179,10 +1186,12 @@ async function contributeView(stale) {
         h('input', { type: 'radio', name: 'draft-kind', id: `kind-${value}`, value, onchange: () => choose(value) }),
         h('label', { for: `kind-${value}` }, text))));
     parts.push(h('section', { class: 'block' }, h('h2', {}, 'Écrire un brouillon'), kindChoice, formBox));
-    show(...parts, h('section', { class: 'block' }, h('h2', {}, 'Brouillons et contributions à relire'), worklistBox));
+    show(...parts, h('section', { class: 'block' }, h('h2', { id: 'worklist-title', tabindex: '-1' }, 'Brouillons et contributions à relire'),
+      h('p', { id: 'annonce-contribution', class: 'visually-hidden', 'aria-live': 'polite' }), worklistBox));
     choose('SHEET', lists);
   } else {
-    show(...parts, h('section', { class: 'block' }, h('h2', {}, 'Brouillons et contributions à relire'), worklistBox));
+    show(...parts, h('section', { class: 'block' }, h('h2', { id: 'worklist-title', tabindex: '-1' }, 'Brouillons et contributions à relire'),
+      h('p', { id: 'annonce-contribution', class: 'visually-hidden', 'aria-live': 'polite' }), worklistBox));
   }
 }
 
@@ -1216,9 +1225,8 @@ function renderWorklist(box, records, who, refresh) {
           await gql(`mutation Statut($id: ID!, $version: Int!, $status: PublicationStatus!) {
             setPublicationStatus(id: $id, version: $version, status: $status) { publicationStatus version }
           }`, { id: record.id, version: record.version, status });
-          const done = document.getElementById('annonce-contribution');
-          if (done) done.textContent = `« ${record.title} » : ${label('PublicationStatus', status).toLowerCase()}.`;
           await refresh();
+          announce(`« ${record.title} » : ${label('PublicationStatus', status).toLowerCase()}.`);
         } catch (error) {
           button.disabled = false;
           message.textContent = error.message;
@@ -1234,7 +1242,7 @@ function renderWorklist(box, records, who, refresh) {
     }
     // A draft sent back says why, as the reviewer wrote it.
     const last = record.revisions?.[record.revisions.length - 1];
-    const sentBack = record.publicationStatus === 'DRAFT' && last?.reason
+    const sentBack = record.publicationStatus === 'DRAFT' && last?.action === 'STATUS_CHANGED' && last.reason
       ? h('p', { class: 'note sent-back' }, 'Renvoyé par la relecture : ', h('q', {}, last.reason))
       : null;
     return h('li', { class: 'work-item' },
@@ -1244,7 +1252,14 @@ function renderWorklist(box, records, who, refresh) {
       sentBack,
       actions.length ? h('div', { class: 'actions' }, actions) : null,
       message);
-  })), h('p', { id: 'annonce-contribution', class: 'visually-hidden', 'aria-live': 'polite' }));
+  })));
+}
+
+/** Says what a worklist action did (the list was just drawn again) and brings focus back to the list. */
+function announce(text) {
+  const region = document.getElementById('annonce-contribution');
+  if (region) region.textContent = text;
+  document.getElementById('worklist-title')?.focus();
 }
 
 /** A reviewer's « Renvoyer à l'auteur »: the record goes back to draft with the reason written here. */
@@ -1261,7 +1276,8 @@ function sendBack(record, message, refresh) {
     }
     open.setAttribute('aria-expanded', 'true');
     const id = `motif-${record.kind}-${record.slug}`;
-    const reason = h('textarea', { id, rows: '2', 'aria-required': 'true' });
+    if (!message.id) message.id = `${id}-erreur`;
+    const reason = h('textarea', { id, rows: '2', 'aria-required': 'true', 'aria-describedby': message.id });
     const confirm = h('button', { type: 'submit', class: 'primary' }, 'Renvoyer en brouillon');
     const form = h('form', { class: 'send-back-form' },
       h('label', { for: id }, 'Motif du renvoi (l’auteur le lira)'), reason, confirm);
@@ -1283,9 +1299,8 @@ function sendBack(record, message, refresh) {
         await gql(`mutation Renvoi($id: ID!, $version: Int!, $reason: String!) {
           setPublicationStatus(id: $id, version: $version, status: DRAFT, reason: $reason) { publicationStatus version }
         }`, { id: record.id, version: record.version, reason: reason.value.trim() });
-        const done = document.getElementById('annonce-contribution');
-        if (done) done.textContent = `« ${record.title} » : renvoyé en brouillon.`;
         await refresh();
+        announce(`« ${record.title} » : renvoyé en brouillon.`);
       } catch (error) {
         confirm.disabled = false;
         message.textContent = error.message;

@@ -372,8 +372,10 @@ impl Names {
         found.into_iter().collect()
     }
 
+    /// Returns the slug of a record; `#ID` when it is not known, which no slug can be (a slug is
+    /// made of a-z, 0-9 and hyphens), so that a reference to it is never taken for another record's.
     fn slug<I: RecordId>(&self, id: I) -> String {
-        self.slugs.get(&(I::KIND, id.get())).cloned().unwrap_or_else(|| id.to_string())
+        self.slugs.get(&(I::KIND, id.get())).cloned().unwrap_or_else(|| format!("#{}", id.get()))
     }
 
     fn slugs<I: RecordId>(&self, ids: &[I]) -> Vec<String> {

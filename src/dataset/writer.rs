@@ -52,9 +52,11 @@ enum Out {
         opened: Option<usize>,
     },
     Lines(Box<dyn Write + Send>),
+    /// `done`: the kinds whose file is written.
     Csv {
         folder: PathBuf,
         open: Option<Box<CsvFile>>,
+        done: Vec<Kind>,
     },
     Markdown {
         folder: PathBuf,
@@ -84,7 +86,7 @@ impl Writer {
             (Format::Csv | Format::Markdown, Target::Stream(_)) => {
                 return Err(format!("a {} export is a folder of files", format.name()));
             }
-            (Format::Csv, Target::Folder(folder)) => Out::Csv { folder, open: None },
+            (Format::Csv, Target::Folder(folder)) => Out::Csv { folder, open: None, done: Vec::new() },
             (Format::Markdown, Target::Folder(folder)) => Out::Markdown { folder, paths: HashSet::new() },
         };
         let files = usize::from(matches!(out, Out::Json { .. } | Out::Lines(_)));
@@ -178,10 +180,14 @@ impl Writer {
     fn record(&mut self, kind: Kind, object: Map<String, Value>) -> Result<(), String> {
         match &mut self.out {
             Out::Json { .. } | Out::Lines(_) => return Err("not a folder export".into()),
-            Out::Csv { folder, open } => {
+            Out::Csv { folder, open, done } => {
+                if done.contains(&kind) {
+                    return Err(format!("the {} came again after their file was written", columns::plural_name(kind)));
+                }
                 if open.as_ref().is_some_and(|file| file.kind != kind)
                     && let Some(file) = open.take()
                 {
+                    done.push(file.kind);
                     self.written.files += file.finish()?;
                 }
                 if open.is_none() {
@@ -244,7 +250,8 @@ struct CsvFile {
     kind: Kind,
     folder: PathBuf,
     side: PathBuf,
-    rows: ::csv::Writer<BufWriter<File>>,
+    /// The side file's rows; `None` once closed.
+    rows: Option<::csv::Writer<BufWriter<File>>>,
     keys: Vec<&'static str>,
     fields: Vec<Field>,
     filled: Vec<bool>,
@@ -266,7 +273,7 @@ impl CsvFile {
         let side = folder.join(format!(".{}.csv.partial", columns::plural_name(kind)));
         let rows = ::csv::WriterBuilder::new().has_headers(false).from_writer(create(&side)?);
         let filled = vec![false; keys.len()];
-        Ok(CsvFile { kind, folder: folder.to_owned(), side, rows, keys, fields, filled })
+        Ok(CsvFile { kind, folder: folder.to_owned(), side, rows: Some(rows), keys, fields, filled })
     }
 
     fn row(&mut self, object: &Map<String, Value>) -> Result<(), String> {
@@ -287,19 +294,21 @@ impl CsvFile {
             }
             cells.push(columns::to_text(field, value)?.unwrap_or_default());
         }
-        self.rows.write_record(&cells).map_err(text)
+        self.rows.as_mut().ok_or("the side file is closed")?.write_record(&cells).map_err(text)
     }
 
     /// Writes the kind's file with the columns some record fills, the slug and the required ones;
     /// returns the number of files written.
-    fn finish(self) -> Result<usize, String> {
-        let CsvFile { kind, folder, side, rows, keys, fields, filled } = self;
+    fn finish(mut self) -> Result<usize, String> {
+        let (kind, folder, side, keys, fields, filled) =
+            (self.kind, &self.folder, &self.side, &self.keys, &self.fields, &self.filled);
+        let rows = self.rows.take().ok_or("the side file is already closed")?;
         rows.into_inner().map_err(|err| err.to_string())?.flush().map_err(text)?;
         // The cells of each kept column in a side row (a centroid is two cells).
         let mut header: Vec<&str> = Vec::new();
         let mut kept: Vec<usize> = Vec::new();
         let mut cell = 0;
-        for ((key, field), filled) in keys.iter().zip(&fields).zip(&filled) {
+        for ((key, field), filled) in keys.iter().zip(fields).zip(filled) {
             let width = if field.shape == Shape::Centroid { 2 } else { 1 };
             if *key == "slug" || columns::required(kind).contains(key) || *filled {
                 match field.shape {
@@ -313,14 +322,22 @@ impl CsvFile {
         let target = folder.join(format!("{}.csv", columns::plural_name(kind)));
         let mut out = ::csv::WriterBuilder::new().delimiter(b',').from_writer(create(&target)?);
         out.write_record(&header).map_err(text)?;
-        let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_path(&side).map_err(text)?;
+        let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_path(side).map_err(text)?;
         let mut record = ::csv::StringRecord::new();
         while reader.read_record(&mut record).map_err(text)? {
             out.write_record(kept.iter().map(|index| record.get(*index).unwrap_or_default())).map_err(text)?;
         }
         out.into_inner().map_err(|err| err.to_string())?.flush().map_err(text)?;
-        std::fs::remove_file(&side).map_err(|err| format!("{} cannot be removed: {err}", side.display()))?;
+        std::fs::remove_file(side).map_err(|err| format!("{} cannot be removed: {err}", side.display()))?;
         Ok(1)
+    }
+}
+
+impl Drop for CsvFile {
+    /// The side file goes, whether the kind's file was written or the export failed.
+    fn drop(&mut self) {
+        self.rows = None;
+        let _ = std::fs::remove_file(&self.side);
     }
 }
 
@@ -516,5 +533,30 @@ mod tests {
         let (read, _) = files::read_text("fiches.csv", &text, Format::Csv).expect("reads back");
         assert_eq!(read.sheets[1].summary, "Un résumé, seulement sur la deuxième fiche.");
         assert_eq!(read.sheets[0].summary, "");
+    }
+
+    #[test]
+    fn a_kind_that_comes_back_after_its_csv_file_is_refused_and_no_side_file_stays() {
+        let (demo, _) = pages();
+        let sheet =
+            || Dataset { format: FORMAT.to_owned(), sheets: vec![demo.sheets[0].clone()], ..Dataset::default() };
+        let organisation = Dataset {
+            format: FORMAT.to_owned(),
+            organisations: vec![demo.organisations[0].clone()],
+            ..Dataset::default()
+        };
+        let folder = tempfile_folder().expect("folder");
+        let mut writer = Writer::new(Format::Csv, Target::Folder(folder.clone())).expect("writer");
+        writer.write(sheet()).expect("written");
+        writer.write(organisation).expect("another kind");
+        let refused = writer.write(sheet()).expect_err("the sheets again");
+        drop(writer);
+        let names: Vec<String> = std::fs::read_dir(&folder)
+            .expect("folder")
+            .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        std::fs::remove_dir_all(&folder).expect("removed");
+        assert!(refused.contains("came again"), "{refused}");
+        assert_eq!(names, ["fiches.csv"], "the organisations' side file went with the writer");
     }
 }

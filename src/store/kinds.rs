@@ -10,9 +10,7 @@ use super::entities::{
 };
 use super::records::insert_all;
 use super::records::{Row, StoredKind, codes_in, col, ids_in, parse_code, set, stored, visible_in};
-use super::relations::{
-    LinkTable, RelationIndex, delete_links, delete_tags, insert_links, tag_rows, write_links, write_tags,
-};
+use super::relations::{LinkTable, RelationIndex, delete_links, delete_tags, insert_links, tag_rows};
 use crate::domain::*;
 use crate::error::{Error, Result};
 
@@ -118,10 +116,6 @@ impl StoredKind for OrganisationFields {
         Ok(RelationIndex::default())
     }
 
-    async fn write_relations<C: ConnectionTrait>(&self, _conn: &C, _id: i64) -> Result<()> {
-        Ok(())
-    }
-
     async fn delete_relations<C: ConnectionTrait>(_conn: &C, _ids: &[i64]) -> Result<()> {
         Ok(())
     }
@@ -173,10 +167,6 @@ impl StoredKind for TerritoryFields {
         let mut relations = RelationIndex::default();
         relations.load_tags(conn, Kind::Territory, ids).await?;
         Ok(relations)
-    }
-
-    async fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> Result<()> {
-        write_tags(conn, Kind::Territory, id, "territory_type", &self.types).await
     }
 
     async fn delete_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<()> {
@@ -238,11 +228,6 @@ impl StoredKind for ProgrammeFields {
         relations.load_tags(conn, Kind::Programme, ids).await?;
         relations.load_links(conn, LinkTable::ProgrammeFunder, ids).await?;
         Ok(relations)
-    }
-
-    async fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> Result<()> {
-        write_tags(conn, Kind::Programme, id, "theme", &self.themes).await?;
-        write_links(conn, LinkTable::ProgrammeFunder, id, &raw_ids(&self.funders)).await
     }
 
     async fn delete_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<()> {
@@ -362,54 +347,6 @@ impl StoredKind for SheetFields {
         children!(sheet_testimony, testimonies);
         children!(sheet_document, documents);
         Ok(relations)
-    }
-
-    async fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> Result<()> {
-        write_tags(conn, Kind::Sheet, id, "theme", &self.themes).await?;
-        write_tags(conn, Kind::Sheet, id, "target_public", &self.target_publics).await?;
-        write_links(conn, LinkTable::SheetProgramme, id, &raw_ids(&self.programmes)).await?;
-        write_links(conn, LinkTable::SheetTerritory, id, &raw_ids(&self.territories)).await?;
-        write_links(conn, LinkTable::SheetPartner, id, &raw_ids(&self.partners)).await?;
-        macro_rules! replace {
-            ($module:ident, $items:expr, |$item:ident| { $($field:ident: $value:expr),+ $(,)? }) => {{
-                $module::Entity::delete_many().filter($module::Column::SheetId.eq(id)).exec(conn).await.map_err(db_error)?;
-                if !$items.is_empty() {
-                    let rows = $items.iter().enumerate().map(|(position, $item)| $module::ActiveModel {
-                        sheet_id: set(id),
-                        position: set(position as i32),
-                        $($field: set($value),)+
-                        ..Default::default()
-                    });
-                    $module::Entity::insert_many(rows).exec_without_returning(conn).await.map_err(db_error)?;
-                }
-            }};
-        }
-        replace!(sheet_phase, self.phases, |record| {
-            phase: record.phase.code().to_owned(),
-            started_on: record.started_on,
-            ended_on: record.ended_on,
-            methods: json_list(&record.methods),
-            participants: json_list(&record.participants),
-            outcome: record.outcome.to_string(),
-        });
-        replace!(sheet_indicator, self.indicators, |indicator| {
-            name: indicator.name.to_string(),
-            unit: indicator.unit.to_string(),
-            baseline: indicator.baseline,
-            target: indicator.target,
-            actual: indicator.actual,
-        });
-        replace!(sheet_testimony, self.testimonies, |testimony| {
-            quote: testimony.quote.to_string(),
-            speaker: testimony.speaker.to_string(),
-            role: testimony.role.to_string(),
-        });
-        replace!(sheet_document, self.documents, |document| {
-            title: document.title.to_string(),
-            kind: document.kind.code().to_owned(),
-            url: document.url.as_str().to_owned(),
-        });
-        Ok(())
     }
 
     async fn delete_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<()> {
@@ -667,29 +604,6 @@ impl StoredKind for LessonFields {
             relations.evidence.entry(row.lesson_id).or_default().push(row);
         }
         Ok(relations)
-    }
-
-    async fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> Result<()> {
-        write_tags(conn, Kind::Lesson, id, "phase", &self.phases).await?;
-        write_tags(conn, Kind::Lesson, id, "category", &self.categories).await?;
-        write_tags(conn, Kind::Lesson, id, "theme", &self.themes).await?;
-        write_tags(conn, Kind::Lesson, id, "territory_type", &self.territory_types).await?;
-        lesson_evidence::Entity::delete_many()
-            .filter(lesson_evidence::Column::LessonId.eq(id))
-            .exec(conn)
-            .await
-            .map_err(db_error)?;
-        if !self.evidence_links.is_empty() {
-            let rows = self.evidence_links.iter().enumerate().map(|(position, link)| lesson_evidence::ActiveModel {
-                lesson_id: set(id),
-                sheet_id: set(link.sheet.get()),
-                role: set(link.role.code().to_owned()),
-                note: set(link.note.to_string()),
-                position: set(position as i32),
-            });
-            lesson_evidence::Entity::insert_many(rows).exec_without_returning(conn).await.map_err(db_error)?;
-        }
-        Ok(())
     }
 
     async fn delete_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<()> {

@@ -49,8 +49,13 @@ pub trait StoredKind: Fields + Sized {
     /// Loads the tags, links and owned values of these records in a bounded number of statements.
     fn load_relations<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> impl Future<Output = Result<RelationIndex>> + Send;
 
-    /// Replaces the tags, links and owned values of a record.
-    fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> impl Future<Output = Result<()>> + Send;
+    /// Replaces the tags, links and owned values of a record: the same statements as for many.
+    fn write_relations<C: ConnectionTrait>(&self, conn: &C, id: i64) -> impl Future<Output = Result<()>> + Send {
+        async move {
+            Self::delete_relations(conn, &[id]).await?;
+            Self::insert_relations(conn, &[(id, self)]).await
+        }
+    }
 
     /// Deletes the tags, links and owned values of these records (before [`Self::insert_relations`]
     /// writes their new ones), a bounded number of statements per table.

@@ -119,35 +119,6 @@ impl RelationIndex {
 /// Every facet name the tag table holds.
 pub(crate) const FACETS: &[&str] = &["theme", "target_public", "territory_type", "phase", "category"];
 
-/// Replaces the values of one facet of a record.
-pub(crate) async fn write_tags<C: ConnectionTrait, T: Vocabulary>(
-    conn: &C,
-    kind: Kind,
-    id: i64,
-    facet: &'static str,
-    values: &[T],
-) -> Result<()> {
-    tag::Entity::delete_many()
-        .filter(tag::Column::Entity.eq(kind.as_str()))
-        .filter(tag::Column::RecordId.eq(id))
-        .filter(tag::Column::Facet.eq(facet))
-        .exec(conn)
-        .await
-        .map_err(db_error)?;
-    if values.is_empty() {
-        return Ok(());
-    }
-    let rows = values.iter().enumerate().map(|(position, value)| tag::ActiveModel {
-        entity: sea_orm::Set(kind.as_str().to_owned()),
-        record_id: sea_orm::Set(id),
-        facet: sea_orm::Set(facet.to_owned()),
-        value: sea_orm::Set(value.code().to_owned()),
-        position: sea_orm::Set(position as i32),
-    });
-    tag::Entity::insert_many(rows).exec_without_returning(conn).await.map_err(db_error)?;
-    Ok(())
-}
-
 /// Deletes the tags of these facets of these records, in statements of at most 1,000 ids.
 pub(crate) async fn delete_tags<C: ConnectionTrait>(
     conn: &C,
@@ -227,36 +198,6 @@ pub(crate) async fn delete_links<C: ConnectionTrait>(conn: &C, table: LinkTable,
         LinkTable::SheetProgramme => delete!(sheet_programme, SheetId),
         LinkTable::SheetTerritory => delete!(sheet_territory, SheetId),
         LinkTable::SheetPartner => delete!(sheet_partner, SheetId),
-    }
-    Ok(())
-}
-
-/// Replaces the links of a record in one link table.
-pub(crate) async fn write_links<C: ConnectionTrait>(conn: &C, table: LinkTable, from: i64, to: &[i64]) -> Result<()> {
-    macro_rules! replace {
-        ($module:ident, $from_col:ident, $to_col:ident, $from_field:ident, $to_field:ident) => {{
-            $module::Entity::delete_many()
-                .filter($module::Column::$from_col.eq(from))
-                .exec(conn)
-                .await
-                .map_err(db_error)?;
-            if !to.is_empty() {
-                let rows = to.iter().enumerate().map(|(position, id)| $module::ActiveModel {
-                    $from_field: sea_orm::Set(from),
-                    $to_field: sea_orm::Set(*id),
-                    position: sea_orm::Set(position as i32),
-                });
-                $module::Entity::insert_many(rows).exec_without_returning(conn).await.map_err(db_error)?;
-            }
-        }};
-    }
-    match table {
-        LinkTable::ProgrammeFunder => {
-            replace!(programme_funder, ProgrammeId, OrganisationId, programme_id, organisation_id)
-        }
-        LinkTable::SheetProgramme => replace!(sheet_programme, SheetId, ProgrammeId, sheet_id, programme_id),
-        LinkTable::SheetTerritory => replace!(sheet_territory, SheetId, TerritoryId, sheet_id, territory_id),
-        LinkTable::SheetPartner => replace!(sheet_partner, SheetId, OrganisationId, sheet_id, organisation_id),
     }
     Ok(())
 }

@@ -620,3 +620,84 @@ async fn a_reimport_that_changes_relations_gives_the_records_and_revisions_of_a_
     }
     assert_eq!(seen, changed_sheets);
 }
+
+/// Makes a stored sheet unreadable (a code no vocabulary knows), as a corrupted row would be.
+async fn corrupt_sheet(app: &retex::app::App, slug: &str) {
+    use sea_orm::ConnectionTrait;
+    let sql = format!("UPDATE sheet SET activity_type = 'NOT_A_CODE' WHERE slug = '{slug}'");
+    app.store().connection().execute_unprepared(&sql).await.expect("corrupt the row");
+}
+
+fn small_base() -> Value {
+    json!({
+        "format": "retex-dataset/1",
+        "organisations": [{ "slug": "fai-ouest", "name": "FAI Ouest", "kind": "SUPPORT_STRUCTURE", "publicationStatus": "PUBLISHED" }],
+        "sheets": (0..3).map(|i| json!({ "slug": format!("fiche-{i}"), "title": format!("Fiche {i}"), "activityType": "SOLIDARITY_GARAGE",
+            "status": "LAUNCHED", "supportingStructure": "fai-ouest", "publicationStatus": "PUBLISHED" })).collect::<Vec<_>>()
+    })
+}
+
+#[tokio::test]
+async fn an_export_that_fails_part_way_never_looks_whole() {
+    // Over HTTP: the organisations read, then a sheet that cannot be read: an error answer, not a
+    // shorter document.
+    let app = spawn_app_without_search().await;
+    app.load(small_base()).await;
+    corrupt_sheet(&app.app, "fiche-1").await;
+    for path in ["dataset.json", "dataset.jsonl"] {
+        let response = app.client.get(format!("{}/export/{path}", app.address)).send().await.expect("send");
+        assert_eq!(response.status(), 500, "{path}");
+        let body: Value = response.json().await.expect("a JSON error");
+        assert!(body.to_string().contains("export failed"), "{body}");
+    }
+
+    // The command: a non-zero exit, and the output as it was (no file, no folder half-replaced,
+    // nothing `.partial` left).
+    let dir = tempfile::tempdir().expect("a folder");
+    let (database, _keep) = fresh_database().await;
+    let index = dir.path().join("index");
+    let file = dir.path().join("base.json");
+    std::fs::write(&file, small_base().to_string()).expect("write");
+    ok(retex(&database, &index, &["import", file.to_str().expect("a path")]));
+    let stored = retex::app::App::open(&database).await.expect("open");
+    corrupt_sheet(&stored, "fiche-1").await;
+    let folder = dir.path().join("export");
+    std::fs::create_dir_all(&folder).expect("a folder");
+    std::fs::write(folder.join("organisations.csv"), "an earlier export\n").expect("write");
+    let target = folder.to_str().expect("a path");
+    let failed = retex(&database, &index, &["export", "--format", "csv", "--output", target]);
+    assert!(!failed.status.success(), "the export failed");
+    let said = String::from_utf8_lossy(&failed.stderr);
+    assert!(said.contains("NOT_A_CODE") || said.contains("internal"), "{said}");
+    assert_eq!(std::fs::read_to_string(folder.join("organisations.csv")).expect("kept"), "an earlier export\n");
+    assert_eq!(std::fs::read_dir(&folder).expect("folder").count(), 1, "nothing added to the folder");
+    let single = dir.path().join("base-export.json");
+    let failed =
+        retex(&database, &index, &["export", "--format", "json", "--output", single.to_str().expect("a path")]);
+    assert!(!failed.status.success());
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!left.iter().any(|name| name.starts_with("base-export") || name.ends_with(".partial")), "{left:?}");
+}
+
+#[tokio::test]
+async fn a_parent_programme_beyond_the_first_thousand_is_kept() {
+    // 1,001 programmes: the first names as its parent the last, which is sent in a later chunk.
+    let app = spawn_app_without_search().await;
+    let mut programmes: Vec<Value> = (0..1_001)
+        .map(|i| json!({ "slug": format!("programme-{i}"), "name": format!("Programme {i}"), "publicationStatus": "PUBLISHED" }))
+        .collect();
+    app.load(json!({ "format": "retex-dataset/1", "programmes": programmes.clone() })).await;
+    // Given its parent afterwards, so that the parent was created (and is exported) after it.
+    programmes[0]["parent"] = json!("programme-1000");
+    app.load(json!({ "format": "retex-dataset/1", "programmes": programmes })).await;
+
+    let exported = exported_over_http(&app).await;
+
+    let all = exported["programmes"].as_array().expect("programmes");
+    assert_eq!(all.len(), 1_001);
+    let first = all.iter().find(|p| p["slug"] == "programme-0").expect("the first programme");
+    assert_eq!(first["parent"], "programme-1000", "{first}");
+}

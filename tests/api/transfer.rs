@@ -701,3 +701,44 @@ async fn a_parent_programme_beyond_the_first_thousand_is_kept() {
     let first = all.iter().find(|p| p["slug"] == "programme-0").expect("the first programme");
     assert_eq!(first["parent"], "programme-1000", "{first}");
 }
+
+#[tokio::test]
+async fn two_dataset_exports_run_at_once_and_a_third_waits_its_turn() {
+    // Enough sheets that an export whose client reads nothing stalls with its body unsent.
+    let app = spawn_app_without_search().await;
+    let sheets: Vec<Value> = (0..4_000)
+        .map(|i| {
+            json!({ "slug": format!("fiche-{i}"), "title": format!("Fiche {i} : un garage solidaire en milieu rural"),
+                    "summary": "Un garage solidaire qui répare à prix coûtant les voitures des personnes en insertion.".repeat(3),
+                    "activityType": "SOLIDARITY_GARAGE", "status": "LAUNCHED", "publicationStatus": "PUBLISHED" })
+        })
+        .collect();
+    app.load(json!({ "format": "retex-dataset/1", "sheets": sheets })).await;
+    let url = format!("{}/export/dataset.jsonl", app.address);
+
+    // Two clients that read nothing hold both places.
+    let first = app.client.get(&url).send().await.expect("send");
+    let second = app.client.get(&url).send().await.expect("send");
+    assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200));
+    let third = app.client.get(&url).send().await.expect("send");
+    assert_eq!(third.status(), 503, "a third export waits");
+    assert_eq!(third.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
+    let body: Value = third.json().await.expect("a JSON error");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BUSY", "{body}");
+
+    // Read to the end, the first frees its place.
+    let lines = first.text().await.expect("the whole body").lines().count();
+    assert_eq!(lines, 4_001);
+    let mut answered = 0;
+    for _ in 0..50 {
+        let again = app.client.get(&url).send().await.expect("send");
+        answered = again.status().as_u16();
+        if answered == 200 {
+            assert_eq!(again.text().await.expect("the whole body").lines().count(), 4_001);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(answered, 200, "a place came free");
+    drop(second);
+}

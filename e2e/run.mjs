@@ -287,6 +287,17 @@ async function main() {
     await page.waitForSelector(`h1:has-text(${JSON.stringify(title)})`);
     check(!(await page.locator('.badge-draft, .badge-submitted').count()), 'the published sheet still shows a draft badge');
 
+    begin('reviewer: archives the sheet; anonymous visitors no longer find it');
+    await review.goto(`${base}/fiches/${encodeURIComponent(slug)}`);
+    await review.waitForSelector(`h1:has-text(${JSON.stringify(title)})`);
+    await review.fill('#archivage-motif', `Doublon d’une autre fiche (${word}).`);
+    await review.click('text=Archiver la fiche');
+    await review.locator('.badge-archived').waitFor();
+    check(!(await review.locator('#archivage-motif').count()), 'an archived sheet still offers to archive it');
+    await page.goto(`${base}/?q=${word}`);
+    await ready(page);
+    await until(async () => /Aucun résultat/.test(await countText(page)), 'an anonymous search still finds the archived sheet');
+
     check(errors.length === 0, `errors in the page:\n${errors.join('\n')}`);
     log(`passed; screenshots in ${shots}`);
   } catch (error) {

@@ -673,7 +673,7 @@ function renderFacets(state, facets) {
 
 const SHEET_QUERY = `query Fiche($slug: String!) {
   sheet(slug: $slug) {
-    id slug title summary body socialNeed activityType themes targetPublics status publicationStatus sourceUrl licence
+    id slug version title summary body socialNeed activityType themes targetPublics status publicationStatus sourceUrl licence
     programmes { id name } territories { name types region }
     supportingStructure { name } projectHolder { name } partners { name }
     phases { phase startedOn endedOn methods participants outcome }
@@ -812,6 +812,7 @@ async function sheetView(slug, stale) {
       sheet.sourceUrl && safeUrl(sheet.sourceUrl) ? ['Source : ', h('a', { href: safeUrl(sheet.sourceUrl), rel: 'noopener' }, sheet.sourceUrl)] : null,
       sheet.licence ? ` — Licence : ${sheet.licence}` : null) : null,
   ));
+  await addArchiving(sheet, 'la fiche', stale);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -819,7 +820,7 @@ async function sheetView(slug, stale) {
 
 const LESSON_QUERY = `query Lecon($slug: String!) {
   lesson(slug: $slug) {
-    id slug title polarity publicationStatus context lesson recommendation evidence evidenceLevel
+    id slug version title polarity publicationStatus context lesson recommendation evidence evidenceLevel
     phases categories themes territoryTypes programmeCount
     programmes { id name }
     evidenceLinks { role note sheet { slug title } }
@@ -876,6 +877,46 @@ async function lessonView(slug, stale) {
       h('span', { class: `polarity polarity-${node.polarity.toLowerCase()}` }, label('Polarity', node.polarity)), ' ',
       h('a', { href: `/lecons/${encodeURIComponent(node.slug)}` }, node.title)))) : null),
   ));
+  await addArchiving(lesson, 'la leçon', stale);
+}
+
+/**
+ * For reviewers and administrators, « Archiver » under a record: how records are deleted (nothing is
+ * removed; the record leaves lists and search, and may come back as a draft). The API decides
+ * whether this reviewer may; its refusal is shown.
+ */
+async function addArchiving(record, what, stale) {
+  if (!getToken() || record.publicationStatus === 'ARCHIVED') return;
+  let who = null;
+  try {
+    who = await viewer();
+  } catch {
+    return;
+  }
+  if (stale() || !who?.authenticated || !['REVIEWER', 'ADMIN'].includes(who.role)) return;
+  const message = h('p', { class: 'field-error', role: 'status', id: 'archivage-erreur' });
+  const reason = h('textarea', { id: 'archivage-motif', rows: '2', 'aria-describedby': 'archivage-erreur' });
+  const button = h('button', { type: 'submit', class: 'secondary' }, `Archiver ${what}`);
+  const form = h('form', { class: 'send-back-form' },
+    h('label', { for: 'archivage-motif' }, 'Motif de l’archivage (facultatif, gardé dans l’historique)'), reason, button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    message.textContent = '';
+    try {
+      await gql(`mutation Archiver($id: ID!, $version: Int!, $reason: String) {
+        archive(id: $id, version: $version, reason: $reason) { __typename }
+      }`, { id: record.id, version: record.version, reason: reason.value.trim() || null });
+      navigate(location.pathname, { replace: true, keepFocus: true });
+    } catch (error) {
+      button.disabled = false;
+      message.textContent = error.message;
+    }
+  });
+  main.querySelector('article.record')?.append(h('section', { class: 'block record-actions', 'aria-labelledby': 'archivage-titre' },
+    h('h2', { id: 'archivage-titre' }, 'Relecture'),
+    h('p', { class: 'note' }, `Archiver retire ${what} des listes et de la recherche ; rien n’est effacé, et elle peut revenir en brouillon.`),
+    form, message));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -215,6 +215,15 @@ async function main() {
     await author.fill('#f-summary', `Une recyclerie ${word} en milieu rural, pour le test de bout en bout.`);
     await author.selectOption('#f-activityType', 'REPAIR_AND_REUSE');
     await author.check(`#f-programmes-${await programmeIndex(author, programme.name)}`);
+    const outcome = `Le local de la recyclerie ${word} a été trouvé avec la commune.`;
+    await author.click('text=Ajouter une phase');
+    await author.selectOption('#sheet-form [data-field="phases"] select', 'HOLDER_SEARCH');
+    await author.fill('#sheet-form [data-field="phases"] input[type=date] >> nth=0', '2025-03-01');
+    await author.fill('#sheet-form [data-field="phases"] textarea', outcome);
+    await author.click('text=Ajouter un indicateur');
+    await author.fill('#sheet-form [data-field="indicators"] [data-key="name"]', 'Tonnes réemployées');
+    await author.fill('#sheet-form [data-field="indicators"] [data-key="target"]', '12.5');
+    await author.locator('#sheet-form [data-field="phases"]').screenshot({ path: join(shots, 'phases.png') });
     await author.click('#sheet-form button[type=submit]');
     await author.waitForSelector('.notice-ok');
     check((await author.locator('#f-title-erreur').textContent()).trim() === '', 'the title error stayed after a valid submission');
@@ -249,6 +258,9 @@ async function main() {
     check(/introuvable/.test(await page.locator('h1').textContent()), 'an anonymous visitor can read the unpublished draft');
     await author.goto(`${base}/fiches/${encodeURIComponent(slug)}`);
     await author.waitForSelector(`h1:has-text(${JSON.stringify(title)})`);
+    await author.locator('.timeline li', { hasText: outcome }).waitFor();
+    check((await author.locator('table', { hasText: 'Tonnes réemployées' }).locator('td', { hasText: '12,5' }).count()) === 1,
+      'the indicator written in the form is not on the sheet');
 
     begin('reviewer: publishes the draft');
     const review = await newPage();

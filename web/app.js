@@ -1066,7 +1066,7 @@ const FIELD_LABELS = {
   title: 'Titre', summary: 'Résumé', body: 'Récit', socialNeed: 'Besoin social', activityType: 'Activité', status: 'Où en est le projet',
   programmes: 'Programmes', territories: 'Territoires', themes: 'Thèmes', targetPublics: 'Publics', polarity: 'Polarité',
   context: 'Contexte', lesson: 'Leçon', recommendation: 'Recommandation', evidence: 'Ce qui le montre', evidenceLevel: 'Niveau de preuve',
-  phases: 'Phases', categories: 'Catégories', territoryTypes: 'Types de territoire', evidenceLinks: 'Fiche à l’appui', slug: 'Adresse',
+  phases: 'Phases', indicators: 'Indicateurs', categories: 'Catégories', territoryTypes: 'Types de territoire', evidenceLinks: 'Fiche à l’appui', slug: 'Adresse',
 };
 
 /** The API's most frequent validation messages, in French; others are shown as the API wrote them. */
@@ -1115,6 +1115,48 @@ function checkboxField(name, title, options) {
       h('label', { for: `${id}-${i}` }, option.label))) : h('p', { class: 'hint' }, 'Aucun choix disponible.')),
     h('p', { class: 'field-error', id: `${id}-erreur` }));
 }
+
+let rowCount = 0;
+
+/**
+ * A list of rows the contributor adds and removes (a sheet's phases, its indicators). Its inputs
+ * carry no `name`: `read()` gives the rows' values, each row's fields by key.
+ */
+function repeatable(name, title, addText, cells) {
+  const id = `f-${name}`;
+  const rows = h('ol', { class: 'rows' });
+  const add = h('button', { type: 'button', class: 'secondary' }, addText);
+  const addRow = () => {
+    rowCount += 1;
+    const at = rowCount;
+    const remove = h('button', { type: 'button', class: 'link-button' }, 'Retirer');
+    const row = h('li', { class: 'row' }, cells.map((cell) => {
+      const cellId = `${id}-${at}-${cell.key}`;
+      const control = cell.options
+        ? h('select', { id: cellId, 'data-key': cell.key }, cell.options.map((option) => h('option', { value: option.code }, option.label)))
+        : cell.multiline
+          ? h('textarea', { id: cellId, 'data-key': cell.key, rows: 2 })
+          : h('input', { id: cellId, 'data-key': cell.key, type: cell.type || 'text', step: cell.type === 'number' ? 'any' : null });
+      return h('div', { class: 'cell' }, h('label', { for: cellId }, cell.label), control);
+    }), remove);
+    remove.setAttribute('aria-label', `Retirer : ${title.toLowerCase()} ${rows.children.length + 1}`);
+    remove.addEventListener('click', () => {
+      row.remove();
+      add.focus();
+    });
+    rows.append(row);
+    row.querySelector('select, input, textarea')?.focus();
+  };
+  add.addEventListener('click', addRow);
+  const element = h('fieldset', { class: 'field repeatable', 'data-field': name, 'aria-describedby': `${id}-erreur` },
+    h('legend', {}, title), rows, add, h('p', { class: 'field-error', id: `${id}-erreur` }));
+  const read = () => [...rows.children].map((row) => Object.fromEntries(
+    [...row.querySelectorAll('[data-key]')].map((control) => [control.dataset.key, control.value.trim()])));
+  const clear = () => rows.replaceChildren();
+  return { element, read, clear };
+}
+
+const number = (raw) => (raw === '' ? null : Number(raw.replace(',', '.')));
 
 function formValues(form) {
   const data = new FormData(form);
@@ -1385,6 +1427,19 @@ const one = (list) => (list && list[0] ? list[0] : null);
 const text = (list) => (list && list[0] ? list[0] : '');
 
 function sheetForm(lists, refresh) {
+  const phases = repeatable('phases', 'L’histoire, phase par phase', 'Ajouter une phase', [
+    { key: 'phase', label: 'Phase', options: values('Phase') },
+    { key: 'startedOn', label: 'Début', type: 'date' },
+    { key: 'endedOn', label: 'Fin', type: 'date' },
+    { key: 'outcome', label: 'Ce qui s’est passé, ce qui en est sorti', multiline: true },
+  ]);
+  const indicators = repeatable('indicators', 'Indicateurs', 'Ajouter un indicateur', [
+    { key: 'name', label: 'Indicateur' },
+    { key: 'unit', label: 'Unité' },
+    { key: 'baseline', label: 'Référence', type: 'number' },
+    { key: 'target', label: 'Objectif', type: 'number' },
+    { key: 'actual', label: 'Réalisé', type: 'number' },
+  ]);
   const fields = [
     textField('title', 'Titre', { required: true, hint: 'Le nom du projet, tel que le territoire le connaît.' }),
     textField('summary', 'Résumé', { multiline: true, hint: 'Deux ou trois phrases.' }),
@@ -1394,6 +1449,8 @@ function sheetForm(lists, refresh) {
     checkboxField('territories', 'Territoires', lists.territories.nodes.map((t) => ({ code: t.id, label: t.name }))),
     textField('socialNeed', 'Besoin social détecté', { multiline: true }),
     textField('body', 'Récit du projet', { multiline: true, hint: 'En Markdown : paragraphes séparés par une ligne vide, listes avec « - ».' }),
+    phases.element,
+    indicators.element,
     checkboxField('themes', 'Thèmes', values('Theme')),
     checkboxField('targetPublics', 'Publics', values('TargetPublic')),
     textField('slug', 'Adresse de la fiche (facultatif)', { hint: 'Lettres minuscules, chiffres et tirets ; déduite du titre si vide.' }),
@@ -1402,9 +1459,20 @@ function sheetForm(lists, refresh) {
     title: text(v.title), summary: text(v.summary), activityType: one(v.activityType), status: one(v.status),
     programmes: v.programmes || [], territories: v.territories || [], socialNeed: text(v.socialNeed), body: text(v.body),
     themes: v.themes || [], targetPublics: v.targetPublics || [], slug: text(v.slug) || null,
+    phases: phases.read().map((row) => ({
+      phase: row.phase, startedOn: row.startedOn || null, endedOn: row.endedOn || null, outcome: row.outcome,
+    })),
+    indicators: indicators.read().map((row) => ({
+      name: row.name, unit: row.unit, baseline: number(row.baseline), target: number(row.target), actual: number(row.actual),
+    })),
   });
-  return draftForm('sheet-form', fields, 'Enregistrer le brouillon de fiche', build,
+  const form = draftForm('sheet-form', fields, 'Enregistrer le brouillon de fiche', build,
     'mutation NouvelleFiche($input: ProjectSheetInput!) { createSheet(input: $input) { id slug title publicationStatus } }', 'createSheet', refresh);
+  form.addEventListener('reset', () => {
+    phases.clear();
+    indicators.clear();
+  });
+  return form;
 }
 
 function lessonForm(lists, refresh) {

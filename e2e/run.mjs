@@ -221,9 +221,19 @@ async function main() {
     await author.fill('#sheet-form [data-field="phases"] input[type=date] >> nth=0', '2025-03-01');
     await author.fill('#sheet-form [data-field="phases"] textarea', outcome);
     await author.click('text=Ajouter un indicateur');
+    await author.click('#sheet-form button[type=submit]');
+    const rowError = await until(async () => (await author.locator('#f-indicators-erreur').textContent()).trim(), 'no message next to an indicator without a name');
+    log(`indicator without a name: ${rowError}`);
     await author.fill('#sheet-form [data-field="indicators"] [data-key="name"]', 'Tonnes réemployées');
     await author.fill('#sheet-form [data-field="indicators"] [data-key="target"]', '12.5');
     await author.locator('#sheet-form [data-field="phases"]').screenshot({ path: join(shots, 'phases.png') });
+    const quote = `Sans la recyclerie ${word}, ces meubles partaient à la benne.`;
+    await author.click('text=Ajouter un témoignage');
+    await author.fill('#sheet-form [data-field="testimonies"] [data-key="quote"]', quote);
+    await author.fill('#sheet-form [data-field="testimonies"] [data-key="speaker"]', 'Une bénévole');
+    await author.click('text=Ajouter un document');
+    await author.fill('#sheet-form [data-field="documents"] [data-key="title"]', 'Étude d’opportunité');
+    await author.fill('#sheet-form [data-field="documents"] [data-key="url"]', 'https://example.org/etude.pdf');
     await author.click('#sheet-form button[type=submit]');
     await author.waitForSelector('.notice-ok');
     check((await author.locator('#f-title-erreur').textContent()).trim() === '', 'the title error stayed after a valid submission');
@@ -261,6 +271,9 @@ async function main() {
     await author.locator('.timeline li', { hasText: outcome }).waitFor();
     check((await author.locator('table', { hasText: 'Tonnes réemployées' }).locator('td', { hasText: '12,5' }).count()) === 1,
       'the indicator written in the form is not on the sheet');
+    await author.locator('figure.testimony', { hasText: quote }).waitFor();
+    check((await author.locator('a[href="https://example.org/etude.pdf"]', { hasText: 'Étude d’opportunité' }).count()) === 1,
+      'the document written in the form is not on the sheet');
 
     begin('reviewer: publishes the draft');
     const review = await newPage();

@@ -1066,7 +1066,7 @@ const FIELD_LABELS = {
   title: 'Titre', summary: 'Résumé', body: 'Récit', socialNeed: 'Besoin social', activityType: 'Activité', status: 'Où en est le projet',
   programmes: 'Programmes', territories: 'Territoires', themes: 'Thèmes', targetPublics: 'Publics', polarity: 'Polarité',
   context: 'Contexte', lesson: 'Leçon', recommendation: 'Recommandation', evidence: 'Ce qui le montre', evidenceLevel: 'Niveau de preuve',
-  phases: 'Phases', indicators: 'Indicateurs', categories: 'Catégories', territoryTypes: 'Types de territoire', evidenceLinks: 'Fiche à l’appui', slug: 'Adresse',
+  phases: 'Phases', indicators: 'Indicateurs', testimonies: 'Témoignages', documents: 'Documents', categories: 'Catégories', territoryTypes: 'Types de territoire', evidenceLinks: 'Fiche à l’appui', slug: 'Adresse',
 };
 
 /** The API's most frequent validation messages, in French; others are shown as the API wrote them. */
@@ -1440,6 +1440,16 @@ function sheetForm(lists, refresh) {
     { key: 'target', label: 'Objectif', type: 'number' },
     { key: 'actual', label: 'Réalisé', type: 'number' },
   ]);
+  const testimonies = repeatable('testimonies', 'Témoignages', 'Ajouter un témoignage', [
+    { key: 'quote', label: 'Ce qui a été dit', multiline: true },
+    { key: 'speaker', label: 'Qui' },
+    { key: 'role', label: 'Son rôle' },
+  ]);
+  const documents = repeatable('documents', 'Documents', 'Ajouter un document', [
+    { key: 'title', label: 'Titre' },
+    { key: 'kind', label: 'Nature', options: values('DocumentKind') },
+    { key: 'url', label: 'Adresse (https://…)', type: 'url' },
+  ]);
   const fields = [
     textField('title', 'Titre', { required: true, hint: 'Le nom du projet, tel que le territoire le connaît.' }),
     textField('summary', 'Résumé', { multiline: true, hint: 'Deux ou trois phrases.' }),
@@ -1451,6 +1461,8 @@ function sheetForm(lists, refresh) {
     textField('body', 'Récit du projet', { multiline: true, hint: 'En Markdown : paragraphes séparés par une ligne vide, listes avec « - ».' }),
     phases.element,
     indicators.element,
+    testimonies.element,
+    documents.element,
     checkboxField('themes', 'Thèmes', values('Theme')),
     checkboxField('targetPublics', 'Publics', values('TargetPublic')),
     textField('slug', 'Adresse de la fiche (facultatif)', { hint: 'Lettres minuscules, chiffres et tirets ; déduite du titre si vide.' }),
@@ -1465,12 +1477,13 @@ function sheetForm(lists, refresh) {
     indicators: indicators.read().map((row) => ({
       name: row.name, unit: row.unit, baseline: number(row.baseline), target: number(row.target), actual: number(row.actual),
     })),
+    testimonies: testimonies.read(),
+    documents: documents.read(),
   });
   const form = draftForm('sheet-form', fields, 'Enregistrer le brouillon de fiche', build,
     'mutation NouvelleFiche($input: ProjectSheetInput!) { createSheet(input: $input) { id slug title publicationStatus } }', 'createSheet', refresh);
   form.addEventListener('reset', () => {
-    phases.clear();
-    indicators.clear();
+    for (const rows of [phases, indicators, testimonies, documents]) rows.clear();
   });
   return form;
 }

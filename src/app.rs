@@ -760,29 +760,6 @@ impl App {
             .map_err(|problem| Error::invalid("output", problem))
     }
 
-    /// Returns the whole export of [`App::export_pages`] as one dataset, in memory: for small
-    /// datasets and tests; exports stream.
-    pub async fn export_dataset(
-        &self,
-        viewer: &Viewer,
-        statuses: &[PublicationStatus],
-        progress: &Progress,
-    ) -> Result<Dataset> {
-        let (sender, mut receiver) = tokio::sync::mpsc::channel(4);
-        let (sent, whole) = tokio::join!(self.export_pages(viewer, statuses, progress, sender), async move {
-            let mut whole = Dataset { format: dataset::FORMAT.to_owned(), ..Dataset::default() };
-            while let Some(page) = receiver.recv().await {
-                whole.organisations.extend(page.organisations);
-                whole.territories.extend(page.territories);
-                whole.programmes.extend(page.programmes);
-                whole.sheets.extend(page.sheets);
-                whole.lessons.extend(page.lessons);
-            }
-            whole
-        });
-        sent.map(|()| whole)
-    }
-
     /// Imports files (an upload, or files read from disk): each is read in its format (`format`, or
     /// the one its name's extension gives), they load together as one dataset in one transaction,
     /// and every problem names its file and line. The reading runs off the async executor.
@@ -1074,20 +1051,18 @@ impl Import<'_> {
             }
         }
         let mut names = Names::default();
-        let mut found: HashSet<(Kind, i64)> = HashSet::new();
         for (kind, ids) in wanted {
             let ids: Vec<i64> = ids.into_iter().collect();
             for chunk in ids.chunks(5_000) {
                 for (id, slug) in slugs_of(self.tx, kind, chunk).await? {
                     names.insert(kind, id, &slug);
-                    found.insert((kind, id));
                 }
             }
         }
         let mut missing = false;
         for (at, fields) in written {
             for (field, kind, id) in fields.references() {
-                if !found.contains(&(kind, id)) {
+                if !names.contains_id(kind, id) {
                     self.problems.add(format!("{at}: {field}"), format!("no {} with id {id}", kind.as_str()));
                     missing = true;
                 }
@@ -1144,7 +1119,7 @@ impl Import<'_> {
     /// Writes the revisions (and changes) of records just written, with multi-row inserts; `names`
     /// holds the slugs of what they refer to.
     async fn journal_all<K: Editable>(
-        &mut self,
+        &self,
         records: &[Record<K::Id, K>],
         names: &mut Names,
         action: ChangeAction,

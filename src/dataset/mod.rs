@@ -786,6 +786,11 @@ impl Names {
     pub fn contains(&self, kind: Kind, slug: &str) -> bool {
         self.ids.contains_key(&(kind, slug.to_owned()))
     }
+
+    /// Returns whether the record of this kind and id is known.
+    pub fn contains_id(&self, kind: Kind, id: i64) -> bool {
+        self.slugs.contains_key(&(kind, id))
+    }
 }
 
 /// How many records of each kind an import or an export handled.

@@ -115,20 +115,18 @@ impl Writer {
                 .chain(sheets.into_iter().map(Line::Sheet))
                 .chain(lessons.into_iter().map(Line::Lesson));
             for line in lines {
-                let (kind, written) = match &line {
-                    Line::Organisation(record) => (Kind::Organisation, pretty(record)),
-                    Line::Territory(record) => (Kind::Territory, pretty(record)),
-                    Line::Programme(record) => (Kind::Programme, pretty(record)),
-                    Line::Sheet(record) => (Kind::Sheet, pretty(record)),
-                    Line::Lesson(record) => (Kind::Lesson, pretty(record)),
-                };
-                match &mut self.out {
+                let kind = match &mut self.out {
                     Out::Lines(stream) => {
                         serde_json::to_writer(&mut *stream, &line).map_err(text)?;
                         stream.write_all(b"\n").map_err(text)?;
+                        kind_of(&line)
                     }
-                    _ => self.json_item(kind, &written?)?,
-                }
+                    _ => {
+                        let (kind, pretty) = pretty_record(&line)?;
+                        self.json_item(kind, &pretty)?;
+                        kind
+                    }
+                };
                 self.written.records.add(kind);
             }
             return Ok(());
@@ -241,8 +239,26 @@ impl Writer {
     }
 }
 
-fn pretty<T: serde::Serialize>(record: &T) -> Result<String, String> {
-    serde_json::to_string_pretty(record).map_err(text)
+fn kind_of(line: &Line) -> Kind {
+    match line {
+        Line::Organisation(_) => Kind::Organisation,
+        Line::Territory(_) => Kind::Territory,
+        Line::Programme(_) => Kind::Programme,
+        Line::Sheet(_) => Kind::Sheet,
+        Line::Lesson(_) => Kind::Lesson,
+    }
+}
+
+/// The record of a line as pretty JSON, without the line's `record` tag, and its kind.
+fn pretty_record(line: &Line) -> Result<(Kind, String), String> {
+    let pretty = match line {
+        Line::Organisation(record) => serde_json::to_string_pretty(record),
+        Line::Territory(record) => serde_json::to_string_pretty(record),
+        Line::Programme(record) => serde_json::to_string_pretty(record),
+        Line::Sheet(record) => serde_json::to_string_pretty(record),
+        Line::Lesson(record) => serde_json::to_string_pretty(record),
+    };
+    Ok((kind_of(line), pretty.map_err(text)?))
 }
 
 /// A kind's CSV file being written: every column to a side file, then only the filled ones.

@@ -66,7 +66,24 @@ pub struct Change {
 /// number.
 pub async fn record<C: ConnectionTrait>(conn: &C, revision: &Revision) -> Result<i64> {
     let now = now_micros();
-    revision::Entity::insert(revision::ActiveModel {
+    revision::Entity::insert(revision_row(revision, now)).exec_without_returning(conn).await.map_err(db_error)?;
+    append_change(conn, revision.kind.as_str(), revision.record_id, revision.action.as_str()).await
+}
+
+/// Records new states of many records and the changes that produced them, with multi-row inserts
+/// (a bounded number of statements, whatever the number of revisions).
+pub async fn record_many<C: ConnectionTrait>(conn: &C, revisions: &[Revision]) -> Result<()> {
+    let now = now_micros();
+    insert_all(conn, revisions.iter().map(|revision| revision_row(revision, now)).collect()).await?;
+    let changes = revisions
+        .iter()
+        .map(|revision| change_row(revision.kind.as_str(), revision.record_id, revision.action.as_str(), now));
+    insert_all(conn, changes.collect()).await
+}
+
+/// The row of a revision, written at `now`.
+fn revision_row(revision: &Revision, now: i64) -> revision::ActiveModel {
+    revision::ActiveModel {
         entity: set(revision.kind.as_str().to_owned()),
         record_id: set(revision.record_id),
         version: set(revision.version),
@@ -76,63 +93,26 @@ pub async fn record<C: ConnectionTrait>(conn: &C, revision: &Revision) -> Result
         created_at: set(now),
         snapshot: set(revision.snapshot.clone()),
         ..Default::default()
-    })
-    .exec_without_returning(conn)
-    .await
-    .map_err(db_error)?;
-    append_change(conn, revision.kind.as_str(), revision.record_id, revision.action.as_str()).await
+    }
 }
 
-/// Records new states of many records and the changes that produced them, with multi-row inserts
-/// (a bounded number of statements, whatever the number of revisions).
-pub async fn record_many<C: ConnectionTrait>(conn: &C, revisions: &[Revision]) -> Result<()> {
-    let now = now_micros();
-    insert_all(
-        conn,
-        revisions
-            .iter()
-            .map(|revision| revision::ActiveModel {
-                entity: set(revision.kind.as_str().to_owned()),
-                record_id: set(revision.record_id),
-                version: set(revision.version),
-                action: set(revision.action.as_str().to_owned()),
-                author: set(revision.author.clone()),
-                reason: set(revision.reason.clone()),
-                created_at: set(now),
-                snapshot: set(revision.snapshot.clone()),
-                ..Default::default()
-            })
-            .collect(),
-    )
-    .await?;
-    insert_all(
-        conn,
-        revisions
-            .iter()
-            .map(|revision| change::ActiveModel {
-                entity: set(revision.kind.as_str().to_owned()),
-                record_id: set(revision.record_id),
-                action: set(revision.action.as_str().to_owned()),
-                created_at: set(now),
-                ..Default::default()
-            })
-            .collect(),
-    )
-    .await
+/// A change-log row, written at `now`.
+fn change_row(entity: &str, record_id: i64, action: &str, now: i64) -> change::ActiveModel {
+    change::ActiveModel {
+        entity: set(entity.to_owned()),
+        record_id: set(record_id),
+        action: set(action.to_owned()),
+        created_at: set(now),
+        ..Default::default()
+    }
 }
 
 /// Appends an entry to the change log and returns its sequence number.
 async fn append_change<C: ConnectionTrait>(conn: &C, entity: &str, record_id: i64, action: &str) -> Result<i64> {
-    let row = change::Entity::insert(change::ActiveModel {
-        entity: set(entity.to_owned()),
-        record_id: set(record_id),
-        action: set(action.to_owned()),
-        created_at: set(now_micros()),
-        ..Default::default()
-    })
-    .exec_with_returning(conn)
-    .await
-    .map_err(db_error)?;
+    let row = change::Entity::insert(change_row(entity, record_id, action, now_micros()))
+        .exec_with_returning(conn)
+        .await
+        .map_err(db_error)?;
     Ok(row.id)
 }
 

@@ -413,16 +413,27 @@ pub async fn insert<K: StoredKind, C: ConnectionTrait>(
     status: PublicationStatus,
     owner: Option<OrganisationId>,
 ) -> Result<K::Id> {
-    let now = now_micros();
+    let active = new_row(fields, status, owner, now_micros())?;
+    let row = K::Entity::insert(active).exec_with_returning(conn).await.map_err(db_error)?;
+    // A new record has no relations yet: nothing to delete first.
+    K::insert_relations(conn, &[(row.id(), fields)]).await?;
+    Ok(<K::Id as RecordId>::new(row.id()))
+}
+
+/// The row of a new record at version 1, created and updated at `now`.
+fn new_row<K: StoredKind>(
+    fields: &K,
+    status: PublicationStatus,
+    owner: Option<OrganisationId>,
+    now: i64,
+) -> Result<K::Active> {
     let mut active = fields.to_active();
     set_column::<K>(&mut active, "publication_status", status.code().into())?;
     set_column::<K>(&mut active, "owner_organisation_id", owner.map(|owner| owner.get()).into())?;
     set_column::<K>(&mut active, "version", 1i32.into())?;
     set_column::<K>(&mut active, "created_at", now.into())?;
     set_column::<K>(&mut active, "updated_at", now.into())?;
-    let row = K::Entity::insert(active).exec_with_returning(conn).await.map_err(db_error)?;
-    fields.write_relations(conn, row.id()).await?;
-    Ok(<K::Id as RecordId>::new(row.id()))
+    Ok(active)
 }
 
 /// The most values one statement binds: under SQLite's limit (32,766) and PostgreSQL's (65,535).
@@ -466,16 +477,7 @@ pub async fn insert_many<K: StoredKind, C: ConnectionTrait>(
         return Ok(Vec::new());
     }
     let now = now_micros();
-    let mut rows = Vec::with_capacity(new.len());
-    for (fields, status) in &new {
-        let mut active = fields.to_active();
-        set_column::<K>(&mut active, "publication_status", status.code().into())?;
-        set_column::<K>(&mut active, "owner_organisation_id", owner.map(|owner| owner.get()).into())?;
-        set_column::<K>(&mut active, "version", 1i32.into())?;
-        set_column::<K>(&mut active, "created_at", now.into())?;
-        set_column::<K>(&mut active, "updated_at", now.into())?;
-        rows.push(active);
-    }
+    let rows = new.iter().map(|(fields, status)| new_row(fields, *status, owner, now)).collect::<Result<Vec<_>>>()?;
     insert_all(conn, rows).await?;
     let slugs: Vec<String> = new.iter().map(|(fields, _)| fields.slug().as_str().to_owned()).collect();
     let ids = ids_by_slugs::<K, C>(conn, &slugs).await?;

@@ -467,16 +467,24 @@ fn dataset(value: Value) -> retex::dataset::Dataset {
     serde_json::from_value(value).expect("a dataset")
 }
 
+/// Every record of an app, as the export's pages, gathered in one dataset.
 async fn export(app: &retex::app::App) -> Value {
-    let exported = app
-        .export_dataset(
-            &system(),
-            <retex::domain::PublicationStatus as retex::domain::Vocabulary>::ALL,
-            &retex::domain::Progress::default(),
-        )
-        .await
-        .expect("export");
-    serde_json::to_value(&exported).expect("a dataset is JSON")
+    let (pages, mut received) = tokio::sync::mpsc::channel(4);
+    let every_status = <retex::domain::PublicationStatus as retex::domain::Vocabulary>::ALL;
+    let (progress, viewer) = (retex::domain::Progress::default(), system());
+    let (sent, whole) = tokio::join!(app.export_pages(&viewer, every_status, &progress, pages), async move {
+        let mut whole = retex::dataset::Dataset { format: retex::dataset::FORMAT.to_owned(), ..Default::default() };
+        while let Some(page) = received.recv().await {
+            whole.organisations.extend(page.organisations);
+            whole.territories.extend(page.territories);
+            whole.programmes.extend(page.programmes);
+            whole.sheets.extend(page.sheets);
+            whole.lessons.extend(page.lessons);
+        }
+        whole
+    });
+    sent.expect("export");
+    serde_json::to_value(&whole).expect("a dataset is JSON")
 }
 
 #[tokio::test]

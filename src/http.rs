@@ -34,6 +34,8 @@ pub struct Limits {
     pub requests_per_minute: u32,
     /// Whether requests without a token are answered (as READER); when not, they get 401.
     pub anonymous_access: bool,
+    /// Dataset exports that run at once (each holds a thread writing its body); more get 503.
+    pub concurrent_exports: usize,
 }
 
 impl Default for Limits {
@@ -44,6 +46,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             requests_per_minute: 600,
             anonymous_access: true,
+            concurrent_exports: 2,
         }
     }
 }
@@ -57,9 +60,6 @@ struct AppState {
     /// Dataset exports running at once (each holds a thread that writes its body).
     exports: Arc<tokio::sync::Semaphore>,
 }
-
-/// The most dataset exports that run at once; more get 503 and try again.
-const CONCURRENT_EXPORTS: usize = 2;
 
 /// How long a dataset export waits for a client that reads nothing before it gives up.
 const EXPORT_STALL: Duration = Duration::from_secs(60);
@@ -235,8 +235,8 @@ const MAX_UPLOAD_FILES: usize = 1_000;
 pub fn router(app: App, limits: Limits) -> Router {
     let schema = graphql::schema(app.clone());
     let rate = Arc::new(RateLimiter::new(limits.requests_per_minute));
-    let state =
-        AppState { app, schema, limits, rate, exports: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_EXPORTS)) };
+    let exports = Arc::new(tokio::sync::Semaphore::new(limits.concurrent_exports));
+    let state = AppState { app, schema, limits, rate, exports };
     let router = Router::new()
         .route(
             "/graphql",

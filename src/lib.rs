@@ -68,6 +68,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         requests_per_minute: args.rate_limit_per_minute,
         anonymous_access: args.anonymous_access,
+        ..http::Limits::default()
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(address = %args.listen, "serving GraphQL on http://{}/graphql", args.listen);

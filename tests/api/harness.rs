@@ -60,6 +60,11 @@ pub async fn spawn_app_without_search() -> TestApp {
     spawn(false, retex::http::Limits::default()).await
 }
 
+/// Starts the server on a fresh database without search, with these limits.
+pub async fn spawn_app_without_search_with(limits: retex::http::Limits) -> TestApp {
+    spawn(false, limits).await
+}
+
 async fn spawn(search: bool, limits: retex::http::Limits) -> TestApp {
     let (url, dir) = fresh_database().await;
     let index = tempfile::tempdir().expect("create a temporary folder");

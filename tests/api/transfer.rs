@@ -711,42 +711,42 @@ async fn a_parent_programme_beyond_the_first_thousand_is_kept() {
 }
 
 #[tokio::test]
-async fn two_dataset_exports_run_at_once_and_a_third_waits_its_turn() {
-    // Enough sheets that an export whose client reads nothing stalls with its body unsent.
-    let app = spawn_app_without_search().await;
-    let sheets: Vec<Value> = (0..4_000)
+async fn dataset_exports_beyond_the_limit_wait_their_turn() {
+    // One export at a time here, and a base far larger than every buffer between the export and an
+    // unread socket (about 30 MB), so that an export whose client reads nothing keeps its place.
+    let limits = retex::http::Limits { concurrent_exports: 1, ..retex::http::Limits::default() };
+    let app = spawn_app_without_search_with(limits).await;
+    let body = "Un garage solidaire qui répare à prix coûtant les voitures des personnes en insertion. ".repeat(60);
+    let sheets: Vec<Value> = (0..6_000)
         .map(|i| {
             json!({ "slug": format!("fiche-{i}"), "title": format!("Fiche {i} : un garage solidaire en milieu rural"),
-                    "summary": "Un garage solidaire qui répare à prix coûtant les voitures des personnes en insertion.".repeat(3),
-                    "activityType": "SOLIDARITY_GARAGE", "status": "LAUNCHED", "publicationStatus": "PUBLISHED" })
+                    "body": body, "activityType": "SOLIDARITY_GARAGE", "status": "LAUNCHED", "publicationStatus": "PUBLISHED" })
         })
         .collect();
     app.load(json!({ "format": "retex-dataset/1", "sheets": sheets })).await;
     let url = format!("{}/export/dataset.jsonl", app.address);
 
-    // Two clients that read nothing hold both places.
+    // A client that reads nothing holds the place.
     let first = app.client.get(&url).send().await.expect("send");
+    assert_eq!(first.status(), 200);
     let second = app.client.get(&url).send().await.expect("send");
-    assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200));
-    let third = app.client.get(&url).send().await.expect("send");
-    assert_eq!(third.status(), 503, "a third export waits");
-    assert_eq!(third.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
-    let body: Value = third.json().await.expect("a JSON error");
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BUSY", "{body}");
+    assert_eq!(second.status(), 503, "a second export waits");
+    assert_eq!(second.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
+    let refused: Value = second.json().await.expect("a JSON error");
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "BUSY", "{refused}");
 
-    // Read to the end, the first frees its place.
+    // Read to the end, it frees its place.
     let lines = first.text().await.expect("the whole body").lines().count();
-    assert_eq!(lines, 4_001);
+    assert_eq!(lines, 6_001);
     let mut answered = 0;
-    for _ in 0..50 {
+    for _ in 0..100 {
         let again = app.client.get(&url).send().await.expect("send");
         answered = again.status().as_u16();
         if answered == 200 {
-            assert_eq!(again.text().await.expect("the whole body").lines().count(), 4_001);
+            assert_eq!(again.text().await.expect("the whole body").lines().count(), 6_001);
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(answered, 200, "a place came free");
-    drop(second);
 }

@@ -13,11 +13,11 @@ use std::time::Duration;
 use crate::dataset::{self, Dataset, Names};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::indexer::{FailureInjection, Indexer};
+use crate::indexer::{FailureInjection, Indexer, IndexerOptions, Reconciliation};
 use crate::search::analysis::fold;
 use crate::search::{Highlighter, Hit, SearchIndex, SearchOutcome, SearchRequest};
 pub use crate::store::ChangeAction;
-use crate::store::{self, Edit, GlossaryEntry, Reverse, Revision, Store, StoredKind};
+use crate::store::{self, Edit, GlossaryEntry, Reverse, Revision, Store, StoreSettings, StoredKind};
 
 /// The application: the store, the search index that follows it, and what the use cases share.
 #[derive(Clone)]
@@ -280,7 +280,13 @@ fn check_reason(reason: Option<&str>) -> Result<Option<String>> {
 impl App {
     /// Opens the database at `url` and applies pending migrations.
     pub async fn open(url: &str) -> Result<Self> {
-        let store = Store::connect(url).await?;
+        Self::open_with(url, &StoreSettings::default()).await
+    }
+
+    /// Opens the database at `url` with these settings and applies pending migrations (one server
+    /// at a time: servers started together wait for each other).
+    pub async fn open_with(url: &str, settings: &StoreSettings) -> Result<Self> {
+        let store = Store::connect_with(url, settings).await?;
         store.migrate().await?;
         Ok(Self { store, search: None })
     }
@@ -288,7 +294,18 @@ impl App {
     /// Opens the database and the search index in `index_dir`, and starts the indexer that keeps the
     /// index equal to the database.
     pub async fn open_with_search(url: &str, index_dir: &Path, failure: FailureInjection) -> Result<Self> {
-        let mut app = Self::open(url).await?;
+        let options = IndexerOptions { failure, ..IndexerOptions::default() };
+        Self::open_search_with(url, &StoreSettings::default(), index_dir, options).await
+    }
+
+    /// Like `open_with_search`, with these database settings.
+    pub async fn open_search_with(
+        url: &str,
+        settings: &StoreSettings,
+        index_dir: &Path,
+        options: IndexerOptions,
+    ) -> Result<Self> {
+        let mut app = Self::open_with(url, settings).await?;
         let root = index_dir.to_owned();
         let index = match open_current(&root).await? {
             Some(index) => index,
@@ -298,7 +315,7 @@ impl App {
                 open_current(&root).await?.ok_or_else(|| Error::internal("the rebuilt index cannot be opened"))?
             }
         };
-        app.search = Some(Arc::new(Indexer::start(app.store.clone(), root, index, failure)?));
+        app.search = Some(Arc::new(Indexer::start(app.store.clone(), root, index, options)?));
         Ok(app)
     }
 
@@ -608,6 +625,7 @@ impl App {
             known: Names::default(),
             problems: Problems::default(),
             summary: DatasetSummary::default(),
+            changes: Vec::new(),
         };
 
         let organisations: Vec<_> = dataset.organisations.iter().enumerate().collect();
@@ -676,7 +694,7 @@ impl App {
                 |record, names| record.to_draft(names),
             )
             .await?;
-        let Import { problems, summary, known, .. } = import;
+        let Import { problems, summary, known, changes, .. } = import;
         if problems.is_empty() {
             record_external_keys(&tx, dataset, &known).await?;
         }
@@ -687,7 +705,8 @@ impl App {
             drop(tx);
             return Ok(summary);
         }
-        let last = store::latest_change(&tx).await?.map_or(0, |change| change.sequence);
+        // The changes go into the log last, in commit order: concurrent writers wait only for this.
+        let last = store::append_changes(&tx, &changes).await?;
         store::commit(tx).await?;
         tracing::info!(?summary, "dataset loaded");
         self.searchable(last, Duration::from_secs(60)).await;
@@ -943,6 +962,8 @@ struct Import<'a> {
     known: Names,
     problems: Problems,
     summary: DatasetSummary,
+    /// The changes of the records written, for the change log at the end of the import.
+    changes: Vec<store::PendingChange>,
 }
 
 impl Import<'_> {
@@ -1119,7 +1140,7 @@ impl Import<'_> {
     /// Writes the revisions (and changes) of records just written, with multi-row inserts; `names`
     /// holds the slugs of what they refer to.
     async fn journal_all<K: Editable>(
-        &self,
+        &mut self,
         records: &[Record<K::Id, K>],
         names: &mut Names,
         action: ChangeAction,
@@ -1132,7 +1153,9 @@ impl Import<'_> {
             .iter()
             .map(|record| revision_of(record, action, &self.author, reason.map(str::to_owned), names))
             .collect::<Result<Vec<_>>>()?;
-        store::record_revisions(self.tx, &revisions).await
+        let changes = store::record_revisions(self.tx, &revisions).await?;
+        self.changes.extend(changes);
+        Ok(())
     }
 
     fn done(&mut self, kind: Kind, id: i64, slug: &str, outcome: Outcome) {
@@ -1769,6 +1792,23 @@ impl App {
         let oldest_ms =
             oldest.first().map_or(0, |change| (chrono::Utc::now() - change.created_at).num_milliseconds().max(0));
         Ok(Some(IndexLag { pending: (latest - applied).max(0), oldest_ms }))
+    }
+
+    /// Returns what the reconciliations of the index with the database found (`None` when search is
+    /// off).
+    pub fn reconciliation(&self) -> Option<Reconciliation> {
+        self.search.as_ref().map(|indexer| indexer.reconciliation())
+    }
+
+    /// Returns the last change the index holds (`None` when search is off).
+    pub fn index_applied(&self) -> Option<i64> {
+        self.search.as_ref().map(|indexer| indexer.applied())
+    }
+
+    /// Asks for a reconciliation of the index with the database now.
+    pub fn reconcile_now(&self) -> Result<()> {
+        self.indexer()?.reconcile_now();
+        Ok(())
     }
 
     /// Returns the search index being served, if search is on (for benchmarks and diagnostics).

@@ -54,7 +54,7 @@ fn describe(token: &ApiToken) -> String {
 
 /// Runs `retex token create|revoke|list`.
 pub async fn token(args: TokenArgs) -> Result<()> {
-    let app = App::open(&args.database.database_url).await?;
+    let app = App::open_with(&args.database.database_url, &args.database.settings()).await?;
     match args.action {
         TokenAction::Create { role, organisation, programme, name } => {
             let role = Role::from_code(&role.trim().to_ascii_uppercase()).ok_or_else(|| {
@@ -102,7 +102,7 @@ pub async fn import(args: ImportArgs) -> Result<()> {
     let read = started.elapsed().as_secs_f64();
     // The load runs without the indexer: on SQLite the one transaction holds the database for its
     // whole length, and the index follows the change log once it is committed.
-    let app = App::open(&args.storage.database.database_url).await?;
+    let app = App::open_with(&args.storage.database.database_url, &args.storage.database.settings()).await?;
     let progress = Arc::new(Progress::default());
     let shown = progress::show(
         if args.dry_run { "vérification" } else { "base de données" },
@@ -127,10 +127,11 @@ pub async fn import(args: ImportArgs) -> Result<()> {
             rebuilt?;
         }
         drop(app);
-        let app = App::open_with_search(
+        let app = App::open_search_with(
             &args.storage.database.database_url,
+            &args.storage.database.settings(),
             &args.storage.index_dir,
-            crate::indexer::FailureInjection::default(),
+            crate::indexer::IndexerOptions::default(),
         )
         .await?;
         let progress = Arc::new(Progress::default());
@@ -175,7 +176,7 @@ pub async fn export(args: ExportArgs) -> Result<()> {
             format!("a {} export is a folder of files: give it with --output DIR", format.name()),
         ));
     }
-    let app = App::open(&args.database.database_url).await?;
+    let app = App::open_with(&args.database.database_url, &args.database.settings()).await?;
     // The output before any record is read: a path that cannot be written is said first. Files are
     // written under a `.partial` name (a file, or a folder beside the output folder) and take their
     // place once the export is whole; a failed export leaves the output as it was.

@@ -5,7 +5,11 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand};
+
+use crate::store::StoreSettings;
 
 /// retex: the knowledge base of the Fabrique à initiatives network, over GraphQL.
 #[derive(Debug, Parser)]
@@ -123,6 +127,32 @@ pub struct DatabaseArgs {
     /// The database: `sqlite://FILE?mode=rwc` (embedded) or `postgres://USER@HOST:PORT/DB`.
     #[arg(long, env = "RETEX_DATABASE_URL", default_value = "sqlite://retex.db?mode=rwc")]
     pub database_url: String,
+    /// The most connections this process opens to PostgreSQL (2 to 1000). Several servers share the
+    /// database's `max_connections`.
+    #[arg(long, env = "RETEX_DB_MAX_CONNECTIONS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub db_max_connections: u32,
+    /// How long a request waits for a database connection before failing with UNAVAILABLE, in
+    /// milliseconds (100 to 60000).
+    #[arg(long, env = "RETEX_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 2_000,
+          value_parser = clap::value_parser!(u64).range(100..=60_000))]
+    pub db_acquire_timeout_ms: u64,
+    /// The longest one SQL statement may run on PostgreSQL, in seconds; 0 sets no limit.
+    #[arg(long, env = "RETEX_DB_STATEMENT_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    pub db_statement_timeout_secs: u64,
+}
+
+impl DatabaseArgs {
+    /// The store's settings.
+    pub fn settings(&self) -> StoreSettings {
+        StoreSettings {
+            max_connections: self.db_max_connections,
+            acquire_timeout: Duration::from_millis(self.db_acquire_timeout_ms),
+            statement_timeout: (self.db_statement_timeout_secs > 0)
+                .then(|| Duration::from_secs(self.db_statement_timeout_secs)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -152,4 +182,14 @@ pub struct ServeArgs {
     /// makes every request need a token.
     #[arg(long, env = "RETEX_ANONYMOUS_ACCESS", default_value_t = true, action = clap::ArgAction::Set)]
     pub anonymous_access: bool,
+    /// How long the search index may stay behind the database, or differ from it, before `/healthz`
+    /// answers 503, in seconds (1 to 86400).
+    #[arg(long, env = "RETEX_INDEX_MAX_LAG_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub index_max_lag_secs: u64,
+    /// How often the search index is compared with the database and repaired where they differ, in
+    /// seconds (10 to 86400).
+    #[arg(long, env = "RETEX_RECONCILE_INTERVAL_SECS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(10..=86_400))]
+    pub reconcile_interval_secs: u64,
 }

@@ -17,9 +17,17 @@ pub fn dataset() -> Result<Dataset> {
 
 /// Loads the demo dataset if the database holds no record; returns what was loaded, if anything.
 pub async fn load_if_empty(app: &App) -> Result<Option<DatasetSummary>> {
+    // Servers started together take turns; the one that finds records there loads nothing.
+    let _lock = app.store().startup_lock().await?;
     if !app.is_empty().await? {
         return Ok(None);
     }
     let viewer = Viewer::System { name: "démo".into() };
-    app.load_dataset(&viewer, &dataset()?).await.map(Some)
+    match app.load_dataset(&viewer, &dataset()?).await {
+        Ok(summary) => Ok(Some(summary)),
+        // Where no lock serialises loads (SQLite), another server may have loaded it first: its
+        // records are there, ours were rolled back whole.
+        Err(Error::Conflict(_)) if !app.is_empty().await? => Ok(None),
+        Err(error) => Err(error),
+    }
 }

@@ -1,7 +1,7 @@
 //! The one error type of retex and its policy.
 //!
 //! Every fallible use case returns [`Error`]. Each variant maps to one transport-neutral code
-//! (`INVALID_INPUT`, `NOT_FOUND`, `CONFLICT`, `FORBIDDEN`, `INTERNAL`); the GraphQL layer turns the
+//! (`INVALID_INPUT`, `NOT_FOUND`, `CONFLICT`, `FORBIDDEN`, `UNAVAILABLE`, `INTERNAL`); the GraphQL layer turns the
 //! code into `extensions.code` in exactly one place. What a client reads is the `Display` text, so
 //! variants that carry details a client must not see (SQL, file paths) print a generic message and
 //! keep the detail as their `source`, which is logged where the error leaves the server.
@@ -28,6 +28,10 @@ pub enum Error {
     /// The caller may see the record but not do this.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// The database cannot answer now (unreachable, shutting down, too slow): retrying later may
+    /// succeed. Over HTTP, 503 with `Retry-After`.
+    #[error("service unavailable: {0}; retry in a few seconds")]
+    Unavailable(String),
     /// Anything else: a database or I/O failure. The message stays generic.
     #[error("internal error")]
     Internal(#[source] Cause),
@@ -41,6 +45,7 @@ impl Error {
             Error::NotFound(_) => "NOT_FOUND",
             Error::Conflict(_) => "CONFLICT",
             Error::Forbidden(_) => "FORBIDDEN",
+            Error::Unavailable(_) => "UNAVAILABLE",
             Error::Internal(_) => "INTERNAL",
         }
     }

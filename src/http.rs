@@ -22,6 +22,7 @@ use crate::dataset::{self, Format};
 use crate::domain::{Progress, PublicationStatus, Viewer, Vocabulary};
 use crate::graphql::transport::{self, GraphqlRequest};
 use crate::graphql::{self, RetexSchema};
+use crate::telemetry;
 
 /// Limits and access rules applied to every request.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +37,9 @@ pub struct Limits {
     pub anonymous_access: bool,
     /// Dataset exports that run at once (each holds a thread writing its body); more get 503.
     pub concurrent_exports: usize,
+    /// How long the search index may be behind the database (or differ from it) before `/healthz`
+    /// answers 503.
+    pub index_max_lag: Duration,
 }
 
 impl Default for Limits {
@@ -47,6 +51,7 @@ impl Default for Limits {
             requests_per_minute: 600,
             anonymous_access: true,
             concurrent_exports: 2,
+            index_max_lag: Duration::from_secs(60),
         }
     }
 }
@@ -182,6 +187,7 @@ async fn admit(
         Credentials::Bearer(secret) => match state.app.authenticate(&secret).await {
             Ok(Some(viewer)) => Ok(viewer),
             Ok(None) => Err(("the API token is unknown or revoked", true)),
+            Err(err @ crate::error::Error::Unavailable(_)) => return unavailable(media, &err.to_string()),
             Err(err) => {
                 tracing::error!(error = %err, cause = ?std::error::Error::source(&err), "authentication failed");
                 return error(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error");
@@ -200,6 +206,7 @@ async fn admit(
                 "too many requests: the limit is {per_minute} per minute (limit: rate); retry in {} s",
                 decision.retry_secs
             );
+            telemetry::rate_limited();
             let mut response = error(StatusCode::TOO_MANY_REQUESTS, media, "RATE_LIMITED", &message);
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(decision.retry_secs));
             response
@@ -233,6 +240,7 @@ const MAX_UPLOAD_FILES: usize = 1_000;
 
 /// Builds the router of the whole server.
 pub fn router(app: App, limits: Limits) -> Router {
+    telemetry::install();
     let schema = graphql::schema(app.clone());
     let rate = Arc::new(RateLimiter::new(limits.requests_per_minute));
     let exports = Arc::new(tokio::sync::Semaphore::new(limits.concurrent_exports));
@@ -253,6 +261,7 @@ pub fn router(app: App, limits: Limits) -> Router {
             get(export_jsonl).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
         )
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .route("/", get(page))
         .route("/assets/{name}", get(asset));
     let router = crate::web::PAGE_PATHS.iter().fold(router, |router, path| router.route(path, get(page)));
@@ -337,14 +346,36 @@ fn error(status: StatusCode, media: MediaType, code: &str, message: &str) -> Res
     json_response(status, media, transport::error_body(code, message))
 }
 
+/// How long a client is asked to wait before retrying while the database is unavailable.
+const UNAVAILABLE_RETRY_SECS: u32 = 2;
+
+/// A 503 `UNAVAILABLE` answer with `Retry-After`.
+fn unavailable(media: MediaType, message: &str) -> Response {
+    telemetry::unavailable();
+    let mut response = error(StatusCode::SERVICE_UNAVAILABLE, media, "UNAVAILABLE", message);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(UNAVAILABLE_RETRY_SECS));
+    response
+}
+
 async fn run(state: &AppState, viewer: Viewer, media: MediaType, request: GraphqlRequest) -> Response {
+    let started = Instant::now();
     let response = transport::run(&state.schema, &state.app, viewer, request).await;
-    let status = if response.is_request_error && media == MediaType::GraphqlResponse {
+    telemetry::graphql_request(response.operation, response.outcome, started.elapsed());
+    if response.unavailable {
+        telemetry::unavailable();
+    }
+    let status = if response.unavailable {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else if response.is_request_error && media == MediaType::GraphqlResponse {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    json_response(status, media, response.body)
+    let mut answer = json_response(status, media, response.body);
+    if response.unavailable {
+        answer.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(UNAVAILABLE_RETRY_SECS));
+    }
+    answer
 }
 
 async fn graphql_post(
@@ -686,23 +717,107 @@ async fn graphql_ws(
         .into_response()
 }
 
+/// `GET /metrics`: the Prometheus text format (requests by operation type and outcome, latencies,
+/// rate-limit refusals, index lag, reconciliations, database pool).
+async fn metrics(State(state): State<AppState>) -> Response {
+    let store = state.app.store();
+    let checked = tokio::time::timeout(HEALTH_TIMEOUT, state.app.index_lag()).await;
+    let lag = match checked {
+        Ok(Ok(lag)) => Some(lag),
+        _ => None,
+    };
+    let reconciliation = state.app.reconciliation().unwrap_or_default();
+    let pool = store.pool_usage();
+    let snapshot = telemetry::Snapshot {
+        database_up: lag.is_some(),
+        index_pending_changes: lag.flatten().map(|lag| lag.pending),
+        index_lag_seconds: lag.flatten().map(|lag| lag.oldest_ms as f64 / 1000.0),
+        index_applied_sequence: state.app.index_applied(),
+        reconciliation_runs: reconciliation.runs,
+        reconciliation_checked: reconciliation.checked,
+        reconciliation_repaired_total: reconciliation.total_repaired,
+        index_divergent: reconciliation.divergent_since.is_some(),
+        pool_connections: pool.open,
+        pool_idle: pool.idle,
+        pool_max: pool.max,
+    };
+    let body = telemetry::render(&snapshot);
+    let mut response = (StatusCode::OK, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
+    response
+}
+
+/// How long the health check waits for the database before it calls it unreachable.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// `GET /healthz`: 200 when the database answers within a second and the index is in sync (or
+/// catching up within `Limits::index_max_lag`); 503 naming the cause otherwise, for load balancers.
 async fn healthz(State(state): State<AppState>) -> Response {
     let database = state.app.store().backend_name();
-    let ping = state.app.store().ping().await;
-    let lag = state.app.index_lag().await;
-    match (ping, lag) {
-        (Ok(()), Ok(lag)) => {
-            let index =
-                lag.map(|lag| serde_json::json!({ "pendingChanges": lag.pending, "oldestPendingMs": lag.oldest_ms }));
-            let body = serde_json::json!({ "status": "ok", "database": database, "index": index });
-            json_response(StatusCode::OK, MediaType::Json, body.to_string().into_bytes())
+    let checked = tokio::time::timeout(HEALTH_TIMEOUT, async {
+        state.app.store().ping().await?;
+        state.app.index_lag().await
+    })
+    .await;
+    let lag = match checked {
+        Ok(Ok(lag)) => lag,
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "health check: the database does not answer");
+            return health_answer(database, Some("the database does not answer".into()), None);
         }
-        (Err(err), _) | (_, Err(err)) => {
-            tracing::error!(error = %err, "health check: the database does not answer");
-            let body = serde_json::json!({ "status": "unavailable", "database": database });
-            json_response(StatusCode::SERVICE_UNAVAILABLE, MediaType::Json, body.to_string().into_bytes())
+        Err(_) => {
+            tracing::warn!("health check: the database did not answer within a second");
+            return health_answer(database, Some("the database did not answer within a second".into()), None);
         }
+    };
+    let Some(lag) = lag else { return health_answer(database, None, None) };
+    let reconciliation = state.app.reconciliation().unwrap_or_default();
+    let bound = state.limits.index_max_lag;
+    let behind = Duration::from_millis(lag.oldest_ms.max(0) as u64);
+    let divergent = reconciliation.divergent_since.map(|since| since.elapsed());
+    let cause = if behind > bound {
+        Some(format!("the search index is {} s behind the database (bound: {} s)", behind.as_secs(), bound.as_secs()))
+    } else if let Some(divergent) = divergent.filter(|divergent| *divergent > bound) {
+        Some(format!(
+            "the search index has differed from the database for {} s (bound: {} s)",
+            divergent.as_secs(),
+            bound.as_secs()
+        ))
+    } else {
+        None
+    };
+    let index = serde_json::json!({
+        "inSync": lag.pending == 0 && divergent.is_none(),
+        "pendingChanges": lag.pending,
+        "oldestPendingMs": lag.oldest_ms,
+        "maxLagMs": bound.as_millis() as u64,
+        "reconciliation": {
+            "runs": reconciliation.runs,
+            "lastAt": reconciliation.last_at.map(|at| at.to_rfc3339()),
+            "checked": reconciliation.checked,
+            "repaired": reconciliation.repaired,
+            "totalRepaired": reconciliation.total_repaired,
+            "divergentForMs": divergent.map(|divergent| divergent.as_millis() as u64),
+            "error": reconciliation.error,
+        },
+    });
+    health_answer(database, cause, Some(index))
+}
+
+fn health_answer(database: &str, cause: Option<String>, index: Option<serde_json::Value>) -> Response {
+    let status = if cause.is_some() { "unavailable" } else { "ok" };
+    let mut body = serde_json::json!({ "status": status, "database": database, "index": index });
+    if let Some(cause) = &cause {
+        body["cause"] = serde_json::Value::from(cause.as_str());
     }
+    let code = if cause.is_some() { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+    let mut response = json_response(code, MediaType::Json, body.to_string().into_bytes());
+    if cause.is_some() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(UNAVAILABLE_RETRY_SECS));
+    }
+    response
 }
 
 #[cfg(test)]

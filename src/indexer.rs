@@ -39,6 +39,8 @@ pub struct Indexer {
     applied: watch::Receiver<i64>,
     wake: Sender<()>,
     stop: Arc<AtomicBool>,
+    reconcile: Arc<AtomicBool>,
+    health: Arc<std::sync::Mutex<Reconciliation>>,
     thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
@@ -49,15 +51,61 @@ pub struct FailureInjection {
     pub crash_after_documents: Option<usize>,
 }
 
+/// How the indexer runs.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexerOptions {
+    /// How often the index is compared with the database (and repaired where they differ).
+    pub reconcile_every: Duration,
+    pub failure: FailureInjection,
+}
+
+impl Default for IndexerOptions {
+    fn default() -> Self {
+        Self { reconcile_every: Duration::from_secs(300), failure: FailureInjection::default() }
+    }
+}
+
+/// What the reconciliations of the index with the database found.
+#[derive(Debug, Clone, Default)]
+pub struct Reconciliation {
+    /// How many ran, since the server started.
+    pub runs: u64,
+    /// When the last one finished.
+    pub last_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many records the last one compared, and how many of them it found different and repaired.
+    pub checked: u64,
+    pub repaired: u64,
+    /// How many records every run together repaired.
+    pub total_repaired: u64,
+    /// Since when the index has been found different from the database (or could not be compared):
+    /// cleared by the first run that finds them equal.
+    pub divergent_since: Option<Instant>,
+    /// Why the last run failed, if it did.
+    pub error: Option<String>,
+}
+
+/// After a repair, how soon the next reconciliation checks that it held.
+const RECHECK: Duration = Duration::from_secs(2);
+
 impl Indexer {
     /// Starts the indexer thread over `index`. Must be called from within a tokio runtime.
-    pub fn start(store: Store, root: PathBuf, index: SearchIndex, failure: FailureInjection) -> Result<Self> {
+    pub fn start(store: Store, root: PathBuf, index: SearchIndex, options: IndexerOptions) -> Result<Self> {
         let applied_now = index.applied()?;
         let index = Arc::new(RwLock::new(Arc::new(index)));
         let (applied_tx, applied) = watch::channel(applied_now);
         let (wake, wake_rx) = channel();
         let stop = Arc::new(AtomicBool::new(false));
         let synonyms = Arc::new(RwLock::new(Arc::new(Synonyms::default())));
+        let reconcile = Arc::new(AtomicBool::new(false));
+        let health = Arc::new(std::sync::Mutex::new(Reconciliation::default()));
+        // Commits of other processes wake the indexer at once on PostgreSQL; polling stays the fallback.
+        let notified = wake.clone();
+        store.follow_commits(
+            move || {
+                let _ = notified.send(());
+            },
+            Arc::clone(&stop),
+        );
         let handle = Handle::current();
         let worker = Worker {
             handle,
@@ -68,13 +116,25 @@ impl Indexer {
             applied: applied_tx,
             wake: wake_rx,
             stop: Arc::clone(&stop),
-            failure,
+            failure: options.failure,
+            reconcile_every: options.reconcile_every,
+            reconcile: Arc::clone(&reconcile),
+            health: Arc::clone(&health),
         };
         let thread = std::thread::Builder::new()
             .name("retex-indexer".into())
             .spawn(move || worker.run())
             .map_err(crate::error::Error::internal)?;
-        Ok(Self { index, synonyms, applied, wake, stop, thread: std::sync::Mutex::new(Some(thread)) })
+        Ok(Self {
+            index,
+            synonyms,
+            applied,
+            wake,
+            stop,
+            reconcile,
+            health,
+            thread: std::sync::Mutex::new(Some(thread)),
+        })
     }
 
     /// Returns the index being served.
@@ -105,6 +165,18 @@ impl Indexer {
         tokio::time::timeout(timeout, applied.wait_for(|done| *done >= sequence))
             .await
             .is_ok_and(|result| result.is_ok())
+    }
+
+    /// Asks for a reconciliation of the index with the database now (it runs on the indexer thread,
+    /// after the pending changes).
+    pub fn reconcile_now(&self) {
+        self.reconcile.store(true, Ordering::SeqCst);
+        self.wake();
+    }
+
+    /// Returns what the reconciliations found so far.
+    pub fn reconciliation(&self) -> Reconciliation {
+        self.health.lock().map(|health| health.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
     /// Returns the current synonyms.
@@ -154,6 +226,9 @@ struct Worker {
     wake: Receiver<()>,
     stop: Arc<AtomicBool>,
     failure: FailureInjection,
+    reconcile_every: Duration,
+    reconcile: Arc<AtomicBool>,
+    health: Arc<std::sync::Mutex<Reconciliation>>,
 }
 
 impl Worker {
@@ -162,7 +237,12 @@ impl Worker {
             tracing::error!(%error, "cannot load the glossary");
         }
         let mut applied = *self.applied.borrow();
+        let mut next_reconciliation = Instant::now() + self.reconcile_every;
         while !self.stop.load(Ordering::SeqCst) {
+            if self.reconcile.swap(false, Ordering::SeqCst) || Instant::now() >= next_reconciliation {
+                let repaired = self.reconcile(applied);
+                next_reconciliation = Instant::now() + if repaired { RECHECK } else { self.reconcile_every };
+            }
             match self.follow_generation() {
                 Ok(Some(resumed)) => {
                     applied = resumed;
@@ -283,6 +363,86 @@ impl Worker {
             index.stage(&ops)?;
         }
         Ok(staged)
+    }
+}
+
+impl Worker {
+    /// Compares the index with the database and repairs what differs; returns whether anything was
+    /// repaired (or could not be compared). Pending changes are applied first, so that what differs
+    /// is what the change log did not carry (a lost or skipped change, an index restored from an old
+    /// copy, a write made behind retex's back): each record whose id or version differs is read again
+    /// and indexed as it is now, as a change of it would be. A record that changed while this ran is
+    /// only indexed once more, which is harmless.
+    fn reconcile(&self, applied: i64) -> bool {
+        let outcome = self.try_reconcile(applied);
+        let mut health = self.health.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        health.runs += 1;
+        health.last_at = Some(chrono::Utc::now());
+        match outcome {
+            Ok((checked, repaired)) => {
+                health.checked = checked;
+                health.repaired = repaired;
+                health.total_repaired += repaired;
+                health.error = None;
+                if repaired == 0 {
+                    health.divergent_since = None;
+                } else {
+                    tracing::warn!(repaired, checked, "the index differed from the database; repaired");
+                    health.divergent_since.get_or_insert_with(Instant::now);
+                }
+                repaired > 0
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot compare the index with the database");
+                health.error = Some(error.to_string());
+                health.divergent_since.get_or_insert_with(Instant::now);
+                true
+            }
+        }
+    }
+
+    fn try_reconcile(&self, applied: i64) -> Result<(u64, u64)> {
+        // Catch up first: what the log holds is not a divergence.
+        let mut at = applied;
+        while let Ok(Some(done)) = self.try_step(at) {
+            at = done;
+            self.applied.send_replace(done);
+        }
+        let conn = self.store.connection();
+        let mut expected: Vec<(Kind, i64, i32)> = Vec::new();
+        macro_rules! versions {
+            ($fields:ty, $kind:expr) => {
+                let versions = self.handle.block_on(store::versions::<$fields, _>(conn))?;
+                expected.extend(versions.into_iter().map(|(id, version)| ($kind, id, version)));
+            };
+        }
+        versions!(OrganisationFields, Kind::Organisation);
+        versions!(ProgrammeFields, Kind::Programme);
+        versions!(SheetFields, Kind::Sheet);
+        versions!(LessonFields, Kind::Lesson);
+        expected.sort();
+        let index = current(&self.index);
+        let held = index.contents()?;
+        let checked = expected.len().max(held.len()) as u64;
+        let expected: BTreeSet<(Kind, i64, i32)> = expected.into_iter().collect();
+        let held: BTreeSet<(Kind, i64, i32)> = held.into_iter().collect();
+        let differing: BTreeSet<(Kind, i64)> =
+            expected.symmetric_difference(&held).map(|(kind, id, _)| (*kind, *id)).collect();
+        if differing.is_empty() {
+            return Ok((checked, 0));
+        }
+        let targets: Vec<(Kind, i64)> = differing.into_iter().collect();
+        match self.stage(&index, &targets) {
+            Ok(_) => index.commit(*self.applied.borrow())?,
+            Err(error) => {
+                let _ = index.rollback();
+                return Err(match error {
+                    StepError::Failed(error) => error,
+                    StepError::Crash => crate::error::Error::internal("stopped by failure injection"),
+                });
+            }
+        }
+        Ok((checked, targets.len() as u64))
     }
 }
 

@@ -27,6 +27,7 @@ pub mod indexer;
 pub mod progress;
 pub mod search;
 pub mod store;
+pub mod telemetry;
 pub mod web;
 
 use std::time::Duration;
@@ -36,10 +37,14 @@ use crate::config::ServeArgs;
 /// Opens the database, loads the demo when asked and the database is empty, and serves until a
 /// shutdown signal.
 pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let app = app::App::open_with_search(
+    let app = app::App::open_search_with(
         &args.storage.database.database_url,
+        &args.storage.database.settings(),
         &args.storage.index_dir,
-        indexer::FailureInjection::default(),
+        indexer::IndexerOptions {
+            reconcile_every: Duration::from_secs(args.reconcile_interval_secs),
+            ..indexer::IndexerOptions::default()
+        },
     )
     .await?;
     tracing::info!(database = app.store().backend_name(), index_dir = %args.storage.index_dir.display(), "database ready");
@@ -68,6 +73,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         requests_per_minute: args.rate_limit_per_minute,
         anonymous_access: args.anonymous_access,
+        index_max_lag: Duration::from_secs(args.index_max_lag_secs),
         ..http::Limits::default()
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

@@ -16,7 +16,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => retex::serve(args).await.map_err(|err| anyhow::anyhow!(err))?,
         Command::Migrate(args) => {
-            retex::app::App::open(&args.database_url).await?;
+            retex::app::App::open_with(&args.database_url, &args.settings()).await?;
             tracing::info!("migrations applied");
         }
         Command::Token(args) => retex::commands::token(args).await?,
@@ -24,7 +24,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Export(args) => retex::commands::export(args).await?,
         Command::Schema => print!("{}", retex::graphql::sdl()),
         Command::Reindex(args) => {
-            let app = retex::app::App::open(&args.database.database_url).await?;
+            let app = retex::app::App::open_with(&args.database.database_url, &args.database.settings()).await?;
             let started = std::time::Instant::now();
             let progress = std::sync::Arc::new(retex::domain::Progress::default());
             let shown = retex::progress::show("index", "enregistrements", std::sync::Arc::clone(&progress));

@@ -116,18 +116,36 @@ impl GraphqlRequest {
     /// over GET. A document that does not parse is not a mutation; running it reports the syntax error.
     /// The parse is kept in the request, for its execution.
     pub fn is_mutation(&mut self) -> bool {
+        matches!(self.operation_type(), "mutation" | "subscription")
+    }
+
+    /// Returns the type of the operation to run, for metrics: `query`, `mutation`, `subscription`, or
+    /// `invalid` when the document does not parse or names no such operation.
+    pub fn operation_type(&mut self) -> &'static str {
         let wanted = self.0.operation_name.clone();
         let Ok(document) = self.0.parsed_query() else {
-            return false;
+            return "invalid";
         };
         let wanted = wanted.as_deref();
-        document.operations.iter().any(|(name, operation)| {
-            let selected = match wanted {
+        // Without a name, a document of several operations is refused; any mutation in it counts.
+        let types: Vec<OperationType> = document
+            .operations
+            .iter()
+            .filter(|(name, _)| match wanted {
                 Some(wanted) => name.is_some_and(|name| name.as_str() == wanted),
                 None => true,
-            };
-            selected && operation.node.ty != OperationType::Query
-        })
+            })
+            .map(|(_, operation)| operation.node.ty)
+            .collect();
+        if types.contains(&OperationType::Mutation) {
+            "mutation"
+        } else if types.contains(&OperationType::Subscription) {
+            "subscription"
+        } else if types.is_empty() {
+            "invalid"
+        } else {
+            "query"
+        }
     }
 }
 
@@ -137,12 +155,47 @@ pub struct GraphqlResponse {
     /// True when the request failed before execution (syntax, validation, variables): there is no
     /// `data`, and GraphQL over HTTP answers 400 with `application/graphql-response+json`.
     pub is_request_error: bool,
+    /// True when an error says the database is unavailable (`UNAVAILABLE`): over HTTP, 503 with
+    /// `Retry-After`, so that clients and load balancers back off and retry.
+    pub unavailable: bool,
+    /// The operation's type (`query`, `mutation`, `subscription`, `invalid`) and its outcome (`ok`,
+    /// or the first error's code), for metrics.
+    pub operation: &'static str,
+    pub outcome: &'static str,
 }
 
+/// The codes an error may carry, as static text for metrics.
+const CODES: [&str; 11] = [
+    "INVALID_INPUT",
+    "NOT_FOUND",
+    "CONFLICT",
+    "FORBIDDEN",
+    "UNAUTHENTICATED",
+    "LIMIT_EXCEEDED",
+    "RATE_LIMITED",
+    "UNAVAILABLE",
+    "INTERNAL",
+    "BUSY",
+    "TIMEOUT",
+];
+
 /// Runs a request as `viewer`.
-pub async fn run(schema: &RetexSchema, app: &App, viewer: Viewer, request: GraphqlRequest) -> GraphqlResponse {
+pub async fn run(schema: &RetexSchema, app: &App, viewer: Viewer, mut request: GraphqlRequest) -> GraphqlResponse {
+    let operation = request.operation_type();
     let response = execute(schema, app, viewer, request.0).await;
+    let outcome = match response.errors.first() {
+        None => "ok",
+        Some(error) => {
+            let code = error.extensions.as_ref().and_then(|extensions| extensions.get("code"));
+            CODES.into_iter().find(|known| code == Some(&async_graphql::Value::from(*known))).unwrap_or("OTHER")
+        }
+    };
     let is_request_error = response.data == async_graphql::Value::Null && response.is_err();
+    let unavailable = outcome == "UNAVAILABLE"
+        || response.errors.iter().any(|error| {
+            error.extensions.as_ref().and_then(|extensions| extensions.get("code"))
+                == Some(&async_graphql::Value::from("UNAVAILABLE"))
+        });
     let body = match serde_json::to_value(&response) {
         Ok(mut value) => {
             if is_request_error && let Some(object) = value.as_object_mut() {
@@ -153,7 +206,7 @@ pub async fn run(schema: &RetexSchema, app: &App, viewer: Viewer, request: Graph
         }
         Err(_) => error_body("INTERNAL", "internal error"),
     };
-    GraphqlResponse { body, is_request_error }
+    GraphqlResponse { body, is_request_error, unavailable, operation, outcome }
 }
 
 /// Returns a GraphQL error response body with one error and its code.

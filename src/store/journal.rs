@@ -70,15 +70,69 @@ pub async fn record<C: ConnectionTrait>(conn: &C, revision: &Revision) -> Result
     append_change(conn, revision.kind.as_str(), revision.record_id, revision.action.as_str()).await
 }
 
-/// Records new states of many records and the changes that produced them, with multi-row inserts
-/// (a bounded number of statements, whatever the number of revisions).
-pub async fn record_many<C: ConnectionTrait>(conn: &C, revisions: &[Revision]) -> Result<()> {
+/// Records new states of many records with multi-row inserts (a bounded number of statements, whatever
+/// the number of revisions) and returns the changes that produced them, for `append_changes` to
+/// write just before the transaction commits: the change log is ordered by commit (see
+/// `order_by_commit`), and a long transaction that wrote its changes early would hold every other
+/// writer until it commits.
+pub async fn record_many<C: ConnectionTrait>(conn: &C, revisions: &[Revision]) -> Result<Vec<PendingChange>> {
     let now = now_micros();
     insert_all(conn, revisions.iter().map(|revision| revision_row(revision, now)).collect()).await?;
-    let changes = revisions
+    Ok(revisions
         .iter()
-        .map(|revision| change_row(revision.kind.as_str(), revision.record_id, revision.action.as_str(), now));
-    insert_all(conn, changes.collect()).await
+        .map(|revision| PendingChange { kind: revision.kind, record_id: revision.record_id, action: revision.action })
+        .collect())
+}
+
+/// A change not yet written to the log (see `record_many`).
+#[derive(Debug, Clone, Copy)]
+pub struct PendingChange {
+    pub kind: Kind,
+    pub record_id: i64,
+    pub action: ChangeAction,
+}
+
+/// Writes changes to the log, in commit order, with multi-row inserts; returns the sequence number
+/// of the last one (or of the latest change when there is none). Call it as the last write of the
+/// transaction, right before committing.
+pub async fn append_changes<C: ConnectionTrait>(conn: &C, changes: &[PendingChange]) -> Result<i64> {
+    order_by_commit(conn).await?;
+    let now = now_micros();
+    let rows =
+        changes.iter().map(|change| change_row(change.kind.as_str(), change.record_id, change.action.as_str(), now));
+    insert_all(conn, rows.collect()).await?;
+    Ok(latest_change(conn).await?.map_or(0, |change| change.sequence))
+}
+
+/// The PostgreSQL channel on which every commit of a change is announced (`NOTIFY`), so that every
+/// server's followers read it at once rather than at their next poll.
+pub(crate) const CHANGES_CHANNEL: &str = "retex_changes";
+
+/// The PostgreSQL advisory lock (transaction-scoped) that orders change-log entries by commit.
+const CHANGE_LOG_LOCK: i64 = 0x7265_7465_785f_6c67; // "retex_lg"
+
+/// Makes the sequence numbers of the change log follow the order in which transactions commit, so that
+/// a follower reading `sequence > last applied` can never skip a change committed late.
+///
+/// On PostgreSQL, sequence values are handed out when rows are inserted, and transactions commit in
+/// another order: a follower that read 11 (committed) while 10 was still open would never read 10. So
+/// every writer takes one transaction-scoped advisory lock right before it takes its first sequence
+/// number, and holds it until it commits or rolls back. PostgreSQL makes a transaction visible before
+/// it releases its locks, so when a writer is handed number `n`, every number below `n` belongs to a
+/// transaction that is already visible or will never be: a snapshot that sees `n` sees all of them.
+/// Writers only queue on the short tail between their change-log insert and their commit.
+///
+/// The same statement announces the change on `CHANGES_CHANNEL`: PostgreSQL delivers a `NOTIFY`
+/// when (and only if) its transaction commits.
+///
+/// On SQLite there is one writer at a time (its database lock is held from the first write to the
+/// commit), so numbers already follow commits.
+async fn order_by_commit<C: ConnectionTrait>(conn: &C) -> Result<()> {
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let statement = format!("SELECT pg_advisory_xact_lock({CHANGE_LOG_LOCK}), pg_notify('{CHANGES_CHANNEL}', '')");
+        conn.execute_unprepared(&statement).await.map_err(db_error)?;
+    }
+    Ok(())
 }
 
 /// The row of a revision, written at `now`.
@@ -107,8 +161,10 @@ fn change_row(entity: &str, record_id: i64, action: &str, now: i64) -> change::A
     }
 }
 
-/// Appends an entry to the change log and returns its sequence number.
+/// Appends an entry to the change log and returns its sequence number. Like `append_changes`, the
+/// last write of its transaction.
 async fn append_change<C: ConnectionTrait>(conn: &C, entity: &str, record_id: i64, action: &str) -> Result<i64> {
+    order_by_commit(conn).await?;
     let row = change::Entity::insert(change_row(entity, record_id, action, now_micros()))
         .exec_with_returning(conn)
         .await

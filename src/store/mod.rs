@@ -20,13 +20,13 @@ pub use analytics::{FunnelGrouping, IndicatorRow, PhaseRow, contradicting, indic
 pub use clusters::{ClusterRow, add_members, clusters_of, create_cluster, members, ranked_clusters, remove_member};
 pub use external::{add_external_keys, external_keys_of, ids_by_external_keys, slugs_by_ids};
 pub use journal::{
-    Change, ChangeAction, GlossaryEntry, Revision, changes_after, cluster_changed, glossary, glossary_changed,
-    latest_change, record as record_revision, record_many as record_revisions, remove_glossary_entry, revisions,
-    save_glossary_entry,
+    Change, ChangeAction, GlossaryEntry, PendingChange, Revision, append_changes, changes_after, cluster_changed,
+    glossary, glossary_changed, latest_change, record as record_revision, record_many as record_revisions,
+    remove_glossary_entry, revisions, save_glossary_entry,
 };
 pub use records::{
     Edit, StoredKind, count, get, get_many, id_by_slug, ids_after, ids_by_slugs, insert, insert_many, list, slugs,
-    update, update_many, within_scope,
+    update, update_many, versions, within_scope,
 };
 pub use relations::{RelationIndex, Reverse, reverse};
 pub use tokens::{insert_token, raw_token_rows, revoke_token, token_by_digest, tokens};
@@ -45,6 +45,37 @@ use crate::error::{Error, Result};
 pub use sea_orm::ConnectionTrait as Connection;
 pub type Transaction = DatabaseTransaction;
 
+/// How the store connects: the settings an operator tunes (`retex serve --db-…`).
+#[derive(Debug, Clone)]
+pub struct StoreSettings {
+    /// The most connections to PostgreSQL this process opens (its pool). SQLite writes through one.
+    pub max_connections: u32,
+    /// How long a request waits for a connection before it fails with UNAVAILABLE: what makes a
+    /// server fail fast while the database is unreachable.
+    pub acquire_timeout: Duration,
+    /// The longest a single SQL statement may run on PostgreSQL before it is cancelled (`None`: no
+    /// limit).
+    pub statement_timeout: Option<Duration>,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(2),
+            statement_timeout: Some(Duration::from_secs(30)),
+        }
+    }
+}
+
+/// How a connection pool is used: open connections, idle ones among them, and the most it opens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 /// The database: a connection pool and a counter of the SQL statements sent through it.
 #[derive(Clone)]
 pub struct Store {
@@ -52,15 +83,35 @@ pub struct Store {
     statements: Arc<AtomicU64>,
 }
 
+/// The PostgreSQL advisory lock that one server at a time holds while it migrates the schema or loads
+/// the demo (`startup_lock`); it is not the change log's lock.
+const STARTUP_LOCK: i64 = 0x7265_7465_785f_7374; // "retex_st"
+
+/// Held while a server migrates the schema or loads the demo dataset, so that servers started
+/// together take turns (see `Store::startup_lock`). Released when dropped.
+pub struct StartupLock {
+    _holder: Option<Transaction>,
+}
+
 impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) with the default settings.
+    pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_with(url, &StoreSettings::default()).await
+    }
+
     /// Connects to `url` (`sqlite://…` or `postgres://…`).
     ///
     /// SQLite runs in WAL mode with foreign keys on and a busy timeout, through a single pooled
     /// connection: writes to SQLite are serialised anyway, and one connection makes that explicit
-    /// (no `SQLITE_BUSY` between our own transactions).
-    pub async fn connect(url: &str) -> Result<Self> {
+    /// (no `SQLITE_BUSY` between our own transactions). PostgreSQL gets a pool of
+    /// `settings.max_connections`; every connection has the statement timeout.
+    pub async fn connect_with(url: &str, settings: &StoreSettings) -> Result<Self> {
         let mut options = ConnectOptions::new(url.to_owned());
-        options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
+        options
+            .sqlx_logging(false)
+            .connect_timeout(settings.acquire_timeout)
+            .acquire_timeout(settings.acquire_timeout)
+            .test_before_acquire(true);
         if url.starts_with("sqlite:") {
             options.max_connections(1).min_connections(1).map_sqlx_sqlite_opts(|opts| {
                 opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -69,11 +120,15 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
             });
         } else {
-            options.max_connections(16);
+            options.max_connections(settings.max_connections).min_connections(0);
+            if let Some(timeout) = settings.statement_timeout {
+                let millis = timeout.as_millis().to_string();
+                options.map_sqlx_postgres_opts(move |opts| opts.options([("statement_timeout", millis.as_str())]));
+            }
         }
         let mut db = Database::connect(options).await.map_err(|err| {
             tracing::error!(error = %err, "cannot connect to the database");
-            Error::internal(err)
+            db_error(err)
         })?;
         let statements = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&statements);
@@ -83,9 +138,35 @@ impl Store {
         Ok(Self { db, statements })
     }
 
-    /// Applies the pending migrations.
+    /// Applies the pending migrations, one server at a time: in one transaction that first takes the
+    /// database's writer lock (PostgreSQL: an advisory lock; SQLite: its own write lock), so servers
+    /// started together on an empty or outdated database wait for each other instead of failing, and
+    /// find the work done.
     pub async fn migrate(&self) -> Result<()> {
-        Migrator::up(&self.db, None).await.map_err(db_error)
+        if self.db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            self.db
+                .execute_unprepared("CREATE TABLE IF NOT EXISTS retex_startup_lock (held INTEGER)")
+                .await
+                .map_err(db_error)?;
+        }
+        let tx = self.db.begin().await.map_err(db_error)?;
+        take_startup_lock(&tx).await?;
+        Migrator::up(&tx, None).await.map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    /// Takes the lock under which one server at a time loads the demo dataset into an empty database,
+    /// held until the returned value is dropped. On PostgreSQL it is held by a transaction of its own
+    /// (the load runs on other connections of the pool); on SQLite, whose one connection the load
+    /// needs, there is none to take: the load's own transaction serialises, and a server that lost
+    /// the race finds the records there (see `demo::load_if_empty`).
+    pub async fn startup_lock(&self) -> Result<StartupLock> {
+        if self.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return Ok(StartupLock { _holder: None });
+        }
+        let tx = self.db.begin().await.map_err(db_error)?;
+        take_startup_lock(&tx).await?;
+        Ok(StartupLock { _holder: Some(tx) })
     }
 
     /// Returns the number of SQL statements sent since the store was opened.
@@ -107,6 +188,64 @@ impl Store {
         self.db.ping().await.map_err(db_error)
     }
 
+    /// On PostgreSQL, calls `wake` as soon as any process commits a change (the writers' `NOTIFY`,
+    /// see `journal::order_by_commit`, heard with `LISTEN` on a connection of the pool), until
+    /// `stop` is set. After a lost connection it listens again and calls `wake` once, for what it
+    /// may have missed. On SQLite it does nothing: followers poll. Must be called within a tokio
+    /// runtime.
+    pub fn follow_commits(&self, wake: impl Fn() + Send + 'static, stop: Arc<std::sync::atomic::AtomicBool>) {
+        if self.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return;
+        }
+        let pool = self.db.get_postgres_connection_pool().clone();
+        tokio::spawn(async move {
+            use sea_orm::sqlx::postgres::PgListener;
+            let mut listener: Option<PgListener> = None;
+            while !stop.load(Ordering::Relaxed) {
+                let Some(active) = listener.as_mut() else {
+                    match PgListener::connect_with(&pool).await {
+                        Ok(mut fresh) => match fresh.listen(journal::CHANGES_CHANNEL).await {
+                            Ok(()) => {
+                                listener = Some(fresh);
+                                wake();
+                            }
+                            Err(error) => {
+                                tracing::debug!(%error, "cannot LISTEN for changes; polling meanwhile");
+                                tokio::time::sleep(Duration::from_secs(1)).await;
+                            }
+                        },
+                        Err(error) => {
+                            tracing::debug!(%error, "cannot LISTEN for changes; polling meanwhile");
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
+                    }
+                    continue;
+                };
+                // Wakes up every second to see whether it should stop.
+                match tokio::time::timeout(Duration::from_secs(1), active.try_recv()).await {
+                    Ok(Ok(_)) => wake(),
+                    Ok(Err(_)) => {
+                        listener = None;
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                    Err(_) => {}
+                }
+            }
+        });
+    }
+
+    /// Returns how the connection pool is used now.
+    pub fn pool_usage(&self) -> PoolUsage {
+        fn usage<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) -> PoolUsage {
+            PoolUsage { open: pool.size(), idle: pool.num_idle() as u32, max: pool.options().get_max_connections() }
+        }
+        match self.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => usage(self.db.get_postgres_connection_pool()),
+            sea_orm::DbBackend::Sqlite => usage(self.db.get_sqlite_connection_pool()),
+            _ => PoolUsage::default(),
+        }
+    }
+
     /// Returns the name of the database engine, for logs and health checks.
     pub fn backend_name(&self) -> &'static str {
         match self.db.get_database_backend() {
@@ -117,6 +256,23 @@ impl Store {
     }
 }
 
+/// Takes the startup lock for the rest of the transaction, waiting as long as another server holds it.
+async fn take_startup_lock(tx: &Transaction) -> Result<()> {
+    match tx.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            // Another server's migration may take longer than a statement may.
+            tx.execute_unprepared("SET LOCAL statement_timeout = 0").await.map_err(db_error)?;
+            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK})")).await.map_err(db_error)?;
+        }
+        // A write as the transaction's first statement takes SQLite's write lock (other processes
+        // wait in the busy handler), before anything is read.
+        _ => {
+            tx.execute_unprepared("DELETE FROM retex_startup_lock").await.map_err(db_error)?;
+        }
+    }
+    Ok(())
+}
+
 /// Commits a transaction.
 pub async fn commit(tx: Transaction) -> Result<()> {
     tx.commit().await.map_err(db_error)
@@ -125,6 +281,10 @@ pub async fn commit(tx: Transaction) -> Result<()> {
 /// Maps a database error to the error policy: uniqueness violations are conflicts the client can act
 /// on; everything else is internal and keeps its detail for the logs only.
 pub(crate) fn db_error(err: DbErr) -> Error {
+    if let Some(unavailable) = unavailability(&err) {
+        tracing::warn!(error = %err, "the database is unavailable");
+        return Error::Unavailable(unavailable.into());
+    }
     match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => {
             Error::Conflict("a record with this slug already exists; choose another slug".into())
@@ -133,6 +293,32 @@ pub(crate) fn db_error(err: DbErr) -> Error {
             Error::Conflict("a referenced record does not exist or is still referenced".into())
         }
         _ => Error::internal(err),
+    }
+}
+
+/// Says why the database cannot answer now, when that is what the error means (no connection could
+/// be had, the connection broke, the server is shutting down, a statement ran out of time): a
+/// passing condition, answered UNAVAILABLE, that retrying later may cure.
+fn unavailability(err: &DbErr) -> Option<&'static str> {
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) => return Some("no connection to the database could be had in time"),
+        DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return None,
+    };
+    let sea_orm::RuntimeErr::SqlxError(sqlx) = runtime else { return None };
+    match sqlx.as_ref() {
+        Sqlx::PoolTimedOut | Sqlx::PoolClosed => Some("no connection to the database could be had in time"),
+        Sqlx::Io(_) | Sqlx::Tls(_) | Sqlx::WorkerCrashed => Some("the connection to the database failed"),
+        Sqlx::Database(db) => match db.code().as_deref() {
+            // query_canceled (statement timeout), admin_shutdown, crash_shutdown, cannot_connect_now
+            Some("57014") => Some("the database did not answer in time"),
+            Some("57P01" | "57P02" | "57P03") => Some("the database is shutting down or starting"),
+            // SQLITE_BUSY (5) past the busy timeout
+            Some("5") => Some("the database is busy"),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

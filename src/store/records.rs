@@ -640,6 +640,28 @@ pub async fn ids_after<K: StoredKind, C: ConnectionTrait>(conn: &C, after: i64, 
     Ok(ids)
 }
 
+/// Returns the id and version of every record of kind `K`, whatever its status, by id: what the
+/// index's reconciliation compares with the index.
+pub async fn versions<K: StoredKind, C: ConnectionTrait>(conn: &C) -> Result<Vec<(i64, i32)>> {
+    use sea_orm::sea_query::Query;
+    let table = K::KIND.as_str();
+    let query = Query::select()
+        .expr_as(col(table, "id"), Alias::new("id"))
+        .expr_as(col(table, "version"), Alias::new("version"))
+        .from(Alias::new(table))
+        .order_by((Alias::new(table), Alias::new("id")), sea_orm::sea_query::Order::Asc)
+        .to_owned();
+    let statement = conn.get_database_backend().build(&query);
+    let mut versions = Vec::new();
+    for row in conn.query_all_raw(statement).await.map_err(db_error)? {
+        versions.push((
+            row.try_get::<i64>("", "id").map_err(db_error)?,
+            row.try_get::<i32>("", "version").map_err(db_error)?,
+        ));
+    }
+    Ok(versions)
+}
+
 /// Returns the ids of the records of kind `K` with these slugs, whatever their status (an import
 /// refers to records already in the database by slug).
 pub async fn ids_by_slugs<K: StoredKind, C: ConnectionTrait>(

@@ -24,10 +24,14 @@ pub async fn load_if_empty(app: &App) -> Result<Option<DatasetSummary>> {
     }
     let viewer = Viewer::System { name: "démo".into() };
     match app.load_dataset(&viewer, &dataset()?).await {
-        Ok(summary) => Ok(Some(summary)),
-        // Where no lock serialises loads (SQLite), another server may have loaded it first: its
-        // records are there, ours were rolled back whole.
-        Err(Error::Conflict(_)) if !app.is_empty().await? => Ok(None),
-        Err(error) => Err(error),
+        Ok(summary) if summary.created > 0 => Ok(Some(summary)),
+        // Another server loaded it between our check and our load (SQLite): nothing was new.
+        Ok(_) => Ok(None),
+        // Where no lock serialises loads (SQLite), another server may have loaded it first (ours
+        // then met its slugs, or its write lock): its records are there, ours were rolled back whole.
+        Err(error) => match app.is_empty().await? {
+            false => Ok(None),
+            true => Err(error),
+        },
     }
 }

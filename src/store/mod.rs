@@ -126,10 +126,22 @@ impl Store {
                 options.map_sqlx_postgres_opts(move |opts| opts.options([("statement_timeout", millis.as_str())]));
             }
         }
-        let mut db = Database::connect(options).await.map_err(|err| {
-            tracing::error!(error = %err, "cannot connect to the database");
-            db_error(err)
-        })?;
+        // Opening SQLite switches it to WAL mode, which needs a moment alone with the file: servers
+        // started together wait for each other (as the busy timeout would) instead of failing.
+        let mut attempts = 0;
+        let mut db = loop {
+            match Database::connect(options.clone()).await {
+                Ok(db) => break db,
+                Err(err) if url.starts_with("sqlite:") && is_busy(&err) && attempts < 50 => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "cannot connect to the database");
+                    return Err(db_error(err));
+                }
+            }
+        };
         let statements = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&statements);
         db.set_metric_callback(move |_| {
@@ -139,18 +151,16 @@ impl Store {
     }
 
     /// Applies the pending migrations, one server at a time: in one transaction that first takes the
-    /// database's writer lock (PostgreSQL: an advisory lock; SQLite: its own write lock), so servers
-    /// started together on an empty or outdated database wait for each other instead of failing, and
-    /// find the work done.
+    /// database's writer lock (PostgreSQL: an advisory lock; SQLite: `BEGIN IMMEDIATE`), so servers
+    /// started together on an empty or outdated database wait for each other instead of failing,
+    /// and find the work done.
     pub async fn migrate(&self) -> Result<()> {
-        if self.db.get_database_backend() == sea_orm::DbBackend::Sqlite {
-            self.db
-                .execute_unprepared("CREATE TABLE IF NOT EXISTS retex_startup_lock (held INTEGER)")
-                .await
-                .map_err(db_error)?;
+        let tx = self.begin().await?;
+        if tx.get_database_backend() == sea_orm::DbBackend::Postgres {
+            // Another server's migration may take longer than a statement may.
+            tx.execute_unprepared("SET LOCAL statement_timeout = 0").await.map_err(db_error)?;
+            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK})")).await.map_err(db_error)?;
         }
-        let tx = self.db.begin().await.map_err(db_error)?;
-        take_startup_lock(&tx).await?;
         Migrator::up(&tx, None).await.map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     }
@@ -165,7 +175,8 @@ impl Store {
             return Ok(StartupLock { _holder: None });
         }
         let tx = self.db.begin().await.map_err(db_error)?;
-        take_startup_lock(&tx).await?;
+        tx.execute_unprepared("SET LOCAL statement_timeout = 0").await.map_err(db_error)?;
+        tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK})")).await.map_err(db_error)?;
         Ok(StartupLock { _holder: Some(tx) })
     }
 
@@ -178,8 +189,17 @@ impl Store {
         &self.db
     }
 
-    /// Starts a transaction.
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), waiting
+    /// in the busy handler while another process writes: a transaction that read first and then
+    /// wanted to write would be refused at once (its snapshot may be stale), not made to wait.
     pub async fn begin(&self) -> Result<Transaction> {
+        if self.db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            let options = sea_orm::TransactionOptions {
+                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                ..Default::default()
+            };
+            return self.db.begin_with_options(options).await.map_err(db_error);
+        }
         self.db.begin().await.map_err(db_error)
     }
 
@@ -256,23 +276,6 @@ impl Store {
     }
 }
 
-/// Takes the startup lock for the rest of the transaction, waiting as long as another server holds it.
-async fn take_startup_lock(tx: &Transaction) -> Result<()> {
-    match tx.get_database_backend() {
-        sea_orm::DbBackend::Postgres => {
-            // Another server's migration may take longer than a statement may.
-            tx.execute_unprepared("SET LOCAL statement_timeout = 0").await.map_err(db_error)?;
-            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK})")).await.map_err(db_error)?;
-        }
-        // A write as the transaction's first statement takes SQLite's write lock (other processes
-        // wait in the busy handler), before anything is read.
-        _ => {
-            tx.execute_unprepared("DELETE FROM retex_startup_lock").await.map_err(db_error)?;
-        }
-    }
-    Ok(())
-}
-
 /// Commits a transaction.
 pub async fn commit(tx: Transaction) -> Result<()> {
     tx.commit().await.map_err(db_error)
@@ -296,6 +299,13 @@ pub(crate) fn db_error(err: DbErr) -> Error {
     }
 }
 
+/// Returns whether SQLite answered that the database is locked by another connection.
+fn is_busy(err: &DbErr) -> bool {
+    unavailability(err) == Some(BUSY)
+}
+
+const BUSY: &str = "the database is busy";
+
 /// Says why the database cannot answer now, when that is what the error means (no connection could
 /// be had, the connection broke, the server is shutting down, a statement ran out of time): a
 /// passing condition, answered UNAVAILABLE, that retrying later may cure.
@@ -315,7 +325,7 @@ fn unavailability(err: &DbErr) -> Option<&'static str> {
             Some("57014") => Some("the database did not answer in time"),
             Some("57P01" | "57P02" | "57P03") => Some("the database is shutting down or starting"),
             // SQLITE_BUSY (5) past the busy timeout
-            Some("5") => Some("the database is busy"),
+            Some("5") => Some(BUSY),
             _ => None,
         },
         _ => None,

@@ -10,6 +10,7 @@ mod concurrency;
 mod dashboards;
 mod demo;
 mod limits;
+mod operations;
 mod pagination;
 mod records;
 mod schema;

@@ -3,7 +3,7 @@
 //! standard output.
 
 use crate::app::App;
-use crate::config::{ExportArgs, ImportArgs, TokenAction, TokenArgs};
+use crate::config::{BackupArgs, ExportArgs, ImportArgs, RestoreArgs, TokenAction, TokenArgs};
 use std::sync::Arc;
 
 use crate::dataset::{self, Format};
@@ -254,5 +254,138 @@ fn move_files(from: &std::path::Path, to: &std::path::Path) -> std::result::Resu
             std::fs::rename(&path, &target).map_err(|err| format!("{}: {err}", target.display()))?;
         }
     }
+    Ok(())
+}
+
+/// How to back up or restore a PostgreSQL base, which `retex backup|restore` leave to PostgreSQL's own
+/// tools.
+const POSTGRES_BACKUP: &str = "on PostgreSQL, back up with PostgreSQL's own tool while the servers run: \
+`pg_dump --format=custom --file=retex.dump \"$RETEX_DATABASE_URL\"`; restore into an empty database with \
+`pg_restore --no-owner --dbname=\"$RETEX_DATABASE_URL\" retex.dump`, then run `retex reindex` (see README, « Sauvegarde »)";
+
+fn contents(info: &crate::store::BackupInfo) -> String {
+    let records: Vec<String> = info.records.iter().map(|(table, count)| format!("{count} {table}")).collect();
+    format!("{} ({} migrations)", records.join(", "), info.migrations)
+}
+
+/// Runs `retex backup`: a consistent copy of a SQLite base, written next to its place and moved
+/// there once whole, while servers go on writing.
+pub async fn backup(args: BackupArgs) -> Result<()> {
+    if crate::store::sqlite_file(&args.database.database_url).is_none() {
+        return Err(Error::invalid("database", POSTGRES_BACKUP));
+    }
+    let output = &args.output;
+    if output.exists() {
+        return Err(Error::invalid("output", format!("{} already exists: choose a new file", output.display())));
+    }
+    match output.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+        Some(parent) if !parent.is_dir() => {
+            return Err(Error::invalid("output", format!("the folder {} does not exist", parent.display())));
+        }
+        _ => {}
+    }
+    let mut partial = output.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let _ = std::fs::remove_file(&partial);
+    let store = crate::store::Store::connect_with(&args.database.database_url, &args.database.settings()).await?;
+    store.migrate().await?;
+    let written = store.backup_into(&partial).await;
+    store.close().await?;
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error);
+    }
+    let info = match crate::store::inspect_backup(&partial).await {
+        Ok(info) => info,
+        Err(error) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(error);
+        }
+    };
+    std::fs::rename(&partial, output).map_err(|err| {
+        let _ = std::fs::remove_file(&partial);
+        Error::invalid("output", format!("cannot write {}: {err}", output.display()))
+    })?;
+    println!("backup written to {}: {}", output.display(), contents(&info));
+    Ok(())
+}
+
+/// Runs `retex restore`: checks the backup, copies it beside the base, upgrades the copy's schema,
+/// then puts it in the base's place (once the base's write-ahead log is emptied, which fails while a
+/// server uses it) and rebuilds the search index. Any failure before that last step leaves the base
+/// as it was.
+pub async fn restore(args: RestoreArgs) -> Result<()> {
+    let url = &args.storage.database.database_url;
+    let Some(target) = crate::store::sqlite_file(url) else {
+        return Err(Error::invalid("database", POSTGRES_BACKUP));
+    };
+    let info = crate::store::inspect_backup(&args.input).await?;
+    let settings = args.storage.database.settings();
+    let existing = if target.exists() {
+        let store = crate::store::Store::connect_with(url, &settings).await?;
+        let held = match crate::store::inspect_backup(&target).await {
+            Ok(info) => info.records.iter().map(|(_, count)| count).sum::<i64>(),
+            // An empty file, or one without retex's tables yet.
+            Err(_) => 0,
+        };
+        if held > 0 && !args.replace {
+            store.close().await?;
+            return Err(Error::invalid(
+                "replace",
+                format!(
+                    "the base at {} holds {held} records: add --replace to put the backup in its place \
+                     (stop the servers that use it first)",
+                    target.display()
+                ),
+            ));
+        }
+        Some(store)
+    } else {
+        None
+    };
+    let mut partial = target.as_os_str().to_owned();
+    partial.push(".restoring");
+    let partial = std::path::PathBuf::from(partial);
+    let _ = std::fs::remove_file(&partial);
+    let prepared: Result<()> = async {
+        std::fs::copy(&args.input, &partial)
+            .map_err(|err| Error::invalid("input", format!("cannot copy {}: {err}", args.input.display())))?;
+        let partial_url = format!("sqlite://{}", partial.display());
+        // A backup of an older version is brought up to this one's schema.
+        let copy = crate::store::Store::connect_with(&partial_url, &settings).await?;
+        copy.migrate().await?;
+        copy.checkpoint().await?;
+        copy.close().await
+    }
+    .await;
+    if let Err(error) = prepared {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error);
+    }
+    if let Some(store) = existing {
+        if let Err(error) = store.checkpoint().await {
+            let _ = std::fs::remove_file(&partial);
+            return Err(error);
+        }
+        store.close().await?;
+    }
+    for suffix in ["-wal", "-shm"] {
+        let mut side = target.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(side));
+        let mut side = partial.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(side));
+    }
+    std::fs::rename(&partial, &target)
+        .map_err(|err| Error::internal(format!("cannot move the restored base into place: {err}")))?;
+    let app = App::open_with(url, &settings).await?;
+    let progress = Arc::new(Progress::default());
+    let shown = progress::show("index", "enregistrements", Arc::clone(&progress));
+    let rebuilt = crate::indexer::rebuild(app.store(), &args.storage.index_dir, &progress).await;
+    shown.finish().await;
+    rebuilt?;
+    println!("restored {} from {}: {}", target.display(), args.input.display(), contents(&info));
     Ok(())
 }

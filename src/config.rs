@@ -38,6 +38,33 @@ pub enum Command {
     /// Exports the published records (every record with `--include-drafts`) as a dataset that
     /// re-imports into an empty database.
     Export(ExportArgs),
+    /// Writes a consistent copy of an embedded (SQLite) base while servers keep running; on
+    /// PostgreSQL, says how to use `pg_dump`.
+    Backup(BackupArgs),
+    /// Replaces an embedded (SQLite) base by a backup, after checking it, and rebuilds the search
+    /// index; on PostgreSQL, says how to use `pg_restore`.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The backup file to write; it must not exist yet.
+    #[arg(long)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub storage: IndexArgs,
+    /// The backup file to restore (written by `retex backup`).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Replaces a base that holds records (stop the servers that use it first).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Token(args) => retex::commands::token(args).await?,
         Command::Import(args) => retex::commands::import(args).await.map_err(report)?,
         Command::Export(args) => retex::commands::export(args).await?,
+        Command::Backup(args) => retex::commands::backup(args).await?,
+        Command::Restore(args) => retex::commands::restore(args).await?,
         Command::Schema => print!("{}", retex::graphql::sdl()),
         Command::Reindex(args) => {
             let app = retex::app::App::open_with(&args.database.database_url, &args.database.settings()).await?;

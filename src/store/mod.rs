@@ -7,6 +7,7 @@
 //! `journal` holds the revision history and the change log (outbox).
 
 mod analytics;
+mod backup;
 mod clusters;
 mod entities;
 mod external;
@@ -17,6 +18,7 @@ mod relations;
 mod tokens;
 
 pub use analytics::{FunnelGrouping, IndicatorRow, PhaseRow, contradicting, indicators_of, sheet_phases};
+pub use backup::{BackupInfo, inspect as inspect_backup, sqlite_file};
 pub use clusters::{ClusterRow, add_members, clusters_of, create_cluster, members, ranked_clusters, remove_member};
 pub use external::{add_external_keys, external_keys_of, ids_by_external_keys, slugs_by_ids};
 pub use journal::{
@@ -42,7 +44,7 @@ use sea_orm::{
 
 use crate::error::{Error, Result};
 
-pub use sea_orm::ConnectionTrait as Connection;
+pub use sea_orm::{ConnectionTrait as Connection, Statement};
 pub type Transaction = DatabaseTransaction;
 
 /// How the store connects: the settings an operator tunes (`retex serve --db-…`).
@@ -148,6 +150,39 @@ impl Store {
             counter.fetch_add(1, Ordering::Relaxed);
         });
         Ok(Self { db, statements })
+    }
+
+    /// Opens a SQLite file read-only, as it is (no migration, no change of journal mode).
+    pub(crate) async fn open_sqlite_read_only(path: &str, settings: &StoreSettings) -> Result<Self> {
+        let mut options = ConnectOptions::new(format!("sqlite://{path}?mode=ro"));
+        options.sqlx_logging(false).acquire_timeout(settings.acquire_timeout).max_connections(1).min_connections(1);
+        let db = Database::connect(options).await.map_err(db_error)?;
+        Ok(Self { db, statements: Arc::new(AtomicU64::new(0)) })
+    }
+
+    /// Moves every page of SQLite's write-ahead log into the database file and empties the log; fails
+    /// when another connection is using the file (a server still running on it).
+    pub async fn checkpoint(&self) -> Result<()> {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+            ))
+            .await
+            .map_err(db_error)?;
+        let busy = row.and_then(|row| row.try_get_by_index::<i64>(0).ok()).unwrap_or(0);
+        if busy != 0 {
+            return Err(Error::Conflict(
+                "the base is in use by another process: stop the servers that use it first".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Closes the connections.
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await.map_err(db_error)
     }
 
     /// Applies the pending migrations, one server at a time: in one transaction that first takes the

@@ -343,3 +343,168 @@ async fn while_the_database_is_away_requests_fail_fast_and_service_resumes_alone
     assert_eq!(status, 200, "{body}");
     app.shutdown().await;
 }
+
+/// Runs the `retex` command with this database and index folder.
+fn retex(database: &str, index: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
+        .args(args)
+        .env("RETEX_DATABASE_URL", database)
+        .env("RETEX_INDEX_DIR", index)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run retex")
+}
+
+fn succeeded(output: &std::process::Output) -> String {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn failed(output: &std::process::Output) -> String {
+    assert!(!output.status.success(), "it succeeded: {}", String::from_utf8_lossy(&output.stdout));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Exports every record of a base, drafts included, as JSON Lines.
+fn export(database: &str) -> String {
+    let folder = tempfile::tempdir().expect("a folder");
+    succeeded(&retex(database, &folder.path().join("index"), &["export", "--format", "jsonl", "--include-drafts"]))
+}
+
+#[tokio::test]
+async fn a_backup_taken_under_writes_restores_to_the_same_records() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = folder.path().join("index");
+    if retex::store::sqlite_file(&app.database_url).is_none() {
+        // PostgreSQL is backed up by pg_dump: the command says how, and writes nothing.
+        let said = failed(&retex(&app.database_url, &index, &["backup", "--output", "/tmp/never.db"]));
+        assert!(said.contains("pg_dump"), "{said}");
+        assert!(!std::path::Path::new("/tmp/never.db").exists());
+        return;
+    }
+    for i in 0..5 {
+        sheet(&app, &format!("Garage solidaire {i}"), json!({})).await;
+    }
+
+    // A backup while a writer goes on.
+    let writer = {
+        let (address, admin, client) = (app.address.clone(), app.admin.clone(), app.client.clone());
+        tokio::spawn(async move {
+            let mut written = 0;
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_millis(1_500) {
+                let input = json!({ "title": format!("Écrit pendant la sauvegarde {written}"),
+                                    "activityType": "SOLIDARITY_GARAGE", "summary": "Un garage solidaire." });
+                let response = client
+                    .post(format!("{address}/graphql"))
+                    .bearer_auth(&admin)
+                    .json(
+                        &json!({ "query": "mutation($input: ProjectSheetInput!) { createSheet(input: $input) { id } }",
+                                   "variables": { "input": input } }),
+                    )
+                    .send()
+                    .await
+                    .expect("a response");
+                assert_eq!(response.status(), 200);
+                written += 1;
+            }
+            written
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let during = folder.path().join("during.db");
+    let (database, index_dir, output) = (app.database_url.clone(), index.clone(), during.clone());
+    let said = tokio::task::spawn_blocking(move || {
+        succeeded(&retex(&database, &index_dir, &["backup", "--output", output.to_str().expect("a path")]))
+    })
+    .await
+    .expect("the backup");
+    assert!(said.contains("backup written"), "{said}");
+    let written = writer.await.expect("the writer");
+    assert!(written > 0);
+
+    // Restored, the backup taken under writes is a consistent state: every sheet with its revision
+    // and its change, between the sheets before and after.
+    let restored = format!("sqlite://{}?mode=rwc", folder.path().join("restored.db").display());
+    let said = succeeded(&retex(
+        &restored,
+        &folder.path().join("restored-index"),
+        &["restore", "--input", during.to_str().expect("a path")],
+    ));
+    assert!(said.contains("restored"), "{said}");
+    let copy = App::open(&restored).await.expect("open the restored base");
+    let conn = copy.store().connection();
+    let count = |sql: &'static str| async move {
+        let row = conn
+            .query_one_raw(retex::store::Statement::from_string(conn.get_database_backend(), sql))
+            .await
+            .expect("a count")
+            .expect("a row");
+        row.try_get_by_index::<i64>(0).expect("a number")
+    };
+    let sheets = count("SELECT COUNT(*) FROM sheet").await;
+    assert!((5..=5 + written as i64).contains(&sheets), "{sheets} sheets");
+    assert_eq!(count("SELECT COUNT(*) FROM revision WHERE entity = 'sheet'").await, sheets);
+    assert_eq!(count("SELECT COUNT(*) FROM change WHERE entity = 'sheet'").await, sheets);
+
+    // A backup once the writes are done restores to exactly the same records, searchable.
+    let after = folder.path().join("after.db");
+    succeeded(&retex(&app.database_url, &index, &["backup", "--output", after.to_str().expect("a path")]));
+    let again = format!("sqlite://{}?mode=rwc", folder.path().join("again.db").display());
+    let again_index = folder.path().join("again-index");
+    succeeded(&retex(&again, &again_index, &["restore", "--input", after.to_str().expect("a path")]));
+    assert_eq!(export(&again), export(&app.database_url), "the restored base holds the same records");
+    let searchable = App::open_with_search(&again, &again_index, Default::default()).await.expect("open");
+    let contents = searchable.index_contents().await.expect("the index");
+    assert_eq!(contents.len(), 5 + written, "the restored base's index holds every sheet");
+    searchable.shutdown().await;
+}
+
+#[tokio::test]
+async fn backups_and_restores_refuse_bad_paths_and_files_and_leave_the_base_untouched() {
+    let app = spawn_app().await;
+    if retex::store::sqlite_file(&app.database_url).is_none() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let said = failed(&retex(&app.database_url, folder.path(), &["restore", "--input", "/etc/hostname"]));
+        assert!(said.contains("pg_restore"), "{said}");
+        return;
+    }
+    sheet(&app, "Garage solidaire du Poher", json!({})).await;
+    let before = export(&app.database_url);
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = folder.path().join("index");
+    let path = |name: &str| folder.path().join(name).to_str().expect("a path").to_owned();
+
+    // Backups: into a folder that does not exist, over an existing file.
+    let said = failed(&retex(&app.database_url, &index, &["backup", "--output", &path("absent/b.db")]));
+    assert!(said.contains("does not exist"), "{said}");
+    std::fs::write(path("taken.db"), "déjà là").expect("write");
+    let said = failed(&retex(&app.database_url, &index, &["backup", "--output", &path("taken.db")]));
+    assert!(said.contains("already exists"), "{said}");
+    assert_eq!(std::fs::read_to_string(path("taken.db")).expect("read"), "déjà là");
+
+    // Restores: a file that is not SQLite, a truncated backup, a SQLite base that is not retex's,
+    // a missing file, and a good backup over a base that holds records without --replace.
+    std::fs::write(path("garbage.db"), b"ceci n'est pas une base".repeat(100)).expect("write");
+    succeeded(&retex(&app.database_url, &index, &["backup", "--output", &path("good.db")]));
+    let good = std::fs::read(path("good.db")).expect("read");
+    std::fs::write(path("truncated.db"), &good[..good.len() / 3]).expect("write");
+    let foreign =
+        retex::store::Store::connect(&format!("sqlite://{}?mode=rwc", path("foreign.db"))).await.expect("create");
+    foreign.connection().execute_unprepared("CREATE TABLE recettes (nom TEXT)").await.expect("a table");
+    foreign.close().await.expect("close");
+    for (input, expected) in [
+        ("garbage.db", "not a SQLite database"),
+        ("truncated.db", "damaged"),
+        ("foreign.db", "not a retex base"),
+        ("missing.db", "cannot read"),
+        ("good.db", "--replace"),
+    ] {
+        let said = failed(&retex(&app.database_url, &index, &["restore", "--input", &path(input)]));
+        assert!(said.contains(expected), "{input}: {said}");
+        assert_eq!(export(&app.database_url), before, "{input}: the base is untouched");
+    }
+    let answer = app.ok("{ sheets(filter: { publicationStatuses: [DRAFT] }) { totalCount } }", json!({})).await;
+    assert_eq!(answer["sheets"]["totalCount"], 1, "the server still answers from its base");
+}

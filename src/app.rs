@@ -511,7 +511,7 @@ impl App {
         }
         problems.into_result()?;
         let secret = new_secret()?;
-        let stored = store::insert_token(conn, &token, &digest(&secret), &viewer.author()).await?;
+        let stored = store::insert_token(self.store.writer(), &token, &digest(&secret), &viewer.author()).await?;
         tracing::info!(token = stored.id, role = stored.role.code(), by = %viewer.author(), "API token created");
         Ok((stored, secret))
     }
@@ -527,7 +527,7 @@ impl App {
                 "this is the token the request is made with; revoke it with another admin token or `retex token revoke`",
             ));
         }
-        let token = store::revoke_token(self.store.connection(), id).await?;
+        let token = store::revoke_token(self.store.writer(), id).await?;
         tracing::info!(token = id, by = %viewer.author(), "API token revoked");
         Ok(token)
     }

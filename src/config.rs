@@ -168,6 +168,10 @@ pub struct DatabaseArgs {
     #[arg(long, env = "RETEX_DB_STATEMENT_TIMEOUT_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub db_statement_timeout_secs: u64,
+    /// Read-only connections to an embedded (SQLite) base beside its one writer (1 to 64).
+    #[arg(long, env = "RETEX_DB_SQLITE_READERS", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub db_sqlite_readers: u32,
 }
 
 impl DatabaseArgs {
@@ -178,6 +182,7 @@ impl DatabaseArgs {
             acquire_timeout: Duration::from_millis(self.db_acquire_timeout_ms),
             statement_timeout: (self.db_statement_timeout_secs > 0)
                 .then(|| Duration::from_secs(self.db_statement_timeout_secs)),
+            sqlite_readers: self.db_sqlite_readers,
         }
     }
 }

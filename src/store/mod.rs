@@ -58,6 +58,9 @@ pub struct StoreSettings {
     /// The longest a single SQL statement may run on PostgreSQL before it is cancelled (`None`: no
     /// limit).
     pub statement_timeout: Option<Duration>,
+    /// The read-only connections to SQLite beside its one writer, so that reads never queue behind
+    /// each other nor behind a write (WAL mode).
+    pub sqlite_readers: u32,
 }
 
 impl Default for StoreSettings {
@@ -66,6 +69,7 @@ impl Default for StoreSettings {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(2),
             statement_timeout: Some(Duration::from_secs(30)),
+            sqlite_readers: 4,
         }
     }
 }
@@ -78,10 +82,14 @@ pub struct PoolUsage {
     pub max: u32,
 }
 
-/// The database: a connection pool and a counter of the SQL statements sent through it.
+/// The database: a connection pool (on SQLite, one writer and a pool of readers) and a counter of
+/// the SQL statements sent through it.
 #[derive(Clone)]
 pub struct Store {
+    /// Where transactions run: PostgreSQL's pool, or SQLite's one writing connection.
     db: DatabaseConnection,
+    /// Where reads outside transactions run: the same pool on PostgreSQL, SQLite's readers.
+    reads: DatabaseConnection,
     statements: Arc<AtomicU64>,
 }
 
@@ -145,11 +153,34 @@ impl Store {
             }
         };
         let statements = Arc::new(AtomicU64::new(0));
-        let counter = Arc::clone(&statements);
-        db.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-        });
-        Ok(Self { db, statements })
+        let count = |db: &mut DatabaseConnection| {
+            let counter = Arc::clone(&statements);
+            db.set_metric_callback(move |_| {
+                counter.fetch_add(1, Ordering::Relaxed);
+            });
+        };
+        count(&mut db);
+        let reads = if url.starts_with("sqlite:") {
+            // Opened after the writer, which made the file and switched it to WAL mode.
+            let mut options = ConnectOptions::new(url.to_owned());
+            options
+                .sqlx_logging(false)
+                .acquire_timeout(settings.acquire_timeout)
+                .max_connections(settings.sqlite_readers.max(1))
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|opts| {
+                    opts.read_only(true).create_if_missing(false).busy_timeout(Duration::from_secs(10))
+                });
+            let mut reads = Database::connect(options).await.map_err(|err| {
+                tracing::error!(error = %err, "cannot open the database's read connections");
+                db_error(err)
+            })?;
+            count(&mut reads);
+            reads
+        } else {
+            db.clone()
+        };
+        Ok(Self { db, reads, statements })
     }
 
     /// Opens a SQLite file read-only, as it is (no migration, no change of journal mode).
@@ -157,7 +188,7 @@ impl Store {
         let mut options = ConnectOptions::new(format!("sqlite://{path}?mode=ro"));
         options.sqlx_logging(false).acquire_timeout(settings.acquire_timeout).max_connections(1).min_connections(1);
         let db = Database::connect(options).await.map_err(db_error)?;
-        Ok(Self { db, statements: Arc::new(AtomicU64::new(0)) })
+        Ok(Self { reads: db.clone(), db, statements: Arc::new(AtomicU64::new(0)) })
     }
 
     /// Moves every page of SQLite's write-ahead log into the database file and empties the log; fails
@@ -182,6 +213,9 @@ impl Store {
 
     /// Closes the connections.
     pub async fn close(self) -> Result<()> {
+        if self.db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            self.reads.close().await.map_err(db_error)?;
+        }
         self.db.close().await.map_err(db_error)
     }
 
@@ -220,7 +254,14 @@ impl Store {
         self.statements.load(Ordering::Relaxed)
     }
 
+    /// The connection for reads outside a transaction (on SQLite, a pool of read-only connections:
+    /// nothing written through it).
     pub fn connection(&self) -> &DatabaseConnection {
+        &self.reads
+    }
+
+    /// The connection for a write outside a transaction (a single statement that needs no journal).
+    pub fn writer(&self) -> &DatabaseConnection {
         &self.db
     }
 
@@ -296,7 +337,15 @@ impl Store {
         }
         match self.db.get_database_backend() {
             sea_orm::DbBackend::Postgres => usage(self.db.get_postgres_connection_pool()),
-            sea_orm::DbBackend::Sqlite => usage(self.db.get_sqlite_connection_pool()),
+            sea_orm::DbBackend::Sqlite => {
+                let (writer, readers) =
+                    (usage(self.db.get_sqlite_connection_pool()), usage(self.reads.get_sqlite_connection_pool()));
+                PoolUsage {
+                    open: writer.open + readers.open,
+                    idle: writer.idle + readers.idle,
+                    max: writer.max + readers.max,
+                }
+            }
             _ => PoolUsage::default(),
         }
     }

@@ -46,7 +46,7 @@ async fn the_reconciliation_repairs_what_the_change_log_never_carried() {
     publish(&app, created["id"].as_str().expect("an id"), created["version"].as_i64().expect("a version")).await;
     app.app
         .store()
-        .connection()
+        .writer()
         .execute_unprepared(
             "UPDATE sheet SET title = 'Garage solidaire fantôme', version = version + 1 \
              WHERE slug = 'garage-solidaire-du-poher'",
@@ -492,7 +492,7 @@ async fn backups_and_restores_refuse_bad_paths_and_files_and_leave_the_base_unto
     std::fs::write(path("truncated.db"), &good[..good.len() / 3]).expect("write");
     let foreign =
         retex::store::Store::connect(&format!("sqlite://{}?mode=rwc", path("foreign.db"))).await.expect("create");
-    foreign.connection().execute_unprepared("CREATE TABLE recettes (nom TEXT)").await.expect("a table");
+    foreign.writer().execute_unprepared("CREATE TABLE recettes (nom TEXT)").await.expect("a table");
     foreign.close().await.expect("close");
     for (input, expected) in [
         ("garbage.db", "not a SQLite database"),

@@ -633,7 +633,7 @@ async fn a_reimport_that_changes_relations_gives_the_records_and_revisions_of_a_
 async fn corrupt_sheet(app: &retex::app::App, slug: &str) {
     use sea_orm::ConnectionTrait;
     let sql = format!("UPDATE sheet SET activity_type = 'NOT_A_CODE' WHERE slug = '{slug}'");
-    app.store().connection().execute_unprepared(&sql).await.expect("corrupt the row");
+    app.store().writer().execute_unprepared(&sql).await.expect("corrupt the row");
 }
 
 fn small_base() -> Value {

@@ -759,7 +759,133 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     app.shutdown().await;
     drop((schema, app, index));
 
+    sqlite_read_throughput(&url).await?;
+    cross_server_freshness().await?;
     serving_memory(&url, &index_dir, iterations).await
+}
+
+const READ_PAGE: &str = "{ sheets(first: 20) { nodes { title summary programmes { name } territories { name } } } }";
+
+/// SQLite reads under 16 concurrent clients for 3 s each, through GraphQL in-process (a page of 20
+/// sheets with their programmes and territories): one read connection (as every read went through
+/// the one connection before, beside the writer) against the default pool of readers.
+async fn sqlite_read_throughput(url: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    const CLIENTS: usize = 16;
+    println!("SQLite reads, {CLIENTS} concurrent clients, 3 s each (page of 20 sheets with relations)");
+    for readers in [1, retex::store::StoreSettings::default().sqlite_readers] {
+        let settings = retex::store::StoreSettings { sqlite_readers: readers, ..Default::default() };
+        let app = App::open_with(url, &settings).await?;
+        let schema = graphql::schema(app.clone());
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let mut clients = tokio::task::JoinSet::new();
+        for _ in 0..CLIENTS {
+            let (schema, app) = (schema.clone(), app.clone());
+            clients.spawn(async move {
+                let mut latencies = Vec::new();
+                while Instant::now() < deadline {
+                    let started = Instant::now();
+                    let body = json!({ "query": READ_PAGE }).to_string();
+                    let Ok(request) = transport::from_json_body(body.as_bytes()) else { break };
+                    let response = transport::run(&schema, &app, Viewer::Anonymous, request).await;
+                    if response.outcome != "ok" {
+                        break;
+                    }
+                    latencies.push(started.elapsed());
+                }
+                latencies
+            });
+        }
+        let mut latencies = Vec::new();
+        while let Some(done) = clients.join_next().await {
+            latencies.extend(done?);
+        }
+        println!(
+            "  {readers} read connection{}        {:>8.0} requests/s   p50 {:>6.2} ms  p99 {:>6.2} ms",
+            if readers == 1 { " " } else { "s" },
+            latencies.len() as f64 / 3.0,
+            percentile(&mut latencies, 0.5),
+            percentile(&mut latencies, 0.99)
+        );
+    }
+    Ok(())
+}
+
+type Feed = std::pin::Pin<Box<dyn futures::Stream<Item = retex::app::ChangeEvent> + Send>>;
+
+/// Waits (at most 5 s) for the feed to report a change of sheet `id`; returns the time since `started`.
+async fn seen(feed: &mut Feed, id: i64, started: Instant) -> Option<Duration> {
+    use futures::StreamExt;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), feed.next()).await {
+            Ok(Some(event)) if event.record == Some(id) => return Some(started.elapsed()),
+            Ok(Some(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
+/// Two servers on one PostgreSQL database (`RETEX_BENCH_POSTGRES_URL`, the local server by default),
+/// each with its own index: the time from a write on one to its notification by a live subscription
+/// on the other (which comes once the other's index holds it), against the same write seen by the
+/// server that made it.
+async fn cross_server_freshness() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let server = std::env::var("RETEX_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let name = format!("retex_bench_{}", std::process::id());
+    let url = match retex::store::create_database(&server, &name).await {
+        Ok(url) => url,
+        Err(error) => {
+            println!("cross-server freshness: skipped, no PostgreSQL at {server} ({error})");
+            return Ok(());
+        }
+    };
+    let folder = tempfile::tempdir()?;
+    let first = App::open_with_search(&url, &folder.path().join("first"), Default::default()).await?;
+    let second = App::open_with_search(&url, &folder.path().join("second"), Default::default()).await?;
+    let editor = Viewer::System { name: "bench".into() };
+    first.load_dataset(&editor, &corpus(1_000)).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let feed = |app: &App| -> Result<Feed, retex::error::Error> {
+        Ok(Box::pin(app.change_feed(editor.clone(), vec![Kind::Sheet])?))
+    };
+    let (mut on_first, mut on_second) = (feed(&first)?, feed(&second)?);
+    let (mut local, mut remote) = (Vec::new(), Vec::new());
+    let mut rng = Seeded(11);
+    for n in 0..200 {
+        let id = SheetId(1 + rng.below(1_000) as i64);
+        let Ok(current) = first.get::<SheetFields>(&editor, id).await else { continue };
+        let started = Instant::now();
+        first
+            .update::<SheetFields>(&editor, id, current.meta.version, |draft| {
+                draft.summary = format!("Mise à jour {n} : {}", draft.summary.chars().take(100).collect::<String>());
+                Ok(())
+            })
+            .await?;
+        let (seen_here, seen_there) =
+            tokio::join!(seen(&mut on_first, id.get(), started), seen(&mut on_second, id.get(), started));
+        local.extend(seen_here);
+        remote.extend(seen_there);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    println!("cross-server freshness, PostgreSQL, 200 writes (ms)   p50      p95      p99");
+    println!(
+        "  write → subscription on the same server  {:>8.1} {:>8.1} {:>8.1}   (baseline)",
+        percentile(&mut local, 0.5),
+        percentile(&mut local, 0.95),
+        percentile(&mut local, 0.99)
+    );
+    println!(
+        "  write → subscription on another server   {:>8.1} {:>8.1} {:>8.1}   (target p95 ≤ 150; {} of 200 seen)",
+        percentile(&mut remote, 0.5),
+        percentile(&mut remote, 0.95),
+        percentile(&mut remote, 0.99),
+        remote.len()
+    );
+    first.shutdown().await;
+    second.shutdown().await;
+    drop((on_first, on_second, first, second));
+    let _ = retex::store::drop_databases(&server, &name).await;
+    Ok(())
 }
 
 const STATS: &str = "query($q: String) { stats(kind: SHEET, groupBy: [PROGRAMME, THEME], query: $q) {

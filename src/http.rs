@@ -779,14 +779,14 @@ async fn healthz(State(state): State<AppState>) -> Response {
     let divergent = reconciliation.divergent_since.map(|since| since.elapsed());
     let cause = if behind > bound {
         Some(format!("the search index is {} s behind the database (bound: {} s)", behind.as_secs(), bound.as_secs()))
-    } else if let Some(divergent) = divergent.filter(|divergent| *divergent > bound) {
-        Some(format!(
-            "the search index has differed from the database for {} s (bound: {} s)",
-            divergent.as_secs(),
-            bound.as_secs()
-        ))
     } else {
-        None
+        divergent.filter(|divergent| *divergent > bound).map(|divergent| {
+            format!(
+                "the search index has differed from the database for {} s (bound: {} s)",
+                divergent.as_secs(),
+                bound.as_secs()
+            )
+        })
     };
     let index = serde_json::json!({
         "inSync": lag.pending == 0 && divergent.is_none(),

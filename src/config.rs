@@ -154,10 +154,11 @@ pub struct DatabaseArgs {
     /// The database: `sqlite://FILE?mode=rwc` (embedded) or `postgres://USER@HOST:PORT/DB`.
     #[arg(long, env = "RETEX_DATABASE_URL", default_value = "sqlite://retex.db?mode=rwc")]
     pub database_url: String,
-    /// The most connections this process opens to PostgreSQL (2 to 1000). Several servers share the
+    /// The most connections this process opens to PostgreSQL (3 to 1000: one listens for the other
+    /// servers' changes, one holds the start-up turn while the demo loads). Several servers share the
     /// database's `max_connections`.
     #[arg(long, env = "RETEX_DB_MAX_CONNECTIONS", default_value_t = 10,
-          value_parser = clap::value_parser!(u32).range(2..=1000))]
+          value_parser = clap::value_parser!(u32).range(3..=1000))]
     pub db_max_connections: u32,
     /// How long a request waits for a database connection before failing with UNAVAILABLE, in
     /// milliseconds (100 to 60000).

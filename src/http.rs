@@ -721,7 +721,11 @@ async fn graphql_ws(
 /// rate-limit refusals, index lag, reconciliations, database pool).
 async fn metrics(State(state): State<AppState>) -> Response {
     let store = state.app.store();
-    let checked = tokio::time::timeout(HEALTH_TIMEOUT, state.app.index_lag()).await;
+    let checked = tokio::time::timeout(HEALTH_TIMEOUT, async {
+        store.ping().await?;
+        state.app.index_lag().await
+    })
+    .await;
     let lag = match checked {
         Ok(Ok(lag)) => Some(lag),
         _ => None,

@@ -130,7 +130,8 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
             });
         } else {
-            options.max_connections(settings.max_connections).min_connections(0);
+            // One connection listens for changes and one may hold the start-up lock: at least three.
+            options.max_connections(settings.max_connections.max(3)).min_connections(0);
             if let Some(timeout) = settings.statement_timeout {
                 let millis = timeout.as_millis().to_string();
                 options.map_sqlx_postgres_opts(move |opts| opts.options([("statement_timeout", millis.as_str())]));

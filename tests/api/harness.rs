@@ -226,3 +226,63 @@ pub async fn publish(app: &TestApp, id: &str, version: i64) -> i64 {
     let published = app.ok(query, json!({ "id": id, "version": version, "status": "PUBLISHED" })).await;
     published["setPublicationStatus"]["version"].as_i64().expect("a version")
 }
+
+/// Runs the `retex` command with this database and index folder.
+pub fn retex(database: &str, index: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
+        .args(args)
+        .env("RETEX_DATABASE_URL", database)
+        .env("RETEX_INDEX_DIR", index)
+        .env("RUST_LOG", "warn")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run retex")
+}
+
+/// A `retex serve` process started by a test.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub address: String,
+    /// Where its standard error goes.
+    pub log: std::path::PathBuf,
+}
+
+/// Starts `retex serve` with these extra arguments on a free port of the loopback, on `database` with
+/// its index in `index` (its log beside it); its standard output is piped.
+pub fn start_server(database: &str, index: &std::path::Path, args: &[&str]) -> ServerProcess {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("an address").port();
+    let log = index.with_extension("log");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(args)
+        .env("RETEX_DATABASE_URL", database)
+        .env("RETEX_INDEX_DIR", index)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log).expect("create the server's log"))
+        .spawn()
+        .expect("start retex serve");
+    ServerProcess { child, address: format!("http://127.0.0.1:{port}"), log }
+}
+
+impl ServerProcess {
+    /// Waits until the server answers its health check 200, at most `within`; fails with its log if
+    /// it exited.
+    pub async fn wait_healthy(&mut self, within: std::time::Duration) {
+        let client = reqwest::Client::new();
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the server's status") {
+                let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+                panic!("the server at {} exited ({status}): {log}", self.address);
+            }
+            if let Ok(response) = client.get(format!("{}/healthz", self.address)).send().await
+                && response.status() == 200
+            {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "the server at {} came up within {within:?}", self.address);
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+}

@@ -149,56 +149,21 @@ async fn metrics_count_requests_by_operation_and_outcome_in_the_prometheus_forma
     }
 }
 
-/// Picks a free port on the loopback.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("an address").port()
-}
-
 #[tokio::test]
 async fn servers_started_together_on_an_empty_database_all_come_up_and_load_the_demo_once() {
     // Arrange: an empty database, three servers with the demo, started at once.
     let (url, _dir) = fresh_database().await;
     let folders: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().expect("a folder")).collect();
-    let ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
-    let mut servers: Vec<std::process::Child> = folders
-        .iter()
-        .zip(&ports)
-        .map(|(folder, port)| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
-                .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
-                .env("RETEX_DATABASE_URL", &url)
-                .env("RETEX_INDEX_DIR", folder.path().join("index"))
-                .env("RUST_LOG", "warn")
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("start retex serve")
-        })
-        .collect();
+    let mut servers: Vec<ServerProcess> =
+        folders.iter().map(|folder| start_server(&url, &folder.path().join("index"), &["--demo"])).collect();
 
     // Assert: each answers its health check, and all see the demo loaded once.
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(120);
     let mut totals = Vec::new();
-    for (server, port) in servers.iter_mut().zip(&ports) {
-        let address = format!("http://127.0.0.1:{port}");
-        loop {
-            if let Some(status) = server.try_wait().expect("the server's status") {
-                let output = std::mem::replace(server, std::process::Command::new("true").spawn().expect("true"))
-                    .wait_with_output()
-                    .expect("its output");
-                panic!("a server exited ({status}): {}", String::from_utf8_lossy(&output.stderr));
-            }
-            if let Ok(response) = client.get(format!("{address}/healthz")).send().await
-                && response.status() == 200
-            {
-                break;
-            }
-            assert!(Instant::now() < deadline, "the server on port {port} came up within 120 s");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+    for server in &mut servers {
+        server.wait_healthy(Duration::from_secs(120)).await;
         let answer: Value = client
-            .post(format!("{address}/graphql"))
+            .post(format!("{}/graphql", server.address))
             .json(&json!({ "query": "{ sheets { totalCount } }" }))
             .send()
             .await
@@ -214,8 +179,8 @@ async fn servers_started_together_on_an_empty_database_all_come_up_and_load_the_
     assert_eq!(totals, vec![json!(sheets); 3], "every server sees the demo's sheets, loaded once");
     let mut tokens = 0;
     for mut server in servers {
-        server.kill().expect("stop the server");
-        let output = server.wait_with_output().expect("its output");
+        server.child.kill().expect("stop the server");
+        let output = server.child.wait_with_output().expect("its output");
         tokens += String::from_utf8_lossy(&output.stdout).matches("retex_").count();
     }
     assert_eq!(tokens, 1, "one server loaded the demo and printed its token");
@@ -342,17 +307,6 @@ async fn while_the_database_is_away_requests_fail_fast_and_service_resumes_alone
     let (status, body) = health(&client, &address).await;
     assert_eq!(status, 200, "{body}");
     app.shutdown().await;
-}
-
-/// Runs the `retex` command with this database and index folder.
-fn retex(database: &str, index: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
-        .args(args)
-        .env("RETEX_DATABASE_URL", database)
-        .env("RETEX_INDEX_DIR", index)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run retex")
 }
 
 fn succeeded(output: &std::process::Output) -> String {

@@ -6,17 +6,6 @@ use serde_json::{Value, json};
 
 use crate::harness::*;
 
-fn retex(database: &str, index: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
-        .args(args)
-        .env("RETEX_DATABASE_URL", database)
-        .env("RETEX_INDEX_DIR", index)
-        .env("RUST_LOG", "warn")
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("run retex")
-}
-
 fn ok(output: std::process::Output) -> String {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -407,7 +407,9 @@ impl App {
     /// Creates a record as a DRAFT.
     pub async fn create<K: Editable>(&self, viewer: &Viewer, draft: K::Draft) -> Result<Record<K::Id, K>> {
         allowed(viewer.may_create())?;
-        let fields = K::validate(&draft)?;
+        let mut fields = K::validate(&draft)?;
+        self.check_references(viewer, &fields, None).await?;
+        self.settle_slug(viewer, &mut fields, None).await?;
         let tx = self.store.begin().await?;
         let (record, sequence) =
             create_in::<K, _>(&tx, &fields, PublicationStatus::Draft, &viewer.author(), viewer.owner()).await?;
@@ -433,7 +435,11 @@ impl App {
         }
         let mut draft = current.fields.to_draft();
         edit(&mut draft)?;
-        let fields = K::validate(&draft)?;
+        let mut fields = K::validate(&draft)?;
+        self.check_references(viewer, &fields, Some(&current.fields)).await?;
+        if fields.slug() != current.fields.slug() {
+            self.settle_slug(viewer, &mut fields, Some(id.get())).await?;
+        }
         self.check_hierarchy::<K>(id, &fields).await?;
         let tx = self.store.begin().await?;
         store::update::<K, _>(&tx, id, expected_version, Edit { fields: Some(&fields), status: None }).await?;
@@ -473,6 +479,69 @@ impl App {
         self.searchable(sequence, SEARCHABLE_WAIT).await;
         tracing::info!(kind = K::KIND.as_str(), id = id.get(), status = status.code(), "publication status changed");
         Ok(record)
+    }
+
+    /// Checks that every record `fields` refers to, beyond those `before` already referred to, is one
+    /// the viewer may see: any other is NOT_FOUND, exactly as if it did not exist (a write must not
+    /// reach, nor reveal by its answer or its revision, a record its author cannot read).
+    async fn check_references<K: Editable>(&self, viewer: &Viewer, fields: &K, before: Option<&K>) -> Result<()> {
+        let kept: HashSet<(Kind, i64)> = before
+            .map(|before| before.references().into_iter().map(|(_, kind, id)| (kind, id)).collect())
+            .unwrap_or_default();
+        let added: Vec<(String, Kind, i64)> =
+            fields.references().into_iter().filter(|(_, kind, id)| !kept.contains(&(*kind, *id))).collect();
+        if added.is_empty() {
+            return Ok(());
+        }
+        let visibility = viewer.visibility();
+        let conn = self.store.connection();
+        let mut by_kind: HashMap<Kind, Vec<i64>> = HashMap::new();
+        for (_, kind, id) in &added {
+            by_kind.entry(*kind).or_default().push(*id);
+        }
+        let mut visible: HashSet<(Kind, i64)> = HashSet::new();
+        for (kind, ids) in by_kind {
+            let found = match kind {
+                Kind::Organisation => store::visible_ids::<OrganisationFields, _>(conn, &visibility, &ids).await?,
+                Kind::Territory => store::visible_ids::<TerritoryFields, _>(conn, &visibility, &ids).await?,
+                Kind::Programme => store::visible_ids::<ProgrammeFields, _>(conn, &visibility, &ids).await?,
+                Kind::Sheet => store::visible_ids::<SheetFields, _>(conn, &visibility, &ids).await?,
+                Kind::Lesson => store::visible_ids::<LessonFields, _>(conn, &visibility, &ids).await?,
+            };
+            visible.extend(found.into_iter().map(|id| (kind, id)));
+        }
+        match added.iter().find(|(_, kind, id)| !visible.contains(&(*kind, *id))) {
+            Some((field, kind, id)) => Err(Error::NotFound(format!("{field}: {} {id}", kind.as_str()))),
+            None => Ok(()),
+        }
+    }
+
+    /// Settles the slug of a record about to be written. A slug held by a record the viewer may see
+    /// is a CONFLICT, which the viewer can act on; one held only by a record it may not see is
+    /// answered as a free one would be: the record takes the first free numbered variant
+    /// (`garage-solidaire-2`), which the answer shows, so that a taken slug never reveals a draft.
+    async fn settle_slug<K: Editable>(&self, viewer: &Viewer, fields: &mut K, own: Option<i64>) -> Result<()> {
+        let conn = self.store.connection();
+        let slug = fields.slug().clone();
+        match store::id_by_slug::<K, _>(conn, &everything(), slug.as_str()).await? {
+            None => return Ok(()),
+            Some(holder) if Some(holder.get()) == own => return Ok(()),
+            Some(_) => {}
+        }
+        if store::id_by_slug::<K, _>(conn, &viewer.visibility(), slug.as_str()).await?.is_some() {
+            return Err(Error::Conflict(format!(
+                "a {} with the slug `{slug}` already exists; choose another slug",
+                K::KIND.as_str()
+            )));
+        }
+        for n in 2..=1_000 {
+            let candidate = slug.numbered(n);
+            if store::id_by_slug::<K, _>(conn, &everything(), candidate.as_str()).await?.is_none() {
+                fields.set_slug(candidate);
+                return Ok(());
+            }
+        }
+        Err(Error::Conflict(format!("no free variant of the slug `{slug}` is left; choose another slug")))
     }
 
     /// Measures where a record stands relative to the viewer's scope (the record's owner is known;

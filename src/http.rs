@@ -14,7 +14,6 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
@@ -267,8 +266,23 @@ pub fn router(app: App, limits: Limits) -> Router {
     let router = crate::web::PAGE_PATHS.iter().fold(router, |router, path| router.route(path, get(page)));
     router
         .with_state(state)
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
+        .layer(axum::middleware::from_fn_with_state(limits.request_timeout, time_limit))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Answers 408 with a GraphQL-shaped body (code `TIMEOUT`) when a request takes longer than the limit.
+async fn time_limit(State(limit): State<Duration>, request: axum::extract::Request, next: Next) -> Response {
+    let media = negotiate(request.headers()).unwrap_or(MediaType::Json);
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let message = format!(
+                "the request took longer than {} s (limit: request timeout): narrow it, or retry later",
+                limit.as_secs()
+            );
+            error(StatusCode::REQUEST_TIMEOUT, media, "TIMEOUT", &message)
+        }
+    }
 }
 
 /// Serves the router on `listener` until `shutdown` completes, then lets requests in flight finish.

@@ -412,7 +412,7 @@ impl Worker {
         let mut expected: Vec<(Kind, i64, i32)> = Vec::new();
         macro_rules! versions {
             ($fields:ty, $kind:expr) => {
-                let versions = self.handle.block_on(store::versions::<$fields, _>(conn))?;
+                let versions = self.handle.block_on(store::versions::<$fields, _>(conn, &Visibility::public()))?;
                 expected.extend(versions.into_iter().map(|(id, version)| ($kind, id, version)));
             };
         }
@@ -518,14 +518,16 @@ fn codes<T: Vocabulary>(dimension: Dimension, values: &[T]) -> impl Iterator<Ite
 /// upsert for each record that exists, a delete for each that does not (or is not searchable).
 pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result<Vec<IndexOp>> {
     let conn = store.connection();
-    let everything = everything();
+    // The index holds what search may show, published records only: drafts never weigh on scores,
+    // counts or suggestions (a side channel on what they say), and leave it when unpublished.
+    let searchable = Visibility::public();
     let ids_of = |kind: Kind| -> Vec<i64> { targets.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect() };
     let mut ops = Vec::new();
 
     let sheet_ids: Vec<SheetId> = ids_of(Kind::Sheet).into_iter().map(SheetId).collect();
     let lesson_ids: Vec<LessonId> = ids_of(Kind::Lesson).into_iter().map(LessonId).collect();
-    let sheets = store::get_many::<SheetFields, _>(conn, &everything, &sheet_ids).await?;
-    let lessons = store::get_many::<LessonFields, _>(conn, &everything, &lesson_ids).await?;
+    let sheets = store::get_many::<SheetFields, _>(conn, &searchable, &sheet_ids).await?;
+    let lessons = store::get_many::<LessonFields, _>(conn, &searchable, &lesson_ids).await?;
 
     // The published sheets behind the lessons: a lesson's programmes and years come from them only.
     let public = Visibility::public();
@@ -561,7 +563,7 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
         .into_iter()
         .collect();
     let territories: HashMap<TerritoryId, Territory> =
-        store::get_many::<TerritoryFields, _>(conn, &everything, &territory_ids)
+        store::get_many::<TerritoryFields, _>(conn, &searchable, &territory_ids)
             .await?
             .into_iter()
             .map(|territory| (territory.id, territory))
@@ -653,7 +655,7 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
     }
 
     let programme_ids: Vec<ProgrammeId> = ids_of(Kind::Programme).into_iter().map(ProgrammeId).collect();
-    let programmes = store::get_many::<ProgrammeFields, _>(conn, &everything, &programme_ids).await?;
+    let programmes = store::get_many::<ProgrammeFields, _>(conn, &searchable, &programme_ids).await?;
     for programme in &programmes {
         let fields = &programme.fields;
         let mut facets: Vec<(Dimension, String)> = codes(Dimension::Theme, &fields.themes).collect();
@@ -680,7 +682,7 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
     }
 
     let organisation_ids: Vec<OrganisationId> = ids_of(Kind::Organisation).into_iter().map(OrganisationId).collect();
-    let organisations = store::get_many::<OrganisationFields, _>(conn, &everything, &organisation_ids).await?;
+    let organisations = store::get_many::<OrganisationFields, _>(conn, &searchable, &organisation_ids).await?;
     for organisation in &organisations {
         let fields = &organisation.fields;
         ops.push(IndexOp::Upsert(Box::new(SearchDoc {

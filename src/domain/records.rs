@@ -326,6 +326,7 @@ pub fn dedup<T: Eq + Copy>(values: Vec<T>) -> Vec<T> {
 pub trait Fields: Clone + Send + Sync + 'static {
     type Id: RecordId;
     fn slug(&self) -> &Slug;
+    fn set_slug(&mut self, slug: Slug);
     /// Checks the rules that span fields.
     fn check(&self, problems: &mut Problems);
 }
@@ -335,6 +336,7 @@ macro_rules! fields_of {
         impl Fields for $fields {
             type Id = $id;
             fn slug(&self) -> &Slug { &self.slug }
+            fn set_slug(&mut self, slug: Slug) { self.slug = slug; }
             fn check(&self, problems: &mut Problems) {
                 let check: fn(&Self, &mut Problems) = $check;
                 check(self, problems)

@@ -166,6 +166,16 @@ impl Slug {
         Self::parse(slug).ok()
     }
 
+    /// The `n`th variant of this slug (`garage-solidaire-2`), shortened to stay within `MAX`.
+    pub fn numbered(&self, n: u32) -> Self {
+        let suffix = format!("-{n}");
+        let mut base = self.0.as_str();
+        if base.len() + suffix.len() > Self::MAX {
+            base = base[..Self::MAX - suffix.len()].trim_end_matches('-');
+        }
+        Self(format!("{base}{suffix}"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -289,6 +299,16 @@ pub fn finite(raw: f64) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_numbered_slug_stays_a_slug_within_its_length() {
+        let slug = Slug::parse("garage-solidaire").expect("a slug");
+        assert_eq!(slug.numbered(2).as_str(), "garage-solidaire-2");
+        let long = Slug::parse(&format!("{}-b", "a".repeat(77))).expect("a slug of 79");
+        let numbered = long.numbered(12);
+        assert_eq!(numbered.as_str(), format!("{}-12", "a".repeat(77)), "the base is cut, never a trailing hyphen");
+        assert!(Slug::parse(numbered.as_str()).is_ok());
+    }
 
     #[test]
     fn a_title_is_trimmed_and_bounded() {

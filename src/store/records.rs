@@ -268,6 +268,24 @@ pub async fn id_by_slug<K: StoredKind, C: ConnectionTrait>(
     Ok(row.map(|row| <K::Id as RecordId>::new(row.id())))
 }
 
+/// Returns those of these ids whose record the visibility sees.
+pub async fn visible_ids<K: StoredKind, C: ConnectionTrait>(
+    conn: &C,
+    visibility: &Visibility,
+    ids: &[i64],
+) -> Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = K::Entity::find()
+        .filter(col(K::KIND.as_str(), "id").is_in(ids.to_vec()))
+        .filter(visible_in(K::KIND, visibility))
+        .all(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(rows.iter().map(Row::id).collect())
+}
+
 /// Returns the slugs of these records, whatever their status (for snapshots and exports).
 pub async fn slugs<K: StoredKind, C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<HashMap<i64, String>> {
     if ids.is_empty() {
@@ -640,15 +658,16 @@ pub async fn ids_after<K: StoredKind, C: ConnectionTrait>(conn: &C, after: i64, 
     Ok(ids)
 }
 
-/// Returns the id and version of every record of kind `K`, whatever its status, by id: what the
+/// Returns the id and version of every record of kind `K` the visibility sees, by id: what the
 /// index's reconciliation compares with the index.
-pub async fn versions<K: StoredKind, C: ConnectionTrait>(conn: &C) -> Result<Vec<(i64, i32)>> {
+pub async fn versions<K: StoredKind, C: ConnectionTrait>(conn: &C, visibility: &Visibility) -> Result<Vec<(i64, i32)>> {
     use sea_orm::sea_query::Query;
     let table = K::KIND.as_str();
     let query = Query::select()
         .expr_as(col(table, "id"), Alias::new("id"))
         .expr_as(col(table, "version"), Alias::new("version"))
         .from(Alias::new(table))
+        .cond_where(visible_in(K::KIND, visibility))
         .order_by((Alias::new(table), Alias::new("id")), sea_orm::sea_query::Order::Asc)
         .to_owned();
     let statement = conn.get_database_backend().build(&query);

@@ -262,6 +262,9 @@ async fn a_reviewer_moves_records_of_its_programme_only_and_each_move_is_recorde
     let north = organisation(&app, "Fabrique Nord").await;
     let mobility = programme(&app, "Mobilité rurale").await;
     let ageing = programme(&app, "Bien vieillir").await;
+    // A contributor's sheets may only name programmes it can see: published ones.
+    publish(&app, &mobility, 1).await;
+    publish(&app, &ageing, 1).await;
     let contributor = app.token("CONTRIBUTOR", Some(&north), None).await;
     let reviewer = app.token("REVIEWER", None, Some(&mobility)).await;
 

@@ -89,8 +89,10 @@ async fn an_unknown_id_is_not_found_and_an_id_of_another_type_is_invalid() {
             json!({ "input": { "title": "Garage 2", "activityType": "OTHER", "programmes": ["UHJvZ3JhbW1lOjQyNDI"] } }),
         )
         .await;
-    assert_eq!(code(&missing_reference), "INVALID_INPUT");
-    assert_eq!(missing_reference["extensions"]["problems"][0]["field"], "programmes[0]");
+    // A reference to a record that does not exist (or that the caller cannot see) is NOT_FOUND,
+    // naming the field.
+    assert_eq!(code(&missing_reference), "NOT_FOUND");
+    assert!(missing_reference["message"].as_str().is_some_and(|message| message.contains("programmes[0]")));
 
     let update_unknown = app
         .fails(

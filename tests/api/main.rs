@@ -9,6 +9,7 @@ mod changelog;
 mod concurrency;
 mod dashboards;
 mod demo;
+mod leaks;
 mod limits;
 mod operations;
 mod pagination;

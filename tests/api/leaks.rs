@@ -1,0 +1,151 @@
+//! What testing from outside found leaking, each closed by a regression test: a taken slug must not
+//! reveal a draft, a write must not reach a record its author cannot see, dashboards say they count
+//! published records only, and every refusal (408 included) is a GraphQL-shaped body with a code.
+
+use serde_json::{Value, json};
+
+use crate::harness::*;
+
+const CREATE_SHEET: &str = "mutation($input: ProjectSheetInput!) { createSheet(input: $input) { id slug version } }";
+const CREATE_LESSON: &str = "mutation($input: LessonInput!) { createLesson(input: $input) { id slug version } }";
+
+/// Two organisations, each with a contributor; the first has a draft sheet `garage-de-l-ouest`.
+struct TwoOrganisations {
+    app: TestApp,
+    west: String,
+    east: String,
+    draft: Value,
+}
+
+async fn two_organisations() -> TwoOrganisations {
+    let app = spawn_app().await;
+    let (west_id, east_id) =
+        (organisation(&app, "Fabrique de l’Ouest").await, organisation(&app, "Fabrique de l’Est").await);
+    let west = app.token("CONTRIBUTOR", Some(&west_id), None).await;
+    let east = app.token("CONTRIBUTOR", Some(&east_id), None).await;
+    let input = json!({ "title": "Garage de l’Ouest", "activityType": "SOLIDARITY_GARAGE", "summary": "Brouillon." });
+    let draft = app.ok_as(Some(&west), CREATE_SHEET, json!({ "input": input })).await["createSheet"].clone();
+    assert_eq!(draft["slug"], "garage-de-l-ouest");
+    TwoOrganisations { app, west, east, draft }
+}
+
+#[tokio::test]
+async fn a_slug_held_by_a_draft_the_caller_cannot_see_is_answered_as_a_free_one() {
+    let TwoOrganisations { app, east, west, .. } = two_organisations().await;
+
+    // The other organisation's contributor asks for the draft's slug, given or derived from the title.
+    for input in [
+        json!({ "title": "Garage de l’Ouest", "activityType": "SOLIDARITY_GARAGE" }),
+        json!({ "title": "Autre garage", "slug": "garage-de-l-ouest", "activityType": "SOLIDARITY_GARAGE" }),
+    ] {
+        let created = app.ok_as(Some(&east), CREATE_SHEET, json!({ "input": input })).await;
+        let slug = created["createSheet"]["slug"].as_str().expect("a slug").to_owned();
+        assert!(slug.starts_with("garage-de-l-ouest-"), "a free variant, not a CONFLICT: {slug}");
+    }
+    // Renaming to it is answered the same way.
+    let own = app
+        .ok_as(Some(&east), CREATE_SHEET, json!({ "input": { "title": "Garage du Levant", "activityType": "OTHER" } }))
+        .await["createSheet"]
+        .clone();
+    let renamed = app
+        .ok_as(
+            Some(&east),
+            "mutation($id: ID!, $version: Int!) { updateSheet(id: $id, version: $version, patch: { slug: \"garage-de-l-ouest\" }) { slug } }",
+            json!({ "id": own["id"], "version": own["version"] }),
+        )
+        .await;
+    assert!(renamed["updateSheet"]["slug"].as_str().is_some_and(|slug| slug.starts_with("garage-de-l-ouest-")));
+
+    // Whoever sees the holder is told of the conflict, so it can choose another.
+    let input = json!({ "title": "Encore", "slug": "garage-de-l-ouest", "activityType": "OTHER" });
+    let refused = app.fails_as(Some(&west), CREATE_SHEET, json!({ "input": input.clone() })).await;
+    assert_eq!(code(&refused), "CONFLICT");
+    assert_eq!(code(&app.fails(CREATE_SHEET, json!({ "input": input })).await), "CONFLICT");
+}
+
+#[tokio::test]
+async fn a_write_cannot_reach_a_record_its_author_cannot_see() {
+    let TwoOrganisations { app, east, draft, .. } = two_organisations().await;
+    let unknown = "UHJvamVjdFNoZWV0Ojk5OTk="; // ProjectSheet:9999
+
+    // A lesson drawn from the other organisation's draft, or from a sheet that does not exist: the
+    // same NOT_FOUND, naming the field; nothing is created.
+    for sheet in [draft["id"].as_str().expect("an id"), unknown] {
+        let input =
+            json!({ "title": "Une leçon", "polarity": "SUCCESS_FACTOR", "evidenceLinks": [{ "sheet": sheet }] });
+        let refused = app.fails_as(Some(&east), CREATE_LESSON, json!({ "input": input })).await;
+        assert_eq!(code(&refused), "NOT_FOUND", "{refused}");
+        assert!(refused["message"].as_str().is_some_and(|message| message.contains("evidenceLinks")), "{refused}");
+        assert!(!refused.to_string().contains("garage-de-l-ouest"), "the draft's slug never comes back");
+    }
+    let lessons = app.ok("{ lessons { totalCount } }", json!({})).await;
+    assert_eq!(lessons["lessons"]["totalCount"], 0);
+
+    // Linking an existing lesson to them: NOT_FOUND too (it was CONFLICT for an unknown sheet).
+    let lesson = app
+        .ok_as(Some(&east), CREATE_LESSON, json!({ "input": { "title": "Une leçon", "polarity": "PITFALL" } }))
+        .await["createLesson"]
+        .clone();
+    let link = "mutation($lesson: ID!, $version: Int!, $sheet: ID!) {
+        linkLessonToSheet(lesson: $lesson, version: $version, sheet: $sheet) { version } }";
+    for sheet in [draft["id"].as_str().expect("an id"), unknown] {
+        let refused = app
+            .fails_as(
+                Some(&east),
+                link,
+                json!({ "lesson": lesson["id"], "version": lesson["version"], "sheet": sheet }),
+            )
+            .await;
+        assert_eq!(code(&refused), "NOT_FOUND", "{refused}");
+    }
+    let unknown_for_admin =
+        app.fails(link, json!({ "lesson": lesson["id"], "version": lesson["version"], "sheet": unknown })).await;
+    assert_eq!(code(&unknown_for_admin), "NOT_FOUND");
+    // The revision history holds no trace of either.
+    let history = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Lesson { version revisions { version } } } }",
+            json!({ "id": lesson["id"] }),
+        )
+        .await;
+    assert_eq!(history["node"]["version"], 1);
+}
+
+#[tokio::test]
+async fn dashboards_say_they_count_published_records_only() {
+    let app = spawn_demo().await;
+    for query in [
+        "{ recurrence(filter: { publicationStatuses: [DRAFT] }) { programmeCount } }",
+        "{ funnel(filter: { publicationStatuses: [PUBLISHED, SUBMITTED] }) { sheets } }",
+    ] {
+        let refused = app.fails(query, json!({})).await;
+        assert_eq!(code(&refused), "INVALID_INPUT", "{query}: {refused}");
+        assert_eq!(refused["extensions"]["problems"][0]["field"], "filter.publicationStatuses");
+    }
+    app.ok("{ recurrence(filter: { publicationStatuses: [PUBLISHED] }) { programmeCount } }", json!({})).await;
+}
+
+#[tokio::test]
+async fn a_request_that_runs_out_of_time_gets_a_graphql_error_with_a_code() {
+    let limits = retex::http::Limits { request_timeout: std::time::Duration::from_millis(1), ..Default::default() };
+    let app = spawn_app_with(limits).await;
+    retex::demo::load_if_empty(&app.app).await.expect("load the demo");
+    let query = "{ sheets(first: 100) { nodes { title summary programmes { name sheets { title } } territories { name }
+        lessons { lesson { title programmes { name } sheets { title } } } } }
+        lessons(first: 100) { nodes { title programmes { name } sheets { title territories { name } } } } }";
+    let response = app
+        .client
+        .post(app.graphql_url())
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 408);
+    assert!(
+        response.headers()["content-type"].to_str().expect("text").starts_with("application/graphql-response+json")
+    );
+    let body: Value = response.json().await.expect("a JSON body");
+    assert_eq!(code(&body["errors"][0]), "TIMEOUT", "{body}");
+    assert!(body["errors"][0]["message"].as_str().is_some_and(|message| message.contains("request timeout")));
+}

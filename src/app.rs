@@ -616,6 +616,15 @@ impl App {
         Ok(token.filter(|token| token.revoked_at.is_none()).map(|token| Viewer::Account(token.account())))
     }
 
+    /// Returns whether a caller still has the rights it had when it was authenticated: the system and
+    /// anonymous callers always do; an account as long as its token is not revoked and says the same
+    /// role and scope. What long-lived connections (subscriptions) check again and again.
+    pub async fn still_authorised(&self, viewer: &Viewer) -> Result<bool> {
+        let Viewer::Account(account) = viewer else { return Ok(true) };
+        let token = store::token_by_id(self.store.connection(), account.token).await?;
+        Ok(token.is_some_and(|token| token.revoked_at.is_none() && token.account() == *account))
+    }
+
     /// A programme cannot be its own ancestor.
     async fn check_hierarchy<K: Editable>(&self, id: K::Id, fields: &K) -> Result<()> {
         if K::KIND != Kind::Programme {
@@ -1550,6 +1559,12 @@ impl App {
             loop {
                 while let Some(change) = feed.pending.pop_front() {
                     if let Some(event) = feed.app.event_for(&feed.viewer, &feed.kinds, change).await {
+                        // Judged with the caller's rights at the time of the event: a revoked token
+                        // (or one whose rights changed) hears nothing more, and its feed ends.
+                        if !feed.app.still_authorised(&feed.viewer).await.unwrap_or(false) {
+                            tracing::info!("a live subscription's token was revoked; it ends");
+                            return None;
+                        }
                         return Some((event, feed));
                     }
                 }

@@ -39,6 +39,11 @@ pub struct Limits {
     /// How long the search index may be behind the database (or differ from it) before `/healthz`
     /// answers 503.
     pub index_max_lag: Duration,
+    /// Subscription connections a client (a token, or an address without one) may hold open at once.
+    pub max_sockets_per_client: usize,
+    /// The time a subscription connection has to initialise, how often its caller's rights are
+    /// checked again, and its keep-alive.
+    pub subscriptions: graphql::subscription::ConnectionRules,
 }
 
 impl Default for Limits {
@@ -51,6 +56,8 @@ impl Default for Limits {
             anonymous_access: true,
             concurrent_exports: 2,
             index_max_lag: Duration::from_secs(60),
+            max_sockets_per_client: 16,
+            subscriptions: graphql::subscription::ConnectionRules::default(),
         }
     }
 }
@@ -63,6 +70,7 @@ struct AppState {
     rate: Arc<RateLimiter>,
     /// Dataset exports running at once (each holds a thread that writes its body).
     exports: Arc<tokio::sync::Semaphore>,
+    sockets: Sockets,
 }
 
 /// How long a dataset export waits for a client that reads nothing before it gives up.
@@ -243,7 +251,7 @@ pub fn router(app: App, limits: Limits) -> Router {
     let schema = graphql::schema(app.clone());
     let rate = Arc::new(RateLimiter::new(limits.requests_per_minute));
     let exports = Arc::new(tokio::sync::Semaphore::new(limits.concurrent_exports));
-    let state = AppState { app, schema, limits, rate, exports };
+    let state = AppState { app, schema, limits, rate, exports, sockets: Sockets::default() };
     let router = Router::new()
         .route(
             "/graphql",
@@ -716,19 +724,95 @@ async fn export_csv(
 /// payload names.
 async fn graphql_ws(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Extension(viewer): Extension<Viewer>,
-    protocol: async_graphql_axum::GraphQLProtocol,
+    headers: HeaderMap,
     upgrade: axum::extract::WebSocketUpgrade,
 ) -> Response {
-    let app = state.app.clone();
+    let offered = headers.get(header::SEC_WEBSOCKET_PROTOCOL).and_then(|value| value.to_str().ok());
+    let Some(protocol) = graphql::subscription::protocol_of(offered) else {
+        let message = "subscriptions speak the graphql-transport-ws or graphql-ws subprotocol: offer one in Sec-WebSocket-Protocol";
+        return error(StatusCode::BAD_REQUEST, MediaType::Json, "INVALID_INPUT", message);
+    };
+    let client = match &viewer {
+        Viewer::Account(account) => Client::Token(account.token),
+        _ => Client::Address(peer.ip()),
+    };
+    let Some(place) = SocketPlace::take(&state.sockets, client, state.limits.max_sockets_per_client) else {
+        let message = format!(
+            "too many open subscription connections: at most {} per client (limit: sockets); close one first",
+            state.limits.max_sockets_per_client
+        );
+        return error(StatusCode::TOO_MANY_REQUESTS, MediaType::Json, "RATE_LIMITED", &message);
+    };
+    let (app, schema, rules) = (state.app.clone(), state.schema.clone(), state.limits.subscriptions);
     upgrade
         .protocols(graphql::subscription::PROTOCOLS)
-        .on_upgrade(move |stream| {
-            async_graphql_axum::GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
-                .on_connection_init(move |payload| graphql::subscription::connection_data(app, viewer, payload))
-                .serve()
+        .on_upgrade(move |socket| async move {
+            use axum::extract::ws::{CloseFrame, Message};
+            use futures::{SinkExt, StreamExt};
+            let _place = place;
+            let (mut sink, stream) = socket.split();
+            let incoming = stream
+                .take_while(|message| futures::future::ready(message.is_ok()))
+                .filter_map(|message| {
+                    futures::future::ready(match message {
+                        Ok(Message::Text(text)) => Some(text.as_bytes().to_vec()),
+                        Ok(Message::Binary(bytes)) => Some(bytes.to_vec()),
+                        _ => None,
+                    })
+                })
+                .boxed();
+            let outgoing = graphql::subscription::connection(schema, app, viewer, protocol, rules, incoming);
+            futures::pin_mut!(outgoing);
+            while let Some(frame) = outgoing.next().await {
+                let message = match frame {
+                    graphql::subscription::Outgoing::Text(text) => Message::Text(text.into()),
+                    graphql::subscription::Outgoing::Close(code, reason) => {
+                        Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+                    }
+                };
+                if sink.send(message).await.is_err() {
+                    break;
+                }
+            }
+            let _ = sink.close().await;
         })
         .into_response()
+}
+
+/// Open subscription connections per client.
+type Sockets = Arc<Mutex<HashMap<Client, usize>>>;
+
+/// A client's place among the open subscription connections, given back when dropped.
+struct SocketPlace {
+    sockets: Sockets,
+    client: Client,
+}
+
+impl SocketPlace {
+    /// Takes a place for `client` if it holds fewer than `most`.
+    fn take(sockets: &Sockets, client: Client, most: usize) -> Option<Self> {
+        let mut open = sockets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = open.entry(client).or_default();
+        if *count >= most {
+            return None;
+        }
+        *count += 1;
+        Some(Self { sockets: Arc::clone(sockets), client })
+    }
+}
+
+impl Drop for SocketPlace {
+    fn drop(&mut self) {
+        let mut open = self.sockets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = open.get_mut(&self.client) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.client);
+            }
+        }
+    }
 }
 
 /// `GET /metrics`: the Prometheus text format (requests by operation type and outcome, latencies,

@@ -50,6 +50,7 @@ impl<T> GqlResult<T> for Result<T, std::sync::Arc<Error>> {
 /// before any resolver runs) the INVALID_INPUT code, so that every error a client sees has a code.
 pub fn code_request_errors(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
+        bound_message(&mut error.message);
         let has_code = error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some());
         if has_code {
             continue;
@@ -77,5 +78,38 @@ pub fn code_request_errors(response: &mut async_graphql::Response) {
             }
             None => extensions.set("code", "INVALID_INPUT"),
         }
+    }
+}
+
+/// The longest error message sent back, in bytes: a parser error quotes the line it stopped on, and
+/// a one-line query of a megabyte must not come back whole.
+pub const MAX_MESSAGE_BYTES: usize = 300;
+
+/// Cuts a message longer than `MAX_MESSAGE_BYTES` (at a character boundary) and says so.
+fn bound_message(message: &mut String) {
+    if message.len() <= MAX_MESSAGE_BYTES {
+        return;
+    }
+    let mut end = MAX_MESSAGE_BYTES - 60;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    message.truncate(end);
+    message.push_str(" … (cut: the rest quoted the query)");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_message_is_cut_at_a_character_boundary() {
+        let mut message = format!("unexpected token at {}", "é".repeat(1_000));
+        bound_message(&mut message);
+        assert!(message.len() <= MAX_MESSAGE_BYTES);
+        assert!(message.ends_with("(cut: the rest quoted the query)"));
+        let mut short = "short".to_owned();
+        bound_message(&mut short);
+        assert_eq!(short, "short");
     }
 }

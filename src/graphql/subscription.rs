@@ -4,10 +4,14 @@
 //! new figures. Each connection acts as the caller that opened it (its `Authorization` header, or
 //! an `Authorization` entry in the `connection_init` payload) and sees only what that caller may.
 
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use async_graphql::{Context, Data, Enum, ID, Object, Subscription};
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
 
+use super::RetexSchema;
 use super::error::GqlResult;
 use super::loaders::Batch;
 use super::query::find_node;
@@ -119,25 +123,137 @@ impl SubscriptionRoot {
     }
 }
 
-/// Returns the data of a subscription connection: the caller (the upgrade request's, or the one an
-/// `Authorization: Bearer …` entry of the `connection_init` payload names) and its batch loader.
-pub async fn connection_data(app: App, viewer: Viewer, payload: serde_json::Value) -> async_graphql::Result<Data> {
+/// What a subscription connection sends: a text frame, or a close frame (code and reason), after
+/// which it sends nothing more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    Text(String),
+    Close(u16, String),
+}
+
+/// How a subscription connection is held to account.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionRules {
+    /// How long the client has to send `connection_init` before the connection is closed (4408).
+    pub init_timeout: Duration,
+    /// How often the caller's rights are checked again: a revoked token (or one whose rights
+    /// changed) closes the connection (4403).
+    pub recheck: Duration,
+    /// How long an unanswered keep-alive ping may wait before the connection is closed (graphql-ws).
+    pub keepalive: Duration,
+}
+
+impl Default for ConnectionRules {
+    fn default() -> Self {
+        Self {
+            init_timeout: Duration::from_secs(10),
+            recheck: Duration::from_secs(2),
+            keepalive: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The WebSocket protocols subscriptions speak.
+pub type Protocol = async_graphql::http::WebSocketProtocols;
+
+/// Returns the first protocol of a `Sec-WebSocket-Protocol` header that subscriptions speak.
+pub fn protocol_of(offered: Option<&str>) -> Option<Protocol> {
+    use std::str::FromStr;
+    offered?.split(',').find_map(|name| Protocol::from_str(name.trim()).ok())
+}
+
+/// Runs one subscription connection: the graphql-ws protocol over the frames the client sends
+/// (`incoming`), as the caller of the upgrade request (or the token its `connection_init` names);
+/// returns the frames to send. Besides the protocol, it closes the connection with 4408 when no
+/// `connection_init` came within `rules.init_timeout`, and with 4403 as soon as a check of the
+/// caller's rights (every `rules.recheck`) finds its token revoked or changed.
+pub fn connection<S>(
+    schema: RetexSchema,
+    app: App,
+    viewer: Viewer,
+    protocol: Protocol,
+    rules: ConnectionRules,
+    incoming: S,
+) -> impl Stream<Item = Outgoing> + Send + 'static
+where
+    S: Stream + Send + Unpin + 'static,
+    S::Item: AsRef<[u8]>,
+{
+    let caller: Arc<Mutex<Option<Viewer>>> = Arc::new(Mutex::new(None));
+    let authenticated = Arc::clone(&caller);
+    let init_app = app.clone();
+    let protocol_frames = async_graphql::http::WebSocket::new(schema, incoming, protocol)
+        .on_connection_init(move |payload| {
+            let (app, viewer, authenticated) = (init_app.clone(), viewer.clone(), Arc::clone(&authenticated));
+            async move {
+                let viewer = connection_viewer(&app, viewer, payload).await?;
+                if let Ok(mut slot) = authenticated.lock() {
+                    *slot = Some(viewer.clone());
+                }
+                let mut data = Data::default();
+                data.insert(Batch::for_connection(app, viewer.clone()));
+                data.insert(viewer);
+                Ok(data)
+            }
+        })
+        .keepalive_timeout(rules.keepalive)
+        .map(|message| match message {
+            async_graphql::http::WsMessage::Text(text) => Some(Outgoing::Text(text)),
+            async_graphql::http::WsMessage::Close(code, reason) => Some(Outgoing::Close(code, reason)),
+        })
+        .chain(futures::stream::once(async { None }));
+    let started = tokio::time::Instant::now();
+    let watch = futures::stream::unfold((), move |()| {
+        let (app, caller) = (app.clone(), Arc::clone(&caller));
+        async move {
+            loop {
+                let known = caller.lock().ok().and_then(|slot| slot.clone());
+                match known {
+                    None if started.elapsed() >= rules.init_timeout => {
+                        let close = Outgoing::Close(4408, "Connection initialisation timeout".into());
+                        return Some((Some(close), ()));
+                    }
+                    None => tokio::time::sleep(Duration::from_millis(100)).await,
+                    Some(viewer) => {
+                        tokio::time::sleep(rules.recheck).await;
+                        if let Ok(false) = app.still_authorised(&viewer).await {
+                            let close =
+                                Outgoing::Close(4403, "Forbidden: the token was revoked or its rights changed".into());
+                            return Some((Some(close), ()));
+                        }
+                    }
+                }
+            }
+        }
+    });
+    // Ends when the protocol ends (the client left) or right after the first close frame.
+    futures::stream::select(protocol_frames, watch).take_while(|frame| futures::future::ready(frame.is_some())).scan(
+        false,
+        |closed, frame| {
+            if *closed {
+                return futures::future::ready(None);
+            }
+            *closed = matches!(frame, Some(Outgoing::Close(..)));
+            futures::future::ready(frame)
+        },
+    )
+}
+
+/// Returns the caller of a subscription connection: the upgrade request's, or the one an
+/// `Authorization: Bearer …` entry of the `connection_init` payload names.
+async fn connection_viewer(app: &App, viewer: Viewer, payload: serde_json::Value) -> async_graphql::Result<Viewer> {
     let authorization = payload
         .as_object()
         .and_then(|entries| entries.iter().find(|(key, _)| key.eq_ignore_ascii_case("authorization")))
         .map(|(_, value)| value.as_str().unwrap_or_default().to_owned());
-    let viewer = match authorization {
-        None => viewer,
+    match authorization {
+        None => Ok(viewer),
         Some(value) => {
             let secret = bearer_secret(&value).map_err(async_graphql::Error::new)?;
             app.authenticate(secret)
                 .await
                 .gql()?
-                .ok_or_else(|| async_graphql::Error::new("the API token is unknown or revoked"))?
+                .ok_or_else(|| async_graphql::Error::new("the API token is unknown or revoked"))
         }
-    };
-    let mut data = Data::default();
-    data.insert(Batch::for_connection(app, viewer.clone()));
-    data.insert(viewer);
-    Ok(data)
+    }
 }

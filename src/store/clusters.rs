@@ -157,6 +157,11 @@ pub async fn ranked_clusters<C: ConnectionTrait>(
     if let Some(id) = only {
         query.and_where(col("lesson_cluster", "id").eq(id));
     }
+    if !visibility.sees_everything() {
+        // A cluster exists for the caller only through a published lesson it may see: one whose
+        // members are all drafts (or out of its sight) is not shown, not even by its name.
+        query.and_having(Expr::col((a("lesson"), a("id"))).count_distinct().gt(0));
+    }
     let statement = conn.get_database_backend().build(&query);
     conn.query_all_raw(statement)
         .await

@@ -31,7 +31,7 @@ pub use records::{
     update, update_many, versions, visible_ids, within_scope,
 };
 pub use relations::{RelationIndex, Reverse, reverse};
-pub use tokens::{insert_token, raw_token_rows, revoke_token, token_by_digest, tokens};
+pub use tokens::{insert_token, raw_token_rows, revoke_token, token_by_digest, token_by_id, tokens};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -53,6 +53,11 @@ pub async fn token_by_digest<C: ConnectionTrait>(conn: &C, secret_digest: &str) 
         .transpose()
 }
 
+/// Returns the token with this id, revoked or not.
+pub async fn token_by_id<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<ApiToken>> {
+    api_token::Entity::find_by_id(id).one(conn).await.map_err(db_error)?.map(token_of).transpose()
+}
+
 /// Returns every token, oldest first.
 pub async fn tokens<C: ConnectionTrait>(conn: &C) -> Result<Vec<ApiToken>> {
     let rows = api_token::Entity::find().order_by_asc(api_token::Column::Id).all(conn).await.map_err(db_error)?;

@@ -149,3 +149,135 @@ async fn a_request_that_runs_out_of_time_gets_a_graphql_error_with_a_code() {
     assert_eq!(code(&body["errors"][0]), "TIMEOUT", "{body}");
     assert!(body["errors"][0]["message"].as_str().is_some_and(|message| message.contains("request timeout")));
 }
+
+#[tokio::test]
+async fn a_cluster_of_drafts_only_is_not_shown_to_who_cannot_see_them() {
+    let app = spawn_app().await;
+    let lesson = |title: &str| json!({ "input": { "title": title, "polarity": "SUCCESS_FACTOR" } });
+    let draft = app.ok(CREATE_LESSON, lesson("Une piste encore secrète")).await["createLesson"].clone();
+    let cluster =
+        "mutation($lessons: [ID!]!) { createLessonCluster(name: \"Projet confidentiel\", lessons: $lessons) { id } }";
+    app.ok(cluster, json!({ "lessons": [draft["id"]] })).await;
+    let reader = app.token("READER", None, None).await;
+
+    let query = "{ lessonClusters { name lessons { title } } }";
+    for token in [None, Some(reader.as_str())] {
+        let seen = app.ok_as(token, query, json!({})).await;
+        assert_eq!(seen["lessonClusters"], json!([]), "neither its name nor an empty list: {seen}");
+    }
+    let admin = app.ok(query, json!({})).await;
+    assert_eq!(admin["lessonClusters"][0]["name"], "Projet confidentiel", "whoever sees the drafts sees the cluster");
+}
+
+#[tokio::test]
+async fn a_syntax_error_quotes_a_bounded_excerpt_of_a_huge_query() {
+    let app = spawn_app().await;
+    let query = format!("{{ sheets {{ totalCount }} {} !!! }}", "a ".repeat(400_000));
+    let response = app.post(&query, json!({})).await;
+    let error = &response["errors"][0];
+    assert_eq!(code(error), "INVALID_INPUT", "{error}");
+    let message = error["message"].as_str().expect("a message");
+    assert!(message.len() <= 300, "the message is {} bytes", message.len());
+    assert!(response.to_string().len() < 2_000, "the whole answer is small");
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a graphql-ws connection to the server (without initialising it).
+async fn open_socket(app: &TestApp) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+    let mut request = url.into_client_request().expect("a WebSocket request");
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("a header"));
+    tokio_tungstenite::connect_async(request).await.map(|(socket, _)| socket)
+}
+
+/// Reads frames until a close frame (at most `within`) and returns its code; fails on any `next`
+/// payload, which would be an event heard after the connection should have closed.
+async fn close_code(socket: &mut Socket, within: std::time::Duration) -> u16 {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let message = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .expect("the connection closed in time")
+            .expect("a frame")
+            .expect("a readable frame");
+        match message {
+            Message::Close(Some(frame)) => return frame.code.into(),
+            Message::Close(None) => panic!("a close frame without a code"),
+            Message::Text(text) => {
+                let value: Value = serde_json::from_str(&text).expect("JSON");
+                assert_ne!(value["type"], "next", "an event after the token was revoked: {value}");
+            }
+            _ => {}
+        }
+    }
+}
+
+fn with_quick_subscription_rules() -> retex::http::Limits {
+    let subscriptions = retex::graphql::subscription::ConnectionRules {
+        init_timeout: std::time::Duration::from_millis(500),
+        recheck: std::time::Duration::from_millis(200),
+        keepalive: std::time::Duration::from_secs(30),
+    };
+    retex::http::Limits { subscriptions, max_sockets_per_client: 2, ..Default::default() }
+}
+
+#[tokio::test]
+async fn a_subscription_connection_that_never_initialises_is_closed_4408() {
+    let app = spawn_app_with(with_quick_subscription_rules()).await;
+    let mut socket = open_socket(&app).await.expect("connect");
+    assert_eq!(close_code(&mut socket, std::time::Duration::from_secs(5)).await, 4408);
+}
+
+#[tokio::test]
+async fn a_revoked_token_loses_its_subscription_within_seconds_and_hears_nothing_more() {
+    use futures::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let app = spawn_app_with(with_quick_subscription_rules()).await;
+    let (token, secret) = {
+        let created = app
+            .ok(
+                "mutation { createApiToken(input: { role: ADMIN, name: \"Admin de passage\" }) { token { id } secret } }",
+                json!({}),
+            )
+            .await;
+        (
+            created["createApiToken"]["token"]["id"].clone(),
+            created["createApiToken"]["secret"].as_str().expect("a secret").to_owned(),
+        )
+    };
+    let mut socket = open_socket(&app).await.expect("connect");
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {secret}") } });
+    socket.send(Message::Text(init.to_string().into())).await.expect("init");
+    let subscribe = json!({ "id": "1", "type": "subscribe",
+                            "payload": { "query": "subscription { recordChanged { action node { ... on ProjectSheet { title } } } }" } });
+    socket.send(Message::Text(subscribe.to_string().into())).await.expect("subscribe");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    app.ok("mutation($id: ID!) { revokeApiToken(id: $id) { id } }", json!({ "id": token })).await;
+    sheet(&app, "Brouillon écrit après la révocation", json!({})).await;
+
+    assert_eq!(close_code(&mut socket, std::time::Duration::from_secs(5)).await, 4403);
+}
+
+#[tokio::test]
+async fn a_client_holds_a_bounded_number_of_subscription_connections() {
+    let app = spawn_app_with(with_quick_subscription_rules()).await;
+    let first = open_socket(&app).await.expect("a first connection");
+    let second = open_socket(&app).await.expect("a second connection");
+    match open_socket(&app).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 429),
+        other => panic!("a third connection was not refused: {:?}", other.map(|_| ())),
+    }
+    drop(first);
+    // Its place comes free once the server sees it closed.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while open_socket(&app).await.is_err() {
+        assert!(tokio::time::Instant::now() < deadline, "a closed connection gives its place back");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    drop(second);
+}

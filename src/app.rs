@@ -395,13 +395,67 @@ impl App {
             return Ok(Vec::new());
         }
         let conn = self.store.connection();
-        match viewer.write_scope() {
-            None => store::revisions(conn, kind, ids).await,
+        let revisions = match viewer.write_scope() {
+            None => store::revisions(conn, kind, ids).await?,
             Some(scope) => {
                 let within: Vec<i64> = store::within_scope(conn, kind, ids, scope).await?.into_iter().collect();
-                store::revisions(conn, kind, &within).await
+                store::revisions(conn, kind, &within).await?
+            }
+        };
+        self.redacted(viewer, revisions).await
+    }
+
+    /// Passes revision snapshots through the visibility rule, the records they name included: a
+    /// reference to a record the viewer may not see now is left out, as an export leaves it out, so
+    /// a history never reveals a draft's slug.
+    async fn redacted(&self, viewer: &Viewer, mut revisions: Vec<Revision>) -> Result<Vec<Revision>> {
+        let visibility = viewer.visibility();
+        if visibility.sees_everything() || revisions.is_empty() {
+            return Ok(revisions);
+        }
+        // A snapshot that no longer reads as a record (written by an older version) cannot be
+        // checked: it is withheld, never shown unchecked.
+        let records: Vec<Option<Dataset>> = revisions
+            .iter()
+            .map(|revision| {
+                Dataset::of_record(revision.kind, &revision.snapshot)
+                    .inspect_err(|err| {
+                        tracing::warn!(kind = revision.kind.as_str(), id = revision.record_id, version = revision.version,
+                            error = %err, "a revision's snapshot is unreadable; withheld");
+                    })
+                    .ok()
+            })
+            .collect();
+        let mut wanted: HashMap<Kind, BTreeSet<String>> = HashMap::new();
+        for record in records.iter().flatten() {
+            for (kind, slugs) in record.references() {
+                wanted.entry(kind).or_default().extend(slugs);
             }
         }
+        let conn = self.store.connection();
+        let mut names = Names::default();
+        for (kind, slugs) in wanted {
+            let slugs: Vec<String> = slugs.into_iter().collect();
+            let visible = match kind {
+                Kind::Organisation => {
+                    store::visible_ids_by_slugs::<OrganisationFields, _>(conn, &visibility, &slugs).await?
+                }
+                Kind::Territory => store::visible_ids_by_slugs::<TerritoryFields, _>(conn, &visibility, &slugs).await?,
+                Kind::Programme => store::visible_ids_by_slugs::<ProgrammeFields, _>(conn, &visibility, &slugs).await?,
+                Kind::Sheet => store::visible_ids_by_slugs::<SheetFields, _>(conn, &visibility, &slugs).await?,
+                Kind::Lesson => store::visible_ids_by_slugs::<LessonFields, _>(conn, &visibility, &slugs).await?,
+            };
+            for (slug, id) in visible {
+                names.insert(kind, id, &slug);
+            }
+        }
+        for (revision, record) in revisions.iter_mut().zip(records) {
+            revision.snapshot = match record {
+                Some(record) => record.keeping_known_references(&names).record_json().map_err(Error::internal)?,
+                None => "{}".to_owned(),
+            };
+        }
+        Ok(revisions)
     }
 
     /// Creates a record as a DRAFT.

@@ -1020,6 +1020,36 @@ impl Dataset {
         out
     }
 
+    /// A dataset of the one record of kind `kind` in `json` (a revision's snapshot).
+    pub fn of_record(kind: Kind, json: &str) -> serde_json::Result<Self> {
+        let mut dataset = Dataset { format: FORMAT.to_owned(), ..Dataset::default() };
+        match kind {
+            Kind::Organisation => dataset.organisations.push(serde_json::from_str(json)?),
+            Kind::Territory => dataset.territories.push(serde_json::from_str(json)?),
+            Kind::Programme => dataset.programmes.push(serde_json::from_str(json)?),
+            Kind::Sheet => dataset.sheets.push(serde_json::from_str(json)?),
+            Kind::Lesson => dataset.lessons.push(serde_json::from_str(json)?),
+        }
+        Ok(dataset)
+    }
+
+    /// The JSON of the one record of a dataset made by `of_record`.
+    pub fn record_json(&self) -> serde_json::Result<String> {
+        if let Some(record) = self.organisations.first() {
+            return serde_json::to_string(record);
+        }
+        if let Some(record) = self.territories.first() {
+            return serde_json::to_string(record);
+        }
+        if let Some(record) = self.programmes.first() {
+            return serde_json::to_string(record);
+        }
+        if let Some(record) = self.sheets.first() {
+            return serde_json::to_string(record);
+        }
+        serde_json::to_string(&self.lessons.first())
+    }
+
     /// Drops the references to records the dataset does not hold (an export of published records
     /// leaves drafts out, and a published sheet may name a draft organisation), so that it
     /// re-imports on its own.

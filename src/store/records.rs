@@ -687,10 +687,20 @@ pub async fn ids_by_slugs<K: StoredKind, C: ConnectionTrait>(
     conn: &C,
     slugs: &[String],
 ) -> Result<HashMap<String, i64>> {
+    visible_ids_by_slugs::<K, C>(conn, &Visibility::everything(), slugs).await
+}
+
+/// Returns the ids of the records of kind `K` with these slugs that the visibility sees.
+pub async fn visible_ids_by_slugs<K: StoredKind, C: ConnectionTrait>(
+    conn: &C,
+    visibility: &Visibility,
+    slugs: &[String],
+) -> Result<HashMap<String, i64>> {
     let mut found = HashMap::new();
     for chunk in slugs.chunks(2_000) {
         let rows = K::Entity::find()
             .filter(col(K::KIND.as_str(), "slug").is_in(chunk.to_vec()))
+            .filter(visible_in(K::KIND, visibility))
             .all(conn)
             .await
             .map_err(db_error)?;

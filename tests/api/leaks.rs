@@ -281,3 +281,28 @@ async fn a_client_holds_a_bounded_number_of_subscription_connections() {
     }
     drop(second);
 }
+
+#[tokio::test]
+async fn a_history_never_names_a_record_its_reader_cannot_see() {
+    // Arrange: a contributor's sheet names a published programme, which then goes back to draft.
+    let TwoOrganisations { app, east, .. } = two_organisations().await;
+    let programme = programme(&app, "Programme bientôt retiré").await;
+    publish(&app, &programme, 1).await;
+    let input = json!({ "title": "Garage de l’Est", "activityType": "SOLIDARITY_GARAGE", "programmes": [programme] });
+    let created = app.ok_as(Some(&east), CREATE_SHEET, json!({ "input": input })).await["createSheet"].clone();
+    let withdraw = "mutation($id: ID!) { setPublicationStatus(id: $id, version: 3, status: DRAFT, reason: \"À revoir\") { version } }";
+    app.ok(withdraw, json!({ "id": programme })).await;
+
+    // Act
+    let history =
+        "query($id: ID!) { node(id: $id) { ... on ProjectSheet { programmes { name } revisions { snapshot } } } }";
+    let seen = app.ok_as(Some(&east), history, json!({ "id": created["id"] })).await;
+
+    // Assert: neither the live field nor the snapshot names it; the administrator still sees both.
+    assert_eq!(seen["node"]["programmes"], json!([]));
+    let snapshot = &seen["node"]["revisions"][0]["snapshot"];
+    assert_eq!(snapshot["title"], "Garage de l’Est", "{snapshot}");
+    assert!(!snapshot.to_string().contains("programme-bientot-retire"), "the draft's slug leaked: {snapshot}");
+    let admin = app.ok(history, json!({ "id": created["id"] })).await;
+    assert_eq!(admin["node"]["revisions"][0]["snapshot"]["programmes"], json!(["programme-bientot-retire"]));
+}

@@ -11,8 +11,8 @@ use crate::domain::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub const MAX_DEPTH: usize = 15;
 
 /// The most a query may cost: one per field, the fields of a connection's page counted once per row
-/// it may return. (Nested lists of related records count their fields once: the record types are
-/// written by a `macro_rules!`, whose hygiene hides `child_complexity` from a complexity expression.)
+/// it may return. (Nested lists of related records still count their fields once; the record types'
+/// macro now lets a field's complexity expression use `child_complexity`, see `types.rs`.)
 pub const MAX_COMPLEXITY: usize = 5_000;
 
 /// The cost of one page of a connection: its fields, once per row it may return.

@@ -70,10 +70,13 @@ async fn revisions(ctx: &Context<'_>, kind: Kind, id: i64) -> async_graphql::Res
     Ok(history(ctx, kind, id).await?.iter().cloned().map(RevisionNode).collect())
 }
 
+// The `#[Object(…)]` attribute is written where the macro is invoked and passed in whole (`$hash
+// $object`): the identifiers it generates (`child_complexity`) then share the hygiene of the body's
+// `#[graphql(complexity = "…")]` expressions, which can use them.
 macro_rules! record_object {
-    ($node:ident, $name:literal, $kind:expr, $(#[doc = $doc:literal])* { $($body:tt)* }) => {
+    ($hash:tt $object:tt $node:ident, $kind:expr, $(#[doc = $doc:literal])* { $($body:tt)* }) => {
         $(#[doc = $doc])*
-        #[Object(name = $name)]
+        $hash $object
         impl $node {
             /// The record's global id.
             async fn id(&self) -> ID {
@@ -115,7 +118,7 @@ macro_rules! record_object {
     };
 }
 
-record_object!(OrganisationNode, "Organisation", Kind::Organisation,
+record_object!(#[Object(name = "Organisation")] OrganisationNode, Kind::Organisation,
     /// A structure of the network: a Fabrique à initiatives, a project holder, a funder, a local authority…
     {
     async fn name(&self) -> &str {
@@ -167,7 +170,7 @@ pub struct Centroid {
     pub longitude: f64,
 }
 
-record_object!(TerritoryNode, "Territory", Kind::Territory,
+record_object!(#[Object(name = "Territory")] TerritoryNode, Kind::Territory,
     /// A territory where programmes act: a commune, an intercommunalité, a QPV, a pays…
     {
     async fn name(&self) -> &str {
@@ -195,7 +198,7 @@ record_object!(TerritoryNode, "Territory", Kind::Territory,
     }
 });
 
-record_object!(ProgrammeNode, "Programme", Kind::Programme,
+record_object!(#[Object(name = "Programme")] ProgrammeNode, Kind::Programme,
     /// A national or local programme of the network: Territoires fragiles, Garages solidaires, Catalyseur…
     {
     async fn name(&self) -> &str {
@@ -320,7 +323,7 @@ fn strings(labels: &[Label]) -> Vec<String> {
     labels.iter().map(ToString::to_string).collect()
 }
 
-record_object!(SheetNode, "ProjectSheet", Kind::Sheet,
+record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
     /// A fiche-projet: one project's story, from the social need detected to the launch of the activity.
     {
     async fn title(&self) -> &str {
@@ -438,7 +441,7 @@ record_object!(SheetNode, "ProjectSheet", Kind::Sheet,
     }
 });
 
-record_object!(LessonNode, "Lesson", Kind::Lesson,
+record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
     /// A lesson learned: a success factor, a pitfall or a failure factor, with what happened, the general
     /// statement, what to do and what shows it, linked to the project sheets that show it.
     {

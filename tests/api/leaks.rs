@@ -306,3 +306,21 @@ async fn a_history_never_names_a_record_its_reader_cannot_see() {
     let admin = app.ok(history, json!({ "id": created["id"] })).await;
     assert_eq!(admin["node"]["revisions"][0]["snapshot"]["programmes"], json!(["programme-bientot-retire"]));
 }
+
+#[tokio::test]
+async fn search_scores_never_move_with_drafts() {
+    let app = spawn_app().await;
+    let created =
+        sheet(&app, "Garage solidaire du Poher", json!({ "summary": "Réparer les voitures dans le Poher." })).await;
+    publish(&app, created["id"].as_str().expect("an id"), created["version"].as_i64().expect("a version")).await;
+    let query = "{ search(query: \"Poher\") { totalCount hits { score } } suggest(prefix: \"poh\") { text } }";
+    let before = app.ok_as(None, query, json!({})).await;
+    assert_eq!(before["search"]["totalCount"], 1);
+
+    // Drafts that share the word: invisible, and without weight on what the public sees.
+    for title in ["Épicerie du Poher", "Tiers-lieu du Poher", "Mobilité dans le Poher"] {
+        sheet(&app, title, json!({ "summary": "Le Poher, le Poher, encore le Poher." })).await;
+    }
+    let after = app.ok_as(None, query, json!({})).await;
+    assert_eq!(after, before, "the public's scores, counts and suggestions are those of published records only");
+}

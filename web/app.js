@@ -680,7 +680,7 @@ const SHEET_QUERY = `query Fiche($slug: String!) {
     indicators { name unit baseline target actual }
     testimonies { quote speaker role }
     documents { title kind url }
-    lessons { role note lesson { slug title polarity } }
+    lessons(first: 100) { role note lesson { slug title polarity } }
   }
 }`;
 

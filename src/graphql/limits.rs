@@ -10,9 +10,10 @@ use crate::domain::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 /// The deepest a query may nest fields. GraphiQL's introspection query needs 13.
 pub const MAX_DEPTH: usize = 15;
 
-/// The most a query may cost: one per field, the fields of a connection's page counted once per row
-/// it may return. (Nested lists of related records still count their fields once; the record types'
-/// macro now lets a field's complexity expression use `child_complexity`, see `types.rs`.)
+/// The most a query may cost: one per field, the fields of a connection's page, and of a relation
+/// list (`Programme.sheets(first:)`, up to 100 rows, 20 by default), counted once per row it may
+/// return. Lists a record holds itself (a sheet's programmes, territories, phases…) are bounded when
+/// written (50 items at most) and count their fields once.
 pub const MAX_COMPLEXITY: usize = 5_000;
 
 /// The cost of one page of a connection: its fields, once per row it may return.

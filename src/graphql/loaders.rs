@@ -252,13 +252,14 @@ pub async fn related<I>(
     ctx: &Context<'_>,
     relation: Reverse,
     id: i64,
+    limit: usize,
 ) -> async_graphql::Result<Vec<<Batch as Loader<I>>::Value>>
 where
     I: RecordId,
     Batch: Loader<I, Error = Arc<Error>>,
 {
     let ids = related_ids(ctx, relation, id).await?;
-    let ids: Vec<I> = ids.into_iter().map(I::new).collect();
+    let ids: Vec<I> = ids.into_iter().take(limit).map(I::new).collect();
     many(ctx, &ids).await
 }
 

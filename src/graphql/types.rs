@@ -142,24 +142,29 @@ record_object!(#[Object(name = "Organisation")] OrganisationNode, Kind::Organisa
         self.0.fields.rna.as_ref().map(Rna::as_str)
     }
     /// Sheets this organisation supports as the supporting structure.
-    async fn supported_sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
-        sheets(ctx, Reverse::SupportedSheets, self.0.id.get()).await
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn supported_sheets(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<SheetNode>> {
+        sheets(ctx, Reverse::SupportedSheets, self.0.id.get(), rows(first)?).await
     }
     /// Sheets this organisation carries as project holder.
-    async fn held_sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
-        sheets(ctx, Reverse::HeldSheets, self.0.id.get()).await
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn held_sheets(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<SheetNode>> {
+        sheets(ctx, Reverse::HeldSheets, self.0.id.get(), rows(first)?).await
     }
     /// Sheets this organisation is a partner of.
-    async fn partnered_sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
-        sheets(ctx, Reverse::PartneredSheets, self.0.id.get()).await
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn partnered_sheets(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<SheetNode>> {
+        sheets(ctx, Reverse::PartneredSheets, self.0.id.get(), rows(first)?).await
     }
     /// Programmes this organisation operates.
-    async fn operated_programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
-        programmes(ctx, Reverse::OperatedProgrammes, self.0.id.get()).await
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn operated_programmes(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<ProgrammeNode>> {
+        programmes(ctx, Reverse::OperatedProgrammes, self.0.id.get(), rows(first)?).await
     }
     /// Programmes this organisation funds.
-    async fn funded_programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
-        programmes(ctx, Reverse::FundedProgrammes, self.0.id.get()).await
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn funded_programmes(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<ProgrammeNode>> {
+        programmes(ctx, Reverse::FundedProgrammes, self.0.id.get(), rows(first)?).await
     }
 });
 
@@ -193,8 +198,9 @@ record_object!(#[Object(name = "Territory")] TerritoryNode, Kind::Territory,
         self.0.fields.centroid.map(|point| Centroid { latitude: point.latitude(), longitude: point.longitude() })
     }
     /// The project sheets located in this territory.
-    async fn sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
-        sheets(ctx, Reverse::TerritorySheets, self.0.id.get()).await
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn sheets(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<SheetNode>> {
+        sheets(ctx, Reverse::TerritorySheets, self.0.id.get(), rows(first)?).await
     }
 });
 
@@ -231,12 +237,14 @@ record_object!(#[Object(name = "Programme")] ProgrammeNode, Kind::Programme,
         }
     }
     /// The programmes nested in this one.
-    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
-        programmes(ctx, Reverse::ProgrammeChildren, self.0.id.get()).await
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn children(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<ProgrammeNode>> {
+        programmes(ctx, Reverse::ProgrammeChildren, self.0.id.get(), rows(first)?).await
     }
     /// The project sheets of this programme (for filtered, paginated access, use `sheets(filter: {programmes: […]})`).
-    async fn sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
-        sheets(ctx, Reverse::ProgrammeSheets, self.0.id.get()).await
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn sheets(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<SheetNode>> {
+        sheets(ctx, Reverse::ProgrammeSheets, self.0.id.get(), rows(first)?).await
     }
 });
 
@@ -427,9 +435,18 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
             .collect()
     }
     /// The lessons this sheet shows (or contradicts), with the role and note of each link.
-    async fn lessons(&self, ctx: &Context<'_>, role: Option<EvidenceRole>) -> async_graphql::Result<Vec<LessonLink>> {
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn lessons(
+        &self,
+        ctx: &Context<'_>,
+        role: Option<EvidenceRole>,
+        #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32,
+    ) -> async_graphql::Result<Vec<LessonLink>> {
         let sheet = self.0.id;
-        let lessons: Vec<Lesson> = loaders::related::<LessonId>(ctx, Reverse::SheetLessons, sheet.get()).await?;
+        let first = rows(first)?;
+        // Filtered by role after loading: only then is the page of the right size known.
+        let limit = if role.is_some() { usize::MAX } else { first };
+        let lessons: Vec<Lesson> = loaders::related::<LessonId>(ctx, Reverse::SheetLessons, sheet.get(), limit).await?;
         Ok(lessons
             .into_iter()
             .filter_map(|lesson| {
@@ -437,6 +454,7 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
                 let (role_found, note) = (link.role, link.note.to_string());
                 role.is_none_or(|wanted| wanted == role_found).then_some(LessonLink { lesson, role: role_found, note })
             })
+            .take(first)
             .collect())
     }
 });
@@ -511,12 +529,13 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
         Ok(loaders::many(ctx, &ids).await?.into_iter().map(SheetNode).collect())
     }
     /// The programmes the lesson applies to: those of the sheets it was observed in.
-    async fn programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
-        programmes(ctx, Reverse::LessonProgrammes, self.0.id.get()).await
+    #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    async fn programmes(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<ProgrammeNode>> {
+        programmes(ctx, Reverse::LessonProgrammes, self.0.id.get(), rows(first)?).await
     }
     /// In how many distinct programmes the lesson was observed: its recurrence.
     async fn programme_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        let ids = programmes(ctx, Reverse::LessonProgrammes, self.0.id.get()).await?;
+        let ids = programmes(ctx, Reverse::LessonProgrammes, self.0.id.get(), usize::MAX).await?;
         Ok(i32::try_from(ids.len()).unwrap_or(i32::MAX))
     }
 });
@@ -531,10 +550,28 @@ async fn organisation(
     }
 }
 
-async fn sheets(ctx: &Context<'_>, relation: Reverse, id: i64) -> async_graphql::Result<Vec<SheetNode>> {
-    Ok(loaders::related::<SheetId>(ctx, relation, id).await?.into_iter().map(SheetNode).collect())
+/// The rows a relation list returns: `first`, from 1 to `MAX_PAGE_SIZE`. Its fields count once per
+/// row in the query's complexity, like a connection's page, so that nested relations cannot multiply
+/// a query's work past the limit unseen.
+fn rows(first: i32) -> async_graphql::Result<usize> {
+    match usize::try_from(first) {
+        Ok(rows @ 1..=MAX_PAGE_SIZE) => Ok(rows),
+        _ => Err(super::error::to_graphql(&crate::error::Error::invalid(
+            "first",
+            format!("{first} is outside 1 to {MAX_PAGE_SIZE}"),
+        ))),
+    }
 }
 
-async fn programmes(ctx: &Context<'_>, relation: Reverse, id: i64) -> async_graphql::Result<Vec<ProgrammeNode>> {
-    Ok(loaders::related::<ProgrammeId>(ctx, relation, id).await?.into_iter().map(ProgrammeNode).collect())
+async fn sheets(ctx: &Context<'_>, relation: Reverse, id: i64, limit: usize) -> async_graphql::Result<Vec<SheetNode>> {
+    Ok(loaders::related::<SheetId>(ctx, relation, id, limit).await?.into_iter().map(SheetNode).collect())
+}
+
+async fn programmes(
+    ctx: &Context<'_>,
+    relation: Reverse,
+    id: i64,
+    limit: usize,
+) -> async_graphql::Result<Vec<ProgrammeNode>> {
+    Ok(loaders::related::<ProgrammeId>(ctx, relation, id, limit).await?.into_iter().map(ProgrammeNode).collect())
 }

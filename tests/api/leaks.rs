@@ -130,9 +130,9 @@ async fn a_request_that_runs_out_of_time_gets_a_graphql_error_with_a_code() {
     let limits = retex::http::Limits { request_timeout: std::time::Duration::from_millis(1), ..Default::default() };
     let app = spawn_app_with(limits).await;
     retex::demo::load_if_empty(&app.app).await.expect("load the demo");
-    let query = "{ sheets(first: 100) { nodes { title summary programmes { name sheets { title } } territories { name }
-        lessons { lesson { title programmes { name } sheets { title } } } } }
-        lessons(first: 100) { nodes { title programmes { name } sheets { title territories { name } } } } }";
+    let query = "{ sheets(first: 100) { nodes { title summary programmes { name sheets(first: 3) { title } } territories { name }
+        lessons(first: 2) { lesson { title programmes(first: 3) { name } sheets { title } } } } }
+        lessons(first: 100) { nodes { title programmes(first: 3) { name } sheets { title territories { name } } } } }";
     let response = app
         .client
         .post(app.graphql_url())
@@ -323,4 +323,40 @@ async fn search_scores_never_move_with_drafts() {
     }
     let after = app.ok_as(None, query, json!({})).await;
     assert_eq!(after, before, "the public's scores, counts and suggestions are those of published records only");
+}
+
+#[tokio::test]
+async fn relation_lists_return_a_bounded_page_and_count_for_every_row_they_may_return() {
+    // Arrange: one programme with 150 published sheets.
+    let app = spawn_app().await;
+    let sheets: Vec<Value> = (0..150)
+        .map(|i| {
+            json!({ "slug": format!("fiche-{i}"), "title": format!("Fiche {i}"), "activityType": "SOLIDARITY_GARAGE",
+                         "status": "LAUNCHED", "programmes": ["garages"], "publicationStatus": "PUBLISHED" })
+        })
+        .collect();
+    app.load(json!({ "format": "retex-dataset/1",
+                     "programmes": [{ "slug": "garages", "name": "Garages solidaires", "publicationStatus": "PUBLISHED" }],
+                     "sheets": sheets }))
+        .await;
+
+    // A relation list returns 20 rows by default, up to 100 when asked, never more.
+    let query = "{ programme(slug: \"garages\") { default: sheets { title } most: sheets(first: 100) { title } } }";
+    let answer = app.ok(query, json!({})).await;
+    assert_eq!(answer["programme"]["default"].as_array().map(Vec::len), Some(20));
+    assert_eq!(answer["programme"]["most"].as_array().map(Vec::len), Some(100));
+    let refused = app.fails("{ programme(slug: \"garages\") { sheets(first: 101) { title } } }", json!({})).await;
+    assert_eq!(code(&refused), "INVALID_INPUT");
+
+    // Nested relations multiply: the query that ran 30 s is refused before it runs, at once.
+    let started = std::time::Instant::now();
+    let nested =
+        app.fails("{ sheets(first: 100) { nodes { programmes { sheets(first: 100) { title } } } } }", json!({})).await;
+    assert_eq!(code(&nested), "LIMIT_EXCEEDED", "{nested}");
+    assert!(nested["message"].as_str().is_some_and(|message| message.contains("complexity")), "{nested}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // Within the limit, the same shape answers.
+    let within =
+        app.ok("{ sheets(first: 20) { nodes { programmes { sheets(first: 5) { title } } } } }", json!({})).await;
+    assert_eq!(within["sheets"]["nodes"].as_array().map(Vec::len), Some(20));
 }

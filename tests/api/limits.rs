@@ -48,7 +48,7 @@ async fn a_query_nested_too_deep_is_refused_even_through_fragments() {
     let mut fragments = String::from("fragment F0 on ProjectSheet { title }\n");
     for level in 1..10 {
         fragments.push_str(&format!(
-            "fragment F{level} on ProjectSheet {{ programmes {{ sheets {{ ...F{} }} }} }}\n",
+            "fragment F{level} on ProjectSheet {{ programmes {{ sheets(first: 1) {{ ...F{} }} }} }}\n",
             level - 1
         ));
     }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::harness::*;
 
 const PAGE: &str = "query($first: Int!) { sheets(first: $first) {
-    nodes { title programmes { name funders { name } } territories { name types } lessons { role lesson { title programmes { name } } } } } }";
+    nodes { title programmes { name funders { name } } territories { name types } lessons(first: 2) { role lesson { title programmes(first: 5) { name } } } } } }";
 
 fn dataset(sheets: usize) -> Value {
     let sheet_records: Vec<Value> = (0..sheets)

@@ -158,17 +158,7 @@ async fn two_servers_on_one_database_both_follow_every_commit() {
     assert_eq!(first_feed.await.expect("the feed").len(), expected);
     assert_eq!(second_feed.await.expect("the feed").len(), expected, "the other server reported every sheet");
     // Its index: every sheet is published, so anyone's search lists them all there.
-    let client = reqwest::Client::new();
-    let query = r#"{ search(query: "", filter: { kinds: [SHEET] }, first: 1) { totalCount } }"#;
-    let answer: Value = client
-        .post(format!("{address}/graphql"))
-        .json(&json!({ "query": query }))
-        .send()
-        .await
-        .expect("a response")
-        .json()
-        .await
-        .expect("JSON");
+    let answer = second.query(r#"{ search(query: "", filter: { kinds: [SHEET] }, first: 1) { totalCount } }"#).await;
     assert_eq!(answer["data"]["search"]["totalCount"], expected, "{answer}");
     let _ = second.child.kill();
     let _ = second.child.wait();

@@ -266,6 +266,19 @@ pub fn start_server(database: &str, index: &std::path::Path, args: &[&str]) -> S
 }
 
 impl ServerProcess {
+    /// Posts a GraphQL query to the server without a token and returns the whole JSON response.
+    pub async fn query(&self, query: &str) -> Value {
+        reqwest::Client::new()
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .expect("a response")
+            .json()
+            .await
+            .expect("a JSON response")
+    }
+
     /// Waits until the server answers its health check 200, at most `within`; fails with its log if
     /// it exited.
     pub async fn wait_healthy(&mut self, within: std::time::Duration) {

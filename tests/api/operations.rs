@@ -158,19 +158,10 @@ async fn servers_started_together_on_an_empty_database_all_come_up_and_load_the_
         folders.iter().map(|folder| start_server(&url, &folder.path().join("index"), &["--demo"])).collect();
 
     // Assert: each answers its health check, and all see the demo loaded once.
-    let client = reqwest::Client::new();
     let mut totals = Vec::new();
     for server in &mut servers {
         server.wait_healthy(Duration::from_secs(120)).await;
-        let answer: Value = client
-            .post(format!("{}/graphql", server.address))
-            .json(&json!({ "query": "{ sheets { totalCount } }" }))
-            .send()
-            .await
-            .expect("a response")
-            .json()
-            .await
-            .expect("JSON");
+        let answer = server.query("{ sheets { totalCount } }").await;
         totals.push(answer["data"]["sheets"]["totalCount"].clone());
     }
     let demo: Value = serde_json::from_str(retex::demo::DEMO_JSON).expect("the demo");

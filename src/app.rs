@@ -172,13 +172,7 @@ impl Editable for LessonFields {
 
 /// Returns the slugs of records of one kind, whatever their status.
 async fn slugs_of<C: store::Connection>(conn: &C, kind: Kind, ids: &[i64]) -> Result<HashMap<i64, String>> {
-    match kind {
-        Kind::Organisation => store::slugs::<OrganisationFields, C>(conn, ids).await,
-        Kind::Territory => store::slugs::<TerritoryFields, C>(conn, ids).await,
-        Kind::Programme => store::slugs::<ProgrammeFields, C>(conn, ids).await,
-        Kind::Sheet => store::slugs::<SheetFields, C>(conn, ids).await,
-        Kind::Lesson => store::slugs::<LessonFields, C>(conn, ids).await,
-    }
+    Ok(store::visible_keys(conn, kind, &everything(), store::Keys::Ids(ids)).await?.into_iter().collect())
 }
 
 /// Checks that every reference exists and returns their slugs, for the snapshot.
@@ -436,16 +430,8 @@ impl App {
         let mut names = Names::default();
         for (kind, slugs) in wanted {
             let slugs: Vec<String> = slugs.into_iter().collect();
-            let visible = match kind {
-                Kind::Organisation => {
-                    store::visible_ids_by_slugs::<OrganisationFields, _>(conn, &visibility, &slugs).await?
-                }
-                Kind::Territory => store::visible_ids_by_slugs::<TerritoryFields, _>(conn, &visibility, &slugs).await?,
-                Kind::Programme => store::visible_ids_by_slugs::<ProgrammeFields, _>(conn, &visibility, &slugs).await?,
-                Kind::Sheet => store::visible_ids_by_slugs::<SheetFields, _>(conn, &visibility, &slugs).await?,
-                Kind::Lesson => store::visible_ids_by_slugs::<LessonFields, _>(conn, &visibility, &slugs).await?,
-            };
-            for (slug, id) in visible {
+            let visible = store::visible_keys(conn, kind, &visibility, store::Keys::Slugs(&slugs)).await?;
+            for (id, slug) in visible {
                 names.insert(kind, id, &slug);
             }
         }
@@ -555,14 +541,8 @@ impl App {
         }
         let mut visible: HashSet<(Kind, i64)> = HashSet::new();
         for (kind, ids) in by_kind {
-            let found = match kind {
-                Kind::Organisation => store::visible_ids::<OrganisationFields, _>(conn, &visibility, &ids).await?,
-                Kind::Territory => store::visible_ids::<TerritoryFields, _>(conn, &visibility, &ids).await?,
-                Kind::Programme => store::visible_ids::<ProgrammeFields, _>(conn, &visibility, &ids).await?,
-                Kind::Sheet => store::visible_ids::<SheetFields, _>(conn, &visibility, &ids).await?,
-                Kind::Lesson => store::visible_ids::<LessonFields, _>(conn, &visibility, &ids).await?,
-            };
-            visible.extend(found.into_iter().map(|id| (kind, id)));
+            let found = store::visible_keys(conn, kind, &visibility, store::Keys::Ids(&ids)).await?;
+            visible.extend(found.into_iter().map(|(id, _)| (kind, id)));
         }
         match added.iter().find(|(_, kind, id)| !visible.contains(&(*kind, *id))) {
             Some((field, kind, id)) => Err(Error::NotFound(format!("{field}: {} {id}", kind.as_str()))),
@@ -738,14 +718,7 @@ impl App {
         // References to records already in the database (and not in the file) resolve by slug.
         let mut names = Names::default();
         for (kind, slugs) in &dataset.references() {
-            let found = match kind {
-                Kind::Organisation => store::ids_by_slugs::<OrganisationFields, _>(&tx, slugs).await?,
-                Kind::Territory => store::ids_by_slugs::<TerritoryFields, _>(&tx, slugs).await?,
-                Kind::Programme => store::ids_by_slugs::<ProgrammeFields, _>(&tx, slugs).await?,
-                Kind::Sheet => store::ids_by_slugs::<SheetFields, _>(&tx, slugs).await?,
-                Kind::Lesson => store::ids_by_slugs::<LessonFields, _>(&tx, slugs).await?,
-            };
-            for (slug, id) in found {
+            for (id, slug) in store::visible_keys(&tx, *kind, &everything(), store::Keys::Slugs(slugs)).await? {
                 names.insert(*kind, id, &slug);
             }
         }
@@ -1054,6 +1027,18 @@ impl std::fmt::Display for DatasetSummary {
             "{} ({} créés, {} mis à jour, {} inchangés)",
             self.records, self.created, self.updated, self.unchanged
         )
+    }
+}
+
+/// Dashboards count published records only: a filter asking for other statuses is refused rather
+/// than silently ignored.
+fn published_only(statuses: &[PublicationStatus]) -> Result<()> {
+    match statuses.iter().find(|status| **status != PublicationStatus::Published) {
+        Some(status) => Err(Error::invalid(
+            "filter.publicationStatuses",
+            format!("dashboards count published records only; {} records are not counted", status.code()),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -1515,6 +1500,7 @@ impl App {
         first: usize,
         offset: usize,
     ) -> Result<Vec<RecurrentLesson>> {
+        published_only(&filter.publication_statuses)?;
         use crate::search::Dimension;
         fn codes<T: Vocabulary>(values: &[T]) -> Vec<String> {
             values.iter().map(|value| value.code().to_owned()).collect()
@@ -1571,6 +1557,7 @@ impl App {
         from: Phase,
         to: Phase,
     ) -> Result<Vec<Funnel>> {
+        published_only(&filter.publication_statuses)?;
         let rows = store::sheet_phases(self.store.connection(), &viewer.visibility(), filter, grouping).await?;
         let rows: Vec<SheetPhase> = rows
             .into_iter()

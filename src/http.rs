@@ -819,15 +819,7 @@ impl Drop for SocketPlace {
 /// rate-limit refusals, index lag, reconciliations, database pool).
 async fn metrics(State(state): State<AppState>) -> Response {
     let store = state.app.store();
-    let checked = tokio::time::timeout(HEALTH_TIMEOUT, async {
-        store.ping().await?;
-        state.app.index_lag().await
-    })
-    .await;
-    let lag = match checked {
-        Ok(Ok(lag)) => Some(lag),
-        _ => None,
-    };
+    let lag = database_state(&state.app).await.ok();
     let reconciliation = state.app.reconciliation().unwrap_or_default();
     let pool = store.pool_usage();
     let snapshot = telemetry::Snapshot {
@@ -851,6 +843,27 @@ async fn metrics(State(state): State<AppState>) -> Response {
     response
 }
 
+/// Asks the database whether it answers (within `HEALTH_TIMEOUT`) and how far the index is behind
+/// it (`None` when search is off), for `/healthz` and `/metrics`; the error says why it did not answer.
+async fn database_state(app: &App) -> Result<Option<crate::app::IndexLag>, &'static str> {
+    let checked = tokio::time::timeout(HEALTH_TIMEOUT, async {
+        app.store().ping().await?;
+        app.index_lag().await
+    })
+    .await;
+    match checked {
+        Ok(Ok(lag)) => Ok(lag),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "health check: the database does not answer");
+            Err("the database does not answer")
+        }
+        Err(_) => {
+            tracing::warn!("health check: the database did not answer within a second");
+            Err("the database did not answer within a second")
+        }
+    }
+}
+
 /// How long the health check waits for the database before it calls it unreachable.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -858,21 +871,9 @@ const HEALTH_TIMEOUT: Duration = Duration::from_secs(1);
 /// catching up within `Limits::index_max_lag`); 503 naming the cause otherwise, for load balancers.
 async fn healthz(State(state): State<AppState>) -> Response {
     let database = state.app.store().backend_name();
-    let checked = tokio::time::timeout(HEALTH_TIMEOUT, async {
-        state.app.store().ping().await?;
-        state.app.index_lag().await
-    })
-    .await;
-    let lag = match checked {
-        Ok(Ok(lag)) => lag,
-        Ok(Err(err)) => {
-            tracing::warn!(error = %err, "health check: the database does not answer");
-            return health_answer(database, Some("the database does not answer".into()), None);
-        }
-        Err(_) => {
-            tracing::warn!("health check: the database did not answer within a second");
-            return health_answer(database, Some("the database did not answer within a second".into()), None);
-        }
+    let lag = match database_state(&state.app).await {
+        Ok(lag) => lag,
+        Err(cause) => return health_answer(database, Some(cause.into()), None),
     };
     let Some(lag) = lag else { return health_answer(database, None, None) };
     let reconciliation = state.app.reconciliation().unwrap_or_default();

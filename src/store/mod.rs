@@ -27,8 +27,8 @@ pub use journal::{
     remove_glossary_entry, revisions, save_glossary_entry,
 };
 pub use records::{
-    Edit, StoredKind, count, get, get_many, id_by_slug, ids_after, ids_by_slugs, insert, insert_many, list, slugs,
-    update, update_many, versions, visible_ids, visible_ids_by_slugs, within_scope,
+    Edit, Keys, StoredKind, count, get, get_many, id_by_slug, ids_after, ids_by_slugs, insert, insert_many, list,
+    slugs, update, update_many, versions, visible_keys, within_scope,
 };
 pub use relations::{RelationIndex, Reverse, reverse};
 pub use tokens::{insert_token, raw_token_rows, revoke_token, token_by_digest, token_by_id, tokens};

@@ -268,22 +268,47 @@ pub async fn id_by_slug<K: StoredKind, C: ConnectionTrait>(
     Ok(row.map(|row| <K::Id as RecordId>::new(row.id())))
 }
 
-/// Returns those of these ids whose record the visibility sees.
-pub async fn visible_ids<K: StoredKind, C: ConnectionTrait>(
+/// How `visible_keys` picks records: by id or by slug.
+pub enum Keys<'a> {
+    Ids(&'a [i64]),
+    Slugs(&'a [String]),
+}
+
+/// Returns the (id, slug) of the records of `kind` named by `keys` that the visibility sees, for
+/// any kind: what checks references and redacts snapshots, without a match over the kinds.
+pub async fn visible_keys<C: ConnectionTrait>(
     conn: &C,
+    kind: Kind,
     visibility: &Visibility,
-    ids: &[i64],
-) -> Result<Vec<i64>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    keys: Keys<'_>,
+) -> Result<Vec<(i64, String)>> {
+    use sea_orm::sea_query::Query;
+    let table = kind.as_str();
+    let conditions: Vec<Condition> = match keys {
+        Keys::Ids(ids) => {
+            ids.chunks(2_000).map(|chunk| Condition::all().add(col(table, "id").is_in(chunk.to_vec()))).collect()
+        }
+        Keys::Slugs(slugs) => {
+            slugs.chunks(2_000).map(|chunk| Condition::all().add(col(table, "slug").is_in(chunk.to_vec()))).collect()
+        }
+    };
+    let mut found = Vec::new();
+    for condition in conditions {
+        let query = Query::select()
+            .expr_as(col(table, "id"), Alias::new("id"))
+            .expr_as(col(table, "slug"), Alias::new("slug"))
+            .from(Alias::new(table))
+            .cond_where(condition.add(visible_in(kind, visibility)))
+            .to_owned();
+        let statement = conn.get_database_backend().build(&query);
+        for row in conn.query_all_raw(statement).await.map_err(db_error)? {
+            found.push((
+                row.try_get::<i64>("", "id").map_err(db_error)?,
+                row.try_get::<String>("", "slug").map_err(db_error)?,
+            ));
+        }
     }
-    let rows = K::Entity::find()
-        .filter(col(K::KIND.as_str(), "id").is_in(ids.to_vec()))
-        .filter(visible_in(K::KIND, visibility))
-        .all(conn)
-        .await
-        .map_err(db_error)?;
-    Ok(rows.iter().map(Row::id).collect())
+    Ok(found)
 }
 
 /// Returns the slugs of these records, whatever their status (for snapshots and exports).
@@ -687,20 +712,10 @@ pub async fn ids_by_slugs<K: StoredKind, C: ConnectionTrait>(
     conn: &C,
     slugs: &[String],
 ) -> Result<HashMap<String, i64>> {
-    visible_ids_by_slugs::<K, C>(conn, &Visibility::everything(), slugs).await
-}
-
-/// Returns the ids of the records of kind `K` with these slugs that the visibility sees.
-pub async fn visible_ids_by_slugs<K: StoredKind, C: ConnectionTrait>(
-    conn: &C,
-    visibility: &Visibility,
-    slugs: &[String],
-) -> Result<HashMap<String, i64>> {
     let mut found = HashMap::new();
     for chunk in slugs.chunks(2_000) {
         let rows = K::Entity::find()
             .filter(col(K::KIND.as_str(), "slug").is_in(chunk.to_vec()))
-            .filter(visible_in(K::KIND, visibility))
             .all(conn)
             .await
             .map_err(db_error)?;

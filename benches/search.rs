@@ -676,7 +676,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     for query in queries() {
         let body =
             json!({ "query": graphql_query, "variables": { "q": query.text, "filter": query.filter } }).to_string();
-        let response = transport::run(&schema, &app, public.clone(), transport::from_json_body(body.as_bytes())?).await;
+        let response =
+            transport::run(&schema, &app, public.clone(), transport::from_json_body(body.as_bytes())?, usize::MAX)
+                .await;
         let value: serde_json::Value = serde_json::from_slice(&response.body)?;
         if value.get("errors").is_some() {
             return Err(format!("query {:?} failed: {value}", query.text).into());
@@ -716,7 +718,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 json!({ "query": graphql_query, "variables": { "q": query.text, "filter": query.filter } }).to_string();
             let started = Instant::now();
             let request = transport::from_json_body(body.as_bytes())?;
-            let response = transport::run(&schema, &app, public.clone(), request).await;
+            let response = transport::run(&schema, &app, public.clone(), request, usize::MAX).await;
             api.push(started.elapsed());
             std::hint::black_box(response.body);
         }
@@ -733,6 +735,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     println!("resident memory while serving   {}", memory("VmRSS:"));
 
     dashboards(&schema, &app, &public, iterations).await?;
+    worst_allowed(&schema, &app, iterations).await?;
 
     // Freshness: each update returns once searchable; its latency bounds commit-to-searchable.
     let editor = Viewer::System { name: "bench".into() };
@@ -786,7 +789,7 @@ async fn sqlite_read_throughput(url: &str) -> Result<(), Box<dyn std::error::Err
                     let started = Instant::now();
                     let body = json!({ "query": READ_PAGE }).to_string();
                     let Ok(request) = transport::from_json_body(body.as_bytes()) else { break };
-                    let response = transport::run(&schema, &app, Viewer::Anonymous, request).await;
+                    let response = transport::run(&schema, &app, Viewer::Anonymous, request, usize::MAX).await;
                     if response.outcome != "ok" {
                         break;
                     }
@@ -907,7 +910,7 @@ async fn dashboards(
         async move {
             let started = Instant::now();
             let request = transport::from_json_body(body.as_bytes())?;
-            let response = transport::run(schema, app, viewer.clone(), request).await;
+            let response = transport::run(schema, app, viewer.clone(), request, usize::MAX).await;
             let elapsed = started.elapsed();
             let value: serde_json::Value = serde_json::from_slice(&response.body)?;
             if value.get("errors").is_some() {
@@ -961,6 +964,88 @@ async fn dashboards(
         "  recurrence, rural mobility    {:>8.2} {:>8.2}",
         percentile(&mut rural, 0.5),
         percentile(&mut rural, 0.99)
+    );
+    Ok(())
+}
+
+#[path = "support/worst_queries.rs"]
+mod worst_queries;
+
+/// The costliest queries the limits allow (`worst_queries.rs`), as an anonymous caller with the
+/// default response cap: each one's time and answer size, against a page of 20 titles in the same
+/// run; then a tiny query's latency while the costliest query runs over and over beside it.
+async fn worst_allowed(
+    schema: &retex::graphql::RetexSchema,
+    app: &App,
+    iterations: usize,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let run = |query: &'static str| {
+        let body = json!({ "query": query }).to_string();
+        async move {
+            let started = Instant::now();
+            let request = transport::from_json_body(body.as_bytes())?;
+            let response =
+                transport::run(schema, app, Viewer::Anonymous, request, transport::DEFAULT_MAX_RESPONSE_BYTES).await;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>((started.elapsed(), response))
+        }
+    };
+    const TINY: &str = "{ sheets(first: 20) { nodes { title } } }";
+    let runs = iterations.clamp(3, 10);
+    let mut tiny = Vec::new();
+    for _ in 0..runs * 3 {
+        tiny.push(run(TINY).await?.0);
+    }
+    println!("costliest queries within the limits ({runs} runs)   p50 ms   max ms   answer");
+    println!(
+        "  {:<46} {:>8.1} {:>8.1}   (baseline)",
+        "a page of 20 titles",
+        percentile(&mut tiny.clone(), 0.5),
+        percentile(&mut tiny, 1.0)
+    );
+    let mut slowest = (Duration::ZERO, "");
+    for (name, query) in worst_queries::WORST_QUERIES {
+        let mut times = Vec::new();
+        let mut answer = String::new();
+        for _ in 0..runs {
+            let (elapsed, response) = run(query).await?;
+            times.push(elapsed);
+            answer = format!("{:.0} KB, {}", response.body.len() as f64 / 1024.0, response.outcome);
+        }
+        let p50 = percentile(&mut times, 0.5);
+        if times.iter().max().is_some_and(|max| *max > slowest.0) {
+            slowest = (times.iter().copied().max().unwrap_or_default(), query);
+        }
+        println!("  {:<46} {:>8.1} {:>8.1}   {answer}", name, p50, percentile(&mut times, 1.0));
+    }
+    // A tiny query beside the slowest one, run over and over by 4 clients.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut load = Vec::new();
+    for _ in 0..4 {
+        let (schema, app, stop, query) = (schema.clone(), app.clone(), stop.clone(), slowest.1);
+        load.push(tokio::spawn(async move {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let body = json!({ "query": query }).to_string();
+                if let Ok(request) = transport::from_json_body(body.as_bytes()) {
+                    transport::run(&schema, &app, Viewer::Anonymous, request, transport::DEFAULT_MAX_RESPONSE_BYTES)
+                        .await;
+                }
+            }
+        }));
+    }
+    let mut beside = Vec::new();
+    for _ in 0..runs * 3 {
+        beside.push(run(TINY).await?.0);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for task in load {
+        task.await?;
+    }
+    println!(
+        "  {:<46} {:>8.1} {:>8.1}   (4 clients run the slowest one)",
+        "a page of 20 titles, beside",
+        percentile(&mut beside.clone(), 0.5),
+        percentile(&mut beside, 1.0)
     );
     Ok(())
 }

@@ -1714,7 +1714,9 @@ impl App {
         allowed(viewer.may_cluster())?;
         self.check_lessons(viewer, lessons).await?;
         let conn = self.store.connection();
-        if store::ranked_clusters(conn, &Visibility::everything(), Some(cluster), 1, 0).await?.is_empty() {
+        // A cluster the caller cannot see (all its members are hidden from it) is NOT_FOUND, as one
+        // that does not exist.
+        if store::ranked_clusters(conn, &viewer.visibility(), Some(cluster), 1, 0).await?.is_empty() {
             return Err(Error::NotFound(format!("lesson cluster {cluster}")));
         }
         let tx = self.store.begin().await?;

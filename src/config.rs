@@ -204,6 +204,11 @@ pub struct ServeArgs {
     /// The largest multipart request (dataset files uploaded to import), in bytes.
     #[arg(long, env = "RETEX_MAX_UPLOAD_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_upload_bytes: usize,
+    /// The largest GraphQL response written, in bytes (1 KiB to 1 GiB): a query whose answer is
+    /// longer gets one `LIMIT_EXCEEDED` error instead, that asks for fewer rows or fields.
+    #[arg(long, env = "RETEX_MAX_RESPONSE_BYTES", default_value_t = 16 * 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1024..=1024 * 1024 * 1024))]
+    pub max_response_bytes: u64,
     /// How long a request may take before it is answered 408, in seconds.
     #[arg(long, env = "RETEX_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,

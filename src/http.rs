@@ -29,6 +29,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// The largest multipart request (file uploads to import), in bytes.
     pub max_upload_bytes: usize,
+    /// The largest GraphQL response written, in bytes; a longer answer is one `LIMIT_EXCEEDED` error.
+    pub max_response_bytes: usize,
     pub request_timeout: Duration,
     /// GraphQL requests per minute and client (a token, or an address without one); 0 for no limit.
     pub requests_per_minute: u32,
@@ -51,6 +53,7 @@ impl Default for Limits {
         Self {
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
+            max_response_bytes: transport::DEFAULT_MAX_RESPONSE_BYTES,
             request_timeout: Duration::from_secs(30),
             requests_per_minute: 600,
             anonymous_access: true,
@@ -381,7 +384,7 @@ fn unavailable(media: MediaType, message: &str) -> Response {
 
 async fn run(state: &AppState, viewer: Viewer, media: MediaType, request: GraphqlRequest) -> Response {
     let started = Instant::now();
-    let response = transport::run(&state.schema, &state.app, viewer, request).await;
+    let response = transport::run(&state.schema, &state.app, viewer, request, state.limits.max_response_bytes).await;
     telemetry::graphql_request(response.operation, response.outcome, started.elapsed());
     if response.unavailable {
         telemetry::unavailable();
@@ -699,7 +702,7 @@ async fn export_csv(
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET"));
         return response;
     }
-    let answer = transport::run(&state.schema, &state.app, viewer, request).await;
+    let answer = transport::run(&state.schema, &state.app, viewer, request, state.limits.max_response_bytes).await;
     let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
     if body.get("errors").is_some() {
         return json_response(StatusCode::BAD_REQUEST, MediaType::Json, answer.body);

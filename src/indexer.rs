@@ -120,6 +120,7 @@ impl Indexer {
             reconcile_every: options.reconcile_every,
             reconcile: Arc::clone(&reconcile),
             health: Arc::clone(&health),
+            committed: std::cell::Cell::new(applied_now),
         };
         let thread = std::thread::Builder::new()
             .name("retex-indexer".into())
@@ -229,7 +230,14 @@ struct Worker {
     reconcile_every: Duration,
     reconcile: Arc<AtomicBool>,
     health: Arc<std::sync::Mutex<Reconciliation>>,
+    /// The last change the index's files hold (its last commit's payload): changes that wrote
+    /// nothing are applied without a commit, up to `UNCOMMITTED_CHANGES` of them.
+    committed: std::cell::Cell<i64>,
 }
+
+/// How many changes that wrote nothing to the index may go without a commit: bounds what a restart
+/// reads again.
+const UNCOMMITTED_CHANGES: i64 = 10_000;
 
 impl Worker {
     fn run(self) {
@@ -281,6 +289,7 @@ impl Worker {
         if let Ok(mut guard) = self.index.write() {
             *guard = Arc::new(next);
         }
+        self.committed.set(resumed);
         tracing::info!(dir = %dir.display(), resumed, "switched to the rebuilt index generation");
         Ok(Some(resumed))
     }
@@ -342,7 +351,14 @@ impl Worker {
                 return Err(error);
             }
         };
+        if documents == 0 && last - self.committed.get() < UNCOMMITTED_CHANGES {
+            // Nothing the index holds changed (drafts, records the public cannot see): no commit, so
+            // that not even the index's files move. The change counts as applied; a restart before
+            // the next commit reads these few changes again, and again writes nothing.
+            return Ok(Some(last));
+        }
         index.commit(last)?;
+        self.committed.set(last);
         tracing::debug!(changes = changes.len(), documents, last, "index committed");
         Ok(Some(last))
     }
@@ -350,19 +366,19 @@ impl Worker {
     /// Reads the current state of these records `CHUNK` at a time and stages it in the writer;
     /// returns how many documents were staged.
     fn stage(&self, index: &SearchIndex, targets: &[(Kind, i64)]) -> std::result::Result<usize, StepError> {
-        let mut staged = 0;
+        let (mut read, mut written) = (0, 0);
         for chunk in targets.chunks(CHUNK) {
             let ops = self.handle.block_on(documents(&self.store, &chunk.iter().copied().collect()))?;
-            staged += ops.len();
+            read += ops.len();
             if let Some(limit) = self.failure.crash_after_documents
-                && staged > limit
+                && read > limit
             {
                 // Simulates a crash mid-batch.
                 return Err(StepError::Crash);
             }
-            index.stage(&ops)?;
+            written += index.stage(&ops)?;
         }
-        Ok(staged)
+        Ok(written)
     }
 }
 
@@ -433,7 +449,11 @@ impl Worker {
         }
         let targets: Vec<(Kind, i64)> = differing.into_iter().collect();
         match self.stage(&index, &targets) {
-            Ok(_) => index.commit(*self.applied.borrow())?,
+            Ok(_) => {
+                let applied = *self.applied.borrow();
+                index.commit(applied)?;
+                self.committed.set(applied);
+            }
             Err(error) => {
                 let _ = index.rollback();
                 return Err(match error {

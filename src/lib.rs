@@ -70,6 +70,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
     let limits = http::Limits {
         max_body_bytes: args.max_body_bytes,
         max_upload_bytes: args.max_upload_bytes,
+        max_response_bytes: usize::try_from(args.max_response_bytes).unwrap_or(usize::MAX),
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         requests_per_minute: args.rate_limit_per_minute,
         anonymous_access: args.anonymous_access,

@@ -179,8 +179,39 @@ const CODES: [&str; 11] = [
     "TIMEOUT",
 ];
 
-/// Runs a request as `viewer`.
-pub async fn run(schema: &RetexSchema, app: &App, viewer: Viewer, mut request: GraphqlRequest) -> GraphqlResponse {
+/// The largest response body written by default, in bytes (`--max-response-bytes`).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A writer that refuses to grow past a limit: a response is serialised into it directly, so an
+/// answer over the limit is abandoned when it reaches it, never held whole.
+struct Bounded {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, chunk: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len().saturating_add(chunk.len()) > self.limit {
+            return Err(std::io::Error::other("the response is over the limit"));
+        }
+        self.bytes.extend_from_slice(chunk);
+        Ok(chunk.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs a request as `viewer`. A response longer than `max_response_bytes` is replaced by one
+/// `LIMIT_EXCEEDED` error that names the limit (`data` is null: nothing of the answer is sent).
+pub async fn run(
+    schema: &RetexSchema,
+    app: &App,
+    viewer: Viewer,
+    mut request: GraphqlRequest,
+    max_response_bytes: usize,
+) -> GraphqlResponse {
     let operation = request.operation_type();
     let response = execute(schema, app, viewer, request.0).await;
     let outcome = match response.errors.first() {
@@ -196,17 +227,37 @@ pub async fn run(schema: &RetexSchema, app: &App, viewer: Viewer, mut request: G
             error.extensions.as_ref().and_then(|extensions| extensions.get("code"))
                 == Some(&async_graphql::Value::from("UNAVAILABLE"))
         });
-    let body = match serde_json::to_value(&response) {
-        Ok(mut value) => {
-            if is_request_error && let Some(object) = value.as_object_mut() {
-                // A request that never ran has no `data` at all, not `data: null`.
-                object.remove("data");
+    if is_request_error {
+        // A request that never ran has no `data` at all, not `data: null`; its errors are short.
+        let body = match serde_json::to_value(&response) {
+            Ok(mut value) => {
+                if let Some(object) = value.as_object_mut() {
+                    object.remove("data");
+                }
+                value.to_string().into_bytes()
             }
-            value.to_string().into_bytes()
-        }
-        Err(_) => error_body("INTERNAL", "internal error"),
-    };
-    GraphqlResponse { body, is_request_error, unavailable, operation, outcome }
+            Err(_) => error_body("INTERNAL", "internal error"),
+        };
+        return GraphqlResponse { body, is_request_error, unavailable, operation, outcome };
+    }
+    let mut writer = Bounded { bytes: Vec::with_capacity(1024), limit: max_response_bytes };
+    if serde_json::to_writer(&mut writer, &response).is_ok() {
+        return GraphqlResponse { body: writer.bytes, is_request_error, unavailable, operation, outcome };
+    }
+    drop(writer);
+    let done = if operation == "mutation" { "the mutation was carried out, but " } else { "" };
+    let message = format!(
+        "{done}the response is larger than the limit of {max_response_bytes} bytes (limit: response size): \
+         ask for fewer rows (first) or fewer fields"
+    );
+    let body = serde_json::json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": "LIMIT_EXCEEDED" } }] });
+    GraphqlResponse {
+        body: body.to_string().into_bytes(),
+        is_request_error,
+        unavailable,
+        operation,
+        outcome: "LIMIT_EXCEEDED",
+    }
 }
 
 /// Returns a GraphQL error response body with one error and its code.

@@ -4,8 +4,9 @@
 //! queries, facets and snippets; it never reads the database.
 //!
 //! Rules it keeps: one writer (behind a mutex, used by the indexer thread only), one long-lived
-//! reader reloaded after each commit, a searcher per query; an update is delete-by-key then add; no
-//! text is stored, hits are read back from the database; commits and searches run off the async
+//! reader reloaded after each commit, a searcher per query; an update is delete-by-key then add, and
+//! only when the document differs from the one held (a change the public cannot see leaves the index
+//! as it was, down to its statistics); no text is stored, hits are read back from the database; commits and searches run off the async
 //! executor (callers use `spawn_blocking` or the indexer thread).
 
 pub mod analysis;
@@ -18,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
-use tantivy::schema::{IndexRecordOption, OwnedValue};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument,
@@ -53,6 +54,36 @@ pub struct SearchDoc {
     pub recurrence: Option<(u64, u64)>,
     /// For lessons: the published sheets linked to them.
     pub evidence_sheets: Vec<i64>,
+}
+
+impl SearchDoc {
+    /// A digest of everything the document says, stable across builds (SHA-256 of its fields, each
+    /// length-prefixed), stored with it.
+    pub fn digest(&self) -> u64 {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        let mut text = |value: &str| {
+            hasher.update((value.len() as u64).to_le_bytes());
+            hasher.update(value.as_bytes());
+        };
+        text(self.kind.as_str());
+        text(&self.id.to_string());
+        text(&self.version.to_string());
+        text(self.publication_status.code());
+        text(&self.updated_at.to_string());
+        text(&self.title);
+        text(&self.summary);
+        text(&self.body);
+        for (dimension, value) in &self.facets {
+            text(dimension.field_name());
+            text(value);
+        }
+        text(&format!("{:?}|{:?}|{:?}", self.years, self.recurrence, self.evidence_sheets));
+        let bytes = hasher.finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&bytes[..8]);
+        u64::from_le_bytes(first)
+    }
 }
 
 /// A change to apply to the index.
@@ -183,6 +214,7 @@ impl SearchIndex {
         document.add_i64(f.version, doc.version.into());
         document.add_text(f.publication_status, doc.publication_status.code());
         document.add_i64(f.updated_at, doc.updated_at);
+        document.add_u64(f.digest, doc.digest());
         for year in &doc.years {
             document.add_i64(f.year, (*year).into());
             document.add_text(f.dimension(Dimension::Year), year.to_string());
@@ -224,19 +256,43 @@ impl SearchIndex {
     /// Hands operations to the writer without committing them: nothing is searchable, nor durable,
     /// before `commit`; `rollback` drops them. Lets one commit cover more operations than fit in
     /// memory at once. Blocking: call it off the async executor.
-    pub fn stage(&self, ops: &[IndexOp]) -> Result<()> {
+    ///
+    /// An operation that would leave the index as it is (the delete of a record it does not hold,
+    /// the upsert of a document it holds as is) is not written: writing it would still move the
+    /// index's statistics (a deleted document weighs on scores until its segment is merged), a side
+    /// channel on changes the public cannot see. Returns how many operations were written.
+    pub fn stage(&self, ops: &[IndexOp]) -> Result<usize> {
         let writer = self.writer.lock().map_err(|_| internal("the writer lock is poisoned"))?;
+        let searcher = self.reader.searcher();
+        let mut written = 0;
         for op in ops {
             let (kind, id) = match op {
                 IndexOp::Upsert(doc) => (doc.kind, doc.id),
                 IndexOp::Delete(kind, id) => (*kind, *id),
             };
-            writer.delete_term(Term::from_field_text(self.fields.key, &key(kind, id)));
+            let term = Term::from_field_text(self.fields.key, &key(kind, id));
+            let held = self.held_digest(&searcher, &term)?;
+            match op {
+                IndexOp::Delete(..) if held.is_none() => continue,
+                IndexOp::Upsert(doc) if held == Some(doc.digest()) => continue,
+                _ => {}
+            }
+            writer.delete_term(term);
             if let IndexOp::Upsert(doc) = op {
                 writer.add_document(self.document(doc)).map_err(internal)?;
             }
+            written += 1;
         }
-        Ok(())
+        Ok(written)
+    }
+
+    /// The digest of the document the index holds under a key, if it holds one.
+    fn held_digest(&self, searcher: &tantivy::Searcher, term: &Term) -> Result<Option<u64>> {
+        let query = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score()).map_err(internal)?;
+        let Some((_, address)) = found.first() else { return Ok(None) };
+        let column = searcher.segment_reader(address.segment_ord).fast_fields().u64("digest").map_err(internal)?;
+        Ok(column.first(address.doc_id))
     }
 
     /// Commits the staged operations with `sequence`, the last change they cover, as payload; then
@@ -502,6 +558,50 @@ impl SearchIndex {
             .collect()
     }
 
+    /// The "more like this" query of some texts: their 30 most telling stemmed words (term frequency
+    /// in the texts × inverse document frequency in the index, words of 3 bytes or more), each
+    /// boosted by its weight relative to the best. Ties are broken by the word, so that the same
+    /// texts always give the same query (tantivy's `MoreLikeThisQuery` breaks them in hash order).
+    fn like(&self, searcher: &tantivy::Searcher, texts: &[&str]) -> Result<BooleanQuery> {
+        const MAX_TERMS: usize = 30;
+        const MIN_BYTES: usize = 3;
+        let f = &self.fields;
+        let mut frequencies: BTreeMap<Term, usize> = BTreeMap::new();
+        for field in [f.title_stem, f.summary_stem, f.body_stem] {
+            let mut analyzer = analysis::stemmed();
+            for text in texts {
+                analyzer.token_stream(text).process(&mut |token| {
+                    if token.text.len() >= MIN_BYTES {
+                        *frequencies.entry(Term::from_field_text(field, &token.text)).or_default() += 1;
+                    }
+                });
+            }
+        }
+        let documents = searcher.num_docs() as f32;
+        let mut weighted: Vec<(f32, Term)> = Vec::with_capacity(frequencies.len());
+        for (term, frequency) in frequencies {
+            let found = searcher.doc_freq(&term).map_err(internal)? as f32;
+            if found > 0.0 {
+                let idf = (1.0 + ((documents - found).max(0.0) + 0.5) / (found + 0.5)).ln();
+                weighted.push((frequency as f32 * idf, term));
+            }
+        }
+        weighted.sort_by(|(left, left_term), (right, right_term)| {
+            right.total_cmp(left).then_with(|| left_term.cmp(right_term))
+        });
+        weighted.truncate(MAX_TERMS);
+        let best = weighted.first().map_or(1.0, |(weight, _)| weight.max(f32::MIN_POSITIVE));
+        let clauses: Vec<(Occur, Box<dyn Query>)> = weighted
+            .into_iter()
+            .map(|(weight, term)| {
+                let query: Box<dyn Query> =
+                    Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), weight / best));
+                (Occur::Should, query)
+            })
+            .collect();
+        Ok(BooleanQuery::new(clauses))
+    }
+
     /// Returns visible records that resemble the given texts ("more like this"), leaving out `exclude`.
     pub fn similar(
         &self,
@@ -511,17 +611,8 @@ impl SearchIndex {
         limit: usize,
     ) -> Result<Vec<Hit>> {
         let f = &self.fields;
-        let values: Vec<OwnedValue> = texts.iter().map(|text| OwnedValue::Str((*text).to_owned())).collect();
-        let like = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_min_term_frequency(1)
-            .with_max_query_terms(30)
-            .with_min_word_length(3)
-            .with_document_fields(vec![
-                (f.title_stem, values.clone()),
-                (f.summary_stem, values.clone()),
-                (f.body_stem, values),
-            ]);
+        let searcher = self.reader.searcher();
+        let like = self.like(&searcher, texts)?;
         let request = SearchRequest { visible: visible.to_vec(), ..SearchRequest::default() };
         let mut clauses = self.filters(&request);
         clauses.push((Occur::Must, Box::new(like)));
@@ -532,7 +623,6 @@ impl SearchIndex {
                 IndexRecordOption::Basic,
             )),
         ));
-        let searcher = self.reader.searcher();
         let top = searcher
             .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.max(1)).order_by_score())
             .map_err(internal)?;

@@ -71,6 +71,9 @@ pub struct Fields {
     pub version: Field,
     pub publication_status: Field,
     pub updated_at: Field,
+    /// A digest of everything the document says (`SearchDoc::digest`): a change that would write the
+    /// same document again is not written.
+    pub digest: Field,
     pub year: Field,
     pub title_stem: Field,
     pub title_exact: Field,
@@ -110,6 +113,7 @@ pub fn build() -> (Schema, Fields) {
     let version = builder.add_i64_field("version", FAST);
     let publication_status = builder.add_text_field("publication_status", STRING | FAST);
     let updated_at = builder.add_i64_field("updated_at", FAST);
+    let digest = builder.add_u64_field("digest", FAST);
     let year = builder.add_i64_field("year", INDEXED | FAST);
     let title_stem = builder.add_text_field("title_stem", text(STEM));
     let title_exact = builder.add_text_field("title_exact", text(EXACT));
@@ -129,6 +133,7 @@ pub fn build() -> (Schema, Fields) {
         version,
         publication_status,
         updated_at,
+        digest,
         year,
         title_stem,
         title_exact,

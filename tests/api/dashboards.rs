@@ -383,47 +383,6 @@ async fn any_aggregate_exports_as_csv() {
     assert_eq!(no_list.status(), 400);
 }
 
-/// Opens a graphql-ws connection (with this token in `connection_init`, or none) and subscribes.
-async fn subscribe(
-    app: &TestApp,
-    token: Option<&str>,
-    query: &str,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
-    let mut request = url.into_client_request().expect("a WebSocket request");
-    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("a header"));
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("connect");
-    let payload = match token {
-        Some(token) => json!({ "Authorization": format!("Bearer {token}") }),
-        None => json!({}),
-    };
-    let init = json!({ "type": "connection_init", "payload": payload }).to_string();
-    socket.send(Message::Text(init.into())).await.expect("send init");
-    let ack = next_message(&mut socket).await;
-    assert_eq!(ack["type"], "connection_ack", "{ack}");
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string();
-    socket.send(Message::Text(subscribe.into())).await.expect("send subscribe");
-    socket
-}
-
-async fn next_message(
-    socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-) -> Value {
-    loop {
-        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
-            .await
-            .expect("a message within 10 s")
-            .expect("an open socket")
-            .expect("a message");
-        if let Message::Text(text) = message {
-            let value: Value = serde_json::from_str(&text).expect("JSON");
-            if value["type"] != "ping" && value["type"] != "pong" {
-                return value;
-            }
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_subscription_sees_a_publication_and_nothing_it_may_not_see() {
     let app = spawn_app().await;

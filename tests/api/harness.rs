@@ -126,6 +126,20 @@ impl TestApp {
         errors[0].clone()
     }
 
+    /// Rebuilds the search index in one commit (as `retex reindex` does) and waits until the server
+    /// searches the new generation: an index whose statistics no earlier commit's merges will move.
+    pub async fn settle_index(&self) {
+        let serving = self.app.search_index().expect("search is on").dir().to_owned();
+        retex::indexer::rebuild(self.app.store(), self.index.path(), &retex::domain::Progress::default())
+            .await
+            .expect("rebuild the index");
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.app.search_index().expect("search is on").dir() == serving {
+            assert!(tokio::time::Instant::now() < deadline, "the server switched to the rebuilt index");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// Creates an API token through the API (as the administrator) and returns its secret.
     pub async fn token(&self, role: &str, organisation: Option<&str>, programme: Option<&str>) -> String {
         let data = self
@@ -296,6 +310,55 @@ impl ServerProcess {
             }
             assert!(std::time::Instant::now() < deadline, "the server at {} came up within {within:?}", self.address);
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A graphql-ws connection to the test server.
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a graphql-ws connection to the server (without initialising it).
+pub async fn open_socket(app: &TestApp) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+    let mut request = url.into_client_request().expect("a WebSocket request");
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("a header"));
+    tokio_tungstenite::connect_async(request).await.map(|(socket, _)| socket)
+}
+
+/// Opens a graphql-ws connection (with this token in `connection_init`, or none) and subscribes.
+pub async fn subscribe(app: &TestApp, token: Option<&str>, query: &str) -> Socket {
+    use futures::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let mut socket = open_socket(app).await.expect("connect");
+    let payload = match token {
+        Some(token) => json!({ "Authorization": format!("Bearer {token}") }),
+        None => json!({}),
+    };
+    let init = json!({ "type": "connection_init", "payload": payload }).to_string();
+    socket.send(Message::Text(init.into())).await.expect("send init");
+    let ack = next_message(&mut socket).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string();
+    socket.send(Message::Text(subscribe.into())).await.expect("send subscribe");
+    socket
+}
+
+/// Returns the next message of a connection that is not a ping or a pong (within 10 s).
+pub async fn next_message(socket: &mut Socket) -> Value {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s")
+            .expect("an open socket")
+            .expect("a message");
+        if let Message::Text(text) = message {
+            let value: Value = serde_json::from_str(&text).expect("JSON");
+            if value["type"] != "ping" && value["type"] != "pong" {
+                return value;
+            }
         }
     }
 }

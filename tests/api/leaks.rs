@@ -181,17 +181,6 @@ async fn a_syntax_error_quotes_a_bounded_excerpt_of_a_huge_query() {
     assert!(response.to_string().len() < 2_000, "the whole answer is small");
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// Opens a graphql-ws connection to the server (without initialising it).
-async fn open_socket(app: &TestApp) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
-    let mut request = url.into_client_request().expect("a WebSocket request");
-    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("a header"));
-    tokio_tungstenite::connect_async(request).await.map(|(socket, _)| socket)
-}
-
 /// Reads frames until a close frame (at most `within`) and returns its code; fails on any `next`
 /// payload, which would be an event heard after the connection should have closed.
 async fn close_code(socket: &mut Socket, within: std::time::Duration) -> u16 {

@@ -148,3 +148,48 @@ async fn a_batch_is_refused_naming_the_batch_limit() {
     assert_eq!(code(&body["errors"][0]), "INVALID_INPUT");
     assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("batch size 1"), "{body}");
 }
+
+#[tokio::test]
+async fn an_answer_past_the_response_size_cap_is_one_error_naming_the_limit() {
+    let app = spawn_app_with(retex::http::Limits { max_response_bytes: 8 * 1024, ..Default::default() }).await;
+    let summary = "Un garage solidaire en zone rurale, porté par une association d’insertion. ".repeat(20);
+    for n in 0..10 {
+        sheet(&app, &format!("Garage {n}"), json!({ "summary": summary })).await;
+    }
+    // Under the cap, the answer comes whole.
+    let small = app.ok("{ sheets(first: 10) { nodes { title } } }", json!({})).await;
+    assert_eq!(small["sheets"]["nodes"].as_array().map(Vec::len), Some(10));
+
+    // Over it (10 summaries of 1.5 KB), one error instead of a truncated or a huge body.
+    let response = app.post("{ sheets(first: 10) { nodes { title summary } } }", json!({})).await;
+    let error = limit_error(&response);
+    assert_eq!(code(error), "LIMIT_EXCEEDED", "{response}");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains("(limit: response size)") && message.contains("8192 bytes"), "{message}");
+    assert!(response.to_string().len() < 1024, "the refusal is short");
+
+    // A mutation past the cap says it was carried out.
+    let input = json!({ "title": "Encore un garage", "activityType": "OTHER", "body": summary.repeat(8) });
+    let created = app
+        .post("mutation($input: ProjectSheetInput!) { createSheet(input: $input) { body } }", json!({ "input": input }))
+        .await;
+    let message = limit_error(&created)["message"].as_str().unwrap_or_default().to_owned();
+    assert!(message.starts_with("the mutation was carried out"), "{message}");
+    let found = app.ok("{ sheet(slug: \"encore-un-garage\") { title } }", json!({})).await;
+    assert_eq!(found["sheet"]["title"], "Encore un garage");
+}
+
+#[path = "../../benches/support/worst_queries.rs"]
+mod worst_queries;
+
+#[tokio::test]
+async fn the_costliest_queries_the_benchmark_times_are_within_the_limits() {
+    let app = spawn_demo().await;
+    for (name, query) in worst_queries::WORST_QUERIES {
+        let response = app.post_as(None, query, json!({})).await;
+        assert!(response.get("errors").is_none(), "{name}: {response:#}");
+    }
+    // They are at the limit: a few more rows are refused.
+    let more = "{ programmes(first: 100) { nodes { name sheets(first: 60) { title } } } }";
+    assert_eq!(code(limit_error(&app.post_as(None, more, json!({})).await)), "LIMIT_EXCEEDED");
+}

@@ -5,6 +5,7 @@ mod harness;
 
 mod access;
 mod bad_input;
+mod catalogue;
 mod changelog;
 mod concurrency;
 mod dashboards;

@@ -261,7 +261,7 @@ fn move_files(from: &std::path::Path, to: &std::path::Path) -> std::result::Resu
 /// tools.
 const POSTGRES_BACKUP: &str = "on PostgreSQL, back up with PostgreSQL's own tool while the servers run: \
 `pg_dump --format=custom --file=retex.dump \"$RETEX_DATABASE_URL\"`; restore into an empty database with \
-`pg_restore --no-owner --dbname=\"$RETEX_DATABASE_URL\" retex.dump`, then run `retex reindex` (see README, « Sauvegarde »)";
+`pg_restore --no-owner --dbname=\"$RETEX_DATABASE_URL\" retex.dump`, then run `retex reindex` (see docs/OPERATIONS.md, « Backup and restore (PostgreSQL) »)";
 
 fn contents(info: &crate::store::BackupInfo) -> String {
     let records: Vec<String> = info.records.iter().map(|(table, count)| format!("{count} {table}")).collect();

@@ -1,5 +1,5 @@
 //! The command line and configuration: the only place that reads the environment. Every flag can also
-//! be set by an environment variable (listed in the README); defaults run the embedded SQLite database
+//! be set by an environment variable (listed in the README, « Configuration »); defaults run the embedded SQLite database
 //! in the current folder.
 
 use std::net::SocketAddr;

@@ -1,4 +1,5 @@
-//! The demo dataset loads once, and the README's example queries answer on it.
+//! The demo dataset loads once, and the documented example queries answer on it (those of the README
+//! and every `docs/queries/*.graphql`, which `docs/API.md` shows).
 
 use serde_json::json;
 
@@ -26,15 +27,36 @@ fn readme_queries() -> Vec<String> {
     queries
 }
 
+/// Returns the example queries of `docs/queries/`, with their file names.
+fn documented_queries() -> Vec<(String, String)> {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/queries");
+    let mut queries: Vec<(String, String)> = std::fs::read_dir(folder)
+        .expect("read docs/queries")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "graphql"))
+        .map(|path| (path.display().to_string(), std::fs::read_to_string(&path).expect("read a query")))
+        .collect();
+    queries.sort();
+    queries
+}
+
 #[tokio::test]
-async fn the_readme_examples_answer_on_the_demo_data() {
+async fn the_documented_examples_answer_on_the_demo_data() {
     let app = spawn_demo().await;
-    let queries = readme_queries();
-    assert!(queries.len() >= 3, "the README shows at least three example queries");
-    for query in queries {
+    let readme = readme_queries();
+    assert!(!readme.is_empty(), "the README shows an example query");
+    let documented = documented_queries();
+    assert!(documented.len() >= 7, "docs/queries holds the API's examples");
+    let api = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/API.md")).expect("read docs/API.md");
+    for (path, _) in &documented {
+        let name = path.rsplit('/').next().unwrap_or_default();
+        assert!(api.contains(&format!("queries/{name}")), "docs/API.md shows {name}");
+    }
+    let named = documented.into_iter().chain(readme.into_iter().map(|query| ("README.md".to_owned(), query)));
+    for (source, query) in named {
         let data = app.ok(&query, json!({})).await;
         let text = data.to_string();
-        assert!(text.len() > 200, "the example returned too little: {query}\n{text}");
+        assert!(text.len() > 200, "the example of {source} returned too little: {query}\n{text}");
     }
 }
 

@@ -665,7 +665,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         );
         drop(app);
     }
-    let app = App::open_with_search(&url, &index_dir, Default::default()).await?;
+    let app = App::open_with_search(&url, &index_dir).await?;
     let index = app.search_index().ok_or("search is off")?;
     let schema = graphql::schema(app.clone());
     let graphql_query = std::env::var("RETEX_BENCH_GRAPHQL").unwrap_or_else(|_| GRAPHQL.to_owned());
@@ -849,8 +849,8 @@ async fn cross_server_freshness() -> Result<(), Box<dyn std::error::Error + Send
         }
     };
     let folder = tempfile::tempdir()?;
-    let first = App::open_with_search(&url, &folder.path().join("first"), Default::default()).await?;
-    let second = App::open_with_search(&url, &folder.path().join("second"), Default::default()).await?;
+    let first = App::open_with_search(&url, &folder.path().join("first")).await?;
+    let second = App::open_with_search(&url, &folder.path().join("second")).await?;
     let editor = Viewer::System { name: "bench".into() };
     first.load_dataset(&editor, &corpus(1_000)).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::dataset::{self, Format};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::graphql::ids;
+use crate::ids;
 use crate::progress;
 
 fn system() -> Viewer {

@@ -32,8 +32,9 @@ pub enum Command {
     Reindex(IndexArgs),
     /// Creates, lists and revokes API tokens.
     Token(TokenArgs),
-    /// Imports datasets (JSON, or JSON Lines with one record per line) in one transaction: every
-    /// record of every file, or nothing; every problem is reported with its file, line and field.
+    /// Imports datasets (JSON, JSON Lines, CSV with one file per kind, Markdown with one record per
+    /// file, or folders of them) in one transaction: every record of every file, or nothing; every
+    /// problem is reported with its file, line and field.
     Import(ImportArgs),
     /// Exports the published records (every record with `--include-drafts`) as a dataset that
     /// re-imports into an empty database.
@@ -145,32 +146,32 @@ pub struct IndexArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
     /// The folder of the full-text search index (derived from the database).
-    #[arg(long, env = "RETEX_INDEX_DIR", default_value = "./retex-index")]
+    #[arg(long, global = true, env = "RETEX_INDEX_DIR", default_value = "./retex-index")]
     pub index_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
     /// The database: `sqlite://FILE?mode=rwc` (embedded) or `postgres://USER@HOST:PORT/DB`.
-    #[arg(long, env = "RETEX_DATABASE_URL", default_value = "sqlite://retex.db?mode=rwc")]
+    #[arg(long, global = true, env = "RETEX_DATABASE_URL", default_value = "sqlite://retex.db?mode=rwc")]
     pub database_url: String,
     /// The most connections this process opens to PostgreSQL (3 to 1000: one listens for the other
     /// servers' changes, one holds the start-up turn while the demo loads). Several servers share the
     /// database's `max_connections`.
-    #[arg(long, env = "RETEX_DB_MAX_CONNECTIONS", default_value_t = 10,
+    #[arg(long, global = true, env = "RETEX_DB_MAX_CONNECTIONS", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(3..=1000))]
     pub db_max_connections: u32,
     /// How long a request waits for a database connection before failing with UNAVAILABLE, in
     /// milliseconds (100 to 60000).
-    #[arg(long, env = "RETEX_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 2_000,
+    #[arg(long, global = true, env = "RETEX_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 2_000,
           value_parser = clap::value_parser!(u64).range(100..=60_000))]
     pub db_acquire_timeout_ms: u64,
     /// The longest one SQL statement may run on PostgreSQL, in seconds; 0 sets no limit.
-    #[arg(long, env = "RETEX_DB_STATEMENT_TIMEOUT_SECS", default_value_t = 30,
+    #[arg(long, global = true, env = "RETEX_DB_STATEMENT_TIMEOUT_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub db_statement_timeout_secs: u64,
     /// Read-only connections to an embedded (SQLite) base beside its one writer (1 to 64).
-    #[arg(long, env = "RETEX_DB_SQLITE_READERS", default_value_t = 4,
+    #[arg(long, global = true, env = "RETEX_DB_SQLITE_READERS", default_value_t = 4,
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub db_sqlite_readers: u32,
 }
@@ -212,8 +213,8 @@ pub struct ServeArgs {
     /// How long a request may take before it is answered 408, in seconds.
     #[arg(long, env = "RETEX_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
-    /// GraphQL requests a client (an address) may make per minute, in bursts of up to as many; 0 turns
-    /// the limit off.
+    /// GraphQL requests a client (an API token, or an address for requests without one) may make per
+    /// minute, in bursts of up to as many; 0 turns the limit off.
     #[arg(long, env = "RETEX_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
     pub rate_limit_per_minute: u32,
     /// Whether requests without an API token are answered (with published records only); `false`

@@ -274,7 +274,7 @@ pub fn router(app: App, limits: Limits) -> Router {
         .route("/metrics", get(metrics))
         .route("/", get(page))
         .route("/assets/{name}", get(asset));
-    let router = crate::web::PAGE_PATHS.iter().fold(router, |router, path| router.route(path, get(page)));
+    let router = crate::web::page_paths().iter().fold(router, |router, path| router.route(path, get(page)));
     router
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(limits.request_timeout, time_limit))
@@ -545,33 +545,40 @@ async fn export_jsonl(
     export_dataset(state, viewer, params, Format::Jsonl).await
 }
 
+/// Reads the one parameter of a dataset export, `includeDrafts` (`true` or `false`).
+fn include_drafts(params: &HashMap<String, String>) -> Result<bool, String> {
+    if let Some(unknown) = params.keys().find(|key| key.as_str() != "includeDrafts") {
+        return Err(format!(
+            "parameter `{}` is not known; the only one is includeDrafts",
+            unknown.chars().take(40).collect::<String>()
+        ));
+    }
+    match params.get("includeDrafts").map(String::as_str) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => {
+            Err(format!("includeDrafts `{}` is not true or false", other.chars().take(40).collect::<String>()))
+        }
+    }
+}
+
 async fn export_dataset(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Query(params): Query<HashMap<String, String>>,
     format: Format,
 ) -> Response {
-    let drafts = match params.get("includeDrafts").map(String::as_str) {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            let message =
-                format!("includeDrafts `{}` is not true or false", other.chars().take(40).collect::<String>());
-            return error(StatusCode::BAD_REQUEST, MediaType::Json, "INVALID_INPUT", &message);
-        }
+    let drafts = match include_drafts(&params) {
+        Ok(drafts) => drafts,
+        Err(message) => return error(StatusCode::BAD_REQUEST, MediaType::Json, "INVALID_INPUT", &message),
     };
-    if let Some(unknown) = params.keys().find(|key| key.as_str() != "includeDrafts") {
-        let message = format!(
-            "parameter `{}` is not known; the only one is includeDrafts",
-            unknown.chars().take(40).collect::<String>()
-        );
-        return error(StatusCode::BAD_REQUEST, MediaType::Json, "INVALID_INPUT", &message);
-    }
-    if drafts && let Err(reason) = viewer.may_administer() {
-        let message = format!("includeDrafts: {reason}");
-        return error(StatusCode::FORBIDDEN, MediaType::Json, "FORBIDDEN", &message);
-    }
-    let statuses = if drafts { PublicationStatus::ALL.to_vec() } else { vec![PublicationStatus::Published] };
+    let statuses = match App::export_statuses(&viewer, drafts) {
+        Ok(statuses) => statuses,
+        Err(crate::error::Error::Forbidden(message)) => {
+            return error(StatusCode::FORBIDDEN, MediaType::Json, "FORBIDDEN", &message);
+        }
+        Err(other) => return error(StatusCode::FORBIDDEN, MediaType::Json, "FORBIDDEN", &other.to_string()),
+    };
     // A few at a time: each holds a thread writing its body for as long as the client reads.
     let Ok(permit) = Arc::clone(&state.exports).try_acquire_owned() else {
         let mut response = error(

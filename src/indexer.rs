@@ -513,6 +513,26 @@ async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) -> Result<BTr
     Ok(expanded)
 }
 
+/// The document of a record, with its text (`domain::Searchable`, which snippets and "more like this"
+/// read too); its facets, years and recurrence are the caller's.
+fn document_of<I: RecordId, K: Searchable>(kind: Kind, record: &Record<I, K>) -> SearchDoc {
+    let text = record.fields.searchable_text();
+    SearchDoc {
+        kind,
+        id: record.id.get(),
+        version: record.meta.version,
+        publication_status: record.meta.publication_status,
+        updated_at: record.meta.updated_at.timestamp_micros(),
+        title: text.title,
+        summary: text.summary,
+        body: text.body,
+        facets: Vec::new(),
+        years: Vec::new(),
+        recurrence: None,
+        evidence_sheets: Vec::new(),
+    }
+}
+
 fn everything() -> Visibility {
     Visibility::everything()
 }
@@ -538,44 +558,40 @@ fn codes<T: Vocabulary>(dimension: Dimension, values: &[T]) -> impl Iterator<Ite
 /// upsert for each record that exists, a delete for each that does not (or is not searchable).
 pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result<Vec<IndexOp>> {
     let conn = store.connection();
-    // The index holds what search may show, published records only: drafts never weigh on scores,
-    // counts or suggestions (a side channel on what they say), and leave it when unpublished.
-    let searchable = Visibility::public();
     let ids_of = |kind: Kind| -> Vec<i64> { targets.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect() };
     let mut ops = Vec::new();
+    sheet_documents(conn, &ids_of(Kind::Sheet), &mut ops).await?;
+    lesson_documents(conn, &ids_of(Kind::Lesson), &mut ops).await?;
+    programme_documents(conn, &ids_of(Kind::Programme), &mut ops).await?;
+    organisation_documents(conn, &ids_of(Kind::Organisation), &mut ops).await?;
 
-    let sheet_ids: Vec<SheetId> = ids_of(Kind::Sheet).into_iter().map(SheetId).collect();
-    let lesson_ids: Vec<LessonId> = ids_of(Kind::Lesson).into_iter().map(LessonId).collect();
-    let sheets = store::get_many::<SheetFields, _>(conn, &searchable, &sheet_ids).await?;
-    let lessons = store::get_many::<LessonFields, _>(conn, &searchable, &lesson_ids).await?;
-
-    // The published sheets behind the lessons: a lesson's programmes and years come from them only.
-    let public = Visibility::public();
-    let evidence_ids: Vec<SheetId> = lessons
+    // Whatever was asked for and not found (or not searchable, like territories) leaves the index.
+    let found: BTreeSet<(Kind, i64)> = ops
         .iter()
-        .flat_map(|lesson| lesson.fields.evidence_links.iter().map(|link| link.sheet))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
+        .filter_map(|op| match op {
+            IndexOp::Upsert(doc) => Some((doc.kind, doc.id)),
+            IndexOp::Delete(..) => None,
+        })
         .collect();
-    let evidence: HashMap<SheetId, Sheet> = store::get_many::<SheetFields, _>(conn, &public, &evidence_ids)
-        .await?
-        .into_iter()
-        .map(|sheet| (sheet.id, sheet))
-        .collect();
-    // The published programmes among theirs: a lesson's recurrence counts those only.
-    let programme_ids: Vec<ProgrammeId> = evidence
-        .values()
-        .flat_map(|sheet| sheet.fields.programmes.iter().copied())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let published_programmes: BTreeSet<ProgrammeId> =
-        store::get_many::<ProgrammeFields, _>(conn, &public, &programme_ids)
-            .await?
-            .into_iter()
-            .map(|programme| programme.id)
-            .collect();
+    for (kind, id) in targets {
+        if !found.contains(&(*kind, *id)) && *kind != Kind::Territory {
+            ops.push(IndexOp::Delete(*kind, *id));
+        }
+    }
+    Ok(ops)
+}
 
+/// The index holds what search may show, published records only: drafts never weigh on scores,
+/// counts or suggestions (a side channel on what they say), and leave it when unpublished.
+fn searchable() -> Visibility {
+    Visibility::public()
+}
+
+/// The documents of these sheets: their facets take the types and regions of their territories.
+async fn sheet_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut Vec<IndexOp>) -> Result<()> {
+    let searchable = searchable();
+    let sheet_ids: Vec<SheetId> = ids.iter().copied().map(SheetId).collect();
+    let sheets = store::get_many::<SheetFields, _>(conn, &searchable, &sheet_ids).await?;
     let territory_ids: Vec<TerritoryId> = sheets
         .iter()
         .flat_map(|sheet| sheet.fields.territories.iter().copied())
@@ -603,24 +619,49 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
         }
         facets.sort();
         facets.dedup();
-        let mut body = vec![fields.body.to_string(), fields.social_need.to_string()];
-        body.extend(fields.phases.iter().map(|record| record.outcome.to_string()));
-        body.extend(fields.testimonies.iter().map(|testimony| testimony.quote.to_string()));
+        let text = fields.searchable_text();
         ops.push(IndexOp::Upsert(Box::new(SearchDoc {
-            kind: Kind::Sheet,
-            id: sheet.id.get(),
-            version: sheet.meta.version,
-            publication_status: sheet.meta.publication_status,
-            updated_at: sheet.meta.updated_at.timestamp_micros(),
-            title: fields.title.to_string(),
-            summary: fields.summary.to_string(),
-            body: body.join("\n\n"),
             facets,
             years: years_of(fields),
-            recurrence: None,
-            evidence_sheets: Vec::new(),
+            ..document_of(Kind::Sheet, sheet)
         })));
     }
+
+    Ok(())
+}
+
+/// The documents of these lessons: their programmes, years and recurrence come from the published
+/// sheets that observed them.
+async fn lesson_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut Vec<IndexOp>) -> Result<()> {
+    let searchable = searchable();
+    let lesson_ids: Vec<LessonId> = ids.iter().copied().map(LessonId).collect();
+    let lessons = store::get_many::<LessonFields, _>(conn, &searchable, &lesson_ids).await?;
+    // The published sheets behind the lessons: a lesson's programmes and years come from them only.
+    let public = searchable;
+    let evidence_ids: Vec<SheetId> = lessons
+        .iter()
+        .flat_map(|lesson| lesson.fields.evidence_links.iter().map(|link| link.sheet))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let evidence: HashMap<SheetId, Sheet> = store::get_many::<SheetFields, _>(conn, &public, &evidence_ids)
+        .await?
+        .into_iter()
+        .map(|sheet| (sheet.id, sheet))
+        .collect();
+    // The published programmes among theirs: a lesson's recurrence counts those only.
+    let programme_ids: Vec<ProgrammeId> = evidence
+        .values()
+        .flat_map(|sheet| sheet.fields.programmes.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let published_programmes: BTreeSet<ProgrammeId> =
+        store::get_many::<ProgrammeFields, _>(conn, &public, &programme_ids)
+            .await?
+            .into_iter()
+            .map(|programme| programme.id)
+            .collect();
 
     for lesson in &lessons {
         let fields = &lesson.fields;
@@ -654,14 +695,6 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
         years.sort_unstable();
         years.dedup();
         ops.push(IndexOp::Upsert(Box::new(SearchDoc {
-            kind: Kind::Lesson,
-            id: lesson.id.get(),
-            version: lesson.meta.version,
-            publication_status: lesson.meta.publication_status,
-            updated_at: lesson.meta.updated_at.timestamp_micros(),
-            title: fields.title.to_string(),
-            summary: fields.lesson.to_string(),
-            body: [fields.context.as_str(), fields.recommendation.as_str(), fields.evidence.as_str()].join("\n\n"),
             facets,
             years,
             recurrence: Some((observed_programmes.len() as u64, observed.len() as u64)),
@@ -671,11 +704,16 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
                 .filter(|link| evidence.contains_key(&link.sheet))
                 .map(|link| link.sheet.get())
                 .collect(),
+            ..document_of(Kind::Lesson, lesson)
         })));
     }
 
-    let programme_ids: Vec<ProgrammeId> = ids_of(Kind::Programme).into_iter().map(ProgrammeId).collect();
-    let programmes = store::get_many::<ProgrammeFields, _>(conn, &searchable, &programme_ids).await?;
+    Ok(())
+}
+
+async fn programme_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut Vec<IndexOp>) -> Result<()> {
+    let programme_ids: Vec<ProgrammeId> = ids.iter().copied().map(ProgrammeId).collect();
+    let programmes = store::get_many::<ProgrammeFields, _>(conn, &searchable(), &programme_ids).await?;
     for programme in &programmes {
         let fields = &programme.fields;
         let mut facets: Vec<(Dimension, String)> = codes(Dimension::Theme, &fields.themes).collect();
@@ -686,55 +724,27 @@ pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result
             _ => Vec::new(),
         };
         ops.push(IndexOp::Upsert(Box::new(SearchDoc {
-            kind: Kind::Programme,
-            id: programme.id.get(),
-            version: programme.meta.version,
-            publication_status: programme.meta.publication_status,
-            updated_at: programme.meta.updated_at.timestamp_micros(),
-            title: fields.name.to_string(),
-            summary: fields.summary.to_string(),
-            body: String::new(),
             facets,
             years,
-            recurrence: None,
-            evidence_sheets: Vec::new(),
+            ..document_of(Kind::Programme, programme)
         })));
     }
 
-    let organisation_ids: Vec<OrganisationId> = ids_of(Kind::Organisation).into_iter().map(OrganisationId).collect();
-    let organisations = store::get_many::<OrganisationFields, _>(conn, &searchable, &organisation_ids).await?;
+    Ok(())
+}
+
+async fn organisation_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut Vec<IndexOp>) -> Result<()> {
+    let organisation_ids: Vec<OrganisationId> = ids.iter().copied().map(OrganisationId).collect();
+    let organisations = store::get_many::<OrganisationFields, _>(conn, &searchable(), &organisation_ids).await?;
     for organisation in &organisations {
         let fields = &organisation.fields;
         ops.push(IndexOp::Upsert(Box::new(SearchDoc {
-            kind: Kind::Organisation,
-            id: organisation.id.get(),
-            version: organisation.meta.version,
-            publication_status: organisation.meta.publication_status,
-            updated_at: organisation.meta.updated_at.timestamp_micros(),
-            title: fields.name.to_string(),
-            summary: fields.kind.label().to_owned(),
-            body: String::new(),
             facets: fields.region.map(|region| (Dimension::Region, region.code().to_owned())).into_iter().collect(),
-            years: Vec::new(),
-            recurrence: None,
-            evidence_sheets: Vec::new(),
+            ..document_of(Kind::Organisation, organisation)
         })));
     }
 
-    // Whatever was asked for and not found (or not searchable, like territories) leaves the index.
-    let found: BTreeSet<(Kind, i64)> = ops
-        .iter()
-        .filter_map(|op| match op {
-            IndexOp::Upsert(doc) => Some((doc.kind, doc.id)),
-            IndexOp::Delete(..) => None,
-        })
-        .collect();
-    for (kind, id) in targets {
-        if !found.contains(&(*kind, *id)) && *kind != Kind::Territory {
-            ops.push(IndexOp::Delete(*kind, *id));
-        }
-    }
-    Ok(ops)
+    Ok(())
 }
 
 /// What a rebuild did.

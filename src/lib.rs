@@ -23,6 +23,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod ids;
 pub mod indexer;
 pub mod progress;
 pub mod search;

@@ -11,6 +11,8 @@ async fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .with_target(false)
+        // Standard output is for what scripts read (a token's secret, an export): logs go to standard error.
+        .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     match cli.command {

@@ -28,9 +28,21 @@ pub fn show(what: &'static str, unit: &'static str, progress: Arc<Progress>) -> 
         let bar = terminal.then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             let template =
-                format!("{what:<18} [{{bar:32}}] {{human_pos}}/{{human_len}} {unit} · {{per_sec}} · reste {{eta}}");
+                format!("{what:<18} [{{bar:32}}] {{done}}/{{total}} {unit} · {{rate}} · reste {{eta}}");
             if let Ok(style) = ProgressStyle::with_template(&template) {
-                bar.set_style(style.progress_chars("=> "));
+                // Counts as French writes them (`12 000`, `2 400/s`), not indicatif's `12,000` and
+                // `2400.0725/s`.
+                let rate = |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = write!(out, "{}/s", human(state.per_sec().round() as u64));
+                };
+                let done = |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = write!(out, "{}", human(state.pos()));
+                };
+                let total = |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = write!(out, "{}", human(state.len().unwrap_or(0)));
+                };
+                let style = style.progress_chars("=> ").with_key("rate", rate).with_key("done", done).with_key("total", total);
+                bar.set_style(style);
             }
             bar
         });
@@ -80,7 +92,7 @@ impl Shown {
     }
 }
 
-/// One plain progress line: `import  12000/120000 enregistrements (10 %) · 2400/s · reste ~45 s`.
+/// One plain progress line: `import  12 000/120 000 enregistrements (10 %) · 2 400/s · reste ~45 s`.
 pub fn line(what: &str, unit: &str, done: u64, total: u64, elapsed: Duration) -> String {
     let seconds = elapsed.as_secs_f64().max(1e-3);
     let rate = done as f64 / seconds;
@@ -92,7 +104,20 @@ pub fn line(what: &str, unit: &str, done: u64, total: u64, elapsed: Duration) ->
     } else {
         "terminé".to_owned()
     };
-    format!("{what}  {done}/{total} {unit} ({percent:.0} %) · {rate:.0}/s · {left}")
+    format!("{what}  {}/{} {unit} ({percent:.0} %) · {}/s · {left}", human(done), human(total), human(rate.round() as u64))
+}
+
+/// A count as French writes it, thousands set apart by a space: `12 000`.
+pub fn human(count: u64) -> String {
+    let digits = count.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -102,7 +127,11 @@ mod tests {
     #[test]
     fn plain_lines_give_rate_and_time_left() {
         let text = line("import", "enregistrements", 250, 1000, Duration::from_secs(5));
-        assert_eq!(text, "import  250/1000 enregistrements (25 %) · 50/s · reste ~15 s");
+        assert_eq!(text, "import  250/1 000 enregistrements (25 %) · 50/s · reste ~15 s");
+        assert_eq!(human(0), "0");
+        assert_eq!(human(999), "999");
+        assert_eq!(human(1_810), "1 810");
+        assert_eq!(human(1_234_567), "1 234 567");
         assert!(line("index", "changements", 0, 10, Duration::from_secs(1)).ends_with("reste inconnu"));
         assert!(line("export", "enregistrements", 4, 4, Duration::from_secs(1)).ends_with("terminé"));
     }

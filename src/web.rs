@@ -1,6 +1,8 @@
-//! The web page for network members (`web/`): one HTML page, its script and its style sheet, embedded
-//! in the binary so that the server works offline and from any folder. The page talks to the server
-//! through its public GraphQL API only; `http.rs` serves these files.
+//! The web page for network members (`web/`): one HTML page, its script (ES modules), its routes and
+//! its style sheet, embedded in the binary so that the server works offline and from any folder. The
+//! page talks to the server through its public GraphQL API only; `http.rs` serves these files.
+
+use serde::Deserialize;
 
 /// One embedded file.
 pub struct Asset {
@@ -12,14 +14,90 @@ pub struct Asset {
 /// and a reload gives the same page).
 pub const PAGE: &str = include_str!("../web/index.html");
 
-/// The paths the page answers, beside `/`: the page reads them itself.
-pub const PAGE_PATHS: [&str; 5] = ["/fiches/{slug}", "/lecons/{slug}", "/recurrence", "/apercu", "/contribuer"];
+/// The page's routes, one table for the server (which serves the page at each path) and for the page
+/// (whose `router.js` draws the view each path names).
+const ROUTES: &str = include_str!("../web/routes.json");
+
+/// One route of `web/routes.json`; the view it names is the page's business.
+#[derive(Deserialize)]
+struct Route {
+    path: String,
+}
+
+/// The paths the page answers, beside `/` (which `http.rs` serves on its own): those of
+/// `web/routes.json`, in axum's path syntax (`{slug}` matches one non-empty segment, and the page
+/// reads it the same way). The table is embedded, so it parses (a test says so).
+pub fn page_paths() -> Vec<String> {
+    let routes: Vec<Route> = serde_json::from_str(ROUTES).unwrap_or_default();
+    routes.into_iter().map(|route| route.path).filter(|path| path != "/").collect()
+}
+
+const JS: &str = "text/javascript; charset=utf-8";
+const JSON: &str = "application/json; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+
+/// The files served at `/assets/{name}`: the page's modules (`main.js` starts it), its routes and its
+/// style sheet, as (name, content type, body).
+const ASSETS: [(&str, &str, &str); 10] = [
+    ("main.js", JS, include_str!("../web/main.js")),
+    ("dom.js", JS, include_str!("../web/dom.js")),
+    ("api.js", JS, include_str!("../web/api.js")),
+    ("router.js", JS, include_str!("../web/router.js")),
+    ("search.js", JS, include_str!("../web/search.js")),
+    ("reading.js", JS, include_str!("../web/reading.js")),
+    ("charts.js", JS, include_str!("../web/charts.js")),
+    ("contribute.js", JS, include_str!("../web/contribute.js")),
+    ("routes.json", JSON, ROUTES),
+    ("style.css", CSS, include_str!("../web/style.css")),
+];
 
 /// Returns the embedded file served at `/assets/{name}`.
 pub fn asset(name: &str) -> Option<Asset> {
-    match name {
-        "app.js" => Some(Asset { content_type: "text/javascript; charset=utf-8", body: include_str!("../web/app.js") }),
-        "style.css" => Some(Asset { content_type: "text/css; charset=utf-8", body: include_str!("../web/style.css") }),
-        _ => None,
+    ASSETS.iter().find(|(file, ..)| *file == name).map(|&(_, content_type, body)| Asset { content_type, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The files a module imports (`import … from './x.js'`, `import … from './routes.json' with …`).
+    fn imports(module: &str) -> Vec<&str> {
+        module
+            .lines()
+            .filter(|line| line.starts_with("import "))
+            .filter_map(|line| line.split_once(" from './").and_then(|(_, rest)| rest.split_once('\'')))
+            .map(|(target, _)| target)
+            .collect()
+    }
+
+    #[test]
+    fn the_page_answers_every_route_but_the_root_which_is_served_apart() {
+        assert_eq!(page_paths(), ["/fiches/{slug}", "/lecons/{slug}", "/recurrence", "/apercu", "/contribuer"]);
+    }
+
+    #[test]
+    fn every_file_a_module_imports_is_served_with_its_content_type() {
+        assert!(PAGE.contains(r#"<script type="module" src="/assets/main.js"></script>"#), "the page starts main.js");
+        // From main.js, every module reached is served; every module served is reached.
+        let mut reached = vec!["main.js"];
+        let mut next = 0;
+        while let Some(&name) = reached.get(next) {
+            next += 1;
+            let Some(file) = asset(name) else { panic!("{name} is imported but not served") };
+            if name.ends_with(".json") {
+                assert!(file.content_type.starts_with("application/json"), "{name} is served as {}", file.content_type);
+                continue;
+            }
+            assert!(file.content_type.starts_with("text/javascript"), "{name} is served as {}", file.content_type);
+            for target in imports(file.body) {
+                if !reached.contains(&target) {
+                    reached.push(target);
+                }
+            }
+        }
+        for (name, ..) in ASSETS {
+            assert!(name.ends_with(".css") || reached.contains(&name), "{name} is served but imported by no module");
+        }
+        assert!(reached.contains(&"routes.json"), "the page reads its routes");
     }
 }

@@ -245,25 +245,9 @@ pub fn normalise(name: &str) -> String {
     fold(name).chars().filter(|c| !matches!(c, ' ' | '-' | '_' | '\'' | '’' | '\t')).collect()
 }
 
-/// Returns a name in lower case with its accents folded to ASCII letters.
+/// Returns a name in lower case with its accents folded (`domain::fold`), trimmed.
 pub fn fold(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.trim().chars().flat_map(char::to_lowercase) {
-        match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => out.push('a'),
-            'ç' => out.push('c'),
-            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-            'î' | 'ï' | 'í' | 'ì' => out.push('i'),
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
-            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
-            'ÿ' => out.push('y'),
-            'ñ' => out.push('n'),
-            'œ' => out.push_str("oe"),
-            'æ' => out.push_str("ae"),
-            other => out.push(other),
-        }
-    }
-    out
+    crate::domain::fold(name.trim())
 }
 
 /// The names a kind of record goes by in file names and `type:` keys, the first being the one written

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use super::columns::{self, Shape};
 use super::*;
 
+// Long by nature: one pass over the file, front matter then sections, each problem located to its line.
 /// Reads one Markdown file: one record, located as `name`. Returns every problem of the file.
 pub fn read(name: &str, text: &str) -> Result<(Dataset, Locations), Vec<FieldProblem>> {
     let mut problems = Problems::default();

@@ -550,6 +550,7 @@ impl ProgrammeRecord {
 }
 
 impl SheetRecord {
+    // Long by nature: one statement per field of a sheet, each problem named after its field.
     pub fn to_draft(&self, names: &Names) -> Result<SheetDraft, Vec<FieldProblem>> {
         let mut p = Problems::default();
         let draft = (|| {

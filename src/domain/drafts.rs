@@ -252,6 +252,7 @@ fn labels(p: &mut Problems, field: &str, raw: &[String]) -> Option<Vec<Label>> {
 }
 
 impl SheetDraft {
+    // Long by nature: one check per field of a sheet, every problem collected.
     pub fn validate(&self) -> Result<SheetFields, Vec<FieldProblem>> {
         let mut p = Problems::default();
         let phases = self.phases.iter().enumerate().map(|(i, draft)| {

@@ -152,7 +152,7 @@ impl Slug {
     /// Derives a slug from a French title: « L’épicerie de Retiers » → `l-epicerie-de-retiers`.
     pub fn from_title(title: &str) -> Option<Self> {
         let mut slug = String::new();
-        for c in title.chars().flat_map(fold_accent) {
+        for c in fold(title).chars() {
             if c.is_ascii_alphanumeric() {
                 slug.push(c.to_ascii_lowercase());
             } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -187,22 +187,22 @@ impl fmt::Display for Slug {
     }
 }
 
-/// Folds the accented letters of French to ASCII (œ → oe).
-fn fold_accent(c: char) -> impl Iterator<Item = char> {
-    let folded: &str = match c {
-        'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' => "a",
-        'ç' | 'Ç' => "c",
-        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
-        'î' | 'ï' | 'í' | 'Î' | 'Ï' => "i",
-        'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => "o",
-        'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => "u",
-        'ÿ' | 'Ÿ' => "y",
-        'œ' | 'Œ' => "oe",
-        'æ' | 'Æ' => "ae",
-        _ => "",
-    };
-    let own = folded.is_empty().then_some(c);
-    folded.chars().chain(own)
+/// Folds a text for comparisons: lower case, accents off (« Épicerie » → `epicerie`), ligatures
+/// spelled out (œ → oe, æ → ae, ß → ss). Unicode decomposition (NFD) does the work, so every accented
+/// letter folds, not only French ones; the one folding of retex (slugs, column names, glossary terms).
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {
+        match c {
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            'ß' => out.push_str("ss"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// An absolute http(s) address of at most 2,000 characters.

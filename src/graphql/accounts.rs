@@ -40,6 +40,7 @@ async fn programme(ctx: &Context<'_>, id: Option<ProgrammeId>) -> async_graphql:
 /// The caller, as the server sees it: anonymous, or the holder of an API token.
 pub struct ViewerNode(Viewer);
 
+/// The caller, as the server sees it: anonymous, or the holder of an API token, with its role and scope.
 #[Object(name = "Viewer")]
 impl ViewerNode {
     /// Whether the request carried a valid API token.
@@ -89,8 +90,10 @@ impl ViewerNode {
 /// An API token, without its secret.
 pub struct ApiTokenNode(ApiToken);
 
+/// An API token, without its secret: who holds it, the role and scope it gives, and whether it is revoked.
 #[Object(name = "ApiToken")]
 impl ApiTokenNode {
+    /// The token's global id, as `revokeApiToken` takes it.
     async fn id(&self) -> ID {
         token_id(self.0.id)
     }
@@ -105,6 +108,7 @@ impl ApiTokenNode {
         self.0.name.as_deref()
     }
 
+    /// The role requests presenting the token act with.
     async fn role(&self) -> Role {
         self.0.role
     }
@@ -124,6 +128,7 @@ impl ApiTokenNode {
         &self.0.created_by
     }
 
+    /// When the token was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -133,6 +138,7 @@ impl ApiTokenNode {
         self.0.revoked_at
     }
 
+    /// Whether the token is still accepted (not revoked).
     async fn active(&self) -> bool {
         self.0.revoked_at.is_none()
     }
@@ -141,6 +147,7 @@ impl ApiTokenNode {
 /// A new token and its secret.
 #[derive(SimpleObject)]
 pub struct CreatedApiToken {
+    /// The token just created.
     pub token: ApiTokenNode,
     /// The secret to send as `Authorization: Bearer <secret>`. Shown this once: only its digest is
     /// stored, so a lost secret means a new token.
@@ -150,12 +157,14 @@ pub struct CreatedApiToken {
 /// What a new token is for.
 #[derive(InputObject)]
 pub struct ApiTokenInput {
+    /// The role the token gives. CONTRIBUTOR needs `organisation`, REVIEWER needs `programme`; READER and
+    /// ADMIN take neither.
     pub role: Role,
     /// The organisation a CONTRIBUTOR writes for (required for that role).
     pub organisation: Option<ID>,
-    /// The programme a REVIEWER reviews (required for that role).
+    /// The programme a REVIEWER reviews (required for that role); a reviewer may also name an organisation.
     pub programme: Option<ID>,
-    /// Who holds the token.
+    /// Who holds the token (at most 200 characters); recorded as the author of its changes.
     pub name: Option<String>,
 }
 
@@ -185,7 +194,7 @@ impl AccountsMutation {
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
-        input: ApiTokenInput,
+        #[graphql(desc = "What the token is for: its role, scope and holder.")] input: ApiTokenInput,
     ) -> async_graphql::Result<CreatedApiToken> {
         let (app, viewer) = (ctx.data::<App>()?, ctx.data::<Viewer>()?);
         let mut problems = Problems::default();
@@ -201,7 +210,14 @@ impl AccountsMutation {
     }
 
     /// Revokes an API token (administrators only): requests presenting it are refused at once.
-    async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ApiTokenNode> {
+    async fn revoke_api_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The token's id (`ApiToken.id`); the token the request itself presents cannot be revoked this way."
+        )]
+        id: ID,
+    ) -> async_graphql::Result<ApiTokenNode> {
         let (app, viewer) = (ctx.data::<App>()?, ctx.data::<Viewer>()?);
         let id = decode_token_id(&id).gql()?;
         Ok(ApiTokenNode(app.revoke_token(viewer, id).await.gql()?))

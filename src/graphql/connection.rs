@@ -12,7 +12,7 @@ use super::types::{LessonNode, OrganisationNode, ProgrammeNode, SheetNode, Terri
 use crate::app::App;
 use crate::domain::*;
 use crate::error::Error;
-use crate::store::StoredKind;
+use crate::app::StoredKind;
 
 /// A kind of record that has a connection in the API.
 pub trait Listed: StoredKind + Send + Sync {
@@ -47,9 +47,13 @@ listed! {
 /// Where a page sits in its list.
 #[derive(SimpleObject)]
 pub struct PageInfo {
+    /// Whether records follow this page (when paging back with `last`/`before`: whether `before` was given).
     pub has_next_page: bool,
+    /// Whether records precede this page (when paging forward with `first`/`after`: whether `after` was given).
     pub has_previous_page: bool,
+    /// The cursor of the page's first record, to pass as `before` for the previous page; none for an empty page.
     pub start_cursor: Option<String>,
+    /// The cursor of the page's last record, to pass as `after` for the next page; none for an empty page.
     pub end_cursor: Option<String>,
 }
 
@@ -68,6 +72,8 @@ impl<K: Listed> TypeName for Connection<K> {
     }
 }
 
+/// One page of a list of records (a Relay connection): the records, their cursors and where the page
+/// sits. Only records the caller may see are listed and counted.
 #[Object(name_type)]
 impl<K: Listed> Connection<K>
 where
@@ -87,6 +93,7 @@ where
         self.page.rows.iter().map(|(_, record)| K::Node::from(record.clone())).collect()
     }
 
+    /// Where the page sits in the list, and the cursors of its ends.
     async fn page_info(&self) -> PageInfo {
         PageInfo {
             has_next_page: self.page.has_next,
@@ -115,6 +122,7 @@ impl<K: Listed> TypeName for Edge<K> {
     }
 }
 
+/// A record of a page, with its cursor.
 #[Object(name_type)]
 impl<K: Listed> Edge<K> {
     /// An opaque position: pass it as `after` or `before`.
@@ -122,6 +130,7 @@ impl<K: Listed> Edge<K> {
         &self.cursor
     }
 
+    /// The record.
     async fn node(&self) -> K::Node {
         K::Node::from(self.record.clone())
     }

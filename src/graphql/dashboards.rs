@@ -12,8 +12,8 @@ use super::types::LessonNode;
 use crate::app::{App, RecurrentLesson};
 use crate::domain::*;
 use crate::error::Error;
-use crate::search::{Dimension, SearchRequest};
-use crate::store::FunnelGrouping;
+use crate::app::{Dimension, SearchRequest};
+use crate::app::FunnelGrouping;
 
 /// The longest full-text query `stats` takes, in characters.
 const MAX_QUERY_CHARS: usize = 1_000;
@@ -23,13 +23,16 @@ pub const MAX_STATS_ROWS: usize = 5_000;
 /// What `stats` counts.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum StatsKind {
+    /// Count published project sheets.
     Sheet,
+    /// Count published lessons.
     Lesson,
 }
 
 /// One value of a dimension in a row of figures.
 #[derive(SimpleObject, Clone)]
 pub struct StatsKey {
+    /// The dimension the value belongs to.
     pub dimension: SearchDimension,
     /// The value to filter by: an enum code, a year, or the global id of a programme or structure.
     pub value: String,
@@ -42,6 +45,7 @@ pub struct StatsKey {
 pub struct StatsRow {
     /// One key per dimension grouped by, in the order asked.
     pub keys: Vec<StatsKey>,
+    /// How many records have this combination of values.
     pub count: i32,
 }
 
@@ -65,6 +69,7 @@ pub struct IndicatorTotal {
     pub key: Option<StatsKey>,
     /// The indicator's name and unit, as the sheets write them.
     pub name: String,
+    /// The indicator's unit, as the sheets write it (empty when none); indicators are summed per name and unit.
     pub unit: String,
     /// Sheets that report the indicator.
     pub sheets: i32,
@@ -77,6 +82,7 @@ pub struct IndicatorTotal {
 /// A lesson and the number that capitalisation is about: in how many programmes it recurs.
 pub struct LessonRecurrence(RecurrentLesson);
 
+/// A published lesson and how often it recurs: in how many programmes and sheets it was observed.
 #[Object]
 impl LessonRecurrence {
     /// The lesson; its `programmes` and `sheets` are the records behind the counts.
@@ -111,7 +117,9 @@ pub enum FunnelGroup {
 /// How many sheets reached one phase.
 #[derive(SimpleObject)]
 pub struct FunnelStep {
+    /// The phase of the démarche.
     pub phase: Phase,
+    /// The phase's French label.
     pub label: &'static str,
     /// Sheets with a record of this phase or of a later one.
     pub sheets: i32,
@@ -126,7 +134,9 @@ pub struct FunnelStep {
 pub struct FunnelRow {
     /// The programme or structure (none for OVERALL, and for the sheets that have none).
     pub group: Option<StatsKey>,
+    /// The group's published sheets matching the filter.
     pub sheets: i32,
+    /// Every phase of the démarche, in order, with the sheets that reached it.
     pub steps: Vec<FunnelStep>,
     /// Sheets with at least one published lesson linked.
     pub sheets_with_published_lesson: i32,
@@ -140,7 +150,7 @@ pub struct FunnelRow {
 
 /// Near-duplicate lessons grouped by a reviewer, whose recurrence is counted together.
 pub struct LessonCluster {
-    row: crate::store::ClusterRow,
+    row: crate::app::ClusterRow,
     lessons: Vec<LessonId>,
 }
 
@@ -159,11 +169,15 @@ fn decode_lessons(field: &str, ids: &[ID]) -> Result<Vec<LessonId>, Error> {
     Ok(lessons)
 }
 
+/// Near-duplicate lessons grouped by a reviewer, whose recurrence is counted together. Except for
+/// administrators, a cluster without a published lesson the caller may see is NOT_FOUND.
 #[Object]
 impl LessonCluster {
+    /// The cluster's id, as the cluster mutations take it.
     async fn id(&self) -> ID {
         cluster_id(self.row.id)
     }
+    /// The cluster's name (1 to 200 characters).
     async fn name(&self) -> &str {
         &self.row.name
     }
@@ -188,8 +202,10 @@ pub struct ClusterCandidate {
     cluster: Option<i64>,
 }
 
+/// A lesson written like another, candidate to join its cluster.
 #[Object]
 impl ClusterCandidate {
+    /// The candidate lesson.
     async fn lesson(&self) -> LessonNode {
         LessonNode(self.lesson.clone())
     }
@@ -229,7 +245,10 @@ impl ClusterMutation {
     async fn create_lesson_cluster(
         &self,
         ctx: &Context<'_>,
-        name: String,
+        #[graphql(desc = "The cluster's name (1 to 200 characters).")] name: String,
+        #[graphql(
+            desc = "1 to 50 lesson ids, each one the caller may see (NOT_FOUND otherwise) and in no other cluster (CONFLICT otherwise)."
+        )]
         lessons: Vec<ID>,
     ) -> async_graphql::Result<LessonCluster> {
         let app = ctx.data::<App>()?;
@@ -239,11 +258,14 @@ impl ClusterMutation {
         one_cluster(ctx, id).await
     }
 
-    /// Adds lessons to a cluster.
+    /// Adds lessons to a cluster (reviewers and administrators); lessons already in it stay.
     async fn add_lessons_to_cluster(
         &self,
         ctx: &Context<'_>,
-        cluster: ID,
+        #[graphql(desc = "The cluster's id; one the caller may not see is NOT_FOUND.")] cluster: ID,
+        #[graphql(
+            desc = "1 to 50 lesson ids, each one the caller may see (NOT_FOUND otherwise) and in no other cluster (CONFLICT otherwise)."
+        )]
         lessons: Vec<ID>,
     ) -> async_graphql::Result<LessonCluster> {
         let app = ctx.data::<App>()?;
@@ -254,8 +276,15 @@ impl ClusterMutation {
         one_cluster(ctx, cluster).await
     }
 
-    /// Takes a lesson out of its cluster, and returns the cluster.
-    async fn remove_lesson_from_cluster(&self, ctx: &Context<'_>, lesson: ID) -> async_graphql::Result<LessonCluster> {
+    /// Takes a lesson out of its cluster, and returns the cluster (reviewers and administrators).
+    async fn remove_lesson_from_cluster(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The lesson's id: one the caller may see (NOT_FOUND otherwise), in a cluster (INVALID_INPUT otherwise)."
+        )]
+        lesson: ID,
+    ) -> async_graphql::Result<LessonCluster> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
         let lesson = decode_lessons("lesson", std::slice::from_ref(&lesson)).gql()?;
@@ -278,11 +307,21 @@ impl DashboardQuery {
     async fn stats(
         &self,
         ctx: &Context<'_>,
-        kind: StatsKind,
+        #[graphql(desc = "What to count: published sheets or published lessons.")] kind: StatsKind,
+        #[graphql(
+            desc = "One or two distinct dimensions to group by, in the order of each row's keys: a row per combination of their values."
+        )]
         group_by: Vec<SearchDimension>,
+        #[graphql(
+            desc = "A full-text query, as `search` takes it (at most 1,000 characters); every record when absent."
+        )]
         query: Option<String>,
-        filter: Option<SearchFilter>,
-        #[graphql(default = 1000)] first: i32,
+        #[graphql(desc = "The filters of `search`.")] filter: Option<SearchFilter>,
+        #[graphql(
+            default = 1000,
+            desc = "The most rows to return, 1 to 5,000 (1,000 by default); `truncated` says when more existed."
+        )]
+        first: i32,
     ) -> async_graphql::Result<Stats> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
@@ -294,9 +333,15 @@ impl DashboardQuery {
     async fn indicator_totals(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The dimension to group the sums by (a sheet counts in each of its values); one total per indicator when absent."
+        )]
         group_by: Option<SearchDimension>,
+        #[graphql(
+            desc = "A full-text query, as `search` takes it (at most 1,000 characters); every sheet when absent."
+        )]
         query: Option<String>,
-        filter: Option<SearchFilter>,
+        #[graphql(desc = "The filters of `search`.")] filter: Option<SearchFilter>,
     ) -> async_graphql::Result<Vec<IndicatorTotal>> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
@@ -340,10 +385,17 @@ impl DashboardQuery {
     async fn recurrence(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which lessons to rank; `publicationStatuses`, if given, may name PUBLISHED only (INVALID_INPUT otherwise)."
+        )]
         filter: Option<LessonFilterInput>,
-        #[graphql(default = 1)] min_programmes: i32,
-        #[graphql(default = 20)] first: i32,
-        #[graphql(default = 0)] offset: i32,
+        #[graphql(
+            default = 1,
+            desc = "Only lessons observed in at least this many distinct programmes (0 or more; 1 by default)."
+        )]
+        min_programmes: i32,
+        #[graphql(default = 20, desc = "How many lessons to return, 1 to 100 (20 by default).")] first: i32,
+        #[graphql(default = 0, desc = "How many ranked lessons to skip, 0 to 100,000 (0 by default).")] offset: i32,
     ) -> async_graphql::Result<Vec<LessonRecurrence>> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
@@ -363,13 +415,14 @@ impl DashboardQuery {
     }
 
     /// Clusters of near-duplicate lessons, ranked by the recurrence of their members across
-    /// programmes.
+    /// programmes, then of sheets (except for administrators, clusters without a published lesson the
+    /// caller may see are left out).
     #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
     async fn lesson_clusters(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
-        #[graphql(default = 0)] offset: i32,
+        #[graphql(default = 20, desc = "How many clusters to return, 1 to 100 (20 by default).")] first: i32,
+        #[graphql(default = 0, desc = "How many ranked clusters to skip, 0 to 100,000 (0 by default).")] offset: i32,
     ) -> async_graphql::Result<Vec<LessonCluster>> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
@@ -383,13 +436,14 @@ impl DashboardQuery {
         Ok(clusters.into_iter().map(|(row, lessons)| LessonCluster { row, lessons }).collect())
     }
 
-    /// Lessons written like this one (text similarity), candidates to join it in a cluster.
+    /// Published lessons written like this one (text similarity), best first: candidates to join it in a
+    /// cluster. Those already in its cluster are left out.
     #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
     async fn cluster_candidates(
         &self,
         ctx: &Context<'_>,
-        lesson: ID,
-        #[graphql(default = 5)] first: i32,
+        #[graphql(desc = "The lesson's id; one the caller may not see is NOT_FOUND.")] lesson: ID,
+        #[graphql(default = 5, desc = "How many candidates to return, 1 to 100 (5 by default).")] first: i32,
     ) -> async_graphql::Result<Vec<ClusterCandidate>> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
@@ -414,10 +468,25 @@ impl DashboardQuery {
     async fn funnel(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "FunnelGroup::Overall")] group_by: FunnelGroup,
+        #[graphql(
+            default_with = "FunnelGroup::Overall",
+            desc = "What to group sheets by (OVERALL by default); rows come largest group first, sheets without a group last."
+        )]
+        group_by: FunnelGroup,
+        #[graphql(
+            desc = "Which sheets to count; `publicationStatuses`, if given, may name PUBLISHED only (INVALID_INPUT otherwise)."
+        )]
         filter: Option<SheetFilterInput>,
-        #[graphql(default_with = "Phase::OpportunityStudy")] from: Phase,
-        #[graphql(default_with = "Phase::Launch")] to: Phase,
+        #[graphql(
+            default_with = "Phase::OpportunityStudy",
+            desc = "The phase whose start `medianDays` is measured from (OPPORTUNITY_STUDY by default)."
+        )]
+        from: Phase,
+        #[graphql(
+            default_with = "Phase::Launch",
+            desc = "The phase whose start `medianDays` is measured to (LAUNCH by default): the days between the two starts."
+        )]
+        to: Phase,
     ) -> async_graphql::Result<Vec<FunnelRow>> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;

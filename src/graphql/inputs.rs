@@ -14,15 +14,20 @@ use crate::domain::*;
 pub enum SortFieldInput {
     /// The name (organisations, territories, programmes) or title (sheets, lessons).
     Title,
+    /// When the record was created.
     CreatedAt,
+    /// When the record last changed (the default).
     #[default]
     UpdatedAt,
 }
 
+/// The direction of a sort.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
 #[graphql(name = "SortDirection")]
 pub enum SortDirectionInput {
+    /// Ascending: A to Z, oldest first.
     Asc,
+    /// Descending: Z to A, newest first (the default).
     #[default]
     Desc,
 }
@@ -31,8 +36,10 @@ pub enum SortDirectionInput {
 #[derive(InputObject, Clone, Copy, Default)]
 #[graphql(name = "SortOrder")]
 pub struct SortInput {
+    /// What to sort by (UPDATED_AT by default).
     #[graphql(default)]
     pub field: SortFieldInput,
+    /// Which way (DESC by default).
     #[graphql(default)]
     pub direction: SortDirectionInput,
 }
@@ -60,9 +67,12 @@ fn or_empty<T: Clone>(values: &Option<Vec<T>>) -> Vec<T> {
 /// Filters on organisations: within a field any value matches, across fields all must.
 #[derive(InputObject, Default)]
 pub struct OrganisationFilterInput {
+    /// Organisations of one of these kinds.
     pub kinds: Option<Vec<OrganisationKind>>,
+    /// Organisations based in one of these regions.
     pub regions: Option<Vec<Region>>,
-    /// Defaults to every status but ARCHIVED (within what the caller may see).
+    /// Only records in these publication statuses; every status but ARCHIVED when absent (either way,
+    /// only records the caller may see).
     pub publication_statuses: Option<Vec<PublicationStatus>>,
 }
 
@@ -76,12 +86,17 @@ impl OrganisationFilterInput {
     }
 }
 
-/// Filters on territories.
+/// Filters on territories: within a field any value matches, across fields all must.
 #[derive(InputObject, Default)]
 pub struct TerritoryFilterInput {
+    /// Territories at one of these administrative levels.
     pub levels: Option<Vec<TerritoryLevel>>,
+    /// Territories of at least one of these types.
     pub types: Option<Vec<TerritoryType>>,
+    /// Territories in one of these regions.
     pub regions: Option<Vec<Region>>,
+    /// Only records in these publication statuses; every status but ARCHIVED when absent (either way,
+    /// only records the caller may see).
     pub publication_statuses: Option<Vec<PublicationStatus>>,
 }
 
@@ -96,16 +111,20 @@ impl TerritoryFilterInput {
     }
 }
 
-/// Filters on programmes.
+/// Filters on programmes: within a field any value matches, across fields all must.
 #[derive(InputObject, Default)]
 pub struct ProgrammeFilterInput {
+    /// Programmes addressing at least one of these themes.
     pub themes: Option<Vec<Theme>>,
-    /// Programmes nested in one of these.
+    /// Programmes nested directly in one of these (programme ids).
     pub parents: Option<Vec<ID>>,
     /// Only programmes that are not nested in another.
     #[graphql(default)]
     pub top_level: bool,
+    /// Programmes run by one of these organisations (organisation ids).
     pub operators: Option<Vec<ID>>,
+    /// Only records in these publication statuses; every status but ARCHIVED when absent (either way,
+    /// only records the caller may see).
     pub publication_statuses: Option<Vec<PublicationStatus>>,
 }
 
@@ -123,22 +142,33 @@ impl ProgrammeFilterInput {
     }
 }
 
-/// Filters on project sheets.
+/// Filters on project sheets: within a field any value matches, across fields all must.
 #[derive(InputObject, Default)]
 pub struct SheetFilterInput {
+    /// Sheets of at least one of these programmes (programme ids).
     pub programmes: Option<Vec<ID>>,
+    /// Sheets located in at least one of these territories (territory ids).
     pub territories: Option<Vec<ID>>,
     /// Sheets in at least one territory of these types.
     pub territory_types: Option<Vec<TerritoryType>>,
     /// Sheets in at least one territory of these regions.
     pub regions: Option<Vec<Region>>,
+    /// Sheets addressing at least one of these themes.
     pub themes: Option<Vec<Theme>>,
+    /// Sheets at one of these stages of the démarche.
     pub statuses: Option<Vec<SheetStatus>>,
+    /// Sheets creating one of these kinds of activity.
     pub activity_types: Option<Vec<ActivityType>>,
+    /// Sheets for at least one of these publics.
     pub target_publics: Option<Vec<TargetPublic>>,
+    /// Sheets supported by one of these organisations (organisation ids).
     pub supporting_structures: Option<Vec<ID>>,
+    /// Sheets carried by one of these organisations (organisation ids).
     pub project_holders: Option<Vec<ID>>,
+    /// Sheets with at least one of these organisations as partner (organisation ids).
     pub partners: Option<Vec<ID>>,
+    /// Only records in these publication statuses; every status but ARCHIVED when absent (either way,
+    /// only records the caller may see).
     pub publication_statuses: Option<Vec<PublicationStatus>>,
 }
 
@@ -167,19 +197,27 @@ impl SheetFilterInput {
     }
 }
 
-/// Filters on lessons.
+/// Filters on lessons: within a field any value matches, across fields all must.
 #[derive(InputObject, Default)]
 pub struct LessonFilterInput {
+    /// Lessons of one of these polarities.
     pub polarities: Option<Vec<Polarity>>,
+    /// Lessons in at least one of these categories.
     pub categories: Option<Vec<LessonCategory>>,
+    /// Lessons concerning at least one of these phases of the démarche.
     pub phases: Option<Vec<Phase>>,
+    /// Lessons concerning at least one of these themes.
     pub themes: Option<Vec<Theme>>,
+    /// Lessons applying to at least one of these kinds of territory.
     pub territory_types: Option<Vec<TerritoryType>>,
+    /// Lessons backed at one of these evidence levels.
     pub evidence_levels: Option<Vec<EvidenceLevel>>,
-    /// Lessons linked to a sheet of one of these programmes.
+    /// Lessons linked to a sheet of one of these programmes (programme ids).
     pub programmes: Option<Vec<ID>>,
-    /// Lessons linked to one of these sheets.
+    /// Lessons linked to one of these sheets (sheet ids).
     pub sheets: Option<Vec<ID>>,
+    /// Only records in these publication statuses; every status but ARCHIVED when absent (either way,
+    /// only records the caller may see).
     pub publication_statuses: Option<Vec<PublicationStatus>>,
 }
 
@@ -219,13 +257,20 @@ fn set<T>(target: &mut T, value: Option<T>) {
 /// A new organisation.
 #[derive(InputObject)]
 pub struct OrganisationInput {
-    /// Derived from the name when absent.
+    /// A stable, readable key: 1 to 80 lower-case letters a-z, digits and single hyphens; derived from
+    /// the name when absent. CONFLICT when another record the caller may see already holds it.
     pub slug: Option<String>,
+    /// The organisation's name (1 to 200 characters).
     pub name: String,
+    /// What kind of structure it is.
     pub kind: OrganisationKind,
+    /// The region it is based in.
     pub region: Option<Region>,
+    /// Its website: an absolute http:// or https:// address (at most 2,000 characters).
     pub website: Option<String>,
+    /// Its SIREN company number: nine digits (spaces are ignored).
     pub siren: Option<String>,
+    /// Its RNA association number: `W` and nine characters, as in W751234567.
     pub rna: Option<String>,
 }
 
@@ -246,12 +291,20 @@ impl OrganisationInput {
 /// Changes to an organisation: absent fields stay as they are, `null` clears an optional field.
 #[derive(InputObject, Default)]
 pub struct OrganisationPatch {
+    /// A new slug (1 to 80 lower-case letters a-z, digits and single hyphens); CONFLICT when another
+    /// record the caller may see already holds it.
     pub slug: Option<String>,
+    /// A new name (1 to 200 characters).
     pub name: Option<String>,
+    /// A new kind.
     pub kind: Option<OrganisationKind>,
+    /// A new region; `null` clears it.
     pub region: MaybeUndefined<Region>,
+    /// A new website (an absolute http:// or https:// address); `null` clears it.
     pub website: MaybeUndefined<String>,
+    /// A new SIREN number (nine digits); `null` clears it.
     pub siren: MaybeUndefined<String>,
+    /// A new RNA number (`W` and nine characters); `null` clears it.
     pub rna: MaybeUndefined<String>,
 }
 
@@ -275,20 +328,30 @@ impl OrganisationPatch {
 /// A latitude and longitude in degrees.
 #[derive(InputObject, Clone, Copy)]
 pub struct CentroidInput {
+    /// Latitude in degrees, from -90 to 90.
     pub latitude: f64,
+    /// Longitude in degrees, from -180 to 180.
     pub longitude: f64,
 }
 
 /// A new territory.
 #[derive(InputObject)]
 pub struct TerritoryInput {
+    /// A stable, readable key: 1 to 80 lower-case letters a-z, digits and single hyphens; derived from
+    /// the name when absent. CONFLICT when another record the caller may see already holds it.
     pub slug: Option<String>,
+    /// The territory's name (1 to 200 characters).
     pub name: String,
+    /// Its administrative level.
     pub level: TerritoryLevel,
+    /// Its official code: INSEE code of a commune or département, code of a QPV… (at most 200 characters).
     pub code: Option<String>,
+    /// The region it lies in.
     pub region: Option<Region>,
+    /// The kinds of territory it is (at most 50; repeated values are dropped).
     #[graphql(default)]
     pub types: Vec<TerritoryType>,
+    /// Its centre, for maps.
     pub centroid: Option<CentroidInput>,
 }
 
@@ -306,15 +369,24 @@ impl TerritoryInput {
     }
 }
 
-/// Changes to a territory.
+/// Changes to a territory: absent fields stay as they are, `null` clears an optional field, a list
+/// replaces the whole list.
 #[derive(InputObject, Default)]
 pub struct TerritoryPatch {
+    /// A new slug (1 to 80 lower-case letters a-z, digits and single hyphens); CONFLICT when another
+    /// record the caller may see already holds it.
     pub slug: Option<String>,
+    /// A new name (1 to 200 characters).
     pub name: Option<String>,
+    /// A new administrative level.
     pub level: Option<TerritoryLevel>,
+    /// A new official code (at most 200 characters); `null` clears it.
     pub code: MaybeUndefined<String>,
+    /// A new region; `null` clears it.
     pub region: MaybeUndefined<Region>,
+    /// The new list of territory types, replacing the whole list.
     pub types: Option<Vec<TerritoryType>>,
+    /// A new centre; `null` clears it.
     pub centroid: MaybeUndefined<CentroidInput>,
 }
 
@@ -338,16 +410,26 @@ impl TerritoryPatch {
 /// A new programme.
 #[derive(InputObject)]
 pub struct ProgrammeInput {
+    /// A stable, readable key: 1 to 80 lower-case letters a-z, digits and single hyphens; derived from
+    /// the name when absent. CONFLICT when another record the caller may see already holds it.
     pub slug: Option<String>,
+    /// The programme's name (1 to 200 characters).
     pub name: String,
+    /// A short presentation (at most 2,000 characters).
     #[graphql(default)]
     pub summary: String,
+    /// The year the programme started, 1900 to 2100.
     pub start_year: Option<i32>,
+    /// The year it ended or ends, 1900 to 2100 and not before `startYear`.
     pub end_year: Option<i32>,
+    /// The organisation that runs it (an organisation id the caller may see, NOT_FOUND otherwise).
     pub operator: Option<ID>,
+    /// The organisations that fund it (at most 50 organisation ids the caller may see).
     #[graphql(default)]
     pub funders: Vec<ID>,
+    /// The programme it is part of (a programme id the caller may see, NOT_FOUND otherwise).
     pub parent: Option<ID>,
+    /// The themes of social utility it addresses (at most 50; repeated values are dropped).
     #[graphql(default)]
     pub themes: Vec<Theme>,
 }
@@ -370,17 +452,28 @@ impl ProgrammeInput {
     }
 }
 
-/// Changes to a programme.
+/// Changes to a programme: absent fields stay as they are, `null` clears an optional field, a list
+/// replaces the whole list.
 #[derive(InputObject, Default)]
 pub struct ProgrammePatch {
+    /// A new slug (1 to 80 lower-case letters a-z, digits and single hyphens); CONFLICT when another
+    /// record the caller may see already holds it.
     pub slug: Option<String>,
+    /// A new name (1 to 200 characters).
     pub name: Option<String>,
+    /// A new presentation (at most 2,000 characters).
     pub summary: Option<String>,
+    /// A new start year (1900 to 2100); `null` clears it.
     pub start_year: MaybeUndefined<i32>,
+    /// A new end year (1900 to 2100, not before the start year); `null` clears it.
     pub end_year: MaybeUndefined<i32>,
+    /// A new operating organisation (an id the caller may see); `null` clears it.
     pub operator: MaybeUndefined<ID>,
+    /// The new list of funders (at most 50 organisation ids), replacing the whole list.
     pub funders: Option<Vec<ID>>,
+    /// A new parent programme (neither this programme nor one nested in it); `null` makes it top-level.
     pub parent: MaybeUndefined<ID>,
+    /// The new list of themes, replacing the whole list.
     pub themes: Option<Vec<Theme>>,
 }
 
@@ -425,13 +518,20 @@ impl<T> FlattenOption<T> for MaybeUndefined<Option<T>> {
 /// One phase of the démarche as the project lived it.
 #[derive(InputObject)]
 pub struct PhaseRecordInput {
+    /// The phase of the démarche.
     pub phase: Phase,
+    /// When the phase started.
     pub started_on: Option<NaiveDate>,
+    /// When the phase ended; not before `startedOn`.
     pub ended_on: Option<NaiveDate>,
+    /// Methods used (questionnaire, ateliers, entretiens…): at most 50, each at most 200 characters;
+    /// empty ones are dropped.
     #[graphql(default)]
     pub methods: Vec<String>,
+    /// Who took part: at most 50, each at most 200 characters; empty ones are dropped.
     #[graphql(default)]
     pub participants: Vec<String>,
+    /// What came out of the phase (at most 10,000 characters).
     #[graphql(default)]
     pub outcome: String,
 }
@@ -439,20 +539,28 @@ pub struct PhaseRecordInput {
 /// A measure of a project's results.
 #[derive(InputObject)]
 pub struct IndicatorInput {
+    /// What is measured (1 to 200 characters); dashboards sum indicators of the same name and unit.
     pub name: String,
+    /// The unit of the values (at most 200 characters).
     #[graphql(default)]
     pub unit: String,
+    /// The value before the project (a finite number).
     pub baseline: Option<f64>,
+    /// The value aimed at (a finite number).
     pub target: Option<f64>,
+    /// The value reached (a finite number).
     pub actual: Option<f64>,
 }
 
 /// Words of a person involved in the project.
 #[derive(InputObject)]
 pub struct TestimonyInput {
+    /// What the person said (at most 10,000 characters).
     pub quote: String,
+    /// Who said it (at most 200 characters).
     #[graphql(default)]
     pub speaker: String,
+    /// The speaker's role in the project (at most 200 characters).
     #[graphql(default)]
     pub role: String,
 }
@@ -460,8 +568,11 @@ pub struct TestimonyInput {
 /// A document about the project.
 #[derive(InputObject)]
 pub struct DocumentInput {
+    /// The document's title (1 to 200 characters).
     pub title: String,
+    /// What kind of document it is.
     pub kind: DocumentKind,
+    /// Where to read it: an absolute http:// or https:// address (at most 2,000 characters).
     pub url: String,
 }
 
@@ -506,40 +617,58 @@ fn documents(inputs: Vec<DocumentInput>) -> Vec<DocumentDraft> {
 /// A new project sheet.
 #[derive(InputObject)]
 pub struct ProjectSheetInput {
-    /// Derived from the title when absent.
+    /// A stable, readable key: 1 to 80 lower-case letters a-z, digits and single hyphens; derived from
+    /// the title when absent. CONFLICT when another record the caller may see already holds it.
     pub slug: Option<String>,
+    /// The sheet's title (1 to 200 characters).
     pub title: String,
+    /// A short summary (at most 2,000 characters).
     #[graphql(default)]
     pub summary: String,
-    /// The story, in Markdown.
+    /// The story, in Markdown (at most 100,000 characters).
     #[graphql(default)]
     pub body: String,
+    /// The kind of activity the project creates.
     pub activity_type: ActivityType,
+    /// The programmes the sheet belongs to: at most 50 distinct programme ids the caller may see.
     #[graphql(default)]
     pub programmes: Vec<ID>,
+    /// Where the project is located: at most 50 distinct territory ids the caller may see.
     #[graphql(default)]
     pub territories: Vec<ID>,
+    /// The structure that supports the démarche (an organisation id the caller may see).
     pub supporting_structure: Option<ID>,
+    /// The organisation that carries the activity, once found (an organisation id the caller may see).
     pub project_holder: Option<ID>,
+    /// Partner organisations: at most 50 distinct organisation ids the caller may see.
     #[graphql(default)]
     pub partners: Vec<ID>,
+    /// The social need the démarche detected (at most 10,000 characters).
     #[graphql(default)]
     pub social_need: String,
+    /// The themes of social utility addressed (at most 50; repeated values are dropped).
     #[graphql(default)]
     pub themes: Vec<Theme>,
+    /// The publics the project is for (at most 50; repeated values are dropped).
     #[graphql(default)]
     pub target_publics: Vec<TargetPublic>,
-    /// Defaults to IDEA.
+    /// Where the project stands in the démarche; IDEA when absent.
     pub status: Option<SheetStatus>,
+    /// The phases the project went through (at most 20).
     #[graphql(default)]
     pub phases: Vec<PhaseRecordInput>,
+    /// Measures of the project's results (at most 20).
     #[graphql(default)]
     pub indicators: Vec<IndicatorInput>,
+    /// Words of people involved (at most 20).
     #[graphql(default)]
     pub testimonies: Vec<TestimonyInput>,
+    /// Documents about the project published elsewhere (at most 20).
     #[graphql(default)]
     pub documents: Vec<DocumentInput>,
+    /// The address of the sheet's source: an absolute http:// or https:// address.
     pub source_url: Option<String>,
+    /// The licence of the sheet's content (at most 200 characters), as « CC BY 4.0 ».
     pub licence: Option<String>,
 }
 
@@ -576,25 +705,46 @@ impl ProjectSheetInput {
 /// the whole list.
 #[derive(InputObject, Default)]
 pub struct ProjectSheetPatch {
+    /// A new slug (1 to 80 lower-case letters a-z, digits and single hyphens); CONFLICT when another
+    /// record the caller may see already holds it.
     pub slug: Option<String>,
+    /// A new title (1 to 200 characters).
     pub title: Option<String>,
+    /// A new summary (at most 2,000 characters).
     pub summary: Option<String>,
+    /// A new story, in Markdown (at most 100,000 characters).
     pub body: Option<String>,
+    /// A new kind of activity.
     pub activity_type: Option<ActivityType>,
+    /// The new list of programmes (at most 50 distinct ids), replacing the whole list.
     pub programmes: Option<Vec<ID>>,
+    /// The new list of territories (at most 50 distinct ids), replacing the whole list.
     pub territories: Option<Vec<ID>>,
+    /// A new supporting structure (an organisation id the caller may see); `null` clears it.
     pub supporting_structure: MaybeUndefined<ID>,
+    /// A new project holder (an organisation id the caller may see); `null` clears it.
     pub project_holder: MaybeUndefined<ID>,
+    /// The new list of partners (at most 50 distinct organisation ids), replacing the whole list.
     pub partners: Option<Vec<ID>>,
+    /// A new social need (at most 10,000 characters).
     pub social_need: Option<String>,
+    /// The new list of themes, replacing the whole list.
     pub themes: Option<Vec<Theme>>,
+    /// The new list of target publics, replacing the whole list.
     pub target_publics: Option<Vec<TargetPublic>>,
+    /// A new stage of the démarche.
     pub status: Option<SheetStatus>,
+    /// The new phase records (at most 20), replacing them all.
     pub phases: Option<Vec<PhaseRecordInput>>,
+    /// The new indicators (at most 20), replacing them all.
     pub indicators: Option<Vec<IndicatorInput>>,
+    /// The new testimonies (at most 20), replacing them all.
     pub testimonies: Option<Vec<TestimonyInput>>,
+    /// The new documents (at most 20), replacing them all.
     pub documents: Option<Vec<DocumentInput>>,
+    /// A new source address (absolute http:// or https://); `null` clears it.
     pub source_url: MaybeUndefined<String>,
+    /// A new licence (at most 200 characters); `null` clears it.
     pub licence: MaybeUndefined<String>,
 }
 
@@ -642,9 +792,12 @@ impl ProjectSheetPatch {
 /// A link from a lesson to a project sheet that shows or contradicts it.
 #[derive(InputObject)]
 pub struct EvidenceLinkInput {
+    /// The project sheet's id: one the caller may see (NOT_FOUND otherwise), linked once per lesson.
     pub sheet: ID,
+    /// Whether the sheet shows the lesson (OBSERVED_IN, the default) or contradicts it (CONTRADICTED_BY).
     #[graphql(default_with = "EvidenceRole::ObservedIn")]
     pub role: EvidenceRole,
+    /// What the sheet shows about the lesson (at most 10,000 characters).
     #[graphql(default)]
     pub note: String,
 }
@@ -663,29 +816,40 @@ fn evidence_links(p: &mut Problems, inputs: Vec<EvidenceLinkInput>) -> Vec<Evide
 /// A new lesson.
 #[derive(InputObject)]
 pub struct LessonInput {
-    /// Derived from the title when absent.
+    /// A stable, readable key: 1 to 80 lower-case letters a-z, digits and single hyphens; derived from
+    /// the title when absent. CONFLICT when another record the caller may see already holds it.
     pub slug: Option<String>,
+    /// Whether it is a success factor, a pitfall or a failure factor.
     pub polarity: Polarity,
-    /// The lesson in one sentence.
+    /// The lesson in one sentence (1 to 200 characters).
     pub title: String,
+    /// What happened (at most 10,000 characters).
     #[graphql(default)]
     pub context: String,
+    /// The general statement (at most 10,000 characters).
     #[graphql(default)]
     pub lesson: String,
+    /// What to do (at most 10,000 characters).
     #[graphql(default)]
     pub recommendation: String,
+    /// What shows it (at most 10,000 characters).
     #[graphql(default)]
     pub evidence: String,
-    /// Defaults to ONE_PROJECT.
+    /// How strongly the lesson is backed; ONE_PROJECT when absent.
     pub evidence_level: Option<EvidenceLevel>,
+    /// The phases of the démarche it concerns (at most 50; repeated values are dropped).
     #[graphql(default)]
     pub phases: Vec<Phase>,
+    /// What it is about (at most 50; repeated values are dropped).
     #[graphql(default)]
     pub categories: Vec<LessonCategory>,
+    /// The themes it concerns (at most 50; repeated values are dropped).
     #[graphql(default)]
     pub themes: Vec<Theme>,
+    /// The kinds of territory it applies to (at most 50; repeated values are dropped).
     #[graphql(default)]
     pub territory_types: Vec<TerritoryType>,
+    /// The project sheets that show or contradict it (at most 50, a sheet once).
     #[graphql(default)]
     pub evidence_links: Vec<EvidenceLinkInput>,
 }
@@ -712,22 +876,35 @@ impl LessonInput {
     }
 }
 
-/// Changes to a lesson.
+/// Changes to a lesson: absent fields stay as they are, a list replaces the whole list.
 #[derive(InputObject, Default)]
 pub struct LessonPatch {
+    /// A new slug (1 to 80 lower-case letters a-z, digits and single hyphens); CONFLICT when another
+    /// record the caller may see already holds it.
     pub slug: Option<String>,
+    /// A new polarity.
     pub polarity: Option<Polarity>,
+    /// A new one-sentence statement (1 to 200 characters).
     pub title: Option<String>,
+    /// A new account of what happened (at most 10,000 characters).
     pub context: Option<String>,
+    /// A new general statement (at most 10,000 characters).
     pub lesson: Option<String>,
+    /// A new recommendation (at most 10,000 characters).
     pub recommendation: Option<String>,
+    /// New evidence (at most 10,000 characters).
     pub evidence: Option<String>,
+    /// A new evidence level.
     pub evidence_level: Option<EvidenceLevel>,
+    /// The new list of phases, replacing the whole list.
     pub phases: Option<Vec<Phase>>,
+    /// The new list of categories, replacing the whole list.
     pub categories: Option<Vec<LessonCategory>>,
+    /// The new list of themes, replacing the whole list.
     pub themes: Option<Vec<Theme>>,
+    /// The new list of territory types, replacing the whole list.
     pub territory_types: Option<Vec<TerritoryType>>,
-    /// Replaces every link; to add or remove one, use `linkLessonToSheet` / `unlinkLessonFromSheet`.
+    /// Replaces every link (at most 50); to add or remove one, use `linkLessonToSheet` / `unlinkLessonFromSheet`.
     pub evidence_links: Option<Vec<EvidenceLinkInput>>,
 }
 

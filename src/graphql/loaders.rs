@@ -21,7 +21,7 @@ use super::error::GqlResult;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::Error;
-use crate::store::{Reverse, Revision};
+use crate::app::{Reverse, Revision};
 
 /// The batch loader of one request.
 pub struct Batch {

@@ -81,100 +81,136 @@ async fn set_status(
 
 #[Object(name = "RecordMutation")]
 impl Mutation {
-    /// Creates an organisation, as a DRAFT.
+    /// Creates an organisation, as a DRAFT belonging to the caller's organisation, if any: for
+    /// administrators, reviewers, and contributors whose token names an organisation. Invalid values are
+    /// INVALID_INPUT, every problem named with its field.
     async fn create_organisation(
         &self,
         ctx: &Context<'_>,
-        input: OrganisationInput,
+        #[graphql(desc = "The new organisation's fields.")] input: OrganisationInput,
     ) -> async_graphql::Result<OrganisationNode> {
         create::<OrganisationFields>(ctx, input.into_draft()).await.map(OrganisationNode)
     }
 
-    /// Changes an organisation at `version`.
+    /// Changes an organisation at `version`: administrators change any record, reviewers those of their
+    /// programme, contributors and reviewers the DRAFT or SUBMITTED records of their organisation.
     async fn update_organisation(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
-        patch: OrganisationPatch,
+        #[graphql(desc = "The organisation's global id; one the caller may not see is NOT_FOUND.")] id: ID,
+        #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
+        #[graphql(desc = "The fields to change; the others stay as they are.")] patch: OrganisationPatch,
     ) -> async_graphql::Result<OrganisationNode> {
         update::<OrganisationFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(OrganisationNode)
     }
 
-    /// Creates a territory, as a DRAFT.
-    async fn create_territory(&self, ctx: &Context<'_>, input: TerritoryInput) -> async_graphql::Result<TerritoryNode> {
+    /// Creates a territory, as a DRAFT belonging to the caller's organisation, if any: for
+    /// administrators, reviewers, and contributors whose token names an organisation. Invalid values are
+    /// INVALID_INPUT, every problem named with its field.
+    async fn create_territory(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new territory's fields.")] input: TerritoryInput,
+    ) -> async_graphql::Result<TerritoryNode> {
         create::<TerritoryFields>(ctx, input.into_draft()).await.map(TerritoryNode)
     }
 
-    /// Changes a territory at `version`.
+    /// Changes a territory at `version`: administrators change any record, reviewers those of their
+    /// programme, contributors and reviewers the DRAFT or SUBMITTED records of their organisation.
     async fn update_territory(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
-        patch: TerritoryPatch,
+        #[graphql(desc = "The territory's global id; one the caller may not see is NOT_FOUND.")] id: ID,
+        #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
+        #[graphql(desc = "The fields to change; the others stay as they are.")] patch: TerritoryPatch,
     ) -> async_graphql::Result<TerritoryNode> {
         update::<TerritoryFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(TerritoryNode)
     }
 
-    /// Creates a programme, as a DRAFT.
-    async fn create_programme(&self, ctx: &Context<'_>, input: ProgrammeInput) -> async_graphql::Result<ProgrammeNode> {
+    /// Creates a programme, as a DRAFT belonging to the caller's organisation, if any: for
+    /// administrators, reviewers, and contributors whose token names an organisation. Invalid values are
+    /// INVALID_INPUT, every problem named with its field.
+    async fn create_programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new programme's fields.")] input: ProgrammeInput,
+    ) -> async_graphql::Result<ProgrammeNode> {
         create::<ProgrammeFields>(ctx, input.into_draft()).await.map(ProgrammeNode)
     }
 
-    /// Changes a programme at `version`.
+    /// Changes a programme at `version`: administrators change any record, reviewers those of their
+    /// programme, contributors and reviewers the DRAFT or SUBMITTED records of their organisation.
     async fn update_programme(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
-        patch: ProgrammePatch,
+        #[graphql(desc = "The programme's global id; one the caller may not see is NOT_FOUND.")] id: ID,
+        #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
+        #[graphql(desc = "The fields to change; the others stay as they are.")] patch: ProgrammePatch,
     ) -> async_graphql::Result<ProgrammeNode> {
         update::<ProgrammeFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(ProgrammeNode)
     }
 
-    /// Creates a project sheet, as a DRAFT.
-    async fn create_sheet(&self, ctx: &Context<'_>, input: ProjectSheetInput) -> async_graphql::Result<SheetNode> {
+    /// Creates a project sheet, as a DRAFT belonging to the caller's organisation, if any: for
+    /// administrators, reviewers, and contributors whose token names an organisation. Invalid values are
+    /// INVALID_INPUT, every problem named with its field.
+    async fn create_sheet(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new project sheet's fields.")] input: ProjectSheetInput,
+    ) -> async_graphql::Result<SheetNode> {
         create::<SheetFields>(ctx, input.into_draft()).await.map(SheetNode)
     }
 
-    /// Changes a project sheet at `version`.
+    /// Changes a project sheet at `version`: administrators change any record, reviewers those of their
+    /// programme, contributors and reviewers the DRAFT or SUBMITTED records of their organisation.
     async fn update_sheet(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
-        patch: ProjectSheetPatch,
+        #[graphql(desc = "The project sheet's global id; one the caller may not see is NOT_FOUND.")] id: ID,
+        #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
+        #[graphql(desc = "The fields to change; the others stay as they are.")] patch: ProjectSheetPatch,
     ) -> async_graphql::Result<SheetNode> {
         update::<SheetFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(SheetNode)
     }
 
-    /// Creates a lesson, as a DRAFT.
-    async fn create_lesson(&self, ctx: &Context<'_>, input: LessonInput) -> async_graphql::Result<LessonNode> {
+    /// Creates a lesson, as a DRAFT belonging to the caller's organisation, if any: for
+    /// administrators, reviewers, and contributors whose token names an organisation. Invalid values are
+    /// INVALID_INPUT, every problem named with its field.
+    async fn create_lesson(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new lesson's fields.")] input: LessonInput,
+    ) -> async_graphql::Result<LessonNode> {
         create::<LessonFields>(ctx, input.into_draft()).await.map(LessonNode)
     }
 
-    /// Changes a lesson at `version`.
+    /// Changes a lesson at `version`: administrators change any record, reviewers those of their
+    /// programme, contributors and reviewers the DRAFT or SUBMITTED records of their organisation.
     async fn update_lesson(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
-        patch: LessonPatch,
+        #[graphql(desc = "The lesson's global id; one the caller may not see is NOT_FOUND.")] id: ID,
+        #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
+        #[graphql(desc = "The fields to change; the others stay as they are.")] patch: LessonPatch,
     ) -> async_graphql::Result<LessonNode> {
         update::<LessonFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(LessonNode)
     }
 
     /// Links a lesson to a project sheet that shows (OBSERVED_IN) or contradicts (CONTRADICTED_BY) it;
-    /// an existing link to the same sheet is replaced.
+    /// an existing link to the same sheet is replaced. Same rights as `updateLesson`; a lesson holds at
+    /// most 50 links.
     async fn link_lesson_to_sheet(
         &self,
         ctx: &Context<'_>,
-        lesson: ID,
-        version: i32,
-        sheet: ID,
-        #[graphql(default_with = "EvidenceRole::ObservedIn")] role: EvidenceRole,
-        #[graphql(default)] note: String,
+        #[graphql(desc = "The lesson's global id; one the caller may not see is NOT_FOUND.")] lesson: ID,
+        #[graphql(desc = "The lesson's version, as read; if it changed since, CONFLICT.")] version: i32,
+        #[graphql(desc = "The project sheet's global id; one the caller may not see is NOT_FOUND.")] sheet: ID,
+        #[graphql(
+            default_with = "EvidenceRole::ObservedIn",
+            desc = "OBSERVED_IN (the default) when the sheet shows the lesson, CONTRADICTED_BY when it contradicts it."
+        )]
+        role: EvidenceRole,
+        #[graphql(default, desc = "What the sheet shows about the lesson (at most 10,000 characters).")] note: String,
     ) -> async_graphql::Result<LessonNode> {
         let sheet = decode::<SheetId>("sheet", &sheet)?;
         update::<LessonFields>(ctx, &lesson, version, move |draft| {
@@ -189,13 +225,13 @@ impl Mutation {
         .map(LessonNode)
     }
 
-    /// Removes the link between a lesson and a project sheet.
+    /// Removes the link between a lesson and a project sheet (same rights as `updateLesson`).
     async fn unlink_lesson_from_sheet(
         &self,
         ctx: &Context<'_>,
-        lesson: ID,
-        version: i32,
-        sheet: ID,
+        #[graphql(desc = "The lesson's global id; one the caller may not see is NOT_FOUND.")] lesson: ID,
+        #[graphql(desc = "The lesson's version, as read; if it changed since, CONFLICT.")] version: i32,
+        #[graphql(desc = "The project sheet to unlink; INVALID_INPUT when the lesson is not linked to it.")] sheet: ID,
     ) -> async_graphql::Result<LessonNode> {
         let sheet = decode::<SheetId>("sheet", &sheet)?;
         update::<LessonFields>(ctx, &lesson, version, move |draft| {
@@ -214,26 +250,34 @@ impl Mutation {
     }
 
     /// Moves any record through the publication workflow (DRAFT → SUBMITTED → PUBLISHED → ARCHIVED;
-    /// back to DRAFT with a reason).
+    /// back to DRAFT with a reason). Administrators move any record and reviewers those of their
+    /// programme; contributors submit, withdraw and archive the drafts of their organisation.
     async fn set_publication_status(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
+        #[graphql(desc = "The record's global id, of any kind; one the caller may not see is NOT_FOUND.")] id: ID,
+        #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
+        #[graphql(
+            desc = "The status to move to. A move the workflow does not allow (DRAFT to PUBLISHED, say) is INVALID_INPUT."
+        )]
         status: PublicationStatus,
+        #[graphql(
+            desc = "Why: required to move a record back to DRAFT; kept in its revisions (at most 10,000 characters)."
+        )]
         reason: Option<String>,
     ) -> async_graphql::Result<Node> {
         set_status(ctx, &id, version, status, reason.as_deref()).await
     }
 
     /// Archives any record: how records are deleted. Nothing is removed; the record leaves lists
-    /// and can be restored by moving it back to DRAFT with a reason.
+    /// and can be restored by moving it back to DRAFT with a reason. Same rights as
+    /// `setPublicationStatus` (contributors archive only drafts).
     async fn archive(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
-        reason: Option<String>,
+        #[graphql(desc = "The record's global id, of any kind; one the caller may not see is NOT_FOUND.")] id: ID,
+        #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
+        #[graphql(desc = "Why, kept in the record's revisions (at most 10,000 characters).")] reason: Option<String>,
     ) -> async_graphql::Result<Node> {
         set_status(ctx, &id, version, PublicationStatus::Archived, reason.as_deref()).await
     }

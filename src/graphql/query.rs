@@ -12,7 +12,7 @@ use super::vocab::{VocabularyList, all_vocabularies};
 use crate::app::App;
 use crate::domain::*;
 use crate::error::Error;
-use crate::store::StoredKind;
+use crate::app::StoredKind;
 
 #[derive(Default)]
 pub struct Query;
@@ -80,12 +80,20 @@ fn domain_filter<F>(result: Result<F, Vec<FieldProblem>>) -> async_graphql::Resu
 #[Object(name = "RecordQuery")]
 impl Query {
     /// Fetches any record by its global id. Unknown ids, and records the caller may not see, are NOT_FOUND.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Node> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id, as a record's `id` gives it.")] id: ID,
+    ) -> async_graphql::Result<Node> {
         node_by_id(ctx, &id).await
     }
 
     /// Fetches records by global id, in order; an unknown or invisible id gives `null` at its place.
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Up to 100 global ids; a malformed one is INVALID_INPUT.")] ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_PAGE_SIZE {
             return Err(Error::invalid("ids", format!("{} ids given, at most {MAX_PAGE_SIZE} are allowed", ids.len())))
                 .gql();
@@ -99,47 +107,52 @@ impl Query {
         found.into_iter().collect()
     }
 
-    /// An organisation, by id or slug.
+    /// An organisation, by id or slug. Unknown ones, and those the caller may not see, are NOT_FOUND.
     async fn organisation(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
+        #[graphql(desc = "The organisation's global id; give `id` or `slug`, not both.")] id: Option<ID>,
+        #[graphql(desc = "The organisation's slug; give `id` or `slug`, not both.")] slug: Option<String>,
     ) -> async_graphql::Result<OrganisationNode> {
         lookup::<OrganisationFields>(ctx, id, slug).await.map(OrganisationNode)
     }
 
-    /// A territory, by id or slug.
+    /// A territory, by id or slug. Unknown ones, and those the caller may not see, are NOT_FOUND.
     async fn territory(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
+        #[graphql(desc = "The territory's global id; give `id` or `slug`, not both.")] id: Option<ID>,
+        #[graphql(desc = "The territory's slug; give `id` or `slug`, not both.")] slug: Option<String>,
     ) -> async_graphql::Result<TerritoryNode> {
         lookup::<TerritoryFields>(ctx, id, slug).await.map(TerritoryNode)
     }
 
-    /// A programme, by id or slug.
+    /// A programme, by id or slug. Unknown ones, and those the caller may not see, are NOT_FOUND.
     async fn programme(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
+        #[graphql(desc = "The programme's global id; give `id` or `slug`, not both.")] id: Option<ID>,
+        #[graphql(desc = "The programme's slug; give `id` or `slug`, not both.")] slug: Option<String>,
     ) -> async_graphql::Result<ProgrammeNode> {
         lookup::<ProgrammeFields>(ctx, id, slug).await.map(ProgrammeNode)
     }
 
-    /// A project sheet, by id or slug.
-    async fn sheet(&self, ctx: &Context<'_>, id: Option<ID>, slug: Option<String>) -> async_graphql::Result<SheetNode> {
+    /// A project sheet, by id or slug. Unknown ones, and those the caller may not see, are NOT_FOUND.
+    async fn sheet(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The sheet's global id; give `id` or `slug`, not both.")] id: Option<ID>,
+        #[graphql(desc = "The sheet's slug; give `id` or `slug`, not both.")] slug: Option<String>,
+    ) -> async_graphql::Result<SheetNode> {
         lookup::<SheetFields>(ctx, id, slug).await.map(SheetNode)
     }
 
-    /// A lesson, by id or slug.
+    /// A lesson, by id or slug. Unknown ones, and those the caller may not see, are NOT_FOUND.
     async fn lesson(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
+        #[graphql(desc = "The lesson's global id; give `id` or `slug`, not both.")] id: Option<ID>,
+        #[graphql(desc = "The lesson's slug; give `id` or `slug`, not both.")] slug: Option<String>,
     ) -> async_graphql::Result<LessonNode> {
         lookup::<LessonFields>(ctx, id, slug).await.map(LessonNode)
     }
@@ -153,19 +166,28 @@ impl Query {
     async fn organisations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which records to list; without `publicationStatuses`, every status but ARCHIVED. Only records the caller may see are listed."
+        )]
         filter: Option<OrganisationFilterInput>,
-        #[graphql(default)] sort: SortInput,
+        #[graphql(default, desc = "The order; most recently updated first by default.")] sort: SortInput,
+        #[graphql(
+            desc = "How many records to return, 0 to 100, going forward (after `after`, if given); 20 when neither `first` nor `last` is given. Not with `last`."
+        )]
         first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "A cursor (an edge's or `pageInfo.endCursor`): records after it.")] after: Option<String>,
+        #[graphql(
+            desc = "How many records to return, 0 to 100, going backward (before `before`, if given). Not with `first`."
+        )]
         last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "A cursor (an edge's or `pageInfo.startCursor`): records before it.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<OrganisationFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
         connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before })
             .await
     }
 
-    /// Territories, filtered and sorted.
+    /// Territories, filtered and sorted; 20 per page unless `first` or `last` says otherwise (at most 100).
     #[expect(
         clippy::too_many_arguments,
         reason = "a connection field takes a filter, a sort and the four Relay arguments"
@@ -174,19 +196,28 @@ impl Query {
     async fn territories(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which records to list; without `publicationStatuses`, every status but ARCHIVED. Only records the caller may see are listed."
+        )]
         filter: Option<TerritoryFilterInput>,
-        #[graphql(default)] sort: SortInput,
+        #[graphql(default, desc = "The order; most recently updated first by default.")] sort: SortInput,
+        #[graphql(
+            desc = "How many records to return, 0 to 100, going forward (after `after`, if given); 20 when neither `first` nor `last` is given. Not with `last`."
+        )]
         first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "A cursor (an edge's or `pageInfo.endCursor`): records after it.")] after: Option<String>,
+        #[graphql(
+            desc = "How many records to return, 0 to 100, going backward (before `before`, if given). Not with `first`."
+        )]
         last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "A cursor (an edge's or `pageInfo.startCursor`): records before it.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<TerritoryFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
         connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before })
             .await
     }
 
-    /// Programmes, filtered and sorted.
+    /// Programmes, filtered and sorted; 20 per page unless `first` or `last` says otherwise (at most 100).
     #[expect(
         clippy::too_many_arguments,
         reason = "a connection field takes a filter, a sort and the four Relay arguments"
@@ -195,19 +226,29 @@ impl Query {
     async fn programmes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which records to list; without `publicationStatuses`, every status but ARCHIVED. Only records the caller may see are listed."
+        )]
         filter: Option<ProgrammeFilterInput>,
-        #[graphql(default)] sort: SortInput,
+        #[graphql(default, desc = "The order; most recently updated first by default.")] sort: SortInput,
+        #[graphql(
+            desc = "How many records to return, 0 to 100, going forward (after `after`, if given); 20 when neither `first` nor `last` is given. Not with `last`."
+        )]
         first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "A cursor (an edge's or `pageInfo.endCursor`): records after it.")] after: Option<String>,
+        #[graphql(
+            desc = "How many records to return, 0 to 100, going backward (before `before`, if given). Not with `first`."
+        )]
         last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "A cursor (an edge's or `pageInfo.startCursor`): records before it.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<ProgrammeFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
         connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before })
             .await
     }
 
-    /// Project sheets (fiches-projet), filtered and sorted.
+    /// Project sheets (fiches-projet), filtered and sorted; 20 per page unless `first` or `last` says
+    /// otherwise (at most 100).
     #[expect(
         clippy::too_many_arguments,
         reason = "a connection field takes a filter, a sort and the four Relay arguments"
@@ -216,19 +257,29 @@ impl Query {
     async fn sheets(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which records to list; without `publicationStatuses`, every status but ARCHIVED. Only records the caller may see are listed."
+        )]
         filter: Option<SheetFilterInput>,
-        #[graphql(default)] sort: SortInput,
+        #[graphql(default, desc = "The order; most recently updated first by default.")] sort: SortInput,
+        #[graphql(
+            desc = "How many records to return, 0 to 100, going forward (after `after`, if given); 20 when neither `first` nor `last` is given. Not with `last`."
+        )]
         first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "A cursor (an edge's or `pageInfo.endCursor`): records after it.")] after: Option<String>,
+        #[graphql(
+            desc = "How many records to return, 0 to 100, going backward (before `before`, if given). Not with `first`."
+        )]
         last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "A cursor (an edge's or `pageInfo.startCursor`): records before it.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<SheetFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
         connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before })
             .await
     }
 
-    /// Lessons (success factors, pitfalls, failure factors), filtered and sorted.
+    /// Lessons (success factors, pitfalls, failure factors), filtered and sorted; 20 per page unless
+    /// `first` or `last` says otherwise (at most 100).
     #[expect(
         clippy::too_many_arguments,
         reason = "a connection field takes a filter, a sort and the four Relay arguments"
@@ -237,12 +288,21 @@ impl Query {
     async fn lessons(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which records to list; without `publicationStatuses`, every status but ARCHIVED. Only records the caller may see are listed."
+        )]
         filter: Option<LessonFilterInput>,
-        #[graphql(default)] sort: SortInput,
+        #[graphql(default, desc = "The order; most recently updated first by default.")] sort: SortInput,
+        #[graphql(
+            desc = "How many records to return, 0 to 100, going forward (after `after`, if given); 20 when neither `first` nor `last` is given. Not with `last`."
+        )]
         first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "A cursor (an edge's or `pageInfo.endCursor`): records after it.")] after: Option<String>,
+        #[graphql(
+            desc = "How many records to return, 0 to 100, going backward (before `before`, if given). Not with `first`."
+        )]
         last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "A cursor (an edge's or `pageInfo.startCursor`): records before it.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<LessonFields>> {
         let filter = domain_filter(filter.unwrap_or_default().into_domain())?;
         connection(ctx, filter.publication_statuses.clone(), filter, sort.into(), Slice { first, after, last, before })

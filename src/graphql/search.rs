@@ -15,7 +15,7 @@ use super::types::Node;
 use crate::app::{App, SearchPage, Suggestion};
 use crate::domain::*;
 use crate::error::Error;
-use crate::search::{Dimension, Hit, SearchRequest};
+use crate::app::{Dimension, Hit, SearchRequest};
 
 /// The longest query the search box takes.
 const MAX_QUERY_CHARS: usize = 1_000;
@@ -27,9 +27,13 @@ const SNIPPET_CHARS: usize = 200;
 /// The kinds of records search finds.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SearchKind {
+    /// Project sheets (fiches-projet).
     Sheet,
+    /// Lessons.
     Lesson,
+    /// Programmes.
     Programme,
+    /// Organisations.
     Organisation,
 }
 
@@ -49,15 +53,22 @@ impl From<SearchKind> for Kind {
 pub enum SearchDimension {
     /// The kind of record (values SHEET, LESSON, PROGRAMME, ORGANISATION).
     Kind,
-    /// Programme (values are programme ids).
+    /// Programme (values are programme ids): a sheet's programmes, those of the sheets a lesson was
+    /// observed in, a programme itself.
     Programme,
+    /// A theme (Theme) of a sheet, a lesson or a programme.
     Theme,
     /// Where a project stands (SheetStatus).
     Status,
+    /// Whether a lesson is a success factor, a pitfall or a failure factor (Polarity).
     Polarity,
+    /// What a lesson is about (LessonCategory).
     Category,
+    /// A phase of the démarche (Phase) a sheet recorded or a lesson concerns.
     Phase,
+    /// A kind of territory (TerritoryType): of a sheet's territories, or one a lesson applies to.
     TerritoryType,
+    /// A region (Region): of a sheet's territories, or an organisation's.
     Region,
     /// How well a lesson is evidenced (EvidenceLevel).
     EvidenceLevel,
@@ -106,20 +117,33 @@ pub(super) fn dimension_of(dimension: Dimension) -> SearchDimension {
 /// Narrows a search: within a field any value matches; across fields all must.
 #[derive(InputObject, Default)]
 pub struct SearchFilter {
+    /// Records of these kinds.
     pub kinds: Option<Vec<SearchKind>>,
+    /// Records of these programmes (programme ids): their sheets, the lessons observed in those, the
+    /// programmes themselves.
     pub programmes: Option<Vec<ID>>,
+    /// Sheets, lessons and programmes with one of these themes.
     pub themes: Option<Vec<Theme>>,
+    /// Sheets at one of these stages of the démarche.
     pub statuses: Option<Vec<SheetStatus>>,
+    /// Lessons of these polarities.
     pub polarities: Option<Vec<Polarity>>,
+    /// Lessons in one of these categories.
     pub categories: Option<Vec<LessonCategory>>,
+    /// Sheets that recorded one of these phases, and lessons that concern one.
     pub phases: Option<Vec<Phase>>,
+    /// Sheets located in a territory of these types, and lessons that apply to one.
     pub territory_types: Option<Vec<TerritoryType>>,
+    /// Sheets located in a territory of these regions, and organisations based in one.
     pub regions: Option<Vec<Region>>,
+    /// Lessons backed at one of these evidence levels.
     pub evidence_levels: Option<Vec<EvidenceLevel>>,
     /// Sheets supported by these organisations.
     pub structures: Option<Vec<ID>>,
-    /// Records active in a year from `yearFrom` to `yearTo` (both included).
+    /// Records active in a year from `yearFrom` to `yearTo` (both included): sheets by the dates of
+    /// their phases, lessons by those of their sheets, programmes by their years. 1900 when absent.
     pub year_from: Option<i32>,
+    /// The last year of the range `yearFrom` starts (2100 when absent); not before `yearFrom`.
     pub year_to: Option<i32>,
 }
 
@@ -179,18 +203,22 @@ pub struct SearchHit {
     snippets: Vec<Snippet>,
 }
 
+/// One search result: a published record, how well it matched, and where.
 #[Object]
 impl SearchHit {
     /// How well the record matched (BM25 with field boosts; 0 for an empty query listed by recency).
     async fn score(&self) -> f64 {
         f64::from(self.score)
     }
+    /// An opaque position just after this hit in the results: pass it as `after` to continue from it.
     async fn cursor(&self) -> &str {
         &self.cursor
     }
+    /// The record found: a project sheet, a lesson, a programme or an organisation.
     async fn node(&self) -> &Node {
         &self.node
     }
+    /// Highlighted extracts of the record's text where the query matched (none in `similar`).
     async fn snippets(&self) -> &[Snippet] {
         &self.snippets
     }
@@ -199,25 +227,33 @@ impl SearchHit {
 /// How many hits have one value of a dimension.
 #[derive(SimpleObject)]
 pub struct FacetValue {
-    /// The value to filter by: an enum code, or a programme id.
+    /// The value to filter by: an enum code, a year, or the global id of a programme or structure.
     pub value: String,
     /// The label to show, in French.
     pub label: String,
+    /// How many records of the filtered result have this value.
     pub count: i32,
 }
 
 /// The values of one dimension over the filtered result, most frequent first.
 #[derive(SimpleObject)]
 pub struct Facet {
+    /// The dimension counted.
     pub dimension: SearchDimension,
+    /// Its values in the result, with their counts (programmes and structures the caller may not see
+    /// are left out).
     pub values: Vec<FacetValue>,
 }
 
 /// Where a page of results sits.
 #[derive(SimpleObject)]
 pub struct SearchPageInfo {
+    /// Whether more results follow this page.
     pub has_next_page: bool,
+    /// Whether results precede this page (it was asked for with `after`).
     pub has_previous_page: bool,
+    /// The position after the page's last hit: pass it as `after` for the next page; none when the page
+    /// is empty.
     pub end_cursor: Option<String>,
 }
 
@@ -325,25 +361,14 @@ impl Labels {
     }
 }
 
-fn texts(node: &Node) -> [String; 3] {
+/// What search reads of a hit's record (`domain::Searchable`, as the index holds it), for its snippets.
+fn texts(node: &Node) -> SearchableText {
     match node {
-        Node::ProjectSheet(sheet) => {
-            let f = &sheet.0.fields;
-            [f.title.to_string(), f.summary.to_string(), format!("{}\n\n{}", f.body, f.social_need)]
-        }
-        Node::Lesson(lesson) => {
-            let f = &lesson.0.fields;
-            [
-                f.title.to_string(),
-                f.lesson.to_string(),
-                [f.context.as_str(), f.recommendation.as_str(), f.evidence.as_str()].join("\n\n"),
-            ]
-        }
-        Node::Programme(programme) => {
-            [programme.0.fields.name.to_string(), programme.0.fields.summary.to_string(), String::new()]
-        }
-        Node::Organisation(organisation) => [organisation.0.fields.name.to_string(), String::new(), String::new()],
-        Node::Territory(territory) => [territory.0.fields.name.to_string(), String::new(), String::new()],
+        Node::ProjectSheet(sheet) => sheet.0.fields.searchable_text(),
+        Node::Lesson(lesson) => lesson.0.fields.searchable_text(),
+        Node::Programme(programme) => programme.0.fields.searchable_text(),
+        Node::Organisation(organisation) => organisation.0.fields.searchable_text(),
+        Node::Territory(territory) => territory.0.fields.searchable_text(),
     }
 }
 
@@ -372,6 +397,7 @@ async fn nodes(ctx: &Context<'_>, hits: &[Hit]) -> async_graphql::Result<Vec<Opt
     Ok(hits.iter().map(|hit| found.remove(&(hit.kind, hit.id))).collect())
 }
 
+/// A page of search results, with the total count and the facets of the whole result.
 #[Object]
 impl SearchResults {
     /// How many records match, over all pages.
@@ -387,13 +413,13 @@ impl SearchResults {
         // Highlighting reads through every hit's text: off the async executor, and only when asked.
         let mut snippets: Vec<Vec<Snippet>> = found.iter().map(|_| Vec::new()).collect();
         if self.page.highlighter.is_some() {
-            let texts: Vec<Option<[String; 3]>> = found.iter().map(|node| node.as_ref().map(texts)).collect();
+            let texts: Vec<Option<SearchableText>> = found.iter().map(|node| node.as_ref().map(texts)).collect();
             let page = Arc::clone(&self.page);
             snippets = tokio::task::spawn_blocking(move || {
-                let highlight = |[title, summary, body]: &[String; 3]| -> Vec<Snippet> {
+                let highlight = |text: &SearchableText| -> Vec<Snippet> {
                     let Some(highlighter) = &page.highlighter else { return Vec::new() };
                     highlighter
-                        .snippets([title, summary, body])
+                        .snippets(text.parts())
                         .into_iter()
                         .map(|snippet| Snippet { field: snippet.field, html: snippet.html })
                         .collect()
@@ -440,6 +466,7 @@ impl SearchResults {
         Ok(facets)
     }
 
+    /// Where this page sits, and the cursor of the next one.
     async fn page_info(&self) -> SearchPageInfo {
         let shown = self.page.outcome.hits.len();
         let end = self.offset + shown;
@@ -457,6 +484,7 @@ pub struct SuggestionNode {
     node: Option<Node>,
 }
 
+/// A completion for the search box: a glossary term, or the title of a published record.
 #[Object(name = "Suggestion")]
 impl SuggestionNode {
     /// The text to complete with: a record's title or a glossary term.
@@ -472,8 +500,11 @@ impl SuggestionNode {
 /// A group of equivalent terms search treats as one (« QPV » / « quartier prioritaire »).
 #[derive(SimpleObject)]
 pub struct GlossaryEntryNode {
+    /// The entry's id, as `saveGlossaryEntry` and `removeGlossaryEntry` take it.
     pub id: ID,
+    /// The equivalent terms (2 to 20).
     pub terms: Vec<String>,
+    /// The entry's version: changing or removing the entry must name the version read.
     pub version: i32,
 }
 
@@ -505,10 +536,16 @@ impl SearchQuery {
     async fn search(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What to look for (at most 1,000 characters); absent or empty lists every published record by recency."
+        )]
         query: Option<String>,
-        filter: Option<SearchFilter>,
-        facets: Option<Vec<SearchDimension>>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(desc = "Narrows the results.")] filter: Option<SearchFilter>,
+        #[graphql(desc = "The dimensions whose values `facets` counts.")] facets: Option<Vec<SearchDimension>>,
+        #[graphql(default = 20, desc = "How many hits to return, 0 to 100 (20 by default).")] first: i32,
+        #[graphql(
+            desc = "A cursor (`pageInfo.endCursor` or a hit's): the page starts after it. Results stop at 10,000."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<SearchResults> {
         let app = ctx.data::<App>()?;
@@ -537,8 +574,12 @@ impl SearchQuery {
     async fn suggest(
         &self,
         ctx: &Context<'_>,
-        prefix: String,
-        #[graphql(default = 8)] first: i32,
+        #[graphql(desc = "What has been typed so far (at most 1,000 characters).")] prefix: String,
+        #[graphql(
+            default = 8,
+            desc = "How many completions to return, 0 to 100 (8 by default); glossary terms come first."
+        )]
+        first: i32,
     ) -> async_graphql::Result<Vec<SuggestionNode>> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
@@ -562,12 +603,15 @@ impl SearchQuery {
         Ok(out)
     }
 
-    /// Published records like this one: "more like this" for a sheet, a lesson or a programme.
+    /// Published records like this one, best first: "more like this" for a sheet, a lesson or a programme.
     async fn similar(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A sheet, lesson or programme (another kind is INVALID_INPUT); one the caller may not see is NOT_FOUND."
+        )]
         id: ID,
-        #[graphql(default = 5)] first: i32,
+        #[graphql(default = 5, desc = "How many records to return, 0 to 100 (5 by default).")] first: i32,
     ) -> async_graphql::Result<Vec<SearchHit>> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
@@ -601,12 +645,18 @@ pub struct GlossaryMutation;
 #[Object]
 impl GlossaryMutation {
     /// Adds a group of equivalent terms to the glossary (without `id`), or replaces the terms of
-    /// entry `id` at `version`. Search uses it at once, without a restart.
+    /// entry `id` at `version` (administrators only). Search uses it at once, without a restart.
     async fn save_glossary_entry(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
+        #[graphql(desc = "The entry to change; absent to add a new entry.")] id: Option<ID>,
+        #[graphql(
+            desc = "The entry's version, as read: required with `id` (INVALID_INPUT otherwise); if the entry changed since, CONFLICT."
+        )]
         version: Option<i32>,
+        #[graphql(
+            desc = "The equivalent terms: 2 to 20, each 1 to 200 characters, no two the same once case and accents are ignored."
+        )]
         terms: Vec<String>,
     ) -> async_graphql::Result<GlossaryEntryNode> {
         let app = ctx.data::<App>()?;
@@ -619,8 +669,13 @@ impl GlossaryMutation {
         Ok(GlossaryEntryNode { id: glossary_id(entry.id), terms: entry.terms, version: entry.version })
     }
 
-    /// Removes a glossary entry at `version`.
-    async fn remove_glossary_entry(&self, ctx: &Context<'_>, id: ID, version: i32) -> async_graphql::Result<bool> {
+    /// Removes a glossary entry at `version` (administrators only); returns true.
+    async fn remove_glossary_entry(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The entry's id.")] id: ID,
+        #[graphql(desc = "The entry's version, as read; if the entry changed since, CONFLICT.")] version: i32,
+    ) -> async_graphql::Result<bool> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
         let id = decode_glossary_id(&id).gql()?;

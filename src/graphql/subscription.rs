@@ -22,10 +22,15 @@ use crate::domain::*;
 /// The kinds of records.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum RecordKind {
+    /// Organisations.
     Organisation,
+    /// Territories.
     Territory,
+    /// Programmes.
     Programme,
+    /// Project sheets (fiches-projet).
     Sheet,
+    /// Lessons.
     Lesson,
 }
 
@@ -54,24 +59,31 @@ fn kind_of(kind: Kind) -> RecordKind {
 /// What happened to a record.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum RecordAction {
+    /// The record was created.
     Created,
+    /// Its fields were changed.
     Updated,
+    /// It moved in the publication workflow, to a status other than ARCHIVED.
     StatusChanged,
+    /// It was archived.
     Archived,
 }
 
 /// One change of a record.
 pub struct RecordChange(ChangeEvent);
 
+/// One change of a record, as `recordChanged` notifies it.
 #[Object]
 impl RecordChange {
     /// The change's place in the log (a decimal number that only grows).
     async fn sequence(&self) -> String {
         self.0.sequence.to_string()
     }
+    /// The kind of the record that changed.
     async fn kind(&self) -> RecordKind {
         kind_of(self.0.kind)
     }
+    /// What the change did.
     async fn action(&self) -> RecordAction {
         match self.0.action {
             ChangeAction::Created => RecordAction::Created,
@@ -80,6 +92,7 @@ impl RecordChange {
             ChangeAction::Archived => RecordAction::Archived,
         }
     }
+    /// When the change was made.
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
     }
@@ -108,13 +121,17 @@ pub const PROTOCOLS: [&str; 2] = async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
+/// Live notifications, over WebSocket at /graphql/ws (graphql-ws protocol). A connection acts as the
+/// caller of its `Authorization` header or of an `Authorization` entry in its `connection_init` payload,
+/// and ends when that token is revoked.
 #[Subscription]
 impl SubscriptionRoot {
-    /// Notifies each change of a record of these kinds (all when none), once it is searchable.
+    /// Notifies each change of a record of these kinds (all when none), once it is searchable: changes
+    /// of records the caller may see, and those that took a published record out of its sight.
     async fn record_changed(
         &self,
         ctx: &Context<'_>,
-        kinds: Option<Vec<RecordKind>>,
+        #[graphql(desc = "Kinds of records to hear about; all when absent or empty.")] kinds: Option<Vec<RecordKind>>,
     ) -> async_graphql::Result<impl Stream<Item = RecordChange>> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?.clone();

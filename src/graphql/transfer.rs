@@ -6,7 +6,7 @@ use async_graphql::{Context, Enum, Object, SimpleObject, Upload};
 
 use super::error::GqlResult;
 use crate::app::{App, DatasetSummary};
-use crate::dataset::Format;
+use crate::app::Format;
 use crate::domain::*;
 use crate::error::Error;
 
@@ -41,13 +41,21 @@ impl From<DatasetFormat> for Format {
 pub struct ImportReport {
     /// True when nothing was written (a dry run).
     pub dry_run: bool,
+    /// Organisations the files held.
     pub organisations: i32,
+    /// Territories the files held.
     pub territories: i32,
+    /// Programmes the files held.
     pub programmes: i32,
+    /// Project sheets the files held.
     pub sheets: i32,
+    /// Lessons the files held.
     pub lessons: i32,
+    /// Records created (or that would be, in a dry run).
     pub created: i32,
+    /// Existing records updated in place, each to a new version (or that would be, in a dry run).
     pub updated: i32,
+    /// Existing records the files left as they were.
     pub unchanged: i32,
 }
 
@@ -84,9 +92,12 @@ impl TransferMutation {
     async fn import_dataset(
         &self,
         ctx: &Context<'_>,
-        files: Vec<Upload>,
+        #[graphql(desc = "The dataset files (a GraphQL multipart upload); at least one.")] files: Vec<Upload>,
+        #[graphql(
+            desc = "The format of every file; when absent, each file's extension says it (.json, .jsonl or .ndjson, .csv, .md or .markdown)."
+        )]
         format: Option<DatasetFormat>,
-        #[graphql(default = false)] dry_run: bool,
+        #[graphql(default = false, desc = "Check everything and write nothing (false by default).")] dry_run: bool,
     ) -> async_graphql::Result<ImportReport> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;

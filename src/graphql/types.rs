@@ -7,14 +7,22 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::ids;
 use super::loaders::{self, history};
 use crate::domain::*;
-use crate::store::{Reverse, Revision};
+use crate::app::{Reverse, Revision};
 
 /// Every record: organisation, territory, programme, project sheet or lesson.
 #[derive(Interface)]
 #[graphql(
     field(name = "id", ty = "ID", desc = "The record's global id."),
-    field(name = "slug", ty = "&str", desc = "A stable, readable key."),
-    field(name = "publication_status", ty = "PublicationStatus"),
+    field(
+        name = "slug",
+        ty = "&str",
+        desc = "A stable, readable key, unique among records of its kind: 1 to 80 lower-case letters a-z, digits and single hyphens."
+    ),
+    field(
+        name = "publication_status",
+        ty = "PublicationStatus",
+        desc = "Where the record stands in the publication workflow. Everyone sees PUBLISHED records; other statuses are seen by administrators and by the contributors and reviewers whose scope holds the record."
+    ),
     field(
         name = "version",
         ty = "i32",
@@ -38,6 +46,7 @@ pub struct LessonNode(pub Lesson);
 /// One state of a record, kept when it was created or changed.
 pub struct RevisionNode(pub Revision);
 
+/// One state of a record, kept when it was created, changed, moved in the workflow or archived.
 #[Object(name = "Revision")]
 impl RevisionNode {
     /// The version this revision is the state of.
@@ -56,6 +65,7 @@ impl RevisionNode {
     async fn reason(&self) -> Option<&str> {
         self.0.reason.as_deref()
     }
+    /// When the change was made.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -82,10 +92,14 @@ macro_rules! record_object {
             async fn id(&self) -> ID {
                 ids::encode(self.0.id)
             }
-            /// A stable, readable key.
+            /// A stable, readable key, unique among records of its kind: 1 to 80 lower-case letters
+            /// a-z, digits and single hyphens.
             async fn slug(&self) -> &str {
                 self.0.fields.slug.as_str()
             }
+            /// Where the record stands in the publication workflow. Everyone sees PUBLISHED records;
+            /// other statuses are seen by administrators and by the contributors and reviewers whose
+            /// scope holds the record.
             async fn publication_status(&self) -> PublicationStatus {
                 self.0.meta.publication_status
             }
@@ -93,9 +107,11 @@ macro_rules! record_object {
             async fn version(&self) -> i32 {
                 self.0.meta.version
             }
+            /// When the record was created.
             async fn created_at(&self) -> DateTime<Utc> {
                 self.0.meta.created_at
             }
+            /// When the record last changed (its fields or its publication status).
             async fn updated_at(&self) -> DateTime<Utc> {
                 self.0.meta.updated_at
             }
@@ -121,23 +137,27 @@ macro_rules! record_object {
 record_object!(#[Object(name = "Organisation")] OrganisationNode, Kind::Organisation,
     /// A structure of the network: a Fabrique à initiatives, a project holder, a funder, a local authority…
     {
+    /// The organisation's name (1 to 200 characters).
     async fn name(&self) -> &str {
         self.0.fields.name.as_str()
     }
+    /// What kind of structure it is.
     async fn kind(&self) -> OrganisationKind {
         self.0.fields.kind
     }
+    /// The region it is based in, if given.
     async fn region(&self) -> Option<Region> {
         self.0.fields.region
     }
+    /// Its website: an absolute http(s) address, if given.
     async fn website(&self) -> Option<&str> {
         self.0.fields.website.as_ref().map(WebAddress::as_str)
     }
-    /// SIREN company number.
+    /// SIREN company number: nine digits, if given.
     async fn siren(&self) -> Option<&str> {
         self.0.fields.siren.as_ref().map(Siren::as_str)
     }
-    /// Number in the Répertoire national des associations.
+    /// Number in the Répertoire national des associations (RNA): `W` and nine characters, if given.
     async fn rna(&self) -> Option<&str> {
         self.0.fields.rna.as_ref().map(Rna::as_str)
     }
@@ -171,16 +191,20 @@ record_object!(#[Object(name = "Organisation")] OrganisationNode, Kind::Organisa
 /// A latitude and longitude in degrees (WGS 84).
 #[derive(SimpleObject)]
 pub struct Centroid {
+    /// Latitude in degrees, from -90 (south) to 90 (north).
     pub latitude: f64,
+    /// Longitude in degrees, from -180 (west) to 180 (east).
     pub longitude: f64,
 }
 
 record_object!(#[Object(name = "Territory")] TerritoryNode, Kind::Territory,
     /// A territory where programmes act: a commune, an intercommunalité, a QPV, a pays…
     {
+    /// The territory's name (1 to 200 characters).
     async fn name(&self) -> &str {
         self.0.fields.name.as_str()
     }
+    /// Its administrative level.
     async fn level(&self) -> TerritoryLevel {
         self.0.fields.level
     }
@@ -188,16 +212,19 @@ record_object!(#[Object(name = "Territory")] TerritoryNode, Kind::Territory,
     async fn code(&self) -> Option<&str> {
         self.0.fields.code.as_ref().map(Label::as_str)
     }
+    /// The region it lies in, if given.
     async fn region(&self) -> Option<Region> {
         self.0.fields.region
     }
+    /// The kinds of territory it is (rural, QPV…; a territory can be of several).
     async fn types(&self) -> &[TerritoryType] {
         &self.0.fields.types
     }
+    /// Its centre, for maps, if given.
     async fn centroid(&self) -> Option<Centroid> {
         self.0.fields.centroid.map(|point| Centroid { latitude: point.latitude(), longitude: point.longitude() })
     }
-    /// The project sheets located in this territory.
+    /// The project sheets located in this territory (those the caller may see).
     #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
     async fn sheets(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<SheetNode>> {
         sheets(ctx, Reverse::TerritorySheets, self.0.id.get(), rows(first)?).await
@@ -207,36 +234,42 @@ record_object!(#[Object(name = "Territory")] TerritoryNode, Kind::Territory,
 record_object!(#[Object(name = "Programme")] ProgrammeNode, Kind::Programme,
     /// A national or local programme of the network: Territoires fragiles, Garages solidaires, Catalyseur…
     {
+    /// The programme's name (1 to 200 characters).
     async fn name(&self) -> &str {
         self.0.fields.name.as_str()
     }
+    /// A short presentation of the programme (at most 2,000 characters; empty when none).
     async fn summary(&self) -> &str {
         self.0.fields.summary.as_str()
     }
+    /// The year the programme started (1900 to 2100), if known.
     async fn start_year(&self) -> Option<i32> {
         self.0.fields.start_year.map(Year::get)
     }
+    /// The year the programme ended or ends, if known; never before `startYear`.
     async fn end_year(&self) -> Option<i32> {
         self.0.fields.end_year.map(Year::get)
     }
+    /// The themes of social utility the programme addresses.
     async fn themes(&self) -> &[Theme] {
         &self.0.fields.themes
     }
-    /// The organisation that runs the programme.
+    /// The organisation that runs the programme, if given and visible to the caller.
     async fn operator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
         organisation(ctx, self.0.fields.operator).await
     }
+    /// The organisations that fund the programme (those the caller may see).
     async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationNode>> {
         Ok(loaders::many(ctx, &self.0.fields.funders).await?.into_iter().map(OrganisationNode).collect())
     }
-    /// The programme this one is part of.
+    /// The programme this one is part of, if any and visible to the caller.
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProgrammeNode>> {
         match self.0.fields.parent {
             None => Ok(None),
             Some(id) => Ok(loaders::one(ctx, id).await?.map(ProgrammeNode)),
         }
     }
-    /// The programmes nested in this one.
+    /// The programmes nested directly in this one (those the caller may see).
     #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
     async fn children(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<ProgrammeNode>> {
         programmes(ctx, Reverse::ProgrammeChildren, self.0.id.get(), rows(first)?).await
@@ -251,39 +284,54 @@ record_object!(#[Object(name = "Programme")] ProgrammeNode, Kind::Programme,
 /// One phase of the démarche as the project lived it.
 #[derive(SimpleObject)]
 pub struct PhaseRecordNode {
+    /// The phase of the démarche.
     pub phase: Phase,
+    /// When the phase started, if known.
     pub started_on: Option<NaiveDate>,
+    /// When the phase ended, if known (never before `startedOn`).
     pub ended_on: Option<NaiveDate>,
     /// Methods used (questionnaire, ateliers, entretiens…).
     pub methods: Vec<String>,
     /// Who took part.
     pub participants: Vec<String>,
+    /// What came out of the phase (empty when not told).
     pub outcome: String,
 }
 
 /// A measure of a project's results.
 #[derive(SimpleObject)]
 pub struct IndicatorNode {
+    /// What is measured (« Véhicules réparés »).
     pub name: String,
+    /// The unit of the values (« véhicules/an »; empty when none).
     pub unit: String,
+    /// The value before the project, if known.
     pub baseline: Option<f64>,
+    /// The value aimed at, if set.
     pub target: Option<f64>,
+    /// The value reached, if known.
     pub actual: Option<f64>,
 }
 
 /// Words of a person involved in the project.
 #[derive(SimpleObject)]
 pub struct TestimonyNode {
+    /// What the person said.
     pub quote: String,
+    /// Who said it (empty when not named).
     pub speaker: String,
+    /// The speaker's role in the project (empty when not told).
     pub role: String,
 }
 
 /// A document about the project, published elsewhere.
 #[derive(SimpleObject)]
 pub struct DocumentNode {
+    /// The document's title.
     pub title: String,
+    /// What kind of document it is.
     pub kind: DocumentKind,
+    /// Where to read it: an absolute http(s) address.
     pub url: String,
 }
 
@@ -294,14 +342,18 @@ pub struct LessonLink {
     note: String,
 }
 
+/// A lesson linked to a project sheet, with how the sheet bears on it.
 #[Object]
 impl LessonLink {
+    /// The linked lesson.
     async fn lesson(&self) -> LessonNode {
         LessonNode(self.lesson.clone())
     }
+    /// Whether the sheet shows the lesson (OBSERVED_IN) or contradicts it (CONTRADICTED_BY).
     async fn role(&self) -> EvidenceRole {
         self.role
     }
+    /// What the link's author noted about it (empty when nothing).
     async fn note(&self) -> &str {
         &self.note
     }
@@ -314,14 +366,18 @@ pub struct SheetEvidence {
     note: String,
 }
 
+/// A project sheet that shows (or contradicts) a lesson, with how it bears on it.
 #[Object]
 impl SheetEvidence {
+    /// The linked project sheet.
     async fn sheet(&self) -> SheetNode {
         SheetNode(self.sheet.clone())
     }
+    /// Whether the sheet shows the lesson (OBSERVED_IN) or contradicts it (CONTRADICTED_BY).
     async fn role(&self) -> EvidenceRole {
         self.role
     }
+    /// What the link's author noted about it (empty when nothing).
     async fn note(&self) -> &str {
         &self.note
     }
@@ -334,26 +390,31 @@ fn strings(labels: &[Label]) -> Vec<String> {
 record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
     /// A fiche-projet: one project's story, from the social need detected to the launch of the activity.
     {
+    /// The sheet's title, as lists and search show it (1 to 200 characters).
     async fn title(&self) -> &str {
         self.0.fields.title.as_str()
     }
+    /// A short summary of the project (at most 2,000 characters; empty when none).
     async fn summary(&self) -> &str {
         self.0.fields.summary.as_str()
     }
-    /// The story of the project, in Markdown.
+    /// The story of the project, in Markdown (at most 100,000 characters).
     async fn body(&self) -> &str {
         self.0.fields.body.as_str()
     }
+    /// The kind of activity the project creates.
     async fn activity_type(&self) -> ActivityType {
         self.0.fields.activity_type
     }
-    /// The social need the démarche detected.
+    /// The social need the démarche detected (at most 10,000 characters; empty when not told).
     async fn social_need(&self) -> &str {
         self.0.fields.social_need.as_str()
     }
+    /// The themes of social utility the project addresses.
     async fn themes(&self) -> &[Theme] {
         &self.0.fields.themes
     }
+    /// The publics the project is for.
     async fn target_publics(&self) -> &[TargetPublic] {
         &self.0.fields.target_publics
     }
@@ -361,19 +422,24 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
     async fn status(&self) -> SheetStatus {
         self.0.fields.status
     }
+    /// The address of the source the sheet's content comes from (an absolute http(s) address), if given.
     async fn source_url(&self) -> Option<&str> {
         self.0.fields.source_url.as_ref().map(WebAddress::as_str)
     }
+    /// The licence the sheet's content is published under (« CC BY 4.0 »…), if it has its own.
     async fn licence(&self) -> Option<&str> {
         self.0.fields.licence.as_ref().map(Label::as_str)
     }
+    /// The programmes the sheet belongs to (those the caller may see).
     async fn programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
         Ok(loaders::many(ctx, &self.0.fields.programmes).await?.into_iter().map(ProgrammeNode).collect())
     }
+    /// The territories where the project is located (those the caller may see).
     async fn territories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TerritoryNode>> {
         Ok(loaders::many(ctx, &self.0.fields.territories).await?.into_iter().map(TerritoryNode).collect())
     }
-    /// The Fabrique à initiatives (or other structure) that supports the démarche.
+    /// The Fabrique à initiatives (or other structure) that supports the démarche, if given and
+    /// visible to the caller.
     async fn supporting_structure(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
         organisation(ctx, self.0.fields.supporting_structure).await
     }
@@ -381,10 +447,11 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
     async fn project_holder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
         organisation(ctx, self.0.fields.project_holder).await
     }
+    /// The partner organisations of the project (those the caller may see).
     async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationNode>> {
         Ok(loaders::many(ctx, &self.0.fields.partners).await?.into_iter().map(OrganisationNode).collect())
     }
-    /// The phases of the démarche the project went through.
+    /// The phases of the démarche the project went through (at most 20).
     async fn phases(&self) -> Vec<PhaseRecordNode> {
         self.0
             .fields
@@ -400,6 +467,7 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
             })
             .collect()
     }
+    /// Measures of the project's results (at most 20).
     async fn indicators(&self) -> Vec<IndicatorNode> {
         self.0
             .fields
@@ -414,6 +482,7 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
             })
             .collect()
     }
+    /// Words of people involved in the project (at most 20).
     async fn testimonies(&self) -> Vec<TestimonyNode> {
         self.0
             .fields
@@ -426,6 +495,7 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
             })
             .collect()
     }
+    /// Documents about the project, published elsewhere (at most 20).
     async fn documents(&self) -> Vec<DocumentNode> {
         self.0
             .fields
@@ -434,12 +504,13 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
             .map(|document| DocumentNode { title: document.title.to_string(), kind: document.kind, url: document.url.as_str().to_owned() })
             .collect()
     }
-    /// The lessons this sheet shows (or contradicts), with the role and note of each link.
+    /// The lessons this sheet shows (or contradicts), with the role and note of each link (lessons
+    /// the caller may see only).
     #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
     async fn lessons(
         &self,
         ctx: &Context<'_>,
-        role: Option<EvidenceRole>,
+        #[graphql(desc = "Only the links of this role (every link when absent).")] role: Option<EvidenceRole>,
         #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32,
     ) -> async_graphql::Result<Vec<LessonLink>> {
         let sheet = self.0.id;
@@ -463,14 +534,15 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
     /// A lesson learned: a success factor, a pitfall or a failure factor, with what happened, the general
     /// statement, what to do and what shows it, linked to the project sheets that show it.
     {
+    /// Whether the lesson is a success factor, a pitfall or a failure factor.
     async fn polarity(&self) -> Polarity {
         self.0.fields.polarity
     }
-    /// The lesson in one sentence.
+    /// The lesson in one sentence (1 to 200 characters).
     async fn title(&self) -> &str {
         self.0.fields.title.as_str()
     }
-    /// What happened.
+    /// What happened (at most 10,000 characters).
     async fn context(&self) -> &str {
         self.0.fields.context.as_str()
     }
@@ -486,6 +558,7 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
     async fn evidence(&self) -> &str {
         self.0.fields.evidence.as_str()
     }
+    /// How strongly the lesson is backed.
     async fn evidence_level(&self) -> EvidenceLevel {
         self.0.fields.evidence_level
     }
@@ -493,17 +566,24 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
     async fn phases(&self) -> &[Phase] {
         &self.0.fields.phases
     }
+    /// What the lesson is about.
     async fn categories(&self) -> &[LessonCategory] {
         &self.0.fields.categories
     }
+    /// The themes of social utility the lesson concerns.
     async fn themes(&self) -> &[Theme] {
         &self.0.fields.themes
     }
+    /// The kinds of territory the lesson applies to.
     async fn territory_types(&self) -> &[TerritoryType] {
         &self.0.fields.territory_types
     }
     /// The project sheets linked to this lesson, with their role and note (visible sheets only).
-    async fn evidence_links(&self, ctx: &Context<'_>, role: Option<EvidenceRole>) -> async_graphql::Result<Vec<SheetEvidence>> {
+    async fn evidence_links(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the links of this role (every link when absent).")] role: Option<EvidenceRole>,
+    ) -> async_graphql::Result<Vec<SheetEvidence>> {
         let links: Vec<&EvidenceLink> =
             self.0.fields.evidence_links.iter().filter(|link| role.is_none_or(|wanted| wanted == link.role)).collect();
         let ids: Vec<SheetId> = links.iter().map(|link| link.sheet).collect();
@@ -516,7 +596,7 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
             })
             .collect())
     }
-    /// The sheets in which the lesson was observed.
+    /// The sheets in which the lesson was observed (its OBSERVED_IN links; visible sheets only).
     async fn sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
         let ids: Vec<SheetId> = self
             .0
@@ -528,7 +608,8 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
             .collect();
         Ok(loaders::many(ctx, &ids).await?.into_iter().map(SheetNode).collect())
     }
-    /// The programmes the lesson applies to: those of the sheets it was observed in.
+    /// The programmes the lesson applies to: those of the sheets it was observed in (programmes and
+    /// sheets the caller may see only).
     #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
     async fn programmes(&self, ctx: &Context<'_>, #[graphql(desc = "How many to return, 1 to 100 (20 by default).", default = 20)] first: i32) -> async_graphql::Result<Vec<ProgrammeNode>> {
         programmes(ctx, Reverse::LessonProgrammes, self.0.id.get(), rows(first)?).await

@@ -118,6 +118,7 @@ pub struct VocabularyValue {
 pub struct VocabularyList {
     /// The enum's name (`Theme`, `SheetStatus`…).
     pub name: &'static str,
+    /// Every value of the vocabulary, in display order.
     pub values: Vec<VocabularyValue>,
 }
 

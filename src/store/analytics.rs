@@ -9,7 +9,8 @@ use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement};
 
 use super::db_error;
-use super::records::{StoredKind, col, visible_in};
+use super::records::StoredKind;
+use super::sql::{col, visible_in};
 use crate::domain::*;
 use crate::error::Result;
 

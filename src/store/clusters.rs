@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query};
 use sea_orm::{ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entities::{lesson_cluster, lesson_cluster_member};
-use super::records::{col, visible_in};
+use super::sql::{col, visible_in};
 use super::{db_error, now_micros};
 use crate::domain::{EvidenceRole, Kind, Visibility, Vocabulary};
 use crate::error::{Error, Result};

@@ -5,7 +5,7 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entities::{change, glossary_entry, revision};
-use super::records::{insert_all, set, time_of};
+use super::sql::{insert_all, set, time_of};
 use super::{db_error, now_micros};
 use crate::domain::Kind;
 use crate::error::{Error, Result};

@@ -8,8 +8,9 @@ use super::entities::{
     lesson, lesson_evidence, organisation, programme, sheet, sheet_document, sheet_indicator, sheet_phase,
     sheet_testimony, territory,
 };
-use super::records::insert_all;
-use super::records::{Row, StoredKind, codes_in, col, ids_in, parse_code, set, stored, visible_in};
+use super::sql::insert_all;
+use super::records::{Row, StoredKind};
+use super::sql::{codes_in, col, ids_in, parse_code, set, stored, visible_in};
 use super::relations::{LinkTable, RelationIndex, delete_links, delete_tags, insert_links, tag_rows};
 use crate::domain::*;
 use crate::error::{Error, Result};
@@ -432,6 +433,7 @@ impl StoredKind for SheetFields {
         Ok(())
     }
 
+    // Long by nature: one statement per column and owned list of a sheet; split, the mapping would scatter.
     fn from_row(row: &sheet::Model, relations: &RelationIndex) -> Result<Self> {
         let none = Vec::new();
         let phases = relations

@@ -15,6 +15,7 @@ mod journal;
 mod kinds;
 mod records;
 mod relations;
+mod sql;
 mod tokens;
 
 pub use analytics::{FunnelGrouping, IndicatorRow, PhaseRow, contradicting, indicators_of, sheet_phases};

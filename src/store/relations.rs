@@ -11,7 +11,7 @@ use super::entities::{
     lesson_evidence, programme_funder, sheet_document, sheet_indicator, sheet_partner, sheet_phase, sheet_programme,
     sheet_territory, sheet_testimony, tag,
 };
-use super::records::{insert_all, parse_code, visible_in};
+use super::sql::{insert_all, parse_code, visible_in};
 use crate::domain::{Kind, Visibility, Vocabulary};
 use crate::error::Result;
 

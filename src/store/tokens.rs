@@ -3,7 +3,7 @@
 use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entities::api_token;
-use super::records::{parse_code, time_of};
+use super::sql::{parse_code, time_of};
 use super::{db_error, now_micros};
 use crate::domain::{ApiToken, NewToken, OrganisationId, ProgrammeId, Vocabulary};
 use crate::error::{Error, Result};

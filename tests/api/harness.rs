@@ -69,7 +69,7 @@ async fn spawn(search: bool, limits: retex::http::Limits) -> TestApp {
     let (url, dir) = fresh_database().await;
     let index = tempfile::tempdir().expect("create a temporary folder");
     let app = if search {
-        App::open_with_search(&url, index.path(), Default::default()).await
+        App::open_with_search(&url, index.path()).await
     } else {
         App::open(&url).await
     }

@@ -10,6 +10,7 @@ mod changelog;
 mod concurrency;
 mod dashboards;
 mod demo;
+mod layers;
 mod leaks;
 mod limits;
 mod operations;

@@ -254,7 +254,7 @@ async fn while_the_database_is_away_requests_fail_fast_and_service_resumes_alone
     let target = url.split('@').nth(1).and_then(|rest| rest.split('/').next()).expect("host:port").to_owned();
     let mut relay = Relay::start(&target).await;
     let relayed = url.replacen(&target, &format!("127.0.0.1:{}", relay.port), 1);
-    let app = App::open_with_search(&relayed, tempfile::tempdir().expect("a folder").path(), Default::default())
+    let app = App::open_with_search(&relayed, tempfile::tempdir().expect("a folder").path())
         .await
         .expect("open");
     let address = serve(app.clone(), Default::default()).await;
@@ -402,7 +402,7 @@ async fn a_backup_taken_under_writes_restores_to_the_same_records() {
     let again_index = folder.path().join("again-index");
     succeeded(&retex(&again, &again_index, &["restore", "--input", after.to_str().expect("a path")]));
     assert_eq!(export(&again), export(&app.database_url), "the restored base holds the same records");
-    let searchable = App::open_with_search(&again, &again_index, Default::default()).await.expect("open");
+    let searchable = App::open_with_search(&again, &again_index).await.expect("open");
     let contents = searchable.index_contents().await.expect("the index");
     assert_eq!(contents.len(), 5, "the restored base's index holds every published sheet");
     searchable.shutdown().await;

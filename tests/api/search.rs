@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use retex::app::App;
 use retex::domain::*;
-use retex::indexer::FailureInjection;
+use retex::indexer::{FailureInjection, IndexerOptions};
+use retex::store::StoreSettings;
 use serde_json::{Value, json};
 
 use crate::harness::*;
@@ -275,7 +276,8 @@ async fn a_restart_after_an_aborted_indexer_leaves_the_index_equal_to_the_databa
 
     // First run: the indexer dies in the middle of its first batch, before committing it.
     let crashing = FailureInjection { crash_after_documents: Some(3) };
-    let app = App::open_with_search(&url, index.path(), crashing).await.expect("open");
+    let options = IndexerOptions { failure: crashing, ..IndexerOptions::default() };
+    let app = App::open_search_with(&url, &StoreSettings::default(), index.path(), options).await.expect("open");
     let dataset = serde_json::from_value(retex_demo()).expect("the demo parses");
     app.load_dataset(&editor, &dataset).await.expect("load");
     let partial = app.index_contents().await.expect("contents");
@@ -284,7 +286,7 @@ async fn a_restart_after_an_aborted_indexer_leaves_the_index_equal_to_the_databa
     drop(app);
 
     // Second run: the indexer resumes from the last commit and catches up.
-    let app = App::open_with_search(&url, index.path(), FailureInjection::default()).await.expect("reopen");
+    let app = App::open_with_search(&url, index.path()).await.expect("reopen");
     let mut indexed = Vec::new();
     let expected = database_contents(&app).await;
     for _ in 0..100 {

@@ -23,7 +23,7 @@ async fn the_page_is_served_at_the_root_and_at_every_address_it_shows() {
         assert!(content_type.starts_with("text/html"), "{path} is served as {content_type}");
         assert!(body.contains(r#"<html lang="fr">"#), "{path} is not the French page");
         assert!(
-            body.contains("/assets/app.js") && body.contains("/assets/style.css"),
+            body.contains("/assets/main.js") && body.contains("/assets/style.css"),
             "{path} does not load the assets"
         );
     }
@@ -34,10 +34,17 @@ async fn the_page_is_served_at_the_root_and_at_every_address_it_shows() {
 #[tokio::test]
 async fn the_assets_are_served_with_their_content_types() {
     let app = spawn_app().await;
-    let (status, content_type, body) = get(&app, "/assets/app.js").await;
+    for module in ["main", "dom", "api", "router", "search", "reading", "charts", "contribute"] {
+        let (status, content_type, _) = get(&app, &format!("/assets/{module}.js")).await;
+        assert_eq!(status, 200, "{module}.js answers {status}");
+        assert!(content_type.starts_with("text/javascript"), "{module}.js is served as {content_type}");
+    }
+    let (_, _, body) = get(&app, "/assets/api.js").await;
+    assert!(body.contains("/graphql"), "the page talks to the GraphQL API");
+    let (status, content_type, body) = get(&app, "/assets/routes.json").await;
     assert_eq!(status, 200);
-    assert!(content_type.starts_with("text/javascript"), "app.js is served as {content_type}");
-    assert!(body.contains("/graphql"), "the script talks to the GraphQL API");
+    assert!(content_type.starts_with("application/json"), "routes.json is served as {content_type}");
+    assert!(body.contains("/fiches/{slug}"), "the routes the server answers are the page's: {body}");
     let (status, content_type, _) = get(&app, "/assets/style.css").await;
     assert_eq!(status, 200);
     assert!(content_type.starts_with("text/css"), "style.css is served as {content_type}");
@@ -50,7 +57,9 @@ async fn the_assets_are_served_with_their_content_types() {
 #[tokio::test]
 async fn the_page_loads_nothing_from_elsewhere() {
     let app = spawn_app().await;
-    for path in ["/", "/assets/app.js", "/assets/style.css"] {
+    let assets = ["main", "dom", "api", "router", "search", "reading", "charts", "contribute"].map(|module| format!("/assets/{module}.js"));
+    for path in ["/", "/assets/style.css", "/assets/routes.json"].into_iter().map(str::to_owned).chain(assets) {
+        let path = path.as_str();
         let (_, _, body) = get(&app, path).await;
         let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
         for pattern in [

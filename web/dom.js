@@ -1,0 +1,93 @@
+// retex — les outils DOM de la page : création d'éléments (HTML et SVG), extraits surlignés, liens
+// sûrs, formats français, et la région principale. Aucun texte venu de l'API n'est inséré comme HTML :
+// tout passe par des nœuds texte, sauf les extraits surlignés, dont seules les balises <mark> sont
+// gardées (voir `highlighted`).
+
+/** The page's main region, where every view is drawn. */
+export const main = document.getElementById('contenu');
+
+/** Creates an element: `attrs` sets attributes (`on…` adds listeners), children are nodes or text. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = value;
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false || child === '') continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+export function s(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) if (value !== null && value !== undefined) el.setAttribute(key, String(value));
+  append(el, children);
+  return el;
+}
+
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+function decodeEntities(text) {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (match, name) => {
+    if (name[0] === '#') {
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return Number.isFinite(code) ? String.fromCodePoint(code) : match;
+    }
+    return ENTITIES[name.toLowerCase()] ?? match;
+  });
+}
+
+/** Renders an API snippet (escaped text, matched words in <mark>) as DOM nodes: text nodes and <mark>
+ *  elements only; any other markup stays visible text. */
+export function highlighted(html) {
+  const fragment = document.createDocumentFragment();
+  let inMark = false;
+  for (const part of String(html).split(/(<mark>|<\/mark>)/)) {
+    if (part === '<mark>') inMark = true;
+    else if (part === '</mark>') inMark = false;
+    else if (part) fragment.append(inMark ? h('mark', {}, decodeEntities(part)) : document.createTextNode(decodeEntities(part)));
+  }
+  return fragment;
+}
+
+/** An external link, only for http(s) addresses. */
+export function safeUrl(url) {
+  try {
+    const parsed = new URL(url, location.origin);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' });
+export function formatDate(iso) {
+  if (!iso) return '';
+  const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
+}
+export function plural(count, one, many) {
+  return `${numberFormat.format(count)} ${count > 1 ? many : one}`;
+}
+
+/** Replaces the content of the page's main region (arrays are flattened, empty values skipped). */
+export function show(...children) {
+  main.replaceChildren();
+  append(main, children);
+}
+
+export function pageTitle(text) {
+  document.title = `${text} — retex`;
+}

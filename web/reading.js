@@ -1,0 +1,267 @@
+// retex — la lecture : la page d'une fiche-projet et celle d'une leçon (Markdown rendu en nœuds
+// texte), et, pour les relecteurs, l'archivage sous l'une ou l'autre.
+
+import { main, h, safeUrl, numberFormat, formatDate, plural, show, pageTitle } from './dom.js';
+import { getToken, gql, label, viewer } from './api.js';
+import { navigate } from './router.js';
+import { searchHref } from './search.js';
+
+/** The page of a sheet or lesson the API does not give (missing, or a draft this reader may not see). */
+function notFound(what) {
+  show(
+    h('h1', { tabindex: '-1' }, `${what} introuvable`),
+    h('p', { class: 'notice' }, 'Elle n’existe pas, ou n’est pas (encore) publiée. Les brouillons ne sont visibles que de leurs auteurs et relecteurs.'),
+    h('p', {}, h('a', { href: '/' }, 'Revenir à la recherche')),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading: a project sheet
+
+const SHEET_QUERY = `query Fiche($slug: String!) {
+  sheet(slug: $slug) {
+    id slug version title summary body socialNeed activityType themes targetPublics status publicationStatus sourceUrl licence
+    programmes { id name } territories { name types region }
+    supportingStructure { name } projectHolder { name } partners { name }
+    phases { phase startedOn endedOn methods participants outcome }
+    indicators { name unit baseline target actual }
+    testimonies { quote speaker role }
+    documents { title kind url }
+    lessons(first: 100) { role note lesson { slug title polarity } }
+  }
+}`;
+
+function statusBadge(status) {
+  return status && status !== 'PUBLISHED' ? h('span', { class: `badge badge-${status.toLowerCase()}` }, label('PublicationStatus', status)) : null;
+}
+
+function tags(vocabulary, codes) {
+  return codes?.length ? h('ul', { class: 'tags' }, codes.map((code) => h('li', {}, label(vocabulary, code)))) : null;
+}
+
+function facts(pairs) {
+  const rows = pairs.filter(([, value]) => value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && !value.length));
+  return rows.length ? h('dl', { class: 'facts' }, rows.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value)))) : null;
+}
+
+/** Inline Markdown: **bold** and *emphasis*, as elements holding text nodes. */
+function inline(text) {
+  return text.split(/(\*\*[^*]+\*\*|\*[^*\s][^*]*\*)/).map((part) => {
+    if (/^\*\*[^*]+\*\*$/.test(part)) return h('strong', {}, part.slice(2, -2));
+    if (/^\*[^*\s][^*]*\*$/.test(part)) return h('em', {}, part.slice(1, -1));
+    return part;
+  });
+}
+
+/** A small Markdown subset (headings, lists, paragraphs, bold, emphasis), as DOM nodes built from text:
+ *  nothing of the source is ever parsed as HTML. Headings start at level 3, under the page's sections. */
+function markdown(source) {
+  const blocks = [];
+  let paragraph = [];
+  let list = null;
+  const flush = () => {
+    if (paragraph.length) blocks.push(h('p', {}, inline(paragraph.join(' '))));
+    paragraph = [];
+    if (list) blocks.push(list);
+    list = null;
+  };
+  for (const raw of String(source || '').replace(/\r\n/g, '\n').split('\n')) {
+    const line = raw.trim();
+    const heading = line.match(/^(#{1,6})\s+(.*)$/);
+    const item = line.match(/^([-*+]|\d+[.)])\s+(.*)$/);
+    if (!line) flush();
+    else if (heading) {
+      flush();
+      blocks.push(h(heading[1].length <= 3 ? 'h3' : 'h4', {}, inline(heading[2])));
+    } else if (item) {
+      if (paragraph.length) flush();
+      const ordered = /^\d/.test(item[1]);
+      if (!list || (list.tagName === 'OL') !== ordered) {
+        if (list) blocks.push(list);
+        list = h(ordered ? 'ol' : 'ul');
+      }
+      list.append(h('li', {}, inline(item[2])));
+    } else if (list && /^\s/.test(raw)) list.lastChild.append(' ', ...inline(line));
+    else {
+      if (list) flush();
+      paragraph.push(line);
+    }
+  }
+  flush();
+  return blocks;
+}
+
+function section(title, ...content) {
+  const body = content.flat(Infinity).filter(Boolean);
+  return body.length ? h('section', { class: 'block' }, h('h2', {}, title), body) : null;
+}
+
+export async function sheetView(slug, stale) {
+  let data;
+  try {
+    data = await gql(SHEET_QUERY, { slug });
+  } catch (error) {
+    if (stale()) return;
+    if (error.code === 'NOT_FOUND') return (pageTitle('Fiche introuvable'), notFound('Fiche-projet'));
+    throw error;
+  }
+  if (stale()) return;
+  const sheet = data.sheet;
+  pageTitle(sheet.title);
+  const observed = sheet.lessons.filter((link) => link.role === 'OBSERVED_IN');
+  const contradicted = sheet.lessons.filter((link) => link.role !== 'OBSERVED_IN');
+  const lessonItem = (link) => h('li', {},
+    h('span', { class: `polarity polarity-${link.lesson.polarity.toLowerCase()}` }, label('Polarity', link.lesson.polarity)), ' ',
+    h('a', { href: `/lecons/${encodeURIComponent(link.lesson.slug)}` }, link.lesson.title),
+    link.note ? h('span', { class: 'note' }, ` — ${link.note}`) : null);
+  show(h('article', { class: 'record' },
+    h('p', { class: 'breadcrumb' }, h('a', { href: '/' }, 'Recherche'), ' › Fiche-projet'),
+    h('header', { class: 'record-header' },
+      h('p', { class: 'kind kind-sheet' }, 'Fiche-projet', ' ', statusBadge(sheet.publicationStatus)),
+      h('h1', { tabindex: '-1' }, sheet.title),
+      sheet.summary ? h('p', { class: 'lead' }, sheet.summary) : null),
+    facts([
+      ['Programme', sheet.programmes.map((p, i) => [i ? ', ' : '', h('a', { href: searchHref({ q: '', filters: { programme: [p.id] } }) }, p.name)])],
+      ['Territoire', sheet.territories.map((t) => t.name + (t.region ? ` (${label('Region', t.region)})` : '')).join(', ')],
+      ['Type de territoire', [...new Set(sheet.territories.flatMap((t) => t.types))].map((t) => label('TerritoryType', t)).join(', ')],
+      ['Activité', label('ActivityType', sheet.activityType)],
+      ['Où en est le projet', label('SheetStatus', sheet.status)],
+      ['Structure d’accompagnement', sheet.supportingStructure?.name],
+      ['Porteur', sheet.projectHolder?.name],
+      ['Partenaires', sheet.partners.map((p) => p.name).join(', ')],
+      ['Thèmes', tags('Theme', sheet.themes)],
+      ['Publics', tags('TargetPublic', sheet.targetPublics)],
+    ]),
+    section('Le besoin social', sheet.socialNeed ? h('p', {}, sheet.socialNeed) : null),
+    section('Le projet', markdown(sheet.body)),
+    section('L’histoire, phase par phase', sheet.phases.length ? h('ol', { class: 'timeline' }, sheet.phases.map((phase) => h('li', {},
+      h('h3', {}, label('Phase', phase.phase)),
+      phase.startedOn || phase.endedOn ? h('p', { class: 'dates' }, [phase.startedOn ? `Du ${formatDate(phase.startedOn)}` : '', phase.endedOn ? ` au ${formatDate(phase.endedOn)}` : ''].join('').trim()) : null,
+      facts([['Méthodes', phase.methods.join(', ')], ['Participants', phase.participants.join(', ')]]),
+      phase.outcome ? h('p', {}, phase.outcome) : null))) : null),
+    section('Indicateurs', sheet.indicators.length ? h('div', { class: 'table-scroll' }, h('table', {},
+      h('caption', { class: 'visually-hidden' }, 'Indicateurs du projet'),
+      h('thead', {}, h('tr', {}, ['Indicateur', 'Référence', 'Objectif', 'Réalisé'].map((title) => h('th', { scope: 'col' }, title)))),
+      h('tbody', {}, sheet.indicators.map((indicator) => h('tr', {},
+        h('th', { scope: 'row' }, indicator.name, indicator.unit ? ` (${indicator.unit})` : ''),
+        [indicator.baseline, indicator.target, indicator.actual].map((value) => h('td', { class: 'number' }, value === null ? '—' : numberFormat.format(value)))))))) : null),
+    section('Témoignages', sheet.testimonies.map((testimony) => h('figure', { class: 'testimony' },
+      h('blockquote', {}, h('p', {}, testimony.quote)),
+      testimony.speaker || testimony.role ? h('figcaption', {}, '— ', [testimony.speaker, testimony.role].filter(Boolean).join(', ')) : null))),
+    section('Documents', sheet.documents.length ? h('ul', {}, sheet.documents.map((doc) => {
+      const url = safeUrl(doc.url);
+      return h('li', {}, url ? h('a', { href: url, rel: 'noopener' }, doc.title) : doc.title, ` (${label('DocumentKind', doc.kind)})`);
+    })) : null),
+    section('Les leçons tirées de ce projet',
+      observed.length ? h('ul', { class: 'lesson-list' }, observed.map(lessonItem)) : null,
+      contradicted.length ? [h('h3', {}, 'Leçons que ce projet contredit'), h('ul', { class: 'lesson-list' }, contradicted.map(lessonItem))] : null),
+    sheet.sourceUrl || sheet.licence ? h('p', { class: 'source' },
+      sheet.sourceUrl && safeUrl(sheet.sourceUrl) ? ['Source : ', h('a', { href: safeUrl(sheet.sourceUrl), rel: 'noopener' }, sheet.sourceUrl)] : null,
+      sheet.licence ? ` — Licence : ${sheet.licence}` : null) : null,
+  ));
+  await addArchiving(sheet, 'la fiche', stale);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading: a lesson
+
+const LESSON_QUERY = `query Lecon($slug: String!) {
+  lesson(slug: $slug) {
+    id slug version title polarity publicationStatus context lesson recommendation evidence evidenceLevel
+    phases categories themes territoryTypes programmeCount
+    programmes { id name }
+    evidenceLinks { role note sheet { slug title } }
+  }
+}`;
+
+export async function lessonView(slug, stale) {
+  let data;
+  try {
+    data = await gql(LESSON_QUERY, { slug });
+  } catch (error) {
+    if (stale()) return;
+    if (error.code === 'NOT_FOUND') return (pageTitle('Leçon introuvable'), notFound('Leçon'));
+    throw error;
+  }
+  if (stale()) return;
+  const lesson = data.lesson;
+  let similar = [];
+  try {
+    const more = await gql(`query Similaires($id: ID!) { similar(id: $id, first: 5) { node { __typename id slug ... on Lesson { title polarity } ... on ProjectSheet { title } } } }`, { id: lesson.id });
+    similar = more.similar.map((hit) => hit.node).filter((node) => node.__typename === 'Lesson');
+  } catch {
+    /* a lesson without similar ones */
+  }
+  if (stale()) return;
+  pageTitle(lesson.title);
+  const sheetsOf = (role) => lesson.evidenceLinks.filter((link) => link.role === role);
+  const sheetItem = (link) => h('li', {}, h('a', { href: `/fiches/${encodeURIComponent(link.sheet.slug)}` }, link.sheet.title), link.note ? h('span', { class: 'note' }, ` — ${link.note}`) : null);
+  show(h('article', { class: 'record' },
+    h('p', { class: 'breadcrumb' }, h('a', { href: '/' }, 'Recherche'), ' › Leçon'),
+    h('header', { class: 'record-header' },
+      h('p', { class: 'kind kind-lesson' }, h('span', { class: `polarity polarity-${lesson.polarity.toLowerCase()}` }, label('Polarity', lesson.polarity)), ' ', statusBadge(lesson.publicationStatus)),
+      h('h1', { tabindex: '-1' }, lesson.title),
+      h('p', { class: 'lead' }, lesson.programmeCount > 0 ? `Observée dans ${plural(lesson.programmeCount, 'programme', 'programmes')}.` : 'Pas encore observée dans un programme publié.')),
+    facts([
+      ['Catégories', tags('LessonCategory', lesson.categories)],
+      ['Phases', tags('Phase', lesson.phases)],
+      ['Thèmes', tags('Theme', lesson.themes)],
+      ['Types de territoire', tags('TerritoryType', lesson.territoryTypes)],
+      ['Niveau de preuve', label('EvidenceLevel', lesson.evidenceLevel)],
+    ]),
+    section('Contexte', markdown(lesson.context)),
+    section('La leçon', markdown(lesson.lesson)),
+    section('Recommandation', markdown(lesson.recommendation)),
+    section('Ce qui le montre', markdown(lesson.evidence)),
+    h('section', { class: 'block', id: 'programmes' }, h('h2', {}, 'Programmes concernés'),
+      lesson.programmes.length
+        ? h('ul', { class: 'programme-list' }, lesson.programmes.map((p) => h('li', {}, h('a', { href: searchHref({ q: '', filters: { programme: [p.id] } }) }, p.name))))
+        : h('p', {}, 'Aucun programme publié pour l’instant.')),
+    section('Les fiches-projet à l’appui',
+      sheetsOf('OBSERVED_IN').length ? h('ul', {}, sheetsOf('OBSERVED_IN').map(sheetItem)) : null,
+      sheetsOf('CONTRADICTED_BY').length ? [h('h3', {}, 'Fiches qui la contredisent'), h('ul', {}, sheetsOf('CONTRADICTED_BY').map(sheetItem))] : null),
+    section('Leçons similaires', similar.length ? h('ul', { class: 'lesson-list' }, similar.map((node) => h('li', {},
+      h('span', { class: `polarity polarity-${node.polarity.toLowerCase()}` }, label('Polarity', node.polarity)), ' ',
+      h('a', { href: `/lecons/${encodeURIComponent(node.slug)}` }, node.title)))) : null),
+  ));
+  await addArchiving(lesson, 'la leçon', stale);
+}
+
+/**
+ * For reviewers and administrators, « Archiver » under a record: how records are deleted (nothing is
+ * removed; the record leaves lists and search, and may come back as a draft). The API decides
+ * whether this reviewer may; its refusal is shown.
+ */
+async function addArchiving(record, what, stale) {
+  if (!getToken() || record.publicationStatus === 'ARCHIVED') return;
+  let who = null;
+  try {
+    who = await viewer();
+  } catch {
+    return;
+  }
+  if (stale() || !who?.authenticated || !['REVIEWER', 'ADMIN'].includes(who.role)) return;
+  const message = h('p', { class: 'field-error', role: 'status', id: 'archivage-erreur' });
+  const reason = h('textarea', { id: 'archivage-motif', rows: '2', 'aria-describedby': 'archivage-erreur' });
+  const button = h('button', { type: 'submit', class: 'secondary' }, `Archiver ${what}`);
+  const form = h('form', { class: 'send-back-form' },
+    h('label', { for: 'archivage-motif' }, 'Motif de l’archivage (facultatif, gardé dans l’historique)'), reason, button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    message.textContent = '';
+    try {
+      await gql(`mutation Archiver($id: ID!, $version: Int!, $reason: String) {
+        archive(id: $id, version: $version, reason: $reason) { __typename }
+      }`, { id: record.id, version: record.version, reason: reason.value.trim() || null });
+      navigate(location.pathname, { replace: true, keepFocus: true });
+    } catch (error) {
+      button.disabled = false;
+      message.textContent = error.message;
+    }
+  });
+  main.querySelector('article.record')?.append(h('section', { class: 'block record-actions', 'aria-labelledby': 'archivage-titre' },
+    h('h2', { id: 'archivage-titre' }, 'Relecture'),
+    h('p', { class: 'note' }, `Archiver retire ${what} des listes et de la recherche ; rien n’est effacé, et elle peut revenir en brouillon.`),
+    form, message));
+}

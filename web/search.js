@@ -1,0 +1,385 @@
+// retex — la recherche : le formulaire et ses suggestions, les facettes et filtres actifs, les
+// résultats et « Afficher plus », tout l'état étant dans l'adresse (`/?q=…&theme=…&pages=…`).
+
+import { main, h, highlighted, numberFormat, plural, show, pageTitle } from './dom.js';
+import { gql, label } from './api.js';
+import { navigate } from './router.js';
+
+/** The facets of the search, in the order shown, with their URL parameter and filter field. */
+const DIMENSIONS = [
+  { dimension: 'KIND', param: 'type', filter: 'kinds', title: 'Type' },
+  { dimension: 'PROGRAMME', param: 'programme', filter: 'programmes', title: 'Programme' },
+  { dimension: 'THEME', param: 'theme', filter: 'themes', title: 'Thème', vocabulary: 'Theme' },
+  { dimension: 'PHASE', param: 'phase', filter: 'phases', title: 'Phase', vocabulary: 'Phase' },
+  { dimension: 'CATEGORY', param: 'categorie', filter: 'categories', title: 'Catégorie de leçon', vocabulary: 'LessonCategory' },
+  { dimension: 'POLARITY', param: 'polarite', filter: 'polarities', title: 'Polarité', vocabulary: 'Polarity' },
+  { dimension: 'TERRITORY_TYPE', param: 'territoire', filter: 'territoryTypes', title: 'Type de territoire', vocabulary: 'TerritoryType' },
+  { dimension: 'REGION', param: 'region', filter: 'regions', title: 'Région', vocabulary: 'Region' },
+];
+export const KIND_LABELS = { SHEET: 'Fiche-projet', LESSON: 'Leçon', PROGRAMME: 'Programme', ORGANISATION: 'Organisation' };
+const TYPENAME_KIND = { ProjectSheet: 'SHEET', Lesson: 'LESSON', Programme: 'PROGRAMME', Organisation: 'ORGANISATION' };
+/** The most pages of 20 results an address may ask to show at once. */
+const MAX_PAGES = 25;
+const EXAMPLES = ['épicerie solidaire', 'mobilité rurale', 'garage', 'tiers-lieu', 'porteur de projet'];
+/** Labels seen in facets (programme names), for the filters shown when their value has no hit left. */
+const facetLabels = new Map();
+
+function readSearchState(url) {
+  const params = url.searchParams;
+  const filters = {};
+  for (const dim of DIMENSIONS) {
+    const chosen = params.getAll(dim.param).filter(Boolean);
+    if (chosen.length) filters[dim.param] = [...new Set(chosen)];
+  }
+  // « Afficher plus » is in the address too (`pages=3`), so that a reload shows as many results.
+  const pages = Math.min(Math.max(Number.parseInt(params.get('pages') || '1', 10) || 1, 1), MAX_PAGES);
+  return { q: (params.get('q') || '').trim(), filters, pages };
+}
+
+export function searchHref(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set('q', state.q);
+  for (const dim of DIMENSIONS) for (const value of state.filters[dim.param] || []) params.append(dim.param, value);
+  const query = params.toString();
+  return query ? `/?${query}` : '/';
+}
+
+function filterLabel(dim, value) {
+  if (dim.dimension === 'KIND') return KIND_LABELS[value] || value;
+  if (dim.vocabulary) return label(dim.vocabulary, value);
+  return facetLabels.get(`${dim.dimension}:${value}`) || value;
+}
+
+const FACET_QUERY = `query Facette($query: String, $filter: SearchFilter, $facets: [SearchDimension!]) {
+  search(query: $query, filter: $filter, facets: $facets, first: 1) { facets { dimension values { value label count } } }
+}`;
+
+const SEARCH_QUERY = `query Recherche($query: String, $filter: SearchFilter, $facets: [SearchDimension!], $after: String) {
+  search(query: $query, filter: $filter, facets: $facets, first: 20, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    facets { dimension values { value label count } }
+    hits {
+      snippets { field html }
+      node {
+        __typename id slug
+        ... on ProjectSheet { title status programmes { id name } territories { name } }
+        ... on Lesson { title polarity programmes { id name } territoryTypes }
+        ... on Programme { name }
+        ... on Organisation { name region }
+      }
+    }
+  }
+}`;
+
+function searchShell() {
+  const input = h('input', {
+    id: 'q', name: 'q', type: 'search', role: 'combobox', autocomplete: 'off', spellcheck: 'false',
+    'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'suggestions',
+    'aria-describedby': 'q-aide', placeholder: 'ex. épicerie solidaire, mobilité rurale…',
+  });
+  const list = h('ul', { id: 'suggestions', role: 'listbox', class: 'suggestions', hidden: true, 'aria-label': 'Suggestions' });
+  const form = h('form', { class: 'search-form', role: 'search', id: 'search-form' },
+    h('label', { for: 'q', class: 'search-label' }, 'Rechercher dans les fiches-projet et les leçons'),
+    h('div', { class: 'search-row' }, h('div', { class: 'combo' }, input, list), h('button', { type: 'submit', class: 'primary' }, 'Rechercher')),
+    h('p', { id: 'q-aide', class: 'hint' }, 'Mots, « expression exacte », -exclusion ou OR. Flèches haut et bas pour parcourir les suggestions, Échap pour les fermer.'),
+  );
+  const shell = h('div', { class: 'search-page' },
+    h('h1', { class: 'visually-hidden', tabindex: '-1' }, 'Rechercher'),
+    form,
+    h('div', { class: 'search-layout' },
+      h('aside', { class: 'facets', 'aria-labelledby': 'facets-title' },
+        h('details', { class: 'facets-box', open: true },
+          h('summary', { id: 'facets-title' }, 'Affiner'),
+          h('div', { id: 'active-filters' }),
+          h('div', { id: 'facet-groups' }))),
+      h('section', { class: 'results', 'aria-labelledby': 'count' },
+        h('p', { id: 'count', class: 'count', 'aria-live': 'polite', 'aria-atomic': 'true' }),
+        h('div', { id: 'hits' }),
+        h('div', { id: 'more' }))),
+  );
+  setupSuggestions(form, input, list);
+  if (window.matchMedia('(max-width: 48rem)').matches) shell.querySelector('.facets-box').open = false;
+  return shell;
+}
+
+function setupSuggestions(form, input, list) {
+  let options = [];
+  let active = -1;
+  let timer = null;
+  let asked = 0;
+  const close = () => {
+    list.hidden = true;
+    list.replaceChildren();
+    options = [];
+    active = -1;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+  };
+  const highlight = (index) => {
+    active = index;
+    options.forEach((option, i) => option.el.setAttribute('aria-selected', String(i === index)));
+    if (index >= 0) {
+      input.setAttribute('aria-activedescendant', options[index].el.id);
+      options[index].el.scrollIntoView({ block: 'nearest' });
+    } else input.removeAttribute('aria-activedescendant');
+  };
+  const choose = (option) => {
+    close();
+    const kind = option.node && TYPENAME_KIND[option.node.__typename];
+    if (kind === 'SHEET') navigate(`/fiches/${encodeURIComponent(option.node.slug)}`);
+    else if (kind === 'LESSON') navigate(`/lecons/${encodeURIComponent(option.node.slug)}`);
+    else {
+      input.value = option.text;
+      form.requestSubmit();
+    }
+  };
+  const ask = async () => {
+    const prefix = input.value.trim();
+    const ticket = ++asked;
+    if (prefix.length < 2) return close();
+    let data;
+    try {
+      data = await gql('query Suggestions($prefix: String!) { suggest(prefix: $prefix, first: 8) { text node { __typename slug } } }', { prefix });
+    } catch {
+      return close();
+    }
+    if (ticket !== asked || document.activeElement !== input) return;
+    if (!data.suggest.length) return close();
+    options = data.suggest.map((suggestion, i) => {
+      const kind = suggestion.node && TYPENAME_KIND[suggestion.node.__typename];
+      const el = h('li', { id: `suggestion-${i}`, role: 'option', 'aria-selected': 'false', class: 'suggestion' },
+        h('span', {}, suggestion.text), kind ? h('span', { class: 'suggestion-kind' }, KIND_LABELS[kind]) : h('span', { class: 'suggestion-kind' }, 'Recherche'));
+      const option = { ...suggestion, el };
+      el.addEventListener('mousedown', (event) => event.preventDefault());
+      el.addEventListener('click', () => choose(option));
+      return option;
+    });
+    list.replaceChildren(...options.map((option) => option.el));
+    list.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+    active = -1;
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 150);
+  });
+  input.addEventListener('keydown', (event) => {
+    const open = !list.hidden && options.length > 0;
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      if (!open) ask();
+      else highlight((active + 1) % options.length);
+    } else if (event.key === 'ArrowUp' && open) {
+      event.preventDefault();
+      highlight(active <= 0 ? options.length - 1 : active - 1);
+    } else if (event.key === 'Enter' && open && active >= 0) {
+      event.preventDefault();
+      choose(options[active]);
+    } else if (event.key === 'Escape' && open) {
+      event.preventDefault();
+      close();
+    }
+  });
+  input.addEventListener('blur', () => setTimeout(close, 100));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    asked++;
+    close();
+    const state = readSearchState(new URL(location.href));
+    state.q = input.value.trim();
+    navigate(searchHref(state));
+  });
+}
+
+export async function searchView(url, { stale, reuse }) {
+  const state = readSearchState(url);
+  if (!reuse || !document.getElementById('search-form')) show(searchShell());
+  const input = document.getElementById('q');
+  if (document.activeElement !== input || input.value.trim() !== state.q) input.value = state.q;
+  pageTitle(state.q ? `Recherche « ${state.q} »` : 'Rechercher');
+  const count = document.getElementById('count');
+  const hitsBox = document.getElementById('hits');
+  main.querySelector('.results').setAttribute('aria-busy', 'true');
+  const filter = {};
+  for (const dim of DIMENSIONS) if (state.filters[dim.param]) filter[dim.filter] = state.filters[dim.param];
+  const variables = { query: state.q || null, filter, facets: DIMENSIONS.map((dim) => dim.dimension) };
+  let data;
+  try {
+    data = await gql(SEARCH_QUERY, variables);
+  } finally {
+    if (!stale()) main.querySelector('.results')?.removeAttribute('aria-busy');
+  }
+  if (stale()) return;
+  const results = data.search;
+  // A facet in which values are ticked counts as if none were: its other values stay on offer with
+  // the number of results they would add (one more query per such facet).
+  const chosenDims = DIMENSIONS.filter((dim) => state.filters[dim.param]);
+  const own = await Promise.all(chosenDims.map((dim) => {
+    const without = { ...filter };
+    delete without[dim.filter];
+    return gql(FACET_QUERY, { query: state.q || null, filter: without, facets: [dim.dimension] }).catch(() => null);
+  }));
+  if (stale()) return;
+  own.forEach((answer) => {
+    const facet = answer?.search?.facets?.[0];
+    if (!facet) return;
+    const at = results.facets.findIndex((f) => f.dimension === facet.dimension);
+    if (at >= 0) results.facets[at] = facet;
+    else results.facets.push(facet);
+  });
+  for (const facet of results.facets) for (const value of facet.values) facetLabels.set(`${facet.dimension}:${value.value}`, value.label);
+  renderFacets(state, results.facets);
+  const filtered = Object.keys(state.filters).length > 0;
+  if (results.totalCount === 0) {
+    count.textContent = state.q ? `Aucun résultat pour « ${state.q} »` : 'Aucun résultat';
+    hitsBox.replaceChildren(noResults(state, filtered));
+    document.getElementById('more').replaceChildren();
+    return;
+  }
+  const what = plural(results.totalCount, 'résultat', 'résultats');
+  count.textContent = state.q ? `${what} pour « ${state.q} »` : `${what}${filtered ? '' : ' — les plus récents d’abord'}`;
+  const list = h('ol', { class: 'hits', id: 'hit-list' }, results.hits.map(hitItem));
+  hitsBox.replaceChildren(state.q || filtered ? '' : emptyHelp(), list);
+  let pageInfo = results.pageInfo;
+  let shown = 1;
+  document.getElementById('more').replaceChildren();
+  // The pages the address asks for beyond the first; if one fails, the button offers it again.
+  while (shown < state.pages && pageInfo.hasNextPage) {
+    let next;
+    try {
+      next = await gql(SEARCH_QUERY, { ...variables, facets: [], after: pageInfo.endCursor });
+    } catch {
+      break;
+    }
+    if (stale()) return;
+    list.append(...next.search.hits.map(hitItem));
+    pageInfo = next.search.pageInfo;
+    shown += 1;
+  }
+  renderMore(pageInfo, variables, list, stale, shown);
+}
+
+function renderMore(pageInfo, variables, list, stale, shown) {
+  const more = document.getElementById('more');
+  more.replaceChildren();
+  if (!pageInfo.hasNextPage) return;
+  const button = h('button', { type: 'button', class: 'secondary' }, 'Afficher plus de résultats');
+  const message = h('p', { class: 'field-error', role: 'status' });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    let data;
+    try {
+      data = await gql(SEARCH_QUERY, { ...variables, facets: [], after: pageInfo.endCursor });
+    } catch (error) {
+      button.disabled = false;
+      message.textContent = error.message;
+      return;
+    }
+    if (stale()) return;
+    const first = data.search.hits.map(hitItem);
+    list.append(...first);
+    first[0]?.querySelector('a')?.focus();
+    // The address says how many pages are shown, without a new history entry nor a new render.
+    const url = new URL(location.href);
+    url.searchParams.set('pages', String(Math.min(shown + 1, MAX_PAGES)));
+    history.replaceState(history.state, '', url.pathname + url.search);
+    renderMore(data.search.pageInfo, variables, list, stale, shown + 1);
+  });
+  more.append(message);
+  more.append(button);
+}
+
+function emptyHelp() {
+  return h('div', { class: 'help' },
+    h('p', {}, 'Cherchez parmi les fiches-projet, les leçons apprises, les programmes et les structures du réseau. Par exemple : ',
+      EXAMPLES.map((example, i) => [i ? ', ' : '', h('a', { href: searchHref({ q: example, filters: {} }) }, example)]), '.'),
+    h('p', {}, 'En attendant, voici les derniers contenus publiés.'));
+}
+
+function noResults(state, filtered) {
+  const tips = [];
+  if (filtered) tips.push(h('li', {}, h('a', { href: searchHref({ q: state.q, filters: {} }) }, 'relancer la recherche sans les filtres')));
+  if (state.q && state.q.split(/\s+/).length > 1) tips.push(h('li', {}, 'utiliser moins de mots, ou des mots plus généraux'));
+  tips.push(h('li', {}, 'vérifier l’orthographe (les accents et le pluriel ne comptent pas)'));
+  tips.push(h('li', {}, 'un exemple : ', EXAMPLES.slice(0, 3).map((example, i) => [i ? ', ' : '', h('a', { href: searchHref({ q: example, filters: {} }) }, example)])));
+  return h('div', { class: 'empty' },
+    h('p', { class: 'empty-title' }, state.q ? `Aucun résultat pour « ${state.q} »${filtered ? ' avec ces filtres' : ''} — essayez :` : 'Aucun résultat avec ces filtres — essayez :'),
+    h('ul', {}, tips));
+}
+
+function recordHref(node) {
+  const kind = TYPENAME_KIND[node.__typename];
+  if (kind === 'SHEET') return `/fiches/${encodeURIComponent(node.slug)}`;
+  if (kind === 'LESSON') return `/lecons/${encodeURIComponent(node.slug)}`;
+  if (kind === 'PROGRAMME') return searchHref({ q: '', filters: { programme: [node.id] } });
+  return null;
+}
+
+function hitItem(hit) {
+  const node = hit.node;
+  const kind = TYPENAME_KIND[node.__typename];
+  const name = node.title ?? node.name ?? node.slug;
+  const titleSnippet = hit.snippets.find((snippet) => snippet.field === 'title');
+  const titleContent = titleSnippet ? highlighted(titleSnippet.html) : name;
+  const href = recordHref(node);
+  const meta = [];
+  if (node.programmes?.length) meta.push(['Programme', node.programmes.map((p) => p.name).join(', ')]);
+  if (node.territories?.length) meta.push(['Territoire', node.territories.map((t) => t.name).join(', ')]);
+  if (node.territoryTypes?.length) meta.push(['Territoire', node.territoryTypes.map((t) => label('TerritoryType', t)).join(', ')]);
+  if (node.status) meta.push(['Statut', label('SheetStatus', node.status)]);
+  if (node.polarity) meta.push(['Polarité', label('Polarity', node.polarity)]);
+  if (node.region) meta.push(['Région', label('Region', node.region)]);
+  return h('li', { class: 'hit' },
+    h('article', {},
+      h('p', { class: `kind kind-${kind.toLowerCase()}` }, KIND_LABELS[kind]),
+      h('h2', { class: 'hit-title' }, href ? h('a', { href }, titleContent) : titleContent),
+      hit.snippets.filter((snippet) => snippet.field !== 'title').slice(0, 2).map((snippet) => h('p', { class: 'snippet' }, highlighted(snippet.html))),
+      meta.length ? h('dl', { class: 'hit-meta' }, meta.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value)))) : null));
+}
+
+function renderFacets(state, facets) {
+  const active = document.getElementById('active-filters');
+  const chips = [];
+  for (const dim of DIMENSIONS) {
+    for (const value of state.filters[dim.param] || []) {
+      const rest = { ...state.filters, [dim.param]: state.filters[dim.param].filter((v) => v !== value) };
+      if (!rest[dim.param].length) delete rest[dim.param];
+      chips.push(h('li', {}, h('a', { class: 'chip', href: searchHref({ q: state.q, filters: rest }) },
+        `${dim.title} : ${filterLabel(dim, value)}`, h('span', { 'aria-hidden': 'true' }, ' ×'), h('span', { class: 'visually-hidden' }, ' (retirer ce filtre)'))));
+    }
+  }
+  active.replaceChildren(chips.length
+    ? h('div', { class: 'active' }, h('p', { class: 'active-title' }, 'Filtres actifs'), h('ul', { class: 'chips' }, chips),
+      h('a', { href: searchHref({ q: state.q, filters: {} }), class: 'clear' }, 'Tout effacer'))
+    : '');
+  const groups = [];
+  for (const dim of DIMENSIONS) {
+    const facet = facets.find((f) => f.dimension === dim.dimension);
+    const chosen = state.filters[dim.param] || [];
+    const shown = [...(facet?.values || [])];
+    for (const value of chosen) if (!shown.some((v) => v.value === value)) shown.push({ value, label: filterLabel(dim, value), count: 0 });
+    if (!shown.length) continue;
+    const id = `facet-${dim.param}`;
+    groups.push(h('fieldset', { class: 'facet', id },
+      h('legend', {}, dim.title),
+      h('ul', {}, shown.map((value) => {
+        const inputId = `${id}-${value.value}`.replace(/[^A-Za-z0-9_-]/g, '_');
+        const checked = chosen.includes(value.value);
+        const box = h('input', { type: 'checkbox', id: inputId, checked, 'data-param': dim.param, 'data-value': value.value });
+        box.addEventListener('change', () => {
+          const next = { ...state.filters };
+          const list = new Set(next[dim.param] || []);
+          if (box.checked) list.add(value.value);
+          else list.delete(value.value);
+          if (list.size) next[dim.param] = [...list];
+          else delete next[dim.param];
+          navigate(searchHref({ q: state.q, filters: next }), { keepFocus: true });
+        });
+        const labelText = dim.dimension === 'KIND' ? KIND_LABELS[value.value] || value.label : value.label;
+        return h('li', {}, box, h('label', { for: inputId }, labelText, ' ', h('span', { class: 'facet-count' }, `(${numberFormat.format(value.count)})`)));
+      }))));
+  }
+  document.getElementById('facet-groups').replaceChildren(...groups);
+}

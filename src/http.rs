@@ -18,7 +18,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::App;
 use crate::dataset::{self, Format};
-use crate::domain::{Progress, PublicationStatus, Viewer, Vocabulary};
+use crate::domain::{Progress, Viewer};
 use crate::graphql::transport::{self, GraphqlRequest};
 use crate::graphql::{self, RetexSchema};
 use crate::telemetry;

@@ -619,7 +619,6 @@ async fn sheet_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut 
         }
         facets.sort();
         facets.dedup();
-        let text = fields.searchable_text();
         ops.push(IndexOp::Upsert(Box::new(SearchDoc {
             facets,
             years: years_of(fields),
@@ -723,11 +722,7 @@ async fn programme_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &
             (Some(start), None) => vec![start.get()],
             _ => Vec::new(),
         };
-        ops.push(IndexOp::Upsert(Box::new(SearchDoc {
-            facets,
-            years,
-            ..document_of(Kind::Programme, programme)
-        })));
+        ops.push(IndexOp::Upsert(Box::new(SearchDoc { facets, years, ..document_of(Kind::Programme, programme) })));
     }
 
     Ok(())

@@ -27,8 +27,7 @@ pub fn show(what: &'static str, unit: &'static str, progress: Arc<Progress>) -> 
     let task = tokio::spawn(async move {
         let bar = terminal.then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-            let template =
-                format!("{what:<18} [{{bar:32}}] {{done}}/{{total}} {unit} · {{rate}} · reste {{eta}}");
+            let template = format!("{what:<18} [{{bar:32}}] {{done}}/{{total}} {unit} · {{rate}} · reste {{eta}}");
             if let Ok(style) = ProgressStyle::with_template(&template) {
                 // Counts as French writes them (`12 000`, `2 400/s`), not indicatif's `12,000` and
                 // `2400.0725/s`.
@@ -41,7 +40,8 @@ pub fn show(what: &'static str, unit: &'static str, progress: Arc<Progress>) -> 
                 let total = |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
                     let _ = write!(out, "{}", human(state.len().unwrap_or(0)));
                 };
-                let style = style.progress_chars("=> ").with_key("rate", rate).with_key("done", done).with_key("total", total);
+                let style =
+                    style.progress_chars("=> ").with_key("rate", rate).with_key("done", done).with_key("total", total);
                 bar.set_style(style);
             }
             bar
@@ -104,7 +104,12 @@ pub fn line(what: &str, unit: &str, done: u64, total: u64, elapsed: Duration) ->
     } else {
         "terminé".to_owned()
     };
-    format!("{what}  {}/{} {unit} ({percent:.0} %) · {}/s · {left}", human(done), human(total), human(rate.round() as u64))
+    format!(
+        "{what}  {}/{} {unit} ({percent:.0} %) · {}/s · {left}",
+        human(done),
+        human(total),
+        human(rate.round() as u64)
+    )
 }
 
 /// A count as French writes it, thousands set apart by a space: `12 000`.
@@ -112,7 +117,7 @@ pub fn human(count: u64) -> String {
     let digits = count.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(digit);

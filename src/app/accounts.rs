@@ -3,7 +3,6 @@
 
 use super::*;
 
-
 /// The length of an API token's secret, in random bytes.
 pub(super) const SECRET_BYTES: usize = 32;
 /// What every secret starts with, so that a leaked one is recognisable (and scannable).

@@ -3,7 +3,6 @@
 
 use super::*;
 
-
 /// A lesson and how often it recurs.
 #[derive(Debug, Clone)]
 pub struct RecurrentLesson {
@@ -38,6 +37,7 @@ impl App {
         mut request: SearchRequest,
         group_by: Vec<crate::search::Dimension>,
     ) -> Result<crate::search::Grouped> {
+        let _turn = self.heavy_turn().await?;
         request.visible = viewer.visibility().search_statuses();
         self.on_index(move |index, synonyms| index.group_counts(&request, synonyms, &group_by)).await
     }
@@ -50,6 +50,7 @@ impl App {
         mut request: SearchRequest,
         group_by: Option<crate::search::Dimension>,
     ) -> Result<Vec<IndicatorSum>> {
+        let _turn = self.heavy_turn().await?;
         request.visible = viewer.visibility().search_statuses();
         request.kinds = vec![Kind::Sheet];
         let groups = self.on_index(move |index, synonyms| index.matching(&request, synonyms, group_by)).await?;
@@ -84,6 +85,7 @@ impl App {
         offset: usize,
     ) -> Result<Vec<RecurrentLesson>> {
         published_only(&filter.publication_statuses)?;
+        let _turn = self.heavy_turn().await?;
         use crate::search::Dimension;
         fn codes<T: Vocabulary>(values: &[T]) -> Vec<String> {
             values.iter().map(|value| value.code().to_owned()).collect()
@@ -141,19 +143,22 @@ impl App {
         to: Phase,
     ) -> Result<Vec<Funnel>> {
         published_only(&filter.publication_statuses)?;
-        let rows = store::sheet_phases(self.store.connection(), &viewer.visibility(), filter, grouping).await?;
-        let rows: Vec<SheetPhase> = rows
+        let _turn = self.heavy_turn().await?;
+        let conn = self.store.connection();
+        let (counts, spans) = store::funnel_figures(conn, &viewer.visibility(), filter, grouping, from, to).await?;
+        let counts: Vec<FurthestCount> = counts
             .into_iter()
-            .map(|row| SheetPhase {
+            .map(|row| FurthestCount {
                 group: row.group,
-                sheet: row.sheet,
-                phase: row.phase.as_deref().and_then(Phase::from_code),
-                started_on: row.started_on,
-                covered: row.covered,
+                furthest: row.furthest.and_then(|index| Phase::ALL.get(usize::try_from(index).ok()?).copied()),
+                sheets: u64::try_from(row.sheets).unwrap_or(0),
+                covered: u64::try_from(row.covered).unwrap_or(0),
             })
             .collect();
-        // Counting is CPU work over up to every sheet: off the async executor.
-        tokio::task::spawn_blocking(move || funnels(&rows, from, to)).await.map_err(Error::internal)
+        let spans: Vec<Span> =
+            spans.into_iter().map(|row| Span { group: row.group, from: row.from, to: row.to }).collect();
+        // The spans may be one per sheet of the base, sorted for medians: off the async executor.
+        tokio::task::spawn_blocking(move || funnels(&counts, &spans)).await.map_err(Error::internal)
     }
 
     /// Groups lessons into a new cluster (reviewers and administrators); every lesson must be visible

@@ -2,7 +2,6 @@
 
 use super::*;
 
-
 /// An export under way: what it reads, and the slugs of the records it has sent.
 pub(super) struct Export<'a> {
     store: &'a Store,

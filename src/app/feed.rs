@@ -2,7 +2,6 @@
 
 use super::*;
 
-
 /// A change of a record, as a live subscription reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeEvent {
@@ -80,7 +79,12 @@ impl App {
         }))
     }
 
-    pub(super) async fn event_for(&self, viewer: &Viewer, kinds: &[Kind], change: store::Change) -> Option<ChangeEvent> {
+    pub(super) async fn event_for(
+        &self,
+        viewer: &Viewer,
+        kinds: &[Kind],
+        change: store::Change,
+    ) -> Option<ChangeEvent> {
         let kind = change.kind?;
         if !kinds.is_empty() && !kinds.contains(&kind) {
             return None;

@@ -3,7 +3,6 @@
 
 use super::*;
 
-
 /// What a dataset load did with each record: created it, updated it in place, or found it already so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -45,6 +44,10 @@ impl std::fmt::Display for DatasetSummary {
 /// How many records of one kind an import validates and writes together: the unit of its
 /// multi-row statements.
 pub(super) const IMPORT_CHUNK: usize = 1_000;
+
+/// A record of an import that exists and changed: its place in the file, its current state, its new
+/// fields and status.
+type Changed<K> = (String, Record<<K as Fields>::Id, K>, K, PublicationStatus);
 
 /// A dataset import in progress, in its transaction: what one kind of record hands to the next.
 pub(super) struct Import<'a> {
@@ -139,11 +142,10 @@ impl Import<'_> {
 
     /// Sorts accepted records out: those that exist and changed (with their current state), and the
     /// new ones; those that exist unchanged are done.
-    #[allow(clippy::type_complexity)]
     async fn sort_out<K: Editable + PartialEq>(
         &mut self,
         accepted: Vec<(String, K, PublicationStatus)>,
-    ) -> Result<(Vec<(String, Record<K::Id, K>, K, PublicationStatus)>, Vec<(String, K, PublicationStatus)>)> {
+    ) -> Result<(Vec<Changed<K>>, Vec<(String, K, PublicationStatus)>)> {
         let slugs: Vec<String> = accepted.iter().map(|(_, fields, _)| fields.slug().to_string()).collect();
         let existing = store::ids_by_slugs::<K, _>(self.tx, &slugs).await?;
         let (old, new): (Vec<_>, Vec<_>) =
@@ -206,15 +208,10 @@ impl Import<'_> {
             }
         }
         Ok((!missing).then_some(names))
-
     }
 
     /// Records that changed: a new version each, their relations replaced together.
-    async fn update<K: Editable>(
-        &mut self,
-        changed: Vec<(String, Record<K::Id, K>, K, PublicationStatus)>,
-        names: &mut Names,
-    ) -> Result<()> {
+    async fn update<K: Editable>(&mut self, changed: Vec<Changed<K>>, names: &mut Names) -> Result<()> {
         if !changed.is_empty() {
             let updates: Vec<(K::Id, i32, &K, PublicationStatus)> = changed
                 .iter()
@@ -296,7 +293,10 @@ impl Import<'_> {
 /// slug gets one derived from its external id, else its title or name; references that are external
 /// ids (of a record in the file or in the database) become slugs. Borrows the dataset unchanged when
 /// it has no external id and no empty slug.
-pub(super) async fn settle_keys<'a>(tx: &store::Transaction, dataset: &'a Dataset) -> Result<std::borrow::Cow<'a, Dataset>> {
+pub(super) async fn settle_keys<'a>(
+    tx: &store::Transaction,
+    dataset: &'a Dataset,
+) -> Result<std::borrow::Cow<'a, Dataset>> {
     use std::collections::{HashMap, HashSet};
     if !dataset.needs_settling() {
         return Ok(std::borrow::Cow::Borrowed(dataset));
@@ -500,42 +500,38 @@ impl Import<'_> {
     /// territories, programmes, sheets, lessons), so that references resolve to records written before.
     async fn all(&mut self, dataset: &Dataset) -> Result<()> {
         let organisations: Vec<_> = dataset.organisations.iter().enumerate().collect();
-        self
-            .kind::<OrganisationFields, _>(
-                "organisations",
-                &organisations,
-                |record| (record.slug.as_str(), &record.publication_status),
-                |record, _| record.to_draft(),
-            )
-            .await?;
+        self.kind::<OrganisationFields, _>(
+            "organisations",
+            &organisations,
+            |record| (record.slug.as_str(), &record.publication_status),
+            |record, _| record.to_draft(),
+        )
+        .await?;
         let territories: Vec<_> = dataset.territories.iter().enumerate().collect();
-        self
-            .kind::<TerritoryFields, _>(
-                "territories",
-                &territories,
-                |record| (record.slug.as_str(), &record.publication_status),
-                |record, _| record.to_draft(),
-            )
-            .await?;
+        self.kind::<TerritoryFields, _>(
+            "territories",
+            &territories,
+            |record| (record.slug.as_str(), &record.publication_status),
+            |record, _| record.to_draft(),
+        )
+        .await?;
         self.programmes(dataset).await?;
         let sheets: Vec<_> = dataset.sheets.iter().enumerate().collect();
-        self
-            .kind::<SheetFields, _>(
-                "sheets",
-                &sheets,
-                |record| (record.slug.as_str(), &record.publication_status),
-                |record, names| record.to_draft(names),
-            )
-            .await?;
+        self.kind::<SheetFields, _>(
+            "sheets",
+            &sheets,
+            |record| (record.slug.as_str(), &record.publication_status),
+            |record, names| record.to_draft(names),
+        )
+        .await?;
         let lessons: Vec<_> = dataset.lessons.iter().enumerate().collect();
-        self
-            .kind::<LessonFields, _>(
-                "lessons",
-                &lessons,
-                |record| (record.slug.as_str(), &record.publication_status),
-                |record, names| record.to_draft(names),
-            )
-            .await?;
+        self.kind::<LessonFields, _>(
+            "lessons",
+            &lessons,
+            |record| (record.slug.as_str(), &record.publication_status),
+            |record, names| record.to_draft(names),
+        )
+        .await?;
         Ok(())
     }
 
@@ -552,14 +548,13 @@ impl Import<'_> {
                     self.names.contains(Kind::Programme, parent) || !in_file.contains(parent.as_str())
                 })
             });
-            self
-                .kind::<ProgrammeFields, _>(
-                    "programmes",
-                    &ready,
-                    |record| (record.slug.as_str(), &record.publication_status),
-                    |record, names| record.to_draft(names),
-                )
-                .await?;
+            self.kind::<ProgrammeFields, _>(
+                "programmes",
+                &ready,
+                |record| (record.slug.as_str(), &record.publication_status),
+                |record, names| record.to_draft(names),
+            )
+            .await?;
             if waiting.len() == before {
                 for (i, record) in &waiting {
                     self.problems.add(

@@ -38,13 +38,11 @@ pub use records::Editable;
 pub use search::{IndexLag, MAX_GLOSSARY_TERMS, SearchPage, Suggestion};
 // The plain types the use cases take and give, from the layers below: the API above names them
 // through this module, never `store` or `search` directly.
-pub use crate::search::{Dimension, Hit, SearchRequest};
 pub use crate::dataset::Format;
+pub use crate::search::{Dimension, Hit, SearchRequest};
 pub use crate::store::{ClusterRow, FunnelGrouping, Reverse, Revision, StoredKind};
 // The helpers each use case shares with the others (`journal`, `create_in`, `stale`…), for the
 // modules' `use super::*`.
-use accounts::*;
-use import::*;
 use records::*;
 
 /// The application: the store, the search index that follows it, and what the use cases share.
@@ -52,6 +50,15 @@ use records::*;
 pub struct App {
     store: Store,
     search: Option<Arc<Indexer>>,
+    /// Dashboard figures that may read the whole base run a few at a time (one less than the cores,
+    /// at least one): more wait their turn, so that they never take every core and every database
+    /// connection from the small requests beside them.
+    heavy: Arc<tokio::sync::Semaphore>,
+}
+
+/// How many whole-base computations run at once: one less than the cores, at least one.
+fn heavy_permits() -> usize {
+    std::thread::available_parallelism().map_or(1, |cores| cores.get().saturating_sub(1).max(1))
 }
 
 /// How long a write waits for its change to be searchable before it returns anyway. Writes return
@@ -80,7 +87,7 @@ impl App {
     pub async fn open_with(url: &str, settings: &StoreSettings) -> Result<Self> {
         let store = Store::connect_with(url, settings).await?;
         store.migrate().await?;
-        Ok(Self { store, search: None })
+        Ok(Self { store, search: None, heavy: Arc::new(tokio::sync::Semaphore::new(heavy_permits())) })
     }
 
     /// Opens the database and the search index in `index_dir`, and starts the indexer that keeps the
@@ -127,6 +134,11 @@ impl App {
         {
             tracing::warn!(sequence, "the change is committed but not yet searchable");
         }
+    }
+
+    /// Waits for a turn to compute dashboard figures over the whole base (see `App::heavy`).
+    async fn heavy_turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
+        self.heavy.acquire().await.map_err(|_| Error::Unavailable("the server is shutting down".into()))
     }
 
     fn indexer(&self) -> Result<&Arc<Indexer>> {

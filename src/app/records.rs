@@ -4,7 +4,6 @@
 
 use super::*;
 
-
 /// A kind of record that can be edited through drafts and kept in revisions.
 pub trait Editable: StoredKind {
     type Draft: Send;
@@ -356,7 +355,12 @@ impl App {
     /// Checks that every record `fields` refers to, beyond those `before` already referred to, is one
     /// the viewer may see: any other is NOT_FOUND, exactly as if it did not exist (a write must not
     /// reach, nor reveal by its answer or its revision, a record its author cannot read).
-    pub(super) async fn check_references<K: Editable>(&self, viewer: &Viewer, fields: &K, before: Option<&K>) -> Result<()> {
+    pub(super) async fn check_references<K: Editable>(
+        &self,
+        viewer: &Viewer,
+        fields: &K,
+        before: Option<&K>,
+    ) -> Result<()> {
         let kept: HashSet<(Kind, i64)> = before
             .map(|before| before.references().into_iter().map(|(_, kind, id)| (kind, id)).collect())
             .unwrap_or_default();
@@ -386,7 +390,12 @@ impl App {
     /// is a CONFLICT, which the viewer can act on; one held only by a record it may not see is
     /// answered as a free one would be: the record takes the first free numbered variant
     /// (`garage-solidaire-2`), which the answer shows, so that a taken slug never reveals a draft.
-    pub(super) async fn settle_slug<K: Editable>(&self, viewer: &Viewer, fields: &mut K, own: Option<i64>) -> Result<()> {
+    pub(super) async fn settle_slug<K: Editable>(
+        &self,
+        viewer: &Viewer,
+        fields: &mut K,
+        own: Option<i64>,
+    ) -> Result<()> {
         let conn = self.store.connection();
         let slug = fields.slug().clone();
         match store::id_by_slug::<K, _>(conn, &everything(), slug.as_str()).await? {
@@ -412,7 +421,11 @@ impl App {
 
     /// Measures where a record stands relative to the viewer's scope (the record's owner is known;
     /// whether it belongs to the viewer's programme costs one statement).
-    pub(super) async fn placement<K: StoredKind>(&self, viewer: &Viewer, record: &Record<K::Id, K>) -> Result<Placement> {
+    pub(super) async fn placement<K: StoredKind>(
+        &self,
+        viewer: &Viewer,
+        record: &Record<K::Id, K>,
+    ) -> Result<Placement> {
         let Some(scope) = viewer.write_scope() else { return Ok(Placement::default()) };
         let own_record =
             K::KIND == Kind::Organisation && scope.organisation.map(|id| id.get()) == Some(record.id.get());

@@ -2,7 +2,6 @@
 
 use super::*;
 
-
 /// One page of search results.
 pub struct SearchPage {
     pub outcome: SearchOutcome,
@@ -92,11 +91,9 @@ impl App {
         };
         let indexer = Arc::clone(self.indexer()?);
         let visible = viewer.visibility().search_statuses();
-        tokio::task::spawn_blocking(move || {
-            indexer.index().similar(&text.parts(), (kind, id), &visible, limit)
-        })
-        .await
-        .map_err(Error::internal)?
+        tokio::task::spawn_blocking(move || indexer.index().similar(&text.parts(), (kind, id), &visible, limit))
+            .await
+            .map_err(Error::internal)?
     }
 
     /// Returns the glossary of synonyms.

@@ -1,22 +1,29 @@
 //! The arithmetic of dashboards, kept free of storage: the funnel of the démarche (how many sheets
 //! reached each phase), the median time between two phases, and capitalisation coverage.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
 use super::vocabulary::{Phase, Vocabulary};
 
-/// One sheet's phase record, as the funnel reads it.
+/// How many sheets of a group went furthest to one phase (`None`: they recorded none), and how many
+/// of them a published lesson is linked to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SheetPhase {
-    /// The group the sheet is counted in (a programme, a structure), `None` for none.
+pub struct FurthestCount {
+    /// The group the sheets are counted in (a programme, a structure), `None` for none.
     pub group: Option<i64>,
-    pub sheet: i64,
-    pub phase: Option<Phase>,
-    pub started_on: Option<NaiveDate>,
-    /// A published lesson is linked to the sheet.
-    pub covered: bool,
+    pub furthest: Option<Phase>,
+    pub sheets: u64,
+    pub covered: u64,
+}
+
+/// A sheet of a group that dated the start of both phases of a funnel's span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub group: Option<i64>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
 }
 
 /// The funnel of one group of sheets.
@@ -53,51 +60,39 @@ pub fn median(values: &mut [i64]) -> Option<f64> {
     })
 }
 
-/// Computes the funnel of each group, largest group first (sheets without a group last), with the
-/// median time from `from` to `to`.
-pub fn funnels(rows: &[SheetPhase], from: Phase, to: Phase) -> Vec<Funnel> {
-    #[derive(Default)]
-    struct Sheet {
-        furthest: Option<usize>,
-        covered: bool,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
+/// Computes the funnel of each group, largest group first (sheets without a group last): the sheets
+/// that reached each phase (a sheet reached every phase up to its furthest), coverage, and the median
+/// time of the spans (negative spans, a later phase dated before an earlier one, are left out).
+pub fn funnels(counts: &[FurthestCount], spans: &[Span]) -> Vec<Funnel> {
+    let mut groups: BTreeMap<Option<i64>, (Vec<&FurthestCount>, Vec<i64>)> = BTreeMap::new();
+    for count in counts {
+        groups.entry(count.group).or_default().0.push(count);
     }
-    let mut groups: BTreeMap<Option<i64>, HashMap<i64, Sheet>> = BTreeMap::new();
-    for row in rows {
-        let sheet = groups.entry(row.group).or_default().entry(row.sheet).or_default();
-        sheet.covered |= row.covered;
-        if let Some(phase) = row.phase {
-            sheet.furthest = sheet.furthest.max(Some(rank(phase)));
-            if phase == from {
-                sheet.from = sheet.from.or(row.started_on);
-            }
-            if phase == to {
-                sheet.to = sheet.to.or(row.started_on);
-            }
+    for span in spans {
+        let days = (span.to - span.from).num_days();
+        if days >= 0 {
+            groups.entry(span.group).or_default().1.push(days);
         }
     }
     let mut out: Vec<Funnel> = groups
         .into_iter()
-        .map(|(group, sheets)| {
+        .map(|(group, (counts, mut days))| {
             let reached = Phase::ALL
                 .iter()
                 .map(|phase| {
-                    let count =
-                        sheets.values().filter(|sheet| sheet.furthest.is_some_and(|f| f >= rank(*phase))).count();
-                    (*phase, count as u64)
+                    let count = counts
+                        .iter()
+                        .filter(|count| count.furthest.is_some_and(|furthest| rank(furthest) >= rank(*phase)))
+                        .map(|count| count.sheets)
+                        .sum();
+                    (*phase, count)
                 })
-                .collect();
-            let mut days: Vec<i64> = sheets
-                .values()
-                .filter_map(|sheet| Some((sheet.to? - sheet.from?).num_days()))
-                .filter(|days| *days >= 0)
                 .collect();
             Funnel {
                 group,
-                sheets: sheets.len() as u64,
+                sheets: counts.iter().map(|count| count.sheets).sum(),
                 reached,
-                covered: sheets.values().filter(|sheet| sheet.covered).count() as u64,
+                covered: counts.iter().map(|count| count.covered).sum(),
                 measured: days.len() as u64,
                 median_days: median(&mut days),
             }
@@ -107,11 +102,6 @@ pub fn funnels(rows: &[SheetPhase], from: Phase, to: Phase) -> Vec<Funnel> {
         a.group.is_none().cmp(&b.group.is_none()).then(b.sheets.cmp(&a.sheets)).then(a.group.cmp(&b.group))
     });
     out
-}
-
-/// The distinct sheets among rows (for totals across groups).
-pub fn distinct_sheets(rows: &[SheetPhase]) -> usize {
-    rows.iter().map(|row| row.sheet).collect::<BTreeSet<_>>().len()
 }
 
 /// One indicator of one sheet, as the sums read it.
@@ -183,26 +173,22 @@ pub fn indicator_sums(
 mod tests {
     use super::*;
 
-    fn row(sheet: i64, phase: Phase, day: u32) -> SheetPhase {
-        SheetPhase {
-            group: Some(1),
-            sheet,
-            phase: Some(phase),
-            started_on: NaiveDate::from_ymd_opt(2024, 1, day),
-            covered: sheet == 1,
-        }
-    }
-
     #[test]
     fn a_sheet_reached_every_phase_before_its_furthest() {
-        let rows = vec![
-            row(1, Phase::OpportunityStudy, 1),
-            row(1, Phase::Launch, 21),
-            row(2, Phase::OpportunityStudy, 1),
-            row(2, Phase::Launch, 11),
-            row(3, Phase::NeedsDetection, 1),
+        let count = |furthest: Phase, sheets: u64, covered: u64| FurthestCount {
+            group: Some(1),
+            furthest: Some(furthest),
+            sheets,
+            covered,
+        };
+        let counts = vec![count(Phase::Launch, 2, 1), count(Phase::NeedsDetection, 1, 0)];
+        let day = |day: u32| NaiveDate::from_ymd_opt(2024, 1, day).expect("a date");
+        let spans = vec![
+            Span { group: Some(1), from: day(1), to: day(21) },
+            Span { group: Some(1), from: day(1), to: day(11) },
+            Span { group: Some(1), from: day(20), to: day(2) },
         ];
-        let funnel = &funnels(&rows, Phase::OpportunityStudy, Phase::Launch)[0];
+        let funnel = &funnels(&counts, &spans)[0];
         assert_eq!(funnel.sheets, 3);
         let reached: HashMap<Phase, u64> = funnel.reached.iter().copied().collect();
         assert_eq!(reached[&Phase::NeedsDetection], 3);
@@ -210,7 +196,7 @@ mod tests {
         assert_eq!(reached[&Phase::Launch], 2);
         assert_eq!(reached[&Phase::Consolidation], 0);
         assert_eq!(funnel.covered, 1);
-        assert_eq!((funnel.median_days, funnel.measured), (Some(15.0), 2));
+        assert_eq!((funnel.median_days, funnel.measured), (Some(15.0), 2), "a negative span is left out");
     }
 
     #[test]

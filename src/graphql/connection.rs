@@ -10,9 +10,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::error::GqlResult;
 use super::types::{LessonNode, OrganisationNode, ProgrammeNode, SheetNode, TerritoryNode};
 use crate::app::App;
+use crate::app::StoredKind;
 use crate::domain::*;
 use crate::error::Error;
-use crate::app::StoredKind;
 
 /// A kind of record that has a connection in the API.
 pub trait Listed: StoredKind + Send + Sync {

@@ -9,11 +9,11 @@ use super::error::GqlResult;
 use super::inputs::{LessonFilterInput, SheetFilterInput};
 use super::search::{Labels, SearchDimension, SearchFilter, count, dimension_of};
 use super::types::LessonNode;
+use crate::app::FunnelGrouping;
 use crate::app::{App, RecurrentLesson};
+use crate::app::{Dimension, SearchRequest};
 use crate::domain::*;
 use crate::error::Error;
-use crate::app::{Dimension, SearchRequest};
-use crate::app::FunnelGrouping;
 
 /// The longest full-text query `stats` takes, in characters.
 const MAX_QUERY_CHARS: usize = 1_000;

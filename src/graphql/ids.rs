@@ -3,8 +3,8 @@
 
 use async_graphql::ID;
 
-pub use crate::ids::{decode, decode_any, decode_other, type_name};
 use crate::domain::{Problems, RecordId};
+pub use crate::ids::{decode, decode_any, decode_other, type_name};
 
 /// Encodes a record id as a global id.
 pub fn encode<I: RecordId>(id: I) -> ID {

@@ -19,9 +19,9 @@ use futures::stream::FuturesUnordered;
 
 use super::error::GqlResult;
 use crate::app::App;
+use crate::app::{Reverse, Revision};
 use crate::domain::*;
 use crate::error::Error;
-use crate::app::{Reverse, Revision};
 
 /// The batch loader of one request.
 pub struct Batch {

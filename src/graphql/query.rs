@@ -10,9 +10,9 @@ use super::loaders;
 use super::types::*;
 use super::vocab::{VocabularyList, all_vocabularies};
 use crate::app::App;
+use crate::app::StoredKind;
 use crate::domain::*;
 use crate::error::Error;
-use crate::app::StoredKind;
 
 #[derive(Default)]
 pub struct Query;

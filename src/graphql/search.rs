@@ -13,9 +13,9 @@ use super::ids;
 use super::query::find_node;
 use super::types::Node;
 use crate::app::{App, SearchPage, Suggestion};
+use crate::app::{Dimension, Hit, SearchRequest};
 use crate::domain::*;
 use crate::error::Error;
-use crate::app::{Dimension, Hit, SearchRequest};
 
 /// The longest query the search box takes.
 const MAX_QUERY_CHARS: usize = 1_000;
@@ -594,7 +594,7 @@ impl SearchQuery {
                 Suggestion::Term(text) => out.push(SuggestionNode { text, node: None }),
                 Suggestion::Record(hit) => {
                     if let Some(node) = find_node(ctx, hit.kind, hit.id).await? {
-                        let [title, _, _] = texts(&node);
+                        let title = texts(&node).title;
                         out.push(SuggestionNode { text: title, node: Some(node) });
                     }
                 }

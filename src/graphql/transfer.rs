@@ -5,8 +5,8 @@
 use async_graphql::{Context, Enum, Object, SimpleObject, Upload};
 
 use super::error::GqlResult;
-use crate::app::{App, DatasetSummary};
 use crate::app::Format;
+use crate::app::{App, DatasetSummary};
 use crate::domain::*;
 use crate::error::Error;
 

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::ids;
 use super::loaders::{self, history};
-use crate::domain::*;
 use crate::app::{Reverse, Revision};
+use crate::domain::*;
 
 /// Every record: organisation, territory, programme, project sheet or lesson.
 #[derive(Interface)]

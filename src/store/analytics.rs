@@ -60,25 +60,87 @@ pub enum FunnelGrouping {
     Structure,
 }
 
-/// One row behind the funnel: a published sheet, its group (a published programme or supporting
-/// structure; `None` when it has none), one of its phases (if any) with its start date, and whether
-/// a published lesson is linked to it.
+/// How many published sheets of a group (a published programme or supporting structure; `None`
+/// when they have none) went furthest to one phase (`None`: no phase recorded), and how many of them
+/// a published lesson is linked to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PhaseRow {
+pub struct FurthestRow {
     pub group: Option<i64>,
-    pub sheet: i64,
-    pub phase: Option<String>,
-    pub started_on: Option<NaiveDate>,
-    pub covered: bool,
+    /// The index of the furthest phase in `Phase::ALL`.
+    pub furthest: Option<i64>,
+    pub sheets: i64,
+    pub covered: i64,
 }
 
-/// Returns the rows behind the funnel of the published sheets matching `filter`, in one statement.
-pub async fn sheet_phases<C: ConnectionTrait>(
+/// A published sheet that dated both phases of a funnel's span: when each started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanRow {
+    pub group: Option<i64>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Returns the figures behind the funnel of the published sheets matching `filter`, in two
+/// statements whatever the number of sheets: the sheets per group and furthest phase (counted in
+/// SQL, one row per group and phase), and the start dates of `from` and `to` of the sheets that
+/// dated both (for the median time between them).
+pub async fn funnel_figures<C: ConnectionTrait>(
     conn: &C,
     visibility: &Visibility,
     filter: &SheetFilter,
     grouping: FunnelGrouping,
-) -> Result<Vec<PhaseRow>> {
+    from: Phase,
+    to: Phase,
+) -> Result<(Vec<FurthestRow>, Vec<SpanRow>)> {
+    let a = Alias::new;
+    let per_sheet = per_sheet(visibility, filter, grouping, from, to);
+    let counts = Query::select()
+        .expr_as(col("s", "grp"), a("grp"))
+        .expr_as(col("s", "furthest"), a("furthest"))
+        .expr_as(Expr::col((a("s"), a("sheet"))).count(), a("sheets"))
+        // SUM of a BIGINT is a NUMERIC on PostgreSQL: cast back, so both databases give an integer.
+        .expr_as(Expr::col((a("s"), a("covered"))).sum().cast_as(a("BIGINT")), a("covered"))
+        .from_subquery(per_sheet.clone(), a("s"))
+        .group_by_col((a("s"), a("grp")))
+        .group_by_col((a("s"), a("furthest")))
+        .to_owned();
+    let spans = Query::select()
+        .expr_as(col("s", "grp"), a("grp"))
+        .expr_as(col("s", "from_on"), a("from_on"))
+        .expr_as(col("s", "to_on"), a("to_on"))
+        .from_subquery(per_sheet, a("s"))
+        .and_where(col("s", "from_on").is_not_null())
+        .and_where(col("s", "to_on").is_not_null())
+        .to_owned();
+    let mut furthest = Vec::new();
+    for row in rows(conn, &counts).await? {
+        furthest.push(FurthestRow {
+            group: row.try_get("", "grp").map_err(db_error)?,
+            furthest: row.try_get("", "furthest").map_err(db_error)?,
+            sheets: row.try_get("", "sheets").map_err(db_error)?,
+            covered: row.try_get("", "covered").map_err(db_error)?,
+        });
+    }
+    let mut dated = Vec::new();
+    for row in rows(conn, &spans).await? {
+        dated.push(SpanRow {
+            group: row.try_get("", "grp").map_err(db_error)?,
+            from: row.try_get("", "from_on").map_err(db_error)?,
+            to: row.try_get("", "to_on").map_err(db_error)?,
+        });
+    }
+    Ok((furthest, dated))
+}
+
+/// One row per published sheet matching `filter` and its group: the index of its furthest phase, the
+/// start of `from` and of `to`, and whether a published lesson is linked to it.
+fn per_sheet(
+    visibility: &Visibility,
+    filter: &SheetFilter,
+    grouping: FunnelGrouping,
+    from: Phase,
+    to: Phase,
+) -> SelectStatement {
     let a = Alias::new;
     let with_lesson = Query::select()
         .column((a("lesson_evidence"), a("sheet_id")))
@@ -86,18 +148,31 @@ pub async fn sheet_phases<C: ConnectionTrait>(
         .inner_join(a("lesson"), col("lesson", "id").equals((a("lesson_evidence"), a("lesson_id"))))
         .and_where(col("lesson", "publication_status").eq(PUBLISHED))
         .to_owned();
+    let phase = || col("sheet_phase", "phase");
+    let mut rank = Expr::case(phase().eq(Phase::ALL[0].code()), Expr::val(0i64));
+    for (index, later) in Phase::ALL.iter().enumerate().skip(1) {
+        rank = rank.case(phase().eq(later.code()), Expr::val(index as i64));
+    }
+    let started = |wanted: Phase| {
+        Expr::case(phase().eq(wanted.code()), col("sheet_phase", "started_on")).finally(Expr::cust("NULL"))
+    };
     let mut query = Query::select();
     query
         .expr_as(col("sheet", "id"), a("sheet"))
-        .expr_as(col("sheet_phase", "phase"), a("phase"))
-        .expr_as(col("sheet_phase", "started_on"), a("started_on"))
+        .expr_as(Expr::expr(rank.finally(Expr::cust("NULL"))).max(), a("furthest"))
+        .expr_as(Expr::expr(started(from)).min(), a("from_on"))
+        .expr_as(Expr::expr(started(to)).min(), a("to_on"))
         .expr_as(
-            Expr::case(col("sheet", "id").in_subquery(with_lesson), Expr::val(1)).finally(Expr::val(0)),
+            Expr::expr(
+                Expr::case(col("sheet", "id").in_subquery(with_lesson), Expr::val(1i64)).finally(Expr::val(0i64)),
+            )
+            .max(),
             a("covered"),
         )
         .from(a("sheet"))
         .left_join(a("sheet_phase"), col("sheet_phase", "sheet_id").equals((a("sheet"), a("id"))))
-        .cond_where(published::<SheetFields>(visibility, filter));
+        .cond_where(published::<SheetFields>(visibility, filter))
+        .group_by_col((a("sheet"), a("id")));
     match grouping {
         FunnelGrouping::Overall => {
             query.expr_as(Expr::val(Option::<i64>::None), a("grp"));
@@ -111,31 +186,22 @@ pub async fn sheet_phases<C: ConnectionTrait>(
                     Condition::all()
                         .add(col("programme", "id").equals((a("sheet_programme"), a("programme_id"))))
                         .add(col("programme", "publication_status").eq(PUBLISHED)),
-                );
+                )
+                .group_by_col((a("programme"), a("id")));
         }
         FunnelGrouping::Structure => {
-            query.expr_as(col("organisation", "id"), a("grp")).left_join(
-                a("organisation"),
-                Condition::all()
-                    .add(col("organisation", "id").equals((a("sheet"), a("supporting_structure_id"))))
-                    .add(col("organisation", "publication_status").eq(PUBLISHED)),
-            );
+            query
+                .expr_as(col("organisation", "id"), a("grp"))
+                .left_join(
+                    a("organisation"),
+                    Condition::all()
+                        .add(col("organisation", "id").equals((a("sheet"), a("supporting_structure_id"))))
+                        .add(col("organisation", "publication_status").eq(PUBLISHED)),
+                )
+                .group_by_col((a("organisation"), a("id")));
         }
     }
-    rows(conn, &query)
-        .await?
-        .iter()
-        .map(|row| {
-            let covered: i32 = row.try_get("", "covered").map_err(db_error)?;
-            Ok(PhaseRow {
-                group: row.try_get("", "grp").map_err(db_error)?,
-                sheet: row.try_get("", "sheet").map_err(db_error)?,
-                phase: row.try_get("", "phase").map_err(db_error)?,
-                started_on: row.try_get("", "started_on").map_err(db_error)?,
-                covered: covered != 0,
-            })
-        })
-        .collect()
+    query
 }
 
 /// One indicator of a sheet.

@@ -8,10 +8,10 @@ use super::entities::{
     lesson, lesson_evidence, organisation, programme, sheet, sheet_document, sheet_indicator, sheet_phase,
     sheet_testimony, territory,
 };
-use super::sql::insert_all;
 use super::records::{Row, StoredKind};
-use super::sql::{codes_in, col, ids_in, parse_code, set, stored, visible_in};
 use super::relations::{LinkTable, RelationIndex, delete_links, delete_tags, insert_links, tag_rows};
+use super::sql::insert_all;
+use super::sql::{codes_in, col, ids_in, parse_code, set, stored, visible_in};
 use crate::domain::*;
 use crate::error::{Error, Result};
 

@@ -18,7 +18,7 @@ mod relations;
 mod sql;
 mod tokens;
 
-pub use analytics::{FunnelGrouping, IndicatorRow, PhaseRow, contradicting, indicators_of, sheet_phases};
+pub use analytics::{FunnelGrouping, FurthestRow, IndicatorRow, SpanRow, contradicting, funnel_figures, indicators_of};
 pub use backup::{BackupInfo, inspect as inspect_backup, sqlite_file};
 pub use clusters::{ClusterRow, add_members, clusters_of, create_cluster, members, ranked_clusters, remove_member};
 pub use external::{add_external_keys, external_keys_of, ids_by_external_keys, slugs_by_ids};

@@ -8,16 +8,16 @@ use std::str::FromStr;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Iterable, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value,
+    ActiveModelTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Value,
 };
 
 use super::relations::RelationIndex;
-use super::sql::{codes_of, col, in_scope, insert_all, parse_code, stored, time_of, visible_in};
+use super::sql::{codes_of, col, in_scope, insert_all, parse_code, time_of, visible_in};
 use super::{db_error, now_micros};
 use crate::domain::{
-    Cursor, Direction, Fields, Kind, Meta, OrganisationId, PUBLIC_STATUSES, Page, PageRequest, ProgrammeId,
-    PublicationStatus, Record, RecordId, Scope, Sort, SortField, SortKey, Visibility, Vocabulary,
+    Cursor, Direction, Fields, Kind, Meta, OrganisationId, Page, PageRequest, PublicationStatus, Record, RecordId,
+    Scope, Sort, SortField, SortKey, Visibility, Vocabulary,
 };
 use crate::error::{Error, Result};
 

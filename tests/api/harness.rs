@@ -68,12 +68,8 @@ pub async fn spawn_app_without_search_with(limits: retex::http::Limits) -> TestA
 async fn spawn(search: bool, limits: retex::http::Limits) -> TestApp {
     let (url, dir) = fresh_database().await;
     let index = tempfile::tempdir().expect("create a temporary folder");
-    let app = if search {
-        App::open_with_search(&url, index.path()).await
-    } else {
-        App::open(&url).await
-    }
-    .expect("open the database");
+    let app = if search { App::open_with_search(&url, index.path()).await } else { App::open(&url).await }
+        .expect("open the database");
     let system = Viewer::System { name: "test".into() };
     let new = NewToken::parse(Some("administrateur de test"), Role::Admin, None, None).expect("a valid token");
     let (_, admin) = app.create_token(&system, new).await.expect("create an admin token");

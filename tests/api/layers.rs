@@ -33,7 +33,8 @@ const MAY_NAME: [(&str, &[&str]); 18] = [
     ("progress", &["domain"]),
     ("config", &["store", "dataset"]),
     ("demo", &["app", "dataset", "domain", "error"]),
-    ("commands", &["app", "config", "dataset", "domain", "error", "ids", "progress"]),
+    // The administrative commands act on storage itself: backups (`store`) and index rebuilds (`indexer`).
+    ("commands", &["app", "config", "dataset", "domain", "error", "ids", "progress", "store", "indexer"]),
     ("lib", &["app", "config", "http", "graphql", "indexer", "store", "telemetry", "error", "domain", "progress"]),
     ("main", &[]),
 ];
@@ -56,10 +57,12 @@ fn layer(src: &Path, file: &Path) -> String {
     first.trim_end_matches(".rs").to_owned()
 }
 
-/// The names following `prefix` in the code of a file (comment lines left out).
+/// The names following `prefix` in the code of a file: comment lines and the unit tests at the end of
+/// the file (from `#[cfg(test)]` on, which may use anything) left out.
 fn named_after(code: &str, prefix: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    for line in code.lines().filter(|line| !line.trim_start().starts_with("//")) {
+    let lines = code.lines().take_while(|line| line.trim() != "#[cfg(test)]");
+    for line in lines.filter(|line| !line.trim_start().starts_with("//")) {
         let mut rest = line;
         while let Some(at) = rest.find(prefix) {
             let boundary = rest[..at].chars().last().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));

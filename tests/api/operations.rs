@@ -254,9 +254,7 @@ async fn while_the_database_is_away_requests_fail_fast_and_service_resumes_alone
     let target = url.split('@').nth(1).and_then(|rest| rest.split('/').next()).expect("host:port").to_owned();
     let mut relay = Relay::start(&target).await;
     let relayed = url.replacen(&target, &format!("127.0.0.1:{}", relay.port), 1);
-    let app = App::open_with_search(&relayed, tempfile::tempdir().expect("a folder").path())
-        .await
-        .expect("open");
+    let app = App::open_with_search(&relayed, tempfile::tempdir().expect("a folder").path()).await.expect("open");
     let address = serve(app.clone(), Default::default()).await;
     let client = reqwest::Client::new();
     let query = json!({ "query": "{ sheets { totalCount } }" });

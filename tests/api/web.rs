@@ -57,7 +57,8 @@ async fn the_assets_are_served_with_their_content_types() {
 #[tokio::test]
 async fn the_page_loads_nothing_from_elsewhere() {
     let app = spawn_app().await;
-    let assets = ["main", "dom", "api", "router", "search", "reading", "charts", "contribute"].map(|module| format!("/assets/{module}.js"));
+    let assets = ["main", "dom", "api", "router", "search", "reading", "charts", "contribute"]
+        .map(|module| format!("/assets/{module}.js"));
     for path in ["/", "/assets/style.css", "/assets/routes.json"].into_iter().map(str::to_owned).chain(assets) {
         let path = path.as_str();
         let (_, _, body) = get(&app, path).await;

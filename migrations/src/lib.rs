@@ -9,6 +9,7 @@ mod m20261127_000002_glossary;
 mod m20261128_000003_accounts;
 mod m20261128_000004_lesson_clusters;
 mod m20261128_000005_external_keys;
+mod m20261202_000006_sheet_scope_index;
 
 /// Lists the migrations in the order they apply.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_accounts::Migration),
             Box::new(m20261128_000004_lesson_clusters::Migration),
             Box::new(m20261128_000005_external_keys::Migration),
+            Box::new(m20261202_000006_sheet_scope_index::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, JoinType, Query, SelectStatement};
 
 use super::db_error;
 use super::records::StoredKind;
@@ -93,14 +93,13 @@ pub async fn funnel_figures<C: ConnectionTrait>(
     to: Phase,
 ) -> Result<(Vec<FurthestRow>, Vec<SpanRow>)> {
     let a = Alias::new;
-    let per_sheet = per_sheet(visibility, filter, grouping, from, to);
     let counts = Query::select()
         .expr_as(col("s", "grp"), a("grp"))
         .expr_as(col("s", "furthest"), a("furthest"))
         .expr_as(Expr::col((a("s"), a("sheet"))).count(), a("sheets"))
         // SUM of a BIGINT is a NUMERIC on PostgreSQL: cast back, so both databases give an integer.
         .expr_as(Expr::col((a("s"), a("covered"))).sum().cast_as(a("BIGINT")), a("covered"))
-        .from_subquery(per_sheet.clone(), a("s"))
+        .from_subquery(per_sheet(visibility, filter, grouping, (from, to), false), a("s"))
         .group_by_col((a("s"), a("grp")))
         .group_by_col((a("s"), a("furthest")))
         .to_owned();
@@ -108,9 +107,7 @@ pub async fn funnel_figures<C: ConnectionTrait>(
         .expr_as(col("s", "grp"), a("grp"))
         .expr_as(col("s", "from_on"), a("from_on"))
         .expr_as(col("s", "to_on"), a("to_on"))
-        .from_subquery(per_sheet, a("s"))
-        .and_where(col("s", "from_on").is_not_null())
-        .and_where(col("s", "to_on").is_not_null())
+        .from_subquery(per_sheet(visibility, filter, grouping, (from, to), true), a("s"))
         .to_owned();
     let mut furthest = Vec::new();
     for row in rows(conn, &counts).await? {
@@ -133,13 +130,16 @@ pub async fn funnel_figures<C: ConnectionTrait>(
 }
 
 /// One row per published sheet matching `filter` and its group: the index of its furthest phase, the
-/// start of `from` and of `to`, and whether a published lesson is linked to it.
+/// start of `from` and of `to`, and whether a published lesson is linked to it. The phases are reduced
+/// per sheet first (a narrow table), then joined to the sheets, which are read through the narrow
+/// `idx_sheet_scope` rather than row by row. With `spans_only`, only the sheets that dated both phases,
+/// read from that side.
 fn per_sheet(
     visibility: &Visibility,
     filter: &SheetFilter,
     grouping: FunnelGrouping,
-    from: Phase,
-    to: Phase,
+    (from, to): (Phase, Phase),
+    spans_only: bool,
 ) -> SelectStatement {
     let a = Alias::new;
     let with_lesson = Query::select()
@@ -156,23 +156,37 @@ fn per_sheet(
     let started = |wanted: Phase| {
         Expr::case(phase().eq(wanted.code()), col("sheet_phase", "started_on")).finally(Expr::cust("NULL"))
     };
-    let mut query = Query::select();
-    query
-        .expr_as(col("sheet", "id"), a("sheet"))
+    let mut phases = Query::select();
+    phases
+        .expr_as(col("sheet_phase", "sheet_id"), a("sheet_id"))
         .expr_as(Expr::expr(rank.finally(Expr::cust("NULL"))).max(), a("furthest"))
         .expr_as(Expr::expr(started(from)).min(), a("from_on"))
         .expr_as(Expr::expr(started(to)).min(), a("to_on"))
+        .from(a("sheet_phase"))
+        .group_by_col((a("sheet_phase"), a("sheet_id")));
+    let mut query = Query::select();
+    query
+        .expr_as(col("sheet", "id"), a("sheet"))
+        .expr_as(col("p", "furthest"), a("furthest"))
+        .expr_as(col("p", "from_on"), a("from_on"))
+        .expr_as(col("p", "to_on"), a("to_on"))
         .expr_as(
-            Expr::expr(
-                Expr::case(col("sheet", "id").in_subquery(with_lesson), Expr::val(1i64)).finally(Expr::val(0i64)),
-            )
-            .max(),
+            Expr::case(col("sheet", "id").in_subquery(with_lesson), Expr::val(1i64)).finally(Expr::val(0i64)),
             a("covered"),
         )
         .from(a("sheet"))
-        .left_join(a("sheet_phase"), col("sheet_phase", "sheet_id").equals((a("sheet"), a("id"))))
-        .cond_where(published::<SheetFields>(visibility, filter))
-        .group_by_col((a("sheet"), a("id")));
+        .cond_where(published::<SheetFields>(visibility, filter));
+    let on = col("p", "sheet_id").equals((a("sheet"), a("id")));
+    if spans_only {
+        phases.cond_having(
+            Condition::all()
+                .add(Expr::expr(started(from)).min().is_not_null())
+                .add(Expr::expr(started(to)).min().is_not_null()),
+        );
+        query.join_subquery(JoinType::InnerJoin, phases, a("p"), on);
+    } else {
+        query.join_subquery(JoinType::LeftJoin, phases, a("p"), on);
+    }
     match grouping {
         FunnelGrouping::Overall => {
             query.expr_as(Expr::val(Option::<i64>::None), a("grp"));
@@ -186,19 +200,15 @@ fn per_sheet(
                     Condition::all()
                         .add(col("programme", "id").equals((a("sheet_programme"), a("programme_id"))))
                         .add(col("programme", "publication_status").eq(PUBLISHED)),
-                )
-                .group_by_col((a("programme"), a("id")));
+                );
         }
         FunnelGrouping::Structure => {
-            query
-                .expr_as(col("organisation", "id"), a("grp"))
-                .left_join(
-                    a("organisation"),
-                    Condition::all()
-                        .add(col("organisation", "id").equals((a("sheet"), a("supporting_structure_id"))))
-                        .add(col("organisation", "publication_status").eq(PUBLISHED)),
-                )
-                .group_by_col((a("organisation"), a("id")));
+            query.expr_as(col("organisation", "id"), a("grp")).left_join(
+                a("organisation"),
+                Condition::all()
+                    .add(col("organisation", "id").equals((a("sheet"), a("supporting_structure_id"))))
+                    .add(col("organisation", "publication_status").eq(PUBLISHED)),
+            );
         }
     }
     query

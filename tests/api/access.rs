@@ -438,3 +438,31 @@ async fn the_rate_limit_is_kept_per_token_and_per_address_without_one() {
     assert_eq!(status(Some(second.clone())).await, 200, "another token has its own, from the same address");
     assert_eq!(status(None).await, 200, "so has the address without a token");
 }
+
+#[tokio::test]
+async fn the_command_line_keeps_standard_output_for_scripts_and_takes_its_options_anywhere() {
+    let app = spawn_app().await;
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
+            .args(args)
+            .env_remove("RETEX_DATABASE_URL")
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run retex")
+    };
+    // The database named after the action, with the default log level: `TOKEN=$(retex …)` gets the
+    // secret alone, the log lines go to standard error.
+    let created = run(&["token", "create", "--role", "ADMIN", "--database-url", &app.database_url, "--name", "Script"]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let stdout = String::from_utf8_lossy(&created.stdout).to_string();
+    assert_eq!(stdout.lines().count(), 1, "one line on standard output: {stdout:?}");
+    assert!(stdout.starts_with("retex_") && !stdout.contains('\u{1b}'), "the secret alone: {stdout:?}");
+    let me = app.ok_as(Some(stdout.trim()), VIEWER, json!({})).await;
+    assert_eq!(me["viewer"]["name"], "Script");
+
+    // Help texts say what the commands do.
+    let import = String::from_utf8_lossy(&run(&["import", "--help"]).stdout).to_string();
+    assert!(import.contains("CSV") && import.contains("Markdown"), "{import}");
+    let serve = String::from_utf8_lossy(&run(&["serve", "--help"]).stdout).to_string();
+    assert!(serve.contains("API token"), "the rate limit is per token or address: {serve}");
+}

@@ -1,6 +1,8 @@
 //! A narrow index over the columns that decide which sheets a caller sees (publication status, owner)
 //! and how dashboards group them (supporting structure): a figure over the whole base reads it instead
-//! of every sheet's row, text included.
+//! of every sheet's row, text included. The status comes last: led by it, SQLite (without statistics)
+//! took the index for every list of published sheets and sorted them all instead of reading
+//! `ix_sheet_updated_at` in order (a page of 20 titles went from 2 ms to 190 ms on 100,000 sheets).
 
 use sea_orm_migration::prelude::*;
 
@@ -21,9 +23,9 @@ impl MigrationTrait for Migration {
                 Index::create()
                     .name("idx_sheet_scope")
                     .table(a("sheet"))
-                    .col(a("publication_status"))
-                    .col(a("owner_organisation_id"))
                     .col(a("supporting_structure_id"))
+                    .col(a("owner_organisation_id"))
+                    .col(a("publication_status"))
                     .to_owned(),
             )
             .await

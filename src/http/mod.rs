@@ -1,0 +1,212 @@
+//! HTTP: the only module that imports axum. The router (`/graphql` for GraphQL over HTTP and
+//! GraphiQL, `/healthz`), content negotiation, body-size limit, request timeout, tracing, and graceful
+//! shutdown. GraphQL itself is `graphql::transport`'s; this module only moves bytes and headers.
+
+mod admission;
+mod exports;
+mod graphql;
+mod health;
+mod page;
+mod sockets;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::trace::TraceLayer;
+
+use crate::app::App;
+use crate::graphql::{RetexSchema, transport};
+use crate::telemetry;
+use admission::{RateLimiter, admit, time_limit};
+use exports::{export_csv, export_json, export_jsonl};
+use graphql::{graphql_get, graphql_post};
+use health::{healthz, metrics};
+use page::{asset, page};
+use sockets::{Sockets, graphql_ws};
+
+/// Limits and access rules applied to every request.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    /// The largest multipart request (file uploads to import), in bytes.
+    pub max_upload_bytes: usize,
+    /// The largest GraphQL response written, in bytes; a longer answer is one `LIMIT_EXCEEDED` error.
+    pub max_response_bytes: usize,
+    pub request_timeout: Duration,
+    /// GraphQL requests per minute and client (a token, or an address without one); 0 for no limit.
+    pub requests_per_minute: u32,
+    /// Whether requests without a token are answered (as READER); when not, they get 401.
+    pub anonymous_access: bool,
+    /// Dataset exports that run at once (each holds a thread writing its body); more get 503.
+    pub concurrent_exports: usize,
+    /// How long the search index may be behind the database (or differ from it) before `/healthz`
+    /// answers 503.
+    pub index_max_lag: Duration,
+    /// Subscription connections a client (a token, or an address without one) may hold open at once.
+    pub max_sockets_per_client: usize,
+    /// The time a subscription connection has to initialise, how often its caller's rights are
+    /// checked again, and its keep-alive.
+    pub subscriptions: crate::graphql::subscription::ConnectionRules,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 64 * 1024 * 1024,
+            max_response_bytes: transport::DEFAULT_MAX_RESPONSE_BYTES,
+            request_timeout: Duration::from_secs(30),
+            requests_per_minute: 600,
+            anonymous_access: true,
+            concurrent_exports: 2,
+            index_max_lag: Duration::from_secs(60),
+            max_sockets_per_client: 16,
+            subscriptions: crate::graphql::subscription::ConnectionRules::default(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    app: App,
+    schema: RetexSchema,
+    limits: Limits,
+    rate: Arc<RateLimiter>,
+    /// Dataset exports running at once (each holds a thread that writes its body).
+    exports: Arc<tokio::sync::Semaphore>,
+    sockets: Sockets,
+}
+
+/// Whose budget a request spends: its token's, or its address's when it has no valid token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Client {
+    Address(IpAddr),
+    Token(i64),
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// Builds the router of the whole server.
+pub fn router(app: App, limits: Limits) -> Router {
+    telemetry::install();
+    let schema = crate::graphql::schema(app.clone());
+    let rate = Arc::new(RateLimiter::new(limits.requests_per_minute));
+    let exports = Arc::new(tokio::sync::Semaphore::new(limits.concurrent_exports));
+    let state = AppState { app, schema, limits, rate, exports, sockets: Sockets::default() };
+    let router = Router::new()
+        .route(
+            "/graphql",
+            get(graphql_get).post(graphql_post).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
+        )
+        .route("/graphql/ws", get(graphql_ws).layer(axum::middleware::from_fn_with_state(state.clone(), admit)))
+        .route("/export.csv", get(export_csv).layer(axum::middleware::from_fn_with_state(state.clone(), admit)))
+        .route(
+            "/export/dataset.json",
+            get(export_json).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
+        )
+        .route(
+            "/export/dataset.jsonl",
+            get(export_jsonl).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
+        )
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/", get(page))
+        .route("/assets/{name}", get(asset));
+    let router = crate::web::page_paths().iter().fold(router, |router, path| router.route(path, get(page)));
+    router
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(limits.request_timeout, time_limit))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves the router on `listener` until `shutdown` completes, then lets requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
+
+/// The response media type a client accepts: GraphQL over HTTP's own, plain JSON, or neither.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let types: Vec<&str> = accept.split(',').map(|part| part.split(';').next().unwrap_or_default().trim()).collect();
+    if types.contains(&GRAPHQL_RESPONSE) {
+        Some(MediaType::GraphqlResponse)
+    } else if types.iter().any(|media| matches!(*media, JSON | "application/*" | "*/*" | "")) {
+        Some(MediaType::Json)
+    } else {
+        None
+    }
+}
+
+fn json_response(status: StatusCode, media: MediaType, body: Vec<u8>) -> Response {
+    let content_type = match media {
+        MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+        MediaType::Json => "application/json; charset=utf-8",
+    };
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+fn error(status: StatusCode, media: MediaType, code: &str, message: &str) -> Response {
+    json_response(status, media, transport::error_body(code, message))
+}
+
+/// How long a client is asked to wait before retrying while the database is unavailable.
+const UNAVAILABLE_RETRY_SECS: u32 = 2;
+
+/// A 503 `UNAVAILABLE` answer with `Retry-After`.
+fn unavailable(media: MediaType, message: &str) -> Response {
+    telemetry::unavailable();
+    let mut response = error(StatusCode::SERVICE_UNAVAILABLE, media, "UNAVAILABLE", message);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(UNAVAILABLE_RETRY_SECS));
+    response
+}

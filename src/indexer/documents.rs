@@ -1,0 +1,274 @@
+//! Building search documents: the index operations for a set of records read from their current
+//! state in the database (`documents`), the records whose documents depend on changed ones
+//! (`dependents`), and the per-kind document builders (sheets, lessons, programmes, organisations)
+//! with their helpers.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::domain::*;
+use crate::error::Result;
+use crate::search::{Dimension, IndexOp, SearchDoc};
+use crate::store::{self, Reverse, Store};
+
+/// Everything to re-read: the changed records, and the records whose search document reads them (a
+/// sheet's lessons take programmes and years from it; a territory's sheets take its types; a
+/// programme's lessons count it in their recurrence when it is published).
+pub(super) async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) -> Result<BTreeSet<(Kind, i64)>> {
+    let conn = store.connection();
+    let all = everything();
+    let mut expanded = targets.clone();
+    let ids_of = |kind: Kind| -> Vec<i64> { targets.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect() };
+    let mut sheets = ids_of(Kind::Sheet);
+    let territories = ids_of(Kind::Territory);
+    let programmes = ids_of(Kind::Programme);
+    if !programmes.is_empty() {
+        // A programme's status decides whether its lessons' recurrence counts it.
+        for ids in store::reverse(conn, Reverse::ProgrammeSheets, &programmes, &all).await?.into_values() {
+            sheets.extend(ids);
+        }
+    }
+    if !territories.is_empty() {
+        for ids in store::reverse(conn, Reverse::TerritorySheets, &territories, &all).await?.into_values() {
+            for id in ids {
+                expanded.insert((Kind::Sheet, id));
+                sheets.push(id);
+            }
+        }
+    }
+    // A programme may hold every sheet: bounded statements whatever the count.
+    for chunk in sheets.chunks(10_000) {
+        for ids in store::reverse(conn, Reverse::SheetLessons, chunk, &all).await?.into_values() {
+            expanded.extend(ids.into_iter().map(|id| (Kind::Lesson, id)));
+        }
+    }
+    Ok(expanded)
+}
+
+/// The document of a record, with its text (`domain::Searchable`, which snippets and "more like this"
+/// read too); its facets, years and recurrence are the caller's.
+fn document_of<I: RecordId, K: Searchable>(kind: Kind, record: &Record<I, K>) -> SearchDoc {
+    let text = record.fields.searchable_text();
+    SearchDoc {
+        kind,
+        id: record.id.get(),
+        version: record.meta.version,
+        publication_status: record.meta.publication_status,
+        updated_at: record.meta.updated_at.timestamp_micros(),
+        title: text.title,
+        summary: text.summary,
+        body: text.body,
+        facets: Vec::new(),
+        years: Vec::new(),
+        recurrence: None,
+        evidence_sheets: Vec::new(),
+    }
+}
+
+pub(super) fn everything() -> Visibility {
+    Visibility::everything()
+}
+
+fn years_of(sheet: &SheetFields) -> Vec<i32> {
+    use chrono::Datelike;
+    let mut years = BTreeSet::new();
+    for record in &sheet.phases {
+        let start = record.started_on.or(record.ended_on).map(|date| date.year());
+        let end = record.ended_on.or(record.started_on).map(|date| date.year());
+        if let (Some(start), Some(end)) = (start, end) {
+            years.extend(start..=end.min(start + 20));
+        }
+    }
+    years.into_iter().collect()
+}
+
+fn codes<T: Vocabulary>(dimension: Dimension, values: &[T]) -> impl Iterator<Item = (Dimension, String)> + '_ {
+    values.iter().map(move |value| (dimension, value.code().to_owned()))
+}
+
+/// Builds the index operations for these records from their current state in the database: an
+/// upsert for each record that exists, a delete for each that does not (or is not searchable).
+pub async fn documents(store: &Store, targets: &BTreeSet<(Kind, i64)>) -> Result<Vec<IndexOp>> {
+    let conn = store.connection();
+    let ids_of = |kind: Kind| -> Vec<i64> { targets.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect() };
+    let mut ops = Vec::new();
+    sheet_documents(conn, &ids_of(Kind::Sheet), &mut ops).await?;
+    lesson_documents(conn, &ids_of(Kind::Lesson), &mut ops).await?;
+    programme_documents(conn, &ids_of(Kind::Programme), &mut ops).await?;
+    organisation_documents(conn, &ids_of(Kind::Organisation), &mut ops).await?;
+
+    // Whatever was asked for and not found (or not searchable, like territories) leaves the index.
+    let found: BTreeSet<(Kind, i64)> = ops
+        .iter()
+        .filter_map(|op| match op {
+            IndexOp::Upsert(doc) => Some((doc.kind, doc.id)),
+            IndexOp::Delete(..) => None,
+        })
+        .collect();
+    for (kind, id) in targets {
+        if !found.contains(&(*kind, *id)) && *kind != Kind::Territory {
+            ops.push(IndexOp::Delete(*kind, *id));
+        }
+    }
+    Ok(ops)
+}
+
+/// The index holds what search may show, published records only: drafts never weigh on scores,
+/// counts or suggestions (a side channel on what they say), and leave it when unpublished.
+fn searchable() -> Visibility {
+    Visibility::public()
+}
+
+/// The documents of these sheets: their facets take the types and regions of their territories.
+async fn sheet_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut Vec<IndexOp>) -> Result<()> {
+    let searchable = searchable();
+    let sheet_ids: Vec<SheetId> = ids.iter().copied().map(SheetId).collect();
+    let sheets = store::get_many::<SheetFields, _>(conn, &searchable, &sheet_ids).await?;
+    let territory_ids: Vec<TerritoryId> = sheets
+        .iter()
+        .flat_map(|sheet| sheet.fields.territories.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let territories: HashMap<TerritoryId, Territory> =
+        store::get_many::<TerritoryFields, _>(conn, &searchable, &territory_ids)
+            .await?
+            .into_iter()
+            .map(|territory| (territory.id, territory))
+            .collect();
+
+    for sheet in &sheets {
+        let fields = &sheet.fields;
+        let mut facets: Vec<(Dimension, String)> =
+            fields.programmes.iter().map(|id| (Dimension::Programme, id.get().to_string())).collect();
+        facets.extend(codes(Dimension::Theme, &fields.themes));
+        facets.push((Dimension::Status, fields.status.code().to_owned()));
+        facets.extend(fields.supporting_structure.map(|id| (Dimension::Structure, id.get().to_string())));
+        facets.extend(fields.phases.iter().map(|record| (Dimension::Phase, record.phase.code().to_owned())));
+        for territory in fields.territories.iter().filter_map(|id| territories.get(id)) {
+            facets.extend(codes(Dimension::TerritoryType, &territory.fields.types));
+            facets.extend(territory.fields.region.map(|region| (Dimension::Region, region.code().to_owned())));
+        }
+        facets.sort();
+        facets.dedup();
+        ops.push(IndexOp::Upsert(Box::new(SearchDoc {
+            facets,
+            years: years_of(fields),
+            ..document_of(Kind::Sheet, sheet)
+        })));
+    }
+
+    Ok(())
+}
+
+/// The documents of these lessons: their programmes, years and recurrence come from the published
+/// sheets that observed them.
+async fn lesson_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut Vec<IndexOp>) -> Result<()> {
+    let searchable = searchable();
+    let lesson_ids: Vec<LessonId> = ids.iter().copied().map(LessonId).collect();
+    let lessons = store::get_many::<LessonFields, _>(conn, &searchable, &lesson_ids).await?;
+    // The published sheets behind the lessons: a lesson's programmes and years come from them only.
+    let public = searchable;
+    let evidence_ids: Vec<SheetId> = lessons
+        .iter()
+        .flat_map(|lesson| lesson.fields.evidence_links.iter().map(|link| link.sheet))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let evidence: HashMap<SheetId, Sheet> = store::get_many::<SheetFields, _>(conn, &public, &evidence_ids)
+        .await?
+        .into_iter()
+        .map(|sheet| (sheet.id, sheet))
+        .collect();
+    // The published programmes among theirs: a lesson's recurrence counts those only.
+    let programme_ids: Vec<ProgrammeId> = evidence
+        .values()
+        .flat_map(|sheet| sheet.fields.programmes.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let published_programmes: BTreeSet<ProgrammeId> =
+        store::get_many::<ProgrammeFields, _>(conn, &public, &programme_ids)
+            .await?
+            .into_iter()
+            .map(|programme| programme.id)
+            .collect();
+
+    for lesson in &lessons {
+        let fields = &lesson.fields;
+        let observed: Vec<&Sheet> = fields
+            .evidence_links
+            .iter()
+            .filter(|link| link.role == EvidenceRole::ObservedIn)
+            .filter_map(|link| evidence.get(&link.sheet))
+            .collect();
+        let mut facets: Vec<(Dimension, String)> = vec![
+            (Dimension::Polarity, fields.polarity.code().to_owned()),
+            (Dimension::EvidenceLevel, fields.evidence_level.code().to_owned()),
+        ];
+        facets.extend(codes(Dimension::Category, &fields.categories));
+        facets.extend(codes(Dimension::Phase, &fields.phases));
+        facets.extend(codes(Dimension::Theme, &fields.themes));
+        facets.extend(codes(Dimension::TerritoryType, &fields.territory_types));
+        facets.extend(
+            observed.iter().flat_map(|sheet| {
+                sheet.fields.programmes.iter().map(|id| (Dimension::Programme, id.get().to_string()))
+            }),
+        );
+        facets.sort();
+        facets.dedup();
+        let observed_programmes: BTreeSet<ProgrammeId> = observed
+            .iter()
+            .flat_map(|sheet| sheet.fields.programmes.iter().copied())
+            .filter(|programme| published_programmes.contains(programme))
+            .collect();
+        let mut years: Vec<i32> = observed.iter().flat_map(|sheet| years_of(&sheet.fields)).collect();
+        years.sort_unstable();
+        years.dedup();
+        ops.push(IndexOp::Upsert(Box::new(SearchDoc {
+            facets,
+            years,
+            recurrence: Some((observed_programmes.len() as u64, observed.len() as u64)),
+            evidence_sheets: fields
+                .evidence_links
+                .iter()
+                .filter(|link| evidence.contains_key(&link.sheet))
+                .map(|link| link.sheet.get())
+                .collect(),
+            ..document_of(Kind::Lesson, lesson)
+        })));
+    }
+
+    Ok(())
+}
+
+async fn programme_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut Vec<IndexOp>) -> Result<()> {
+    let programme_ids: Vec<ProgrammeId> = ids.iter().copied().map(ProgrammeId).collect();
+    let programmes = store::get_many::<ProgrammeFields, _>(conn, &searchable(), &programme_ids).await?;
+    for programme in &programmes {
+        let fields = &programme.fields;
+        let mut facets: Vec<(Dimension, String)> = codes(Dimension::Theme, &fields.themes).collect();
+        facets.push((Dimension::Programme, programme.id.get().to_string()));
+        let years = match (fields.start_year, fields.end_year) {
+            (Some(start), Some(end)) => (start.get()..=end.get().min(start.get() + 50)).collect(),
+            (Some(start), None) => vec![start.get()],
+            _ => Vec::new(),
+        };
+        ops.push(IndexOp::Upsert(Box::new(SearchDoc { facets, years, ..document_of(Kind::Programme, programme) })));
+    }
+
+    Ok(())
+}
+
+async fn organisation_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut Vec<IndexOp>) -> Result<()> {
+    let organisation_ids: Vec<OrganisationId> = ids.iter().copied().map(OrganisationId).collect();
+    let organisations = store::get_many::<OrganisationFields, _>(conn, &searchable(), &organisation_ids).await?;
+    for organisation in &organisations {
+        let fields = &organisation.fields;
+        ops.push(IndexOp::Upsert(Box::new(SearchDoc {
+            facets: fields.region.map(|region| (Dimension::Region, region.code().to_owned())).into_iter().collect(),
+            ..document_of(Kind::Organisation, organisation)
+        })));
+    }
+
+    Ok(())
+}

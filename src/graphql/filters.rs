@@ -1,10 +1,9 @@
 //! Filters and sort orders of the lists: each turns into its domain filter at the boundary (ids
 //! decoded, problems named by field).
 
-use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
-use chrono::NaiveDate;
+use async_graphql::{Enum, ID, InputObject};
 
-use super::ids::{decode_list, decode_opt};
+use super::ids::decode_list;
 use crate::domain::*;
 
 /// What a list is sorted by.

@@ -3,8 +3,7 @@
 //! domain form at the boundary (ids decoded, problems named by field); validation of the values
 //! themselves is the domain's.
 
-use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
-use chrono::NaiveDate;
+use async_graphql::{ID, InputObject, MaybeUndefined};
 
 use super::ids::{decode_list, decode_opt};
 use crate::domain::*;

@@ -1,7 +1,7 @@
 //! The create and patch inputs of a project sheet, with its phase records, indicators, testimonies
 //! and documents.
 
-use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
+use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::NaiveDate;
 
 use super::ids::{decode_list, decode_opt};

@@ -23,7 +23,8 @@ async fn undescribed(app: &crate::harness::TestApp) -> Vec<String> {
             serde_json::json!({}),
         )
         .await;
-    let described = |value: &serde_json::Value| value["description"].as_str().is_some_and(|text| !text.trim().is_empty());
+    let described =
+        |value: &serde_json::Value| value["description"].as_str().is_some_and(|text| !text.trim().is_empty());
     let mut missing = Vec::new();
     for ty in data["__schema"]["types"].as_array().into_iter().flatten() {
         let name = ty["name"].as_str().unwrap_or_default();
@@ -62,5 +63,9 @@ async fn undescribed(app: &crate::harness::TestApp) -> Vec<String> {
 async fn every_type_field_argument_and_enum_value_of_the_schema_is_described() {
     let app = crate::harness::spawn_app().await;
     let missing = undescribed(&app).await;
-    assert!(missing.is_empty(), "{} items of the schema have no description (GraphiQL shows them bare): {missing:?}", missing.len());
+    assert!(
+        missing.is_empty(),
+        "{} items of the schema have no description (GraphiQL shows them bare): {missing:?}",
+        missing.len()
+    );
 }

@@ -17,8 +17,8 @@ use crate::dataset::{self, Dataset, Names};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::indexer::{Indexer, IndexerOptions, Reconciliation};
+use crate::search::SearchIndex;
 use crate::search::analysis::fold;
-use crate::search::{Highlighter, SearchIndex, SearchOutcome};
 pub use crate::store::ChangeAction;
 use crate::store::{self, Edit, GlossaryEntry, Store, StoreSettings};
 
@@ -35,7 +35,7 @@ pub use dashboards::RecurrentLesson;
 pub use feed::ChangeEvent;
 pub use import::{DatasetSummary, Outcome};
 pub use records::Editable;
-pub use search::{IndexLag, MAX_GLOSSARY_TERMS, SearchPage, Suggestion};
+pub use search::{Found, FoundHit, IndexLag, LabelledFacet, Labels, MAX_GLOSSARY_TERMS, SearchPage, Suggestion};
 // The plain types the use cases take and give, from the layers below: the API above names them
 // through this module, never `store` or `search` directly.
 pub use crate::dataset::Format;

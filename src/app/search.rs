@@ -2,11 +2,113 @@
 
 use super::*;
 
-/// One page of search results.
+/// A record of any kind, as search shows it.
+#[derive(Debug, Clone)]
+pub enum Found {
+    Organisation(Organisation),
+    Territory(Territory),
+    Programme(Programme),
+    Sheet(Sheet),
+    Lesson(Lesson),
+}
+
+impl Found {
+    /// What search reads of the record (`domain::Searchable`).
+    pub fn searchable_text(&self) -> SearchableText {
+        match self {
+            Found::Organisation(record) => record.fields.searchable_text(),
+            Found::Territory(record) => record.fields.searchable_text(),
+            Found::Programme(record) => record.fields.searchable_text(),
+            Found::Sheet(record) => record.fields.searchable_text(),
+            Found::Lesson(record) => record.fields.searchable_text(),
+        }
+    }
+}
+
+/// A hit of a search page: its score, its record as the database holds it now, and the extracts of
+/// its text where the query matched (when asked for).
+#[derive(Debug, Clone)]
+pub struct FoundHit {
+    pub score: f32,
+    pub record: Found,
+    pub snippets: Vec<crate::search::Snippet>,
+}
+
+/// The counts of one dimension's values, each with the value to filter by and its French label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelledFacet {
+    pub dimension: Dimension,
+    /// (value to filter by, label, count), largest count first.
+    pub values: Vec<(String, String, u64)>,
+}
+
+/// One page of search results, ready to show: hits loaded from the database (a record removed or
+/// hidden since it was indexed is left out), highlighted when asked, facets labelled.
+#[derive(Debug, Clone)]
 pub struct SearchPage {
-    pub outcome: SearchOutcome,
-    /// What highlights the hits, when snippets were asked for.
-    pub highlighter: Option<Highlighter>,
+    /// How many records match, over all pages.
+    pub total: usize,
+    /// How many hits the index gave for this page (before records gone from the database were left
+    /// out): where the next page starts.
+    pub indexed: usize,
+    pub hits: Vec<FoundHit>,
+    pub facets: Vec<LabelledFacet>,
+}
+
+/// The values of dimensions as they are shown: enum codes with their French labels, and the records
+/// behind ids (programmes, structures) with their global ids and names, read under the viewer's
+/// visibility in one lookup per kind.
+pub struct Labels {
+    programmes: HashMap<i64, Programme>,
+    organisations: HashMap<i64, Organisation>,
+}
+
+impl Labels {
+    /// Returns the value to filter by and its label, or `None` for a record the viewer may not see.
+    pub fn get(&self, dimension: Dimension, value: &str) -> Option<(String, String)> {
+        match dimension {
+            Dimension::Programme => {
+                let programme = self.programmes.get(&value.parse::<i64>().ok()?)?;
+                Some((crate::ids::encode(programme.id), programme.fields.name.to_string()))
+            }
+            Dimension::Structure => {
+                let organisation = self.organisations.get(&value.parse::<i64>().ok()?)?;
+                Some((crate::ids::encode(organisation.id), organisation.fields.name.to_string()))
+            }
+            // Kinds are filtered by their enum value (SHEET…), like every other dimension.
+            Dimension::Kind => Some((value.to_uppercase(), label_of(dimension, value)?)),
+            _ => Some((value.to_owned(), label_of(dimension, value).unwrap_or_else(|| value.to_owned()))),
+        }
+    }
+}
+
+/// The French label of a dimension's value, for the dimensions whose values are codes.
+fn label_of(dimension: Dimension, value: &str) -> Option<String> {
+    fn label<T: Vocabulary>(code: &str) -> Option<String> {
+        T::from_code(code).map(|value| value.label().to_owned())
+    }
+    match dimension {
+        Dimension::Kind => Some(
+            match value {
+                "sheet" => "Fiche-projet",
+                "lesson" => "Leçon",
+                "programme" => "Programme",
+                "organisation" => "Organisation",
+                other => other,
+            }
+            .to_owned(),
+        ),
+        Dimension::Programme | Dimension::Structure => None,
+        Dimension::Theme => label::<Theme>(value),
+        Dimension::Status => label::<SheetStatus>(value),
+        Dimension::Polarity => label::<Polarity>(value),
+        Dimension::Category => label::<LessonCategory>(value),
+        Dimension::Phase => label::<Phase>(value),
+        Dimension::TerritoryType => label::<TerritoryType>(value),
+        Dimension::Region => label::<Region>(value),
+        Dimension::EvidenceLevel => label::<EvidenceLevel>(value),
+        Dimension::Year => Some(value.to_owned()),
+    }
 }
 
 /// A suggestion for the search box: a record's title, or a glossary term.
@@ -29,8 +131,9 @@ pub const MAX_GLOSSARY_TERMS: usize = 20;
 
 impl App {
     /// Searches the records the viewer may find (published ones: search shows what the public may
-    /// see), with a highlighter of extracts of `snippet_chars` characters when asked for one. Runs off
-    /// the async executor.
+    /// see) and returns the page ready to show: the hits' records read from the database in one lookup
+    /// per kind, their extracts of `snippet_chars` characters when asked for (computed off the async
+    /// executor), and the facets labelled.
     pub async fn search(
         &self,
         viewer: &Viewer,
@@ -38,12 +141,106 @@ impl App {
         snippet_chars: Option<usize>,
     ) -> Result<SearchPage> {
         request.visible = viewer.visibility().search_statuses();
-        self.on_index(move |index, synonyms| {
-            let outcome = index.search(&request, synonyms)?;
-            let highlighter = snippet_chars.map(|chars| index.highlighter(&outcome, chars)).transpose()?;
-            Ok(SearchPage { outcome, highlighter })
+        let (outcome, highlighter) = self
+            .on_index(move |index, synonyms| {
+                let outcome = index.search(&request, synonyms)?;
+                let highlighter = snippet_chars.map(|chars| index.highlighter(&outcome, chars)).transpose()?;
+                Ok((outcome, highlighter))
+            })
+            .await?;
+        let records = self.found(viewer, &outcome.hits).await?;
+        let snippets: Vec<Vec<crate::search::Snippet>> = match highlighter {
+            None => records.iter().map(|_| Vec::new()).collect(),
+            Some(highlighter) => {
+                let texts: Vec<Option<SearchableText>> =
+                    records.iter().map(|record| record.as_ref().map(Found::searchable_text)).collect();
+                tokio::task::spawn_blocking(move || {
+                    texts
+                        .iter()
+                        .map(|text| text.as_ref().map(|text| highlighter.snippets(text.parts())).unwrap_or_default())
+                        .collect()
+                })
+                .await
+                .map_err(Error::internal)?
+            }
+        };
+        let hits = outcome
+            .hits
+            .iter()
+            .zip(records)
+            .zip(snippets)
+            .filter_map(|((hit, record), snippets)| Some(FoundHit { score: hit.score, record: record?, snippets }))
+            .collect();
+        let values: Vec<(Dimension, &str)> = outcome
+            .facets
+            .iter()
+            .flat_map(|(dimension, values)| values.iter().map(|(value, _)| (*dimension, value.as_str())))
+            .collect();
+        let labels = self.labels(viewer, &values).await?;
+        let facets = outcome
+            .facets
+            .iter()
+            .map(|(dimension, values)| LabelledFacet {
+                dimension: *dimension,
+                // A programme or structure the viewer may not see is left out.
+                values: values
+                    .iter()
+                    .filter_map(|(value, count)| {
+                        let (value, label) = labels.get(*dimension, value)?;
+                        Some((value, label, *count))
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(SearchPage { total: outcome.total, indexed: outcome.hits.len(), hits, facets })
+    }
+
+    /// Reads the records of hits as the viewer may see them now, in one lookup per kind; `None` at the
+    /// place of a record gone from the database (or from the viewer's sight) since it was indexed.
+    pub async fn found(&self, viewer: &Viewer, hits: &[Hit]) -> Result<Vec<Option<Found>>> {
+        let ids = |kind: Kind| -> Vec<i64> { hits.iter().filter(|hit| hit.kind == kind).map(|hit| hit.id).collect() };
+        let mut found: HashMap<(Kind, i64), Found> = HashMap::new();
+        macro_rules! load {
+            ($kind:expr, $id:ident, $fields:ty, $variant:ident) => {
+                let wanted: Vec<$id> = ids($kind).into_iter().map($id).collect();
+                if !wanted.is_empty() {
+                    for record in self.get_many::<$fields>(viewer, &wanted).await? {
+                        found.insert(($kind, record.id.get()), Found::$variant(record));
+                    }
+                }
+            };
+        }
+        load!(Kind::Sheet, SheetId, SheetFields, Sheet);
+        load!(Kind::Lesson, LessonId, LessonFields, Lesson);
+        load!(Kind::Programme, ProgrammeId, ProgrammeFields, Programme);
+        load!(Kind::Organisation, OrganisationId, OrganisationFields, Organisation);
+        load!(Kind::Territory, TerritoryId, TerritoryFields, Territory);
+        Ok(hits.iter().map(|hit| found.remove(&(hit.kind, hit.id))).collect())
+    }
+
+    /// Labels the values of dimensions (see [`Labels`]), reading the programmes and structures they
+    /// name under the viewer's visibility.
+    pub async fn labels(&self, viewer: &Viewer, values: &[(Dimension, &str)]) -> Result<Labels> {
+        let mut programme_ids = BTreeSet::new();
+        let mut organisation_ids = BTreeSet::new();
+        for (dimension, value) in values {
+            match (*dimension, value.parse::<i64>()) {
+                (Dimension::Programme, Ok(id)) => programme_ids.insert(ProgrammeId(id)),
+                (Dimension::Structure, Ok(id)) => organisation_ids.insert(OrganisationId(id)),
+                _ => false,
+            };
+        }
+        let programme_ids: Vec<ProgrammeId> = programme_ids.into_iter().collect();
+        let organisation_ids: Vec<OrganisationId> = organisation_ids.into_iter().collect();
+        let programmes = self.get_many::<ProgrammeFields>(viewer, &programme_ids).await?;
+        let organisations = self.get_many::<OrganisationFields>(viewer, &organisation_ids).await?;
+        Ok(Labels {
+            programmes: programmes.into_iter().map(|programme| (programme.id.get(), programme)).collect(),
+            organisations: organisations
+                .into_iter()
+                .map(|organisation| (organisation.id.get(), organisation))
+                .collect(),
         })
-        .await
     }
 
     /// Runs blocking work on the index being served (with the current glossary) off the async

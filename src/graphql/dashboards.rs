@@ -7,7 +7,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 
 use super::error::GqlResult;
 use super::inputs::{LessonFilterInput, SheetFilterInput};
-use super::search::{Labels, SearchDimension, SearchFilter, count, dimension_of};
+use super::search::{SearchDimension, SearchFilter, count, dimension_of};
 use super::types::LessonNode;
 use crate::app::FunnelGrouping;
 use crate::app::{App, RecurrentLesson};
@@ -356,7 +356,7 @@ impl DashboardQuery {
         let values: Vec<(Dimension, &str)> = dimension
             .map(|dimension| sums.iter().filter_map(|sum| Some((dimension, sum.group.as_deref()?))).collect())
             .unwrap_or_default();
-        let labels = Labels::resolve(ctx, &values).await?;
+        let labels = labels(ctx, &values).await?;
         let mut out = Vec::with_capacity(sums.len());
         for sum in sums {
             let key = match (dimension, &sum.group) {
@@ -500,7 +500,7 @@ impl DashboardQuery {
         let values: Vec<(Dimension, String)> =
             funnels.iter().filter_map(|funnel| Some((dimension?, funnel.group?.to_string()))).collect();
         let borrowed: Vec<(Dimension, &str)> = values.iter().map(|(d, v)| (*d, v.as_str())).collect();
-        let labels = Labels::resolve(ctx, &borrowed).await?;
+        let labels = labels(ctx, &borrowed).await?;
         Ok(funnels
             .into_iter()
             .map(|funnel| {
@@ -574,7 +574,7 @@ async fn stats(
     let (total, rows) = (grouped.total, grouped.rows);
     let values: Vec<(Dimension, &str)> =
         rows.iter().flat_map(|(key, _)| dimensions.iter().copied().zip(key.iter().map(String::as_str))).collect();
-    let labels = Labels::resolve(ctx, &values).await?;
+    let labels = labels(ctx, &values).await?;
     let mut out = Vec::new();
     for (key, n) in &rows {
         // A row naming a programme or structure the caller may not see is left out.
@@ -593,4 +593,11 @@ async fn stats(
     let truncated = out.len() > first as usize;
     out.truncate(first as usize);
     Ok(Stats { total: count(total as u64), truncated, rows: out })
+}
+
+/// Labels the values of dimensions as the caller may see them (`App::labels`).
+async fn labels(ctx: &Context<'_>, values: &[(Dimension, &str)]) -> async_graphql::Result<crate::app::Labels> {
+    let app = ctx.data::<App>()?;
+    let viewer = ctx.data::<Viewer>()?;
+    app.labels(viewer, values).await.gql()
 }

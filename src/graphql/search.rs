@@ -12,8 +12,8 @@ use super::error::GqlResult;
 use super::ids;
 use super::query::find_node;
 use super::types::Node;
-use crate::app::{App, SearchPage, Suggestion};
-use crate::app::{Dimension, Hit, SearchRequest};
+use crate::app::{App, Found, SearchPage, Suggestion};
+use crate::app::{Dimension, SearchRequest};
 use crate::domain::*;
 use crate::error::Error;
 
@@ -278,87 +278,9 @@ fn decode_offset(raw: &str) -> Result<usize, Error> {
     Ok(offset)
 }
 
-fn label_of(dimension: Dimension, value: &str) -> Option<String> {
-    fn label<T: Vocabulary>(code: &str) -> Option<String> {
-        T::from_code(code).map(|value| value.label().to_owned())
-    }
-    match dimension {
-        Dimension::Kind => Some(
-            match value {
-                "sheet" => "Fiche-projet",
-                "lesson" => "Leçon",
-                "programme" => "Programme",
-                "organisation" => "Organisation",
-                other => other,
-            }
-            .to_owned(),
-        ),
-        Dimension::Programme => None,
-        Dimension::Theme => label::<Theme>(value),
-        Dimension::Status => label::<SheetStatus>(value),
-        Dimension::Polarity => label::<Polarity>(value),
-        Dimension::Category => label::<LessonCategory>(value),
-        Dimension::Phase => label::<Phase>(value),
-        Dimension::TerritoryType => label::<TerritoryType>(value),
-        Dimension::Region => label::<Region>(value),
-        Dimension::EvidenceLevel => label::<EvidenceLevel>(value),
-        Dimension::Structure => None,
-        Dimension::Year => Some(value.to_owned()),
-    }
-}
-
 /// Clamps a count to the GraphQL Int range.
 pub(super) fn count(count: u64) -> i32 {
     i32::try_from(count).unwrap_or(i32::MAX)
-}
-
-/// The values of dimensions as the API shows them: enum codes with their French labels, and the
-/// records behind ids (programmes, structures) with their global ids and names, read in one lookup
-/// per kind under the viewer's visibility.
-pub(super) struct Labels {
-    programmes: std::collections::HashMap<i64, Programme>,
-    organisations: std::collections::HashMap<i64, Organisation>,
-}
-
-impl Labels {
-    pub(super) async fn resolve(ctx: &Context<'_>, values: &[(Dimension, &str)]) -> async_graphql::Result<Self> {
-        let app = ctx.data::<App>()?;
-        let viewer = ctx.data::<Viewer>()?;
-        let mut programme_ids = std::collections::BTreeSet::new();
-        let mut organisation_ids = std::collections::BTreeSet::new();
-        for (dimension, value) in values {
-            match (*dimension, value.parse::<i64>()) {
-                (Dimension::Programme, Ok(id)) => programme_ids.insert(ProgrammeId(id)),
-                (Dimension::Structure, Ok(id)) => organisation_ids.insert(OrganisationId(id)),
-                _ => false,
-            };
-        }
-        let programme_ids: Vec<ProgrammeId> = programme_ids.into_iter().collect();
-        let organisation_ids: Vec<OrganisationId> = organisation_ids.into_iter().collect();
-        let programmes = app.get_many::<ProgrammeFields>(viewer, &programme_ids).await.gql()?;
-        let organisations = app.get_many::<OrganisationFields>(viewer, &organisation_ids).await.gql()?;
-        Ok(Self {
-            programmes: programmes.into_iter().map(|p| (p.id.get(), p)).collect(),
-            organisations: organisations.into_iter().map(|o| (o.id.get(), o)).collect(),
-        })
-    }
-
-    /// Returns the value to filter by and its label, or `None` for a record the viewer may not see.
-    pub(super) fn get(&self, dimension: Dimension, value: &str) -> Option<(String, String)> {
-        match dimension {
-            Dimension::Programme => {
-                let programme = self.programmes.get(&value.parse::<i64>().ok()?)?;
-                Some((ids::encode(programme.id).0, programme.fields.name.to_string()))
-            }
-            Dimension::Structure => {
-                let organisation = self.organisations.get(&value.parse::<i64>().ok()?)?;
-                Some((ids::encode(organisation.id).0, organisation.fields.name.to_string()))
-            }
-            // Kinds are filtered by their enum value (SHEET…), like every other dimension.
-            Dimension::Kind => Some((value.to_uppercase(), label_of(dimension, value)?)),
-            _ => Some((value.to_owned(), label_of(dimension, value).unwrap_or_else(|| value.to_owned()))),
-        }
-    }
 }
 
 /// What search reads of a hit's record (`domain::Searchable`, as the index holds it), for its snippets.
@@ -372,29 +294,15 @@ fn texts(node: &Node) -> SearchableText {
     }
 }
 
-/// Reads the hits' records from the database: one lookup per kind, straight away (the batch loader's
-/// window would only add latency, the keys are all known here). Records no longer visible give `None`.
-async fn nodes(ctx: &Context<'_>, hits: &[Hit]) -> async_graphql::Result<Vec<Option<Node>>> {
-    use std::collections::HashMap;
-    let app = ctx.data::<App>()?;
-    let viewer = ctx.data::<Viewer>()?;
-    let ids = |kind: Kind| -> Vec<i64> { hits.iter().filter(|hit| hit.kind == kind).map(|hit| hit.id).collect() };
-    let mut found: HashMap<(Kind, i64), Node> = HashMap::new();
-    macro_rules! load {
-        ($kind:expr, $id:ident, $fields:ty, $variant:ident, $node:ident) => {
-            let wanted: Vec<$id> = ids($kind).into_iter().map($id).collect();
-            if !wanted.is_empty() {
-                for record in app.get_many::<$fields>(viewer, &wanted).await.gql()? {
-                    found.insert(($kind, record.id.get()), Node::$variant(super::types::$node(record)));
-                }
-            }
-        };
+/// The node of a found record.
+fn node_of(found: Found) -> Node {
+    match found {
+        Found::Organisation(record) => Node::Organisation(super::types::OrganisationNode(record)),
+        Found::Territory(record) => Node::Territory(super::types::TerritoryNode(record)),
+        Found::Programme(record) => Node::Programme(super::types::ProgrammeNode(record)),
+        Found::Sheet(record) => Node::ProjectSheet(super::types::SheetNode(record)),
+        Found::Lesson(record) => Node::Lesson(super::types::LessonNode(record)),
     }
-    load!(Kind::Sheet, SheetId, SheetFields, ProjectSheet, SheetNode);
-    load!(Kind::Lesson, LessonId, LessonFields, Lesson, LessonNode);
-    load!(Kind::Programme, ProgrammeId, ProgrammeFields, Programme, ProgrammeNode);
-    load!(Kind::Organisation, OrganisationId, OrganisationFields, Organisation, OrganisationNode);
-    Ok(hits.iter().map(|hit| found.remove(&(hit.kind, hit.id))).collect())
 }
 
 /// A page of search results, with the total count and the facets of the whole result.
@@ -402,76 +310,51 @@ async fn nodes(ctx: &Context<'_>, hits: &[Hit]) -> async_graphql::Result<Vec<Opt
 impl SearchResults {
     /// How many records match, over all pages.
     async fn total_count(&self) -> i32 {
-        i32::try_from(self.page.outcome.total).unwrap_or(i32::MAX)
+        i32::try_from(self.page.total).unwrap_or(i32::MAX)
     }
 
     /// The hits of this page, best first. A record removed from the database since it was indexed is
     /// left out: results never show what the database does not hold.
-    async fn hits(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SearchHit>> {
-        let hits = &self.page.outcome.hits;
-        let found = nodes(ctx, hits).await?;
-        // Highlighting reads through every hit's text: off the async executor, and only when asked.
-        let mut snippets: Vec<Vec<Snippet>> = found.iter().map(|_| Vec::new()).collect();
-        if self.page.highlighter.is_some() {
-            let texts: Vec<Option<SearchableText>> = found.iter().map(|node| node.as_ref().map(texts)).collect();
-            let page = Arc::clone(&self.page);
-            snippets = tokio::task::spawn_blocking(move || {
-                let highlight = |text: &SearchableText| -> Vec<Snippet> {
-                    let Some(highlighter) = &page.highlighter else { return Vec::new() };
-                    highlighter
-                        .snippets(text.parts())
-                        .into_iter()
-                        .map(|snippet| Snippet { field: snippet.field, html: snippet.html })
-                        .collect()
-                };
-                texts.iter().map(|texts| texts.as_ref().map(highlight).unwrap_or_default()).collect()
-            })
-            .await
-            .map_err(Error::internal)
-            .gql()?;
-        }
-        Ok(hits
+    async fn hits(&self) -> Vec<SearchHit> {
+        self.page
+            .hits
             .iter()
-            .zip(found)
-            .zip(snippets)
             .enumerate()
-            .filter_map(|(i, ((hit, node), snippets))| {
-                Some(SearchHit { score: hit.score, cursor: encode_offset(self.offset + i + 1), node: node?, snippets })
+            .map(|(i, hit)| SearchHit {
+                score: hit.score,
+                cursor: encode_offset(self.offset + i + 1),
+                node: node_of(hit.record.clone()),
+                snippets: hit.snippets.iter().map(|s| Snippet { field: s.field, html: s.html.clone() }).collect(),
             })
-            .collect())
+            .collect()
     }
 
     /// Counts per value of the asked dimensions, over the whole filtered result.
-    async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Facet>> {
-        let values: Vec<(Dimension, &str)> = self
-            .page
-            .outcome
+    async fn facets(&self) -> Vec<Facet> {
+        self.page
             .facets
             .iter()
-            .flat_map(|(dimension, values)| values.iter().map(|(value, _)| (*dimension, value.as_str())))
-            .collect();
-        let labels = Labels::resolve(ctx, &values).await?;
-        let mut facets = Vec::new();
-        for (dimension, values) in &self.page.outcome.facets {
-            let out = values
-                .iter()
-                .filter_map(|(value, n)| {
-                    // A programme or structure the viewer may not see is left out.
-                    let (value, label) = labels.get(*dimension, value)?;
-                    Some(FacetValue { value, label, count: count(*n) })
-                })
-                .collect();
-            facets.push(Facet { dimension: dimension_of(*dimension), values: out });
-        }
-        Ok(facets)
+            .map(|facet| Facet {
+                dimension: dimension_of(facet.dimension),
+                values: facet
+                    .values
+                    .iter()
+                    .map(|(value, label, n)| FacetValue {
+                        value: value.clone(),
+                        label: label.clone(),
+                        count: count(*n),
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Where this page sits, and the cursor of the next one.
     async fn page_info(&self) -> SearchPageInfo {
-        let shown = self.page.outcome.hits.len();
+        let shown = self.page.indexed;
         let end = self.offset + shown;
         SearchPageInfo {
-            has_next_page: end < self.page.outcome.total,
+            has_next_page: end < self.page.total,
             has_previous_page: self.offset > 0,
             end_cursor: (shown > 0).then(|| encode_offset(end)),
         }
@@ -617,13 +500,14 @@ impl SearchQuery {
         let viewer = ctx.data::<Viewer>()?;
         let (kind, raw) = ids::decode_any(&id).map_err(|problem| Error::invalid("id", problem)).gql()?;
         let hits = app.similar(viewer, kind, raw, page_size(first).gql()?).await.gql()?;
-        let found = nodes(ctx, &hits).await?;
+        let found = app.found(viewer, &hits).await.gql()?;
         Ok(hits
             .iter()
             .zip(found)
             .enumerate()
-            .filter_map(|(i, (hit, node))| {
-                Some(SearchHit { score: hit.score, cursor: encode_offset(i + 1), node: node?, snippets: Vec::new() })
+            .filter_map(|(i, (hit, record))| {
+                let node = node_of(record?);
+                Some(SearchHit { score: hit.score, cursor: encode_offset(i + 1), node, snippets: Vec::new() })
             })
             .collect())
     }

@@ -25,7 +25,7 @@ const MAY_NAME: [(&str, &[&str]); 18] = [
     ("search", &["domain", "error"]),
     ("dataset", &["domain", "error"]),
     ("indexer", &["domain", "error", "search", "store"]),
-    ("app", &["domain", "error", "store", "search", "indexer", "dataset"]),
+    ("app", &["domain", "error", "ids", "store", "search", "indexer", "dataset"]),
     ("graphql", &["app", "domain", "error", "ids"]),
     ("http", &["app", "graphql", "domain", "error", "dataset", "telemetry", "web"]),
     ("web", &[]),

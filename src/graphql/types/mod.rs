@@ -1,0 +1,188 @@
+//! The GraphQL object types: one wrapper per record kind (its fields, its relations in both
+//! directions through the request's batch loader, its revision history) and the values a sheet owns.
+//!
+//! This module holds the `Node` interface and the record wrappers it unites, the `record_object!`
+//! macro that writes the fields every record has, the revision type and the relation helpers the
+//! kinds share; `records` holds the organisation, territory and programme objects, `sheet` the
+//! project sheet and the values it owns, `lesson` the lesson and its evidence links.
+
+use async_graphql::{Context, ID, Interface, Object};
+use chrono::{DateTime, Utc};
+
+use super::loaders::{self, history};
+use crate::app::{Reverse, Revision};
+use crate::domain::*;
+
+// The `#[Object(…)]` attribute is written where the macro is invoked and passed in whole (`$hash
+// $object`): the identifiers it generates (`child_complexity`) then share the hygiene of the body's
+// `#[graphql(complexity = "…")]` expressions, which can use them.
+//
+// The record objects are written in the child modules, so the macro is defined before their `mod`
+// lines (a `macro_rules!` macro is in scope only after its definition), and the names its body uses
+// (`ID`, `ids`, `loaders`, `revisions`, `OrganisationNode`…) resolve where it is invoked: each child
+// imports them.
+macro_rules! record_object {
+    ($hash:tt $object:tt $node:ident, $kind:expr, $(#[doc = $doc:literal])* { $($body:tt)* }) => {
+        $(#[doc = $doc])*
+        $hash $object
+        impl $node {
+            /// The record's global id.
+            async fn id(&self) -> ID {
+                ids::encode(self.0.id)
+            }
+            /// A stable, readable key, unique among records of its kind: 1 to 80 lower-case letters
+            /// a-z, digits and single hyphens.
+            async fn slug(&self) -> &str {
+                self.0.fields.slug.as_str()
+            }
+            /// Where the record stands in the publication workflow. Everyone sees PUBLISHED records;
+            /// other statuses are seen by administrators and by the contributors and reviewers whose
+            /// scope holds the record.
+            async fn publication_status(&self) -> PublicationStatus {
+                self.0.meta.publication_status
+            }
+            /// Grows by one with every change; updates must name the version they read.
+            async fn version(&self) -> i32 {
+                self.0.meta.version
+            }
+            /// When the record was created.
+            async fn created_at(&self) -> DateTime<Utc> {
+                self.0.meta.created_at
+            }
+            /// When the record last changed (its fields or its publication status).
+            async fn updated_at(&self) -> DateTime<Utc> {
+                self.0.meta.updated_at
+            }
+            /// The organisation whose contributors may edit the record (the one that created it), when
+            /// the caller may see it.
+            async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
+                match self.0.meta.owner {
+                    Some(owner) => Ok(loaders::one(ctx, owner).await?.map(OrganisationNode)),
+                    None => Ok(None),
+                }
+            }
+            /// Every state the record has had, oldest first, with author and reason: for
+            /// administrators, and for contributors and reviewers on the records of their scope;
+            /// empty for others (past versions hold drafts).
+            async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RevisionNode>> {
+                revisions(ctx, $kind, self.0.id.get()).await
+            }
+            $($body)*
+        }
+    };
+}
+
+mod lesson;
+mod records;
+mod sheet;
+
+pub use lesson::SheetEvidence;
+pub use records::Centroid;
+pub use sheet::{DocumentNode, IndicatorNode, LessonLink, PhaseRecordNode, TestimonyNode};
+
+/// Every record: organisation, territory, programme, project sheet or lesson.
+#[derive(Interface)]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "The record's global id."),
+    field(
+        name = "slug",
+        ty = "&str",
+        desc = "A stable, readable key, unique among records of its kind: 1 to 80 lower-case letters a-z, digits and single hyphens."
+    ),
+    field(
+        name = "publication_status",
+        ty = "PublicationStatus",
+        desc = "Where the record stands in the publication workflow. Everyone sees PUBLISHED records; other statuses are seen by administrators and by the contributors and reviewers whose scope holds the record."
+    ),
+    field(
+        name = "version",
+        ty = "i32",
+        desc = "Grows by one with every change; updates must name the version they read."
+    )
+)]
+pub enum Node {
+    Organisation(OrganisationNode),
+    Territory(TerritoryNode),
+    Programme(ProgrammeNode),
+    ProjectSheet(SheetNode),
+    Lesson(LessonNode),
+}
+
+pub struct OrganisationNode(pub Organisation);
+pub struct TerritoryNode(pub Territory);
+pub struct ProgrammeNode(pub Programme);
+pub struct SheetNode(pub Sheet);
+pub struct LessonNode(pub Lesson);
+
+/// One state of a record, kept when it was created or changed.
+pub struct RevisionNode(pub Revision);
+
+/// One state of a record, kept when it was created, changed, moved in the workflow or archived.
+#[Object(name = "Revision")]
+impl RevisionNode {
+    /// The version this revision is the state of.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// What the change did: CREATED, UPDATED, STATUS_CHANGED or ARCHIVED.
+    async fn action(&self) -> &'static str {
+        self.0.action.as_str()
+    }
+    /// Who made the change.
+    async fn author(&self) -> &str {
+        &self.0.author
+    }
+    /// Why, when a reason was given (moves back to draft, archiving).
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// When the change was made.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The record as it was at this version, in the dataset's JSON form (references by slug).
+    async fn snapshot(&self) -> async_graphql::Result<async_graphql::Json<serde_json::Value>> {
+        let value: serde_json::Value = serde_json::from_str(&self.0.snapshot)?;
+        Ok(async_graphql::Json(value))
+    }
+}
+
+async fn revisions(ctx: &Context<'_>, kind: Kind, id: i64) -> async_graphql::Result<Vec<RevisionNode>> {
+    Ok(history(ctx, kind, id).await?.iter().cloned().map(RevisionNode).collect())
+}
+
+async fn organisation(
+    ctx: &Context<'_>,
+    id: Option<OrganisationId>,
+) -> async_graphql::Result<Option<OrganisationNode>> {
+    match id {
+        None => Ok(None),
+        Some(id) => Ok(loaders::one(ctx, id).await?.map(OrganisationNode)),
+    }
+}
+
+/// The rows a relation list returns: `first`, from 1 to `MAX_PAGE_SIZE`. Its fields count once per
+/// row in the query's complexity, like a connection's page, so that nested relations cannot multiply
+/// a query's work past the limit unseen.
+fn rows(first: i32) -> async_graphql::Result<usize> {
+    match usize::try_from(first) {
+        Ok(rows @ 1..=MAX_PAGE_SIZE) => Ok(rows),
+        _ => Err(super::error::to_graphql(&crate::error::Error::invalid(
+            "first",
+            format!("{first} is outside 1 to {MAX_PAGE_SIZE}"),
+        ))),
+    }
+}
+
+async fn sheets(ctx: &Context<'_>, relation: Reverse, id: i64, limit: usize) -> async_graphql::Result<Vec<SheetNode>> {
+    Ok(loaders::related::<SheetId>(ctx, relation, id, limit).await?.into_iter().map(SheetNode).collect())
+}
+
+async fn programmes(
+    ctx: &Context<'_>,
+    relation: Reverse,
+    id: i64,
+    limit: usize,
+) -> async_graphql::Result<Vec<ProgrammeNode>> {
+    Ok(loaders::related::<ProgrammeId>(ctx, relation, id, limit).await?.into_iter().map(ProgrammeNode).collect())
+}

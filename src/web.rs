@@ -1,6 +1,6 @@
 //! The web page for network members (`web/`): one HTML page, its script (ES modules), its routes and
 //! its style sheet, embedded in the binary so that the server works offline and from any folder. The
-//! page talks to the server through its public GraphQL API only; `http.rs` serves these files.
+//! page talks to the server through its public GraphQL API only; `http/page.rs` serves these files.
 
 use serde::Deserialize;
 
@@ -24,7 +24,7 @@ struct Route {
     path: String,
 }
 
-/// The paths the page answers, beside `/` (which `http.rs` serves on its own): those of
+/// The paths the page answers, beside `/` (which `http/` serves on its own): those of
 /// `web/routes.json`, in axum's path syntax (`{slug}` matches one non-empty segment, and the page
 /// reads it the same way). The table is embedded, so it parses (a test says so).
 pub fn page_paths() -> Vec<String> {

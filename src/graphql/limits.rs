@@ -1,7 +1,7 @@
 //! The limits a query must keep within, whatever its shape: depth and complexity (fragments are
 //! counted where they are spread, so they cannot hide a field), checked before anything runs. Each
 //! refusal names its limit (`error::code_request_errors`, code `LIMIT_EXCEEDED`). Batches are not
-//! accepted (one request per POST, `transport::from_json_body`); the rate limit is `http.rs`'s.
+//! accepted (one request per POST, `transport::from_json_body`); the rate limit is `http/admission.rs`'s.
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 

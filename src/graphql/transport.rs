@@ -1,6 +1,6 @@
 //! GraphQL over HTTP, without HTTP types: turns a JSON body or GET parameters into a request, tells
 //! whether a request is a mutation (never run over GET), runs it and serialises the response. The axum
-//! side (`http.rs`) only moves bytes and headers.
+//! side (`http/`) only moves bytes and headers.
 
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Variables};

@@ -27,35 +27,35 @@ macro_rules! record_object {
         $hash $object
         impl $node {
             /// The record's global id.
-            async fn id(&self) -> ID {
+            pub(super) async fn id(&self) -> ID {
                 ids::encode(self.0.id)
             }
             /// A stable, readable key, unique among records of its kind: 1 to 80 lower-case letters
             /// a-z, digits and single hyphens.
-            async fn slug(&self) -> &str {
+            pub(super) async fn slug(&self) -> &str {
                 self.0.fields.slug.as_str()
             }
             /// Where the record stands in the publication workflow. Everyone sees PUBLISHED records;
             /// other statuses are seen by administrators and by the contributors and reviewers whose
             /// scope holds the record.
-            async fn publication_status(&self) -> PublicationStatus {
+            pub(super) async fn publication_status(&self) -> PublicationStatus {
                 self.0.meta.publication_status
             }
             /// Grows by one with every change; updates must name the version they read.
-            async fn version(&self) -> i32 {
+            pub(super) async fn version(&self) -> i32 {
                 self.0.meta.version
             }
             /// When the record was created.
-            async fn created_at(&self) -> DateTime<Utc> {
+            pub(super) async fn created_at(&self) -> DateTime<Utc> {
                 self.0.meta.created_at
             }
             /// When the record last changed (its fields or its publication status).
-            async fn updated_at(&self) -> DateTime<Utc> {
+            pub(super) async fn updated_at(&self) -> DateTime<Utc> {
                 self.0.meta.updated_at
             }
             /// The organisation whose contributors may edit the record (the one that created it), when
             /// the caller may see it.
-            async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
+            pub(super) async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
                 match self.0.meta.owner {
                     Some(owner) => Ok(loaders::one(ctx, owner).await?.map(OrganisationNode)),
                     None => Ok(None),
@@ -64,7 +64,7 @@ macro_rules! record_object {
             /// Every state the record has had, oldest first, with author and reason: for
             /// administrators, and for contributors and reviewers on the records of their scope;
             /// empty for others (past versions hold drafts).
-            async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RevisionNode>> {
+            pub(super) async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RevisionNode>> {
                 revisions(ctx, $kind, self.0.id.get()).await
             }
             $($body)*
@@ -76,9 +76,7 @@ mod lesson;
 mod records;
 mod sheet;
 
-pub use lesson::SheetEvidence;
-pub use records::Centroid;
-pub use sheet::{DocumentNode, IndicatorNode, LessonLink, PhaseRecordNode, TestimonyNode};
+// The common fields are `pub(super)`: the `Node` interface below calls them on each record type.
 
 /// Every record: organisation, territory, programme, project sheet or lesson.
 #[derive(Interface)]

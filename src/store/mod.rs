@@ -45,8 +45,14 @@ use sea_orm::{
 
 use crate::error::{Error, Result};
 
-pub use sea_orm::{ConnectionTrait as Connection, Statement};
+pub use sea_orm::Statement;
 pub type Transaction = DatabaseTransaction;
+
+/// A connection the store's functions run on: the pool's, or a transaction's. Use cases name this
+/// trait, never the database library's.
+pub trait Connection: ConnectionTrait + Sync {}
+
+impl<T: ConnectionTrait + Sync> Connection for T {}
 
 /// How the store connects: the settings an operator tunes (`retex serve --db-…`).
 #[derive(Debug, Clone)]

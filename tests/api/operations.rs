@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use retex::app::App;
 use retex::domain::Viewer;
 use retex::indexer::{FailureInjection, IndexerOptions};
-use retex::store::Connection as _;
+use sea_orm::ConnectionTrait as _;
 use serde_json::{Value, json};
 
 use crate::harness::*;

@@ -4,7 +4,7 @@
 
 import { h, s, numberFormat, plural, show, pageTitle } from './dom.js';
 import { gql, label, values } from './api.js';
-import { navigate } from './router.js';
+import { navigate, pathTo } from './router.js';
 import { searchHref } from './search.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ export async function recurrenceView(url, stale) {
       if (select.value) next.set(f.param, select.value);
       else next.delete(f.param);
       const query = next.toString();
-      navigate(`/recurrence${query ? `?${query}` : ''}`, { keepFocus: true });
+      navigate(`${pathTo('recurrence')}${query ? `?${query}` : ''}`, { keepFocus: true });
     });
     return h('div', { class: 'field' }, h('label', { for: `rec-${f.param}` }, f.title), select);
   });
@@ -71,9 +71,9 @@ export async function recurrenceView(url, stale) {
   show(
     h('h1', { tabindex: '-1' }, 'Leçons qui reviennent le plus'),
     h('p', { class: 'lead' }, 'Les leçons observées dans le plus grand nombre de programmes différents : ce qui tient d’un programme à l’autre. ',
-      h('a', { href: '/apercu' }, 'Voir aussi l’aperçu de la base'), '.'),
+      h('a', { href: pathTo('overview') }, 'Voir aussi l’aperçu de la base'), '.'),
     h('form', { class: 'filters', 'aria-label': 'Filtrer les leçons', onsubmit: (event) => event.preventDefault() }, selects,
-      filtered ? h('p', { class: 'field' }, h('a', { href: '/recurrence' }, 'Retirer les filtres')) : null),
+      filtered ? h('p', { class: 'field' }, h('a', { href: pathTo('recurrence') }, 'Retirer les filtres')) : null),
     h('p', { class: 'count', 'aria-live': 'polite' }, rows.length ? `${plural(rows.length, 'leçon', 'leçons')} ${filtered ? 'pour ces filtres' : ''}` : ''),
     rows.length
       ? [
@@ -88,7 +88,7 @@ export async function recurrenceView(url, stale) {
             h('thead', {}, h('tr', {}, ['Rang', 'Leçon', 'Polarité', 'Catégories', 'Programmes', 'Fiches', 'Contredite par'].map((title) => h('th', { scope: 'col' }, title)))),
             h('tbody', {}, rows.map((row, i) => h('tr', {},
               h('td', { class: 'number' }, String(i + 1)),
-              h('th', { scope: 'row' }, h('a', { href: `/lecons/${encodeURIComponent(row.lesson.slug)}` }, row.lesson.title),
+              h('th', { scope: 'row' }, h('a', { href: pathTo('lesson', { slug: row.lesson.slug }) }, row.lesson.title),
                 h('span', { class: 'programmes-names' }, row.lesson.programmes.map((p) => p.name).join(', '))),
               h('td', {}, label('Polarity', row.lesson.polarity)),
               h('td', {}, row.lesson.categories.map((c) => label('LessonCategory', c)).join(', ')),
@@ -96,7 +96,7 @@ export async function recurrenceView(url, stale) {
               h('td', { class: 'number' }, String(row.sheetCount)),
               h('td', { class: 'number' }, String(row.contradictingSheetCount)))))))]
       : h('div', { class: 'empty' }, h('p', { class: 'empty-title' }, 'Aucune leçon observée pour ces filtres — essayez :'),
-        h('ul', {}, h('li', {}, h('a', { href: '/recurrence' }, 'retirer les filtres')), h('li', {}, 'choisir une catégorie ou une phase plus large'))),
+        h('ul', {}, h('li', {}, h('a', { href: pathTo('recurrence') }, 'retirer les filtres')), h('li', {}, 'choisir une catégorie ou une phase plus large'))),
   );
 }
 
@@ -129,7 +129,7 @@ export async function overviewView(stale) {
   show(
     h('h1', { tabindex: '-1' }, 'Aperçu de la base'),
     h('p', { class: 'lead' }, `${plural(data.parProgramme.total, 'fiche-projet publiée', 'fiches-projet publiées')} et ${plural(data.parCategorie.total, 'leçon publiée', 'leçons publiées')}. `,
-      h('a', { href: '/recurrence' }, 'Voir les leçons qui reviennent le plus'), '.'),
+      h('a', { href: pathTo('recurrence') }, 'Voir les leçons qui reviennent le plus'), '.'),
     h('div', { class: 'grid-2' },
       chartWithLinks('chart-programmes', 'Fiches-projet par programme', data.parProgramme, 'programme', 'SHEET'),
       chartWithLinks('chart-phases', 'Fiches-projet par phase de la démarche', data.parPhase, 'phase', 'SHEET'),

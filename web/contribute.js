@@ -4,7 +4,7 @@
 
 import { h, show, pageTitle } from './dom.js';
 import { getToken, setToken, gql, label, values, viewer, showViewer } from './api.js';
-import { render } from './router.js';
+import { render, pathTo } from './router.js';
 import { KIND_LABELS } from './search.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ function renderWorklist(box, records, who, refresh) {
   }
   const mayPublish = who.role === 'REVIEWER' || who.role === 'ADMIN';
   box.replaceChildren(h('ul', { class: 'worklist' }, records.map((record) => {
-    const href = record.kind === 'SHEET' ? `/fiches/${encodeURIComponent(record.slug)}` : `/lecons/${encodeURIComponent(record.slug)}`;
+    const href = record.kind === 'SHEET' ? pathTo('sheet', { slug: record.slug }) : pathTo('lesson', { slug: record.slug });
     const message = h('p', { class: 'field-error', role: 'status' });
     const move = (status, text) => {
       const button = h('button', { type: 'button', class: status === 'PUBLISHED' ? 'primary' : 'secondary' }, text);
@@ -357,7 +357,7 @@ function draftForm(id, fields, submitText, build, mutation, resultKey, refresh) 
     try {
       const data = await gql(mutation, { input: build(formValues(form)) });
       const record = data[resultKey];
-      const href = resultKey === 'createSheet' ? `/fiches/${encodeURIComponent(record.slug)}` : `/lecons/${encodeURIComponent(record.slug)}`;
+      const href = resultKey === 'createSheet' ? pathTo('sheet', { slug: record.slug }) : pathTo('lesson', { slug: record.slug });
       form.reset();
       form.querySelector('.form-result').replaceChildren(h('p', { class: 'notice notice-ok' },
         'Brouillon enregistré : ', h('a', { href }, record.title), '. Soumettez-le à la relecture dans la liste ci-dessous.'));

@@ -3,7 +3,7 @@
 
 import { main, h, safeUrl, numberFormat, formatDate, plural, show, pageTitle } from './dom.js';
 import { getToken, gql, label, viewer } from './api.js';
-import { navigate } from './router.js';
+import { navigate, pathTo } from './router.js';
 import { searchHref } from './search.js';
 
 /** The page of a sheet or lesson the API does not give (missing, or a draft this reader may not see). */
@@ -11,7 +11,7 @@ function notFound(what) {
   show(
     h('h1', { tabindex: '-1' }, `${what} introuvable`),
     h('p', { class: 'notice' }, 'Elle n’existe pas, ou n’est pas (encore) publiée. Les brouillons ne sont visibles que de leurs auteurs et relecteurs.'),
-    h('p', {}, h('a', { href: '/' }, 'Revenir à la recherche')),
+    h('p', {}, h('a', { href: pathTo('search') }, 'Revenir à la recherche')),
   );
 }
 
@@ -112,10 +112,10 @@ export async function sheetView(slug, stale) {
   const contradicted = sheet.lessons.filter((link) => link.role !== 'OBSERVED_IN');
   const lessonItem = (link) => h('li', {},
     h('span', { class: `polarity polarity-${link.lesson.polarity.toLowerCase()}` }, label('Polarity', link.lesson.polarity)), ' ',
-    h('a', { href: `/lecons/${encodeURIComponent(link.lesson.slug)}` }, link.lesson.title),
+    h('a', { href: pathTo('lesson', { slug: link.lesson.slug }) }, link.lesson.title),
     link.note ? h('span', { class: 'note' }, ` — ${link.note}`) : null);
   show(h('article', { class: 'record' },
-    h('p', { class: 'breadcrumb' }, h('a', { href: '/' }, 'Recherche'), ' › Fiche-projet'),
+    h('p', { class: 'breadcrumb' }, h('a', { href: pathTo('search') }, 'Recherche'), ' › Fiche-projet'),
     h('header', { class: 'record-header' },
       h('p', { class: 'kind kind-sheet' }, 'Fiche-projet', ' ', statusBadge(sheet.publicationStatus)),
       h('h1', { tabindex: '-1' }, sheet.title),
@@ -195,9 +195,9 @@ export async function lessonView(slug, stale) {
   if (stale()) return;
   pageTitle(lesson.title);
   const sheetsOf = (role) => lesson.evidenceLinks.filter((link) => link.role === role);
-  const sheetItem = (link) => h('li', {}, h('a', { href: `/fiches/${encodeURIComponent(link.sheet.slug)}` }, link.sheet.title), link.note ? h('span', { class: 'note' }, ` — ${link.note}`) : null);
+  const sheetItem = (link) => h('li', {}, h('a', { href: pathTo('sheet', { slug: link.sheet.slug }) }, link.sheet.title), link.note ? h('span', { class: 'note' }, ` — ${link.note}`) : null);
   show(h('article', { class: 'record' },
-    h('p', { class: 'breadcrumb' }, h('a', { href: '/' }, 'Recherche'), ' › Leçon'),
+    h('p', { class: 'breadcrumb' }, h('a', { href: pathTo('search') }, 'Recherche'), ' › Leçon'),
     h('header', { class: 'record-header' },
       h('p', { class: 'kind kind-lesson' }, h('span', { class: `polarity polarity-${lesson.polarity.toLowerCase()}` }, label('Polarity', lesson.polarity)), ' ', statusBadge(lesson.publicationStatus)),
       h('h1', { tabindex: '-1' }, lesson.title),
@@ -222,7 +222,7 @@ export async function lessonView(slug, stale) {
       sheetsOf('CONTRADICTED_BY').length ? [h('h3', {}, 'Fiches qui la contredisent'), h('ul', {}, sheetsOf('CONTRADICTED_BY').map(sheetItem))] : null),
     section('Leçons similaires', similar.length ? h('ul', { class: 'lesson-list' }, similar.map((node) => h('li', {},
       h('span', { class: `polarity polarity-${node.polarity.toLowerCase()}` }, label('Polarity', node.polarity)), ' ',
-      h('a', { href: `/lecons/${encodeURIComponent(node.slug)}` }, node.title)))) : null),
+      h('a', { href: pathTo('lesson', { slug: node.slug }) }, node.title)))) : null),
   ));
   await addArchiving(lesson, 'la leçon', stale);
 }

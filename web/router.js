@@ -30,6 +30,14 @@ function matchRoute(path) {
   return null;
 }
 
+/** The address of a view, its `{name}` segments filled with `params` (URI-encoded):
+ *  `pathTo('sheet', { slug })` → `/fiches/<slug>`. Every internal link is built here, from `routes.json`. */
+export function pathTo(view, params = {}) {
+  const route = routes.find((candidate) => candidate.view === view);
+  if (!route) throw new Error(`no route for the view ${view}`);
+  return route.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(params[name] ?? ''));
+}
+
 function isPagePath(path) {
   return matchRoute(path) !== null;
 }

@@ -3,7 +3,7 @@
 
 import { main, h, highlighted, numberFormat, plural, show, pageTitle } from './dom.js';
 import { gql, label } from './api.js';
-import { navigate } from './router.js';
+import { navigate, pathTo } from './router.js';
 
 /** The facets of the search, in the order shown, with their URL parameter and filter field. */
 const DIMENSIONS = [
@@ -127,8 +127,8 @@ function setupSuggestions(form, input, list) {
   const choose = (option) => {
     close();
     const kind = option.node && TYPENAME_KIND[option.node.__typename];
-    if (kind === 'SHEET') navigate(`/fiches/${encodeURIComponent(option.node.slug)}`);
-    else if (kind === 'LESSON') navigate(`/lecons/${encodeURIComponent(option.node.slug)}`);
+    if (kind === 'SHEET') navigate(pathTo('sheet', { slug: option.node.slug }));
+    else if (kind === 'LESSON') navigate(pathTo('lesson', { slug: option.node.slug }));
     else {
       input.value = option.text;
       form.requestSubmit();
@@ -311,8 +311,8 @@ function noResults(state, filtered) {
 
 function recordHref(node) {
   const kind = TYPENAME_KIND[node.__typename];
-  if (kind === 'SHEET') return `/fiches/${encodeURIComponent(node.slug)}`;
-  if (kind === 'LESSON') return `/lecons/${encodeURIComponent(node.slug)}`;
+  if (kind === 'SHEET') return pathTo('sheet', { slug: node.slug });
+  if (kind === 'LESSON') return pathTo('lesson', { slug: node.slug });
   if (kind === 'PROGRAMME') return searchHref({ q: '', filters: { programme: [node.id] } });
   return null;
 }

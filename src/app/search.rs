@@ -111,9 +111,9 @@ fn label_of(dimension: Dimension, value: &str) -> Option<String> {
     }
 }
 
-/// A suggestion for the search box: a record's title, or a glossary term.
+/// A suggestion for the search box: a record (shown by its title), or a glossary term.
 pub enum Suggestion {
-    Record(Hit),
+    Record(Box<Found>),
     Term(String),
 }
 
@@ -267,7 +267,10 @@ impl App {
         // The glossary the indexer holds in memory (reloaded with every edit): no query per keystroke.
         let mut suggestions: Vec<Suggestion> =
             self.indexer()?.synonyms().complete(prefix, limit).into_iter().map(Suggestion::Term).collect();
-        suggestions.extend(hits.into_iter().map(Suggestion::Record));
+        // The records as the database holds them now (one lookup per kind); one gone since it was
+        // indexed is left out.
+        let found = self.found(viewer, &hits).await?;
+        suggestions.extend(found.into_iter().flatten().map(|record| Suggestion::Record(Box::new(record))));
         suggestions.truncate(limit);
         Ok(suggestions)
     }

@@ -189,7 +189,8 @@ impl fmt::Display for Slug {
 
 /// Folds a text for comparisons: lower case, accents off (« Épicerie » → `epicerie`), ligatures
 /// spelled out (œ → oe, æ → ae, ß → ss). Unicode decomposition (NFD) does the work, so every accented
-/// letter folds, not only French ones; the one folding of retex (slugs, column names, glossary terms).
+/// letter folds, not only French ones. Slugs and the column names of dataset files fold with it; the
+/// index and the glossary fold words as they are searched (`search::analysis`).
 pub fn fold(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;

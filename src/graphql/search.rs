@@ -10,7 +10,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::error::GqlResult;
 use super::ids;
-use super::query::find_node;
 use super::types::Node;
 use crate::app::{App, Found, SearchPage, Suggestion};
 use crate::app::{Dimension, SearchRequest};
@@ -283,17 +282,6 @@ pub(super) fn count(count: u64) -> i32 {
     i32::try_from(count).unwrap_or(i32::MAX)
 }
 
-/// What search reads of a hit's record (`domain::Searchable`, as the index holds it), for its snippets.
-fn texts(node: &Node) -> SearchableText {
-    match node {
-        Node::ProjectSheet(sheet) => sheet.0.fields.searchable_text(),
-        Node::Lesson(lesson) => lesson.0.fields.searchable_text(),
-        Node::Programme(programme) => programme.0.fields.searchable_text(),
-        Node::Organisation(organisation) => organisation.0.fields.searchable_text(),
-        Node::Territory(territory) => territory.0.fields.searchable_text(),
-    }
-}
-
 /// The node of a found record.
 fn node_of(found: Found) -> Node {
     match found {
@@ -475,11 +463,9 @@ impl SearchQuery {
         for suggestion in suggestions {
             match suggestion {
                 Suggestion::Term(text) => out.push(SuggestionNode { text, node: None }),
-                Suggestion::Record(hit) => {
-                    if let Some(node) = find_node(ctx, hit.kind, hit.id).await? {
-                        let title = texts(&node).title;
-                        out.push(SuggestionNode { text: title, node: Some(node) });
-                    }
+                Suggestion::Record(found) => {
+                    let text = found.searchable_text().title;
+                    out.push(SuggestionNode { text, node: Some(node_of(*found)) });
                 }
             }
         }

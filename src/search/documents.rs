@@ -69,7 +69,7 @@ pub enum IndexOp {
 }
 
 impl SearchIndex {
-    fn document(&self, doc: &SearchDoc) -> TantivyDocument {
+    fn document(&self, doc: &SearchDoc, digest: u64) -> TantivyDocument {
         let f = &self.fields;
         let mut document = TantivyDocument::default();
         document.add_text(f.key, key(doc.kind, doc.id));
@@ -77,7 +77,7 @@ impl SearchIndex {
         document.add_i64(f.version, doc.version.into());
         document.add_text(f.publication_status, doc.publication_status.code());
         document.add_i64(f.updated_at, doc.updated_at);
-        document.add_u64(f.digest, doc.digest());
+        document.add_u64(f.digest, digest);
         for year in &doc.years {
             document.add_i64(f.year, (*year).into());
             document.add_text(f.dimension(Dimension::Year), year.to_string());
@@ -137,13 +137,18 @@ impl SearchIndex {
             let held = self.held_digest(&searcher, &term)?;
             match op {
                 IndexOp::Delete(..) if held.is_none() => continue,
-                IndexOp::Upsert(doc) if held == Some(doc.digest()) => continue,
-                _ => {}
-            }
-            writer.delete_term(term);
-            if let IndexOp::Upsert(doc) = op {
-                writer.add_document(self.document(doc)).map_err(internal)?;
-            }
+                IndexOp::Delete(..) => {
+                    writer.delete_term(term);
+                }
+                IndexOp::Upsert(doc) => {
+                    let digest = doc.digest();
+                    if held == Some(digest) {
+                        continue;
+                    }
+                    writer.delete_term(term);
+                    writer.add_document(self.document(doc, digest)).map_err(internal)?;
+                }
+            };
             written += 1;
         }
         Ok(written)

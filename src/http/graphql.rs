@@ -40,20 +40,23 @@ async fn run(state: &AppState, viewer: Viewer, media: MediaType, request: Graphq
     answer
 }
 
+/// The 406 for a client that accepts none of the media types retex answers in.
+fn not_acceptable() -> Response {
+    error(
+        StatusCode::NOT_ACCEPTABLE,
+        MediaType::Json,
+        "NOT_ACCEPTABLE",
+        "accept application/graphql-response+json or application/json",
+    )
+}
+
 pub(super) async fn graphql_post(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let Some(media) = negotiate(&headers) else {
-        return error(
-            StatusCode::NOT_ACCEPTABLE,
-            MediaType::Json,
-            "NOT_ACCEPTABLE",
-            "accept application/graphql-response+json or application/json",
-        );
-    };
+    let Some(media) = negotiate(&headers) else { return not_acceptable() };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     if essence == MULTIPART {
@@ -107,14 +110,7 @@ pub(super) async fn graphql_get(
     if wants_html && !params.contains_key("query") {
         return Html(transport::graphiql("/graphql")).into_response();
     }
-    let Some(media) = negotiate(&headers) else {
-        return error(
-            StatusCode::NOT_ACCEPTABLE,
-            MediaType::Json,
-            "NOT_ACCEPTABLE",
-            "accept application/graphql-response+json or application/json",
-        );
-    };
+    let Some(media) = negotiate(&headers) else { return not_acceptable() };
     let request = transport::from_get_params(
         params.remove("query"),
         params.remove("operationName"),

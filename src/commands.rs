@@ -3,7 +3,7 @@
 //! standard output.
 
 use crate::app::App;
-use crate::config::{BackupArgs, ExportArgs, ImportArgs, RestoreArgs, TokenAction, TokenArgs};
+use crate::config::{BackupArgs, ExportArgs, ImportArgs, RelevanceArgs, RestoreArgs, TokenAction, TokenArgs};
 use std::sync::Arc;
 
 use crate::dataset::{self, Format};
@@ -388,4 +388,49 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
     rebuilt?;
     println!("restored {} from {}: {}", target.display(), args.input.display(), contents(&info));
     Ok(())
+}
+
+/// Runs relevance suites on a fresh base (in a temporary folder, removed after) holding the demo data.
+pub async fn relevance(args: RelevanceArgs) -> Result<()> {
+    use crate::relevance::{Suite, by_category, evaluate, table};
+    let mut suites = Vec::new();
+    for path in &args.suites {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| Error::invalid("suite", format!("cannot read {}: {err}", path.display())))?;
+        let suite = Suite::parse(&text)?;
+        if suite.corpus != "demo" {
+            return Err(Error::invalid(
+                "corpus",
+                format!("{}: `{}` is not a known corpus (`demo`)", path.display(), suite.corpus),
+            ));
+        }
+        suites.push((path, suite));
+    }
+    let folder = std::env::temp_dir().join(format!("retex-relevance-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).map_err(Error::internal)?;
+    let url = format!("sqlite://{}?mode=rwc", folder.join("retex.db").display());
+    let outcome = async {
+        let app = App::open_with_search(&url, &folder.join("index")).await?;
+        crate::demo::load_if_empty(&app).await?;
+        for (path, suite) in &suites {
+            let scored = evaluate(&app, suite).await?;
+            println!("{} ({} requêtes)\n{}", path.display(), scored.len(), table(&by_category(&scored)));
+            if args.misses {
+                for query in scored.iter().filter(|query| !query.missed.is_empty()) {
+                    println!(
+                        "  {} [{}] « {} » manque : {}",
+                        query.id,
+                        query.category,
+                        query.query,
+                        query.missed.join(", ")
+                    );
+                }
+            }
+        }
+        app.shutdown().await;
+        Ok::<_, Error>(())
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&folder);
+    outcome
 }

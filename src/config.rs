@@ -45,6 +45,19 @@ pub enum Command {
     /// Replaces an embedded (SQLite) base by a backup, after checking it, and rebuilds the search
     /// index; on PostgreSQL, says how to use `pg_restore`.
     Restore(RestoreArgs),
+    /// Runs relevance suites (French queries judged from the records) on a fresh base holding the
+    /// demo data, as an anonymous member searches, and prints recall@10, MRR and nDCG@10 per category.
+    Relevance(RelevanceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RelevanceArgs {
+    /// The suites to run (`retex-relevance/1` files judged on the demo data).
+    #[arg(default_value = "tests/relevance/demo.json")]
+    pub suites: Vec<PathBuf>,
+    /// Also lists every query that misses a relevant record in its first ten hits, with the misses.
+    #[arg(long)]
+    pub misses: bool,
 }
 
 #[derive(Debug, Args)]

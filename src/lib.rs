@@ -26,6 +26,7 @@ pub mod http;
 pub mod ids;
 pub mod indexer;
 pub mod progress;
+pub mod relevance;
 pub mod search;
 pub mod store;
 pub mod telemetry;

@@ -26,6 +26,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Export(args) => retex::commands::export(args).await?,
         Command::Backup(args) => retex::commands::backup(args).await?,
         Command::Restore(args) => retex::commands::restore(args).await?,
+        Command::Relevance(args) => retex::commands::relevance(args).await?,
         Command::Schema => print!("{}", retex::graphql::sdl()),
         Command::Reindex(args) => {
             let app = retex::app::App::open_with(&args.database.database_url, &args.database.settings()).await?;

@@ -317,6 +317,14 @@ function recordHref(node) {
   return null;
 }
 
+/** An extract of a hit; one from what describes the record (its labels and linked names) says so. */
+function snippetItem(snippet) {
+  if (snippet.field === 'labels') {
+    return h('p', { class: 'snippet snippet-labels' }, h('span', { class: 'snippet-source' }, 'Décrit par : '), highlighted(snippet.html));
+  }
+  return h('p', { class: 'snippet' }, highlighted(snippet.html));
+}
+
 function hitItem(hit) {
   const node = hit.node;
   const kind = TYPENAME_KIND[node.__typename];
@@ -335,7 +343,7 @@ function hitItem(hit) {
     h('article', {},
       h('p', { class: `kind kind-${kind.toLowerCase()}` }, KIND_LABELS[kind]),
       h('h2', { class: 'hit-title' }, href ? h('a', { href }, titleContent) : titleContent),
-      hit.snippets.filter((snippet) => snippet.field !== 'title').slice(0, 2).map((snippet) => h('p', { class: 'snippet' }, highlighted(snippet.html))),
+      hit.snippets.filter((snippet) => snippet.field !== 'title').slice(0, 2).map(snippetItem),
       meta.length ? h('dl', { class: 'hit-meta' }, meta.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value)))) : null));
 }
 

@@ -90,19 +90,9 @@ impl App {
             return None;
         }
         let id = change.record_id;
-        let visible = match kind {
-            Kind::Organisation => {
-                self.get_many::<OrganisationFields>(viewer, &[OrganisationId(id)]).await.map(|r| !r.is_empty())
-            }
-            Kind::Territory => {
-                self.get_many::<TerritoryFields>(viewer, &[TerritoryId(id)]).await.map(|r| !r.is_empty())
-            }
-            Kind::Programme => {
-                self.get_many::<ProgrammeFields>(viewer, &[ProgrammeId(id)]).await.map(|r| !r.is_empty())
-            }
-            Kind::Sheet => self.get_many::<SheetFields>(viewer, &[SheetId(id)]).await.map(|r| !r.is_empty()),
-            Kind::Lesson => self.get_many::<LessonFields>(viewer, &[LessonId(id)]).await.map(|r| !r.is_empty()),
-        }
+        let visible = crate::domain::with_kind!(kind, |F, I| {
+            self.get_many::<F>(viewer, &[<I as RecordId>::new(id)]).await.map(|records| !records.is_empty())
+        })
         .unwrap_or(false);
         // The record's status after this change and before it, from its revisions (a later change
         // may have moved it on by the time the feed reads this one).

@@ -313,9 +313,9 @@ pub(super) async fn settle_keys<'a>(
             externals.entry(kind).or_default().push(external.to_owned());
         }
     }
-    dataset.for_each_reference(|kind, reference| {
-        if !slugs.contains(&(kind, reference.clone())) {
-            externals.entry(kind).or_default().push(reference.clone());
+    dataset.each_reference(|kind, reference| {
+        if !slugs.contains(&(kind, reference.to_owned())) {
+            externals.entry(kind).or_default().push(reference.to_owned());
         }
     });
     let mut known: HashMap<(Kind, String), String> = HashMap::new();

@@ -469,3 +469,85 @@ impl App {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The references of a record by kind and slug, sorted.
+    type Named = Vec<(Kind, String)>;
+
+    fn by_ids<K: Editable>(fields: &K, names: &HashMap<(Kind, i64), String>) -> Named {
+        let mut all: Named =
+            fields.references().into_iter().map(|(_, kind, id)| (kind, names[&(kind, id)].clone())).collect();
+        all.sort();
+        all
+    }
+
+    fn by_slugs(one: Dataset) -> Named {
+        let mut all = Named::new();
+        one.each_reference(|kind, slug| all.push((kind, slug.to_owned())));
+        all.sort();
+        all
+    }
+
+    /// The two forms of the reference fields of each kind (by id in `Editable::references`, by slug
+    /// in the dataset's walk) name the same records for every record of the demo, and the demo sets
+    /// every reference field somewhere, so a field missing from either list is caught.
+    #[test]
+    fn the_id_and_slug_forms_of_a_records_references_agree() {
+        let demo = crate::demo::dataset().expect("the demo dataset reads");
+        let mut names = Names::default();
+        let mut slugs = HashMap::new();
+        for (n, (kind, slug, _)) in demo.keys().enumerate() {
+            names.insert(kind, n as i64 + 1, slug);
+            slugs.insert((kind, n as i64 + 1), slug.to_owned());
+        }
+        let mut compared = 0;
+        for record in &demo.programmes {
+            let fields = ProgrammeFields::validate(&record.to_draft(&names).expect("draft")).expect("valid");
+            let one = Dataset { programmes: vec![record.clone()], ..Dataset::default() };
+            assert_eq!(by_ids(&fields, &slugs), by_slugs(one), "programme {}", record.slug);
+            compared += 1;
+        }
+        for record in &demo.sheets {
+            let fields = SheetFields::validate(&record.to_draft(&names).expect("draft")).expect("valid");
+            let one = Dataset { sheets: vec![record.clone()], ..Dataset::default() };
+            assert_eq!(by_ids(&fields, &slugs), by_slugs(one), "sheet {}", record.slug);
+            compared += 1;
+        }
+        for record in &demo.lessons {
+            let fields = LessonFields::validate(&record.to_draft(&names).expect("draft")).expect("valid");
+            let one = Dataset { lessons: vec![record.clone()], ..Dataset::default() };
+            assert_eq!(by_ids(&fields, &slugs), by_slugs(one), "lesson {}", record.slug);
+            compared += 1;
+        }
+        assert!(compared > 0);
+        // Every reference field is set by at least one record of the demo.
+        let parts = [
+            ("programme", Dataset { programmes: demo.programmes.clone(), ..Dataset::default() }),
+            ("sheet", Dataset { sheets: demo.sheets.clone(), ..Dataset::default() }),
+            ("lesson", Dataset { lessons: demo.lessons.clone(), ..Dataset::default() }),
+        ];
+        let mut empty_fields = Vec::new();
+        for (kind, part) in parts {
+            let records = part.len();
+            let mut filled: Vec<bool> = Vec::new();
+            part.reference_slots(|_, slot| {
+                let set = match slot {
+                    dataset::Slot::One(one) => one.is_some(),
+                    dataset::Slot::Many(many) => !many.is_empty(),
+                    dataset::Slot::Evidence(links) => !links.is_empty(),
+                };
+                filled.push(set);
+            });
+            let per_record = filled.len() / records.max(1);
+            for field in 0..per_record {
+                if !filled.iter().skip(field).step_by(per_record).any(|set| *set) {
+                    empty_fields.push(format!("{kind} field {field}"));
+                }
+            }
+        }
+        assert!(empty_fields.is_empty(), "reference fields the demo never sets: {empty_fields:?}");
+    }
+}

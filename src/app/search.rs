@@ -12,7 +12,31 @@ pub enum Found {
     Lesson(Lesson),
 }
 
+/// Each record type is found as its variant.
+macro_rules! found_from {
+    ($($record:ident),*) => {$(
+        impl From<$record> for Found {
+            fn from(record: $record) -> Self {
+                Found::$record(record)
+            }
+        }
+    )*};
+}
+found_from!(Organisation, Territory, Programme, Sheet, Lesson);
+
 impl Found {
+    /// The record's kind and slug, the key a relevance judgement names it by (`sheet/garage-de-rennes`).
+    pub fn key(&self) -> String {
+        let (kind, slug) = match self {
+            Found::Organisation(record) => (Kind::Organisation, &record.fields.slug),
+            Found::Territory(record) => (Kind::Territory, &record.fields.slug),
+            Found::Programme(record) => (Kind::Programme, &record.fields.slug),
+            Found::Sheet(record) => (Kind::Sheet, &record.fields.slug),
+            Found::Lesson(record) => (Kind::Lesson, &record.fields.slug),
+        };
+        format!("{}/{}", kind.as_str(), slug.as_str())
+    }
+
     /// What search reads of the record (`domain::Searchable`).
     pub fn searchable_text(&self) -> SearchableText {
         match self {
@@ -157,7 +181,10 @@ impl App {
                 tokio::task::spawn_blocking(move || {
                     texts
                         .iter()
-                        .map(|text| text.as_ref().map(|text| highlighter.snippets(text.parts())).unwrap_or_default())
+                        .enumerate()
+                        .map(|(hit, text)| {
+                            text.as_ref().map(|text| highlighter.snippets(hit, text.parts())).unwrap_or_default()
+                        })
                         .collect()
                 })
                 .await
@@ -200,21 +227,18 @@ impl App {
     pub async fn found(&self, viewer: &Viewer, hits: &[Hit]) -> Result<Vec<Option<Found>>> {
         let ids = |kind: Kind| -> Vec<i64> { hits.iter().filter(|hit| hit.kind == kind).map(|hit| hit.id).collect() };
         let mut found: HashMap<(Kind, i64), Found> = HashMap::new();
-        macro_rules! load {
-            ($kind:expr, $id:ident, $fields:ty, $variant:ident) => {
-                let wanted: Vec<$id> = ids($kind).into_iter().map($id).collect();
-                if !wanted.is_empty() {
-                    for record in self.get_many::<$fields>(viewer, &wanted).await? {
-                        found.insert(($kind, record.id.get()), Found::$variant(record));
-                    }
+        for kind in Kind::ALL {
+            let wanted = ids(kind);
+            if wanted.is_empty() {
+                continue;
+            }
+            crate::domain::with_kind!(kind, |F, I| {
+                let wanted: Vec<I> = wanted.into_iter().map(<I as RecordId>::new).collect();
+                for record in self.get_many::<F>(viewer, &wanted).await? {
+                    found.insert((kind, record.id.get()), Found::from(record));
                 }
-            };
+            });
         }
-        load!(Kind::Sheet, SheetId, SheetFields, Sheet);
-        load!(Kind::Lesson, LessonId, LessonFields, Lesson);
-        load!(Kind::Programme, ProgrammeId, ProgrammeFields, Programme);
-        load!(Kind::Organisation, OrganisationId, OrganisationFields, Organisation);
-        load!(Kind::Territory, TerritoryId, TerritoryFields, Territory);
         Ok(hits.iter().map(|hit| found.remove(&(hit.kind, hit.id))).collect())
     }
 

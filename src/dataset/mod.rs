@@ -20,7 +20,7 @@ pub mod writer;
 pub use conversions::publication_status;
 pub use files::{Format, Locations, locate, read_bytes, read_paths};
 pub use lines::{Line, from_lines};
-pub use names::Names;
+pub use names::{Names, Slot, SlotMut};
 pub use records::{
     Centroid, DocumentForm, EvidenceLinkForm, IndicatorForm, LessonRecord, OrganisationRecord, PhaseRecordForm,
     ProgrammeRecord, Provenance, SheetRecord, TerritoryRecord, TestimonyForm,

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::Dataset;
+use super::{Dataset, EvidenceLinkForm};
 use crate::domain::*;
 
 /// Maps slugs to ids (when reading a dataset) and ids to slugs (when writing one), per kind.
@@ -64,27 +64,77 @@ impl Names {
     }
 }
 
+/// A reference field of a record in the dataset form, read-only: one slug, a list of slugs, or a
+/// lesson's evidence links (each names a sheet).
+pub enum Slot<'a> {
+    One(&'a Option<String>),
+    Many(&'a Vec<String>),
+    Evidence(&'a Vec<EvidenceLinkForm>),
+}
+
+/// A reference field of a record in the dataset form, to edit.
+pub enum SlotMut<'a> {
+    One(&'a mut Option<String>),
+    Many(&'a mut Vec<String>),
+    Evidence(&'a mut Vec<EvidenceLinkForm>),
+}
+
+/// The reference fields of each kind in the dataset form, written once: which field of which kind
+/// names which kind of record. Expands to a shared and an exclusive walk (`syn` generates its
+/// `Visit` and `VisitMut` the same way), so that reading and editing references cannot disagree.
+/// The id-based form of the same list (`app::records::Editable::references`) is checked against
+/// this one by a test.
+macro_rules! reference_fields {
+    ($(#[$doc:meta])* $name:ident, $slot:ident $(, $mut:tt)?) => {
+        $(#[$doc])*
+        pub fn $name<'a>(&'a $($mut)? self, mut visit: impl FnMut(Kind, $slot<'a>)) {
+            for programme in &$($mut)? self.programmes {
+                visit(Kind::Organisation, $slot::One(&$($mut)? programme.operator));
+                visit(Kind::Organisation, $slot::Many(&$($mut)? programme.funders));
+                visit(Kind::Programme, $slot::One(&$($mut)? programme.parent));
+            }
+            for sheet in &$($mut)? self.sheets {
+                visit(Kind::Programme, $slot::Many(&$($mut)? sheet.programmes));
+                visit(Kind::Territory, $slot::Many(&$($mut)? sheet.territories));
+                visit(Kind::Organisation, $slot::One(&$($mut)? sheet.supporting_structure));
+                visit(Kind::Organisation, $slot::One(&$($mut)? sheet.project_holder));
+                visit(Kind::Organisation, $slot::Many(&$($mut)? sheet.partners));
+            }
+            for lesson in &$($mut)? self.lessons {
+                visit(Kind::Sheet, $slot::Evidence(&$($mut)? lesson.evidence_links));
+            }
+        }
+    };
+}
+
 impl Dataset {
+    reference_fields!(
+        /// Calls `visit` with every reference field of every record and the kind of record it names.
+        reference_slots, Slot
+    );
+    reference_fields!(
+        /// Calls `visit` with every reference field of every record, to edit, and the kind of record
+        /// it names.
+        reference_slots_mut, SlotMut, mut
+    );
+
     /// Calls `visit` with every reference of every record (a slug, or an external id), and the kind
     /// of record it names.
     pub fn for_each_reference(&mut self, mut visit: impl FnMut(Kind, &mut String)) {
-        for programme in &mut self.programmes {
-            programme.operator.iter_mut().chain(&mut programme.funders).for_each(|r| visit(Kind::Organisation, r));
-            programme.parent.iter_mut().for_each(|r| visit(Kind::Programme, r));
-        }
-        for sheet in &mut self.sheets {
-            sheet.programmes.iter_mut().for_each(|r| visit(Kind::Programme, r));
-            sheet.territories.iter_mut().for_each(|r| visit(Kind::Territory, r));
-            sheet
-                .supporting_structure
-                .iter_mut()
-                .chain(&mut sheet.project_holder)
-                .chain(&mut sheet.partners)
-                .for_each(|r| visit(Kind::Organisation, r));
-        }
-        for lesson in &mut self.lessons {
-            lesson.evidence_links.iter_mut().for_each(|link| visit(Kind::Sheet, &mut link.sheet));
-        }
+        self.reference_slots_mut(|kind, slot| match slot {
+            SlotMut::One(one) => one.iter_mut().for_each(|r| visit(kind, r)),
+            SlotMut::Many(many) => many.iter_mut().for_each(|r| visit(kind, r)),
+            SlotMut::Evidence(links) => links.iter_mut().for_each(|link| visit(kind, &mut link.sheet)),
+        });
+    }
+
+    /// Calls `visit` with every reference of every record and the kind of record it names.
+    pub fn each_reference(&self, mut visit: impl FnMut(Kind, &str)) {
+        self.reference_slots(|kind, slot| match slot {
+            Slot::One(one) => one.iter().for_each(|r| visit(kind, r)),
+            Slot::Many(many) => many.iter().for_each(|r| visit(kind, r)),
+            Slot::Evidence(links) => links.iter().for_each(|link| visit(kind, &link.sheet)),
+        });
     }
 
     /// Returns the kind, slug and external id of every record.
@@ -130,35 +180,12 @@ impl Dataset {
     pub fn references(&self) -> Vec<(Kind, Vec<String>)> {
         use std::collections::BTreeSet;
         let own = |kind: Kind| -> BTreeSet<&str> {
-            match kind {
-                Kind::Organisation => self.organisations.iter().map(|r| r.slug.as_str()).collect(),
-                Kind::Territory => self.territories.iter().map(|r| r.slug.as_str()).collect(),
-                Kind::Programme => self.programmes.iter().map(|r| r.slug.as_str()).collect(),
-                Kind::Sheet => self.sheets.iter().map(|r| r.slug.as_str()).collect(),
-                Kind::Lesson => self.lessons.iter().map(|r| r.slug.as_str()).collect(),
-            }
+            self.keys().filter(|(of, _, _)| *of == kind).map(|(_, slug, _)| slug).collect()
         };
         let mut wanted: HashMap<Kind, BTreeSet<String>> = HashMap::new();
-        let mut want = |kind: Kind, slug: &str| {
+        self.each_reference(|kind, slug| {
             wanted.entry(kind).or_default().insert(slug.to_owned());
-        };
-        for programme in &self.programmes {
-            programme.operator.iter().chain(&programme.funders).for_each(|slug| want(Kind::Organisation, slug));
-            programme.parent.iter().for_each(|slug| want(Kind::Programme, slug));
-        }
-        for sheet in &self.sheets {
-            sheet.programmes.iter().for_each(|slug| want(Kind::Programme, slug));
-            sheet.territories.iter().for_each(|slug| want(Kind::Territory, slug));
-            sheet
-                .supporting_structure
-                .iter()
-                .chain(&sheet.project_holder)
-                .chain(&sheet.partners)
-                .for_each(|slug| want(Kind::Organisation, slug));
-        }
-        for lesson in &self.lessons {
-            lesson.evidence_links.iter().for_each(|link| want(Kind::Sheet, &link.sheet));
-        }
+        });
         let mut out: Vec<(Kind, Vec<String>)> = wanted
             .into_iter()
             .map(|(kind, slugs)| {
@@ -175,24 +202,12 @@ impl Dataset {
     /// leaves drafts out, and a published sheet may name a draft organisation), so that it
     /// re-imports on its own.
     pub fn keeping_known_references(mut self, names: &Names) -> Self {
-        let keep = |kind: Kind, slugs: &mut Vec<String>| slugs.retain(|slug| names.contains(kind, slug));
-        let keep_one =
-            |kind: Kind, slug: &mut Option<String>| *slug = slug.take().filter(|slug| names.contains(kind, slug));
-        for programme in &mut self.programmes {
-            keep_one(Kind::Organisation, &mut programme.operator);
-            keep(Kind::Organisation, &mut programme.funders);
-            keep_one(Kind::Programme, &mut programme.parent);
-        }
-        for sheet in &mut self.sheets {
-            keep(Kind::Programme, &mut sheet.programmes);
-            keep(Kind::Territory, &mut sheet.territories);
-            keep_one(Kind::Organisation, &mut sheet.supporting_structure);
-            keep_one(Kind::Organisation, &mut sheet.project_holder);
-            keep(Kind::Organisation, &mut sheet.partners);
-        }
-        for lesson in &mut self.lessons {
-            lesson.evidence_links.retain(|link| names.contains(Kind::Sheet, &link.sheet));
-        }
+        let known = |kind: Kind, slug: &String| names.contains(kind, slug);
+        self.reference_slots_mut(|kind, slot| match slot {
+            SlotMut::One(one) => *one = one.take().filter(|slug| known(kind, slug)),
+            SlotMut::Many(many) => many.retain(|slug| known(kind, slug)),
+            SlotMut::Evidence(links) => links.retain(|link| known(kind, &link.sheet)),
+        });
         self
     }
 }

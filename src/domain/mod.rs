@@ -3,6 +3,7 @@
 //! can be read and tested without a database or a server.
 
 pub mod analytics;
+pub mod departments;
 pub mod drafts;
 pub mod progress;
 pub mod query;
@@ -15,6 +16,7 @@ pub mod vocabulary;
 pub mod workflow;
 
 pub use analytics::*;
+pub use departments::{DEPARTMENTS, Department, department_of};
 pub use drafts::*;
 pub use progress::Progress;
 pub use query::*;

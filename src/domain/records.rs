@@ -73,6 +73,31 @@ typed_ids! {
     LessonId => Lesson,
 }
 
+/// Runs `$body` with `$fields` naming the fields type of the record kind `$kind` and `$id` its id
+/// type (build one with `<$id as RecordId>::new(raw)`): the one place a `Kind` value reaches the
+/// types generic code is written over, so that code reached from a kind (a global id, a change,
+/// a hit) is written once rather than in a five-arm `match`.
+macro_rules! with_kind {
+    ($kind:expr, |$fields:ident, $id:ident| $body:expr) => {{
+        use $crate::domain::Kind as K;
+        match $kind {
+            K::Organisation => $crate::domain::with_kind!(@arm OrganisationFields, OrganisationId, $fields, $id, $body),
+            K::Territory => $crate::domain::with_kind!(@arm TerritoryFields, TerritoryId, $fields, $id, $body),
+            K::Programme => $crate::domain::with_kind!(@arm ProgrammeFields, ProgrammeId, $fields, $id, $body),
+            K::Sheet => $crate::domain::with_kind!(@arm SheetFields, SheetId, $fields, $id, $body),
+            K::Lesson => $crate::domain::with_kind!(@arm LessonFields, LessonId, $fields, $id, $body),
+        }
+    }};
+    (@arm $f:ident, $i:ident, $fields:ident, $id:ident, $body:expr) => {{
+        #[allow(dead_code)]
+        type $fields = $crate::domain::$f;
+        #[allow(dead_code)]
+        type $id = $crate::domain::$i;
+        $body
+    }};
+}
+pub(crate) use with_kind;
+
 /// What every record carries besides its fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meta {

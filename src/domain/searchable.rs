@@ -13,6 +13,23 @@ pub struct SearchableText {
     pub body: String,
 }
 
+/// What a record is described by rather than what it says: the French labels of its vocabulary
+/// values (themes, activity type, publics, phases, polarity, categories, status…) and the names of
+/// what it is linked to (programmes, territories with their department and region, structures).
+/// Search indexes it as a fourth, lighter part, so that « mobilité » finds every sheet whose theme
+/// is Mobilité without outranking one that says the word.
+pub fn described_by<'a>(labels: impl IntoIterator<Item = &'a str>) -> String {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut lines = Vec::new();
+    for label in labels {
+        let label = label.trim();
+        if !label.is_empty() && seen.insert(label) {
+            lines.push(label);
+        }
+    }
+    lines.join(" · ")
+}
+
 impl SearchableText {
     /// The three parts, in order (`title`, `summary`, `body`: the names snippets give them).
     pub fn parts(&self) -> [&str; 3] {
@@ -23,6 +40,13 @@ impl SearchableText {
 /// A kind of record search reads.
 pub trait Searchable {
     fn searchable_text(&self) -> SearchableText;
+    /// The French labels of the record's own vocabulary values (see [`described_by`]); the names of
+    /// linked records are the indexer's to add.
+    fn vocabulary_labels(&self) -> Vec<&'static str>;
+}
+
+fn labels_of<T: Vocabulary>(values: &[T]) -> impl Iterator<Item = &'static str> + '_ {
+    values.iter().map(|value| value.label())
 }
 
 /// Joins the non-empty paragraphs of a body.
@@ -38,6 +62,16 @@ impl Searchable for SheetFields {
         body.extend(self.testimonies.iter().map(|testimony| testimony.quote.as_str()));
         SearchableText { title: self.title.to_string(), summary: self.summary.to_string(), body: paragraphs(body) }
     }
+
+    /// Its themes, activity type, target publics, status and the phases it went through.
+    fn vocabulary_labels(&self) -> Vec<&'static str> {
+        let mut labels: Vec<&'static str> = labels_of(&self.themes).collect();
+        labels.push(self.activity_type.label());
+        labels.extend(labels_of(&self.target_publics));
+        labels.push(self.status.label());
+        labels.extend(self.phases.iter().map(|record| record.phase.label()));
+        labels
+    }
 }
 
 impl Searchable for LessonFields {
@@ -49,11 +83,27 @@ impl Searchable for LessonFields {
             body: paragraphs([self.context.as_str(), self.recommendation.as_str(), self.evidence.as_str()]),
         }
     }
+
+    /// Its polarity (« Facteur de succès »…), categories, phases, themes, territory types and how well
+    /// it is evidenced.
+    fn vocabulary_labels(&self) -> Vec<&'static str> {
+        let mut labels = vec![self.polarity.label()];
+        labels.extend(labels_of(&self.categories));
+        labels.extend(labels_of(&self.phases));
+        labels.extend(labels_of(&self.themes));
+        labels.extend(labels_of(&self.territory_types));
+        labels.push(self.evidence_level.label());
+        labels
+    }
 }
 
 impl Searchable for ProgrammeFields {
     fn searchable_text(&self) -> SearchableText {
         SearchableText { title: self.name.to_string(), summary: self.summary.to_string(), body: String::new() }
+    }
+
+    fn vocabulary_labels(&self) -> Vec<&'static str> {
+        labels_of(&self.themes).collect()
     }
 }
 
@@ -62,11 +112,23 @@ impl Searchable for OrganisationFields {
     fn searchable_text(&self) -> SearchableText {
         SearchableText { title: self.name.to_string(), summary: self.kind.label().to_owned(), body: String::new() }
     }
+
+    fn vocabulary_labels(&self) -> Vec<&'static str> {
+        self.region.iter().map(|region| region.label()).collect()
+    }
 }
 
 impl Searchable for TerritoryFields {
     fn searchable_text(&self) -> SearchableText {
         SearchableText { title: self.name.to_string(), ..SearchableText::default() }
+    }
+
+    /// Its level, types and region.
+    fn vocabulary_labels(&self) -> Vec<&'static str> {
+        let mut labels = vec![self.level.label()];
+        labels.extend(labels_of(&self.types));
+        labels.extend(self.region.iter().map(|region| region.label()));
+        labels
     }
 }
 

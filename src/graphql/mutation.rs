@@ -53,29 +53,9 @@ async fn set_status(
 ) -> async_graphql::Result<Node> {
     let (app, viewer) = context(ctx)?;
     let (kind, raw) = ids::decode_any(id).map_err(|problem| Error::invalid("id", problem)).gql()?;
-    match kind {
-        Kind::Organisation => app
-            .set_status::<OrganisationFields>(viewer, OrganisationId(raw), version, status, reason)
-            .await
-            .map(|_| ())
-            .gql()?,
-        Kind::Territory => app
-            .set_status::<TerritoryFields>(viewer, TerritoryId(raw), version, status, reason)
-            .await
-            .map(|_| ())
-            .gql()?,
-        Kind::Programme => app
-            .set_status::<ProgrammeFields>(viewer, ProgrammeId(raw), version, status, reason)
-            .await
-            .map(|_| ())
-            .gql()?,
-        Kind::Sheet => {
-            app.set_status::<SheetFields>(viewer, SheetId(raw), version, status, reason).await.map(|_| ()).gql()?
-        }
-        Kind::Lesson => {
-            app.set_status::<LessonFields>(viewer, LessonId(raw), version, status, reason).await.map(|_| ()).gql()?
-        }
-    }
+    crate::domain::with_kind!(kind, |F, I| {
+        app.set_status::<F>(viewer, <I as RecordId>::new(raw), version, status, reason).await.map(|_| ()).gql()?
+    });
     node_by_id(ctx, id).await
 }
 

@@ -24,15 +24,7 @@ fn viewer<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Viewer> {
 /// Fetches any record by global id, as a `Node`, through the request's batch loader; `None` when it
 /// does not exist or the caller may not see it.
 pub async fn find_node(ctx: &Context<'_>, kind: Kind, raw: i64) -> async_graphql::Result<Option<Node>> {
-    Ok(match kind {
-        Kind::Organisation => {
-            loaders::one(ctx, OrganisationId(raw)).await?.map(|r| Node::Organisation(OrganisationNode(r)))
-        }
-        Kind::Territory => loaders::one(ctx, TerritoryId(raw)).await?.map(|r| Node::Territory(TerritoryNode(r))),
-        Kind::Programme => loaders::one(ctx, ProgrammeId(raw)).await?.map(|r| Node::Programme(ProgrammeNode(r))),
-        Kind::Sheet => loaders::one(ctx, SheetId(raw)).await?.map(|r| Node::ProjectSheet(SheetNode(r))),
-        Kind::Lesson => loaders::one(ctx, LessonId(raw)).await?.map(|r| Node::Lesson(LessonNode(r))),
-    })
+    Ok(crate::domain::with_kind!(kind, |F, I| loaders::one(ctx, <I as RecordId>::new(raw)).await?.map(Node::from)))
 }
 
 /// Fetches any record by global id, or NOT_FOUND (also for records the caller may not see).

@@ -188,7 +188,9 @@ impl SearchFilter {
 /// A highlighted extract of a hit: HTML-escaped text, the matched words in `<mark>`.
 #[derive(SimpleObject)]
 pub struct Snippet {
-    /// Which text: `title`, `summary` or `body`.
+    /// Which text: `title`, `summary` or `body` (what the record says), or `labels` (what describes
+    /// it: its vocabulary labels in French and the names of its programmes, territories with their
+    /// department and region, and structures), given only when nothing the record says matched.
     pub field: &'static str,
     /// Safe to insert as HTML.
     pub html: String,

@@ -21,6 +21,7 @@ use crate::domain::*;
 
 /// The kinds of records.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::Kind")]
 pub enum RecordKind {
     /// Organisations.
     Organisation,
@@ -32,28 +33,6 @@ pub enum RecordKind {
     Sheet,
     /// Lessons.
     Lesson,
-}
-
-impl From<RecordKind> for Kind {
-    fn from(kind: RecordKind) -> Self {
-        match kind {
-            RecordKind::Organisation => Kind::Organisation,
-            RecordKind::Territory => Kind::Territory,
-            RecordKind::Programme => Kind::Programme,
-            RecordKind::Sheet => Kind::Sheet,
-            RecordKind::Lesson => Kind::Lesson,
-        }
-    }
-}
-
-fn kind_of(kind: Kind) -> RecordKind {
-    match kind {
-        Kind::Organisation => RecordKind::Organisation,
-        Kind::Territory => RecordKind::Territory,
-        Kind::Programme => RecordKind::Programme,
-        Kind::Sheet => RecordKind::Sheet,
-        Kind::Lesson => RecordKind::Lesson,
-    }
 }
 
 /// What happened to a record.
@@ -81,7 +60,7 @@ impl RecordChange {
     }
     /// The kind of the record that changed.
     async fn kind(&self) -> RecordKind {
-        kind_of(self.0.kind)
+        self.0.kind.into()
     }
     /// What the change did.
     async fn action(&self) -> RecordAction {
@@ -98,13 +77,9 @@ impl RecordChange {
     }
     /// The record's global id; none when the change took the record out of the caller's sight.
     async fn id(&self) -> Option<ID> {
-        self.0.record.map(|id| match self.0.kind {
-            Kind::Organisation => super::ids::encode(OrganisationId(id)),
-            Kind::Territory => super::ids::encode(TerritoryId(id)),
-            Kind::Programme => super::ids::encode(ProgrammeId(id)),
-            Kind::Sheet => super::ids::encode(SheetId(id)),
-            Kind::Lesson => super::ids::encode(LessonId(id)),
-        })
+        self.0
+            .record
+            .map(|id| crate::domain::with_kind!(self.0.kind, |F, I| super::ids::encode(<I as RecordId>::new(id))))
     }
     /// The record as it is now; none when the caller may no longer see it.
     async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {

@@ -11,8 +11,9 @@ use crate::search::{Dimension, IndexOp, SearchDoc};
 use crate::store::{self, Reverse, Store};
 
 /// Everything to re-read: the changed records, and the records whose search document reads them (a
-/// sheet's lessons take programmes and years from it; a territory's sheets take its types; a
-/// programme's lessons count it in their recurrence when it is published).
+/// sheet's lessons take programmes and years from it; a territory's sheets take its names and types;
+/// a programme's sheets and lessons take its name, and its lessons count it in their recurrence when
+/// it is published; an organisation's supported and held sheets take its name).
 pub(super) async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) -> Result<BTreeSet<(Kind, i64)>> {
     let conn = store.connection();
     let all = everything();
@@ -22,9 +23,20 @@ pub(super) async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) ->
     let territories = ids_of(Kind::Territory);
     let programmes = ids_of(Kind::Programme);
     if !programmes.is_empty() {
-        // A programme's status decides whether its lessons' recurrence counts it.
+        // A programme's name describes its sheets and lessons; its status decides whether its lessons'
+        // recurrence counts it.
         for ids in store::reverse(conn, Reverse::ProgrammeSheets, &programmes, &all).await?.into_values() {
+            expanded.extend(ids.iter().map(|id| (Kind::Sheet, *id)));
             sheets.extend(ids);
+        }
+    }
+    let organisations = ids_of(Kind::Organisation);
+    if !organisations.is_empty() {
+        // An organisation's name describes the sheets it supports or holds.
+        for relation in [Reverse::SupportedSheets, Reverse::HeldSheets] {
+            for ids in store::reverse(conn, relation, &organisations, &all).await?.into_values() {
+                expanded.extend(ids.into_iter().map(|id| (Kind::Sheet, id)));
+            }
         }
     }
     if !territories.is_empty() {
@@ -57,6 +69,7 @@ fn document_of<I: RecordId, K: Searchable>(kind: Kind, record: &Record<I, K>) ->
         title: text.title,
         summary: text.summary,
         body: text.body,
+        labels: described_by(record.fields.vocabulary_labels()),
         facets: Vec::new(),
         years: Vec::new(),
         recurrence: None,
@@ -66,6 +79,45 @@ fn document_of<I: RecordId, K: Searchable>(kind: Kind, record: &Record<I, K>) ->
 
 pub(super) fn everything() -> Visibility {
     Visibility::everything()
+}
+
+/// Adds the names of linked records to what a document is described by (`domain::described_by`).
+fn with_names(labels: String, names: Vec<String>) -> String {
+    described_by(std::iter::once(labels.as_str()).chain(names.iter().map(String::as_str)))
+}
+
+/// How a territory is named in search: its name, its department (from its INSEE code), its types and
+/// its region.
+fn place_names(territory: &Territory) -> Vec<String> {
+    let fields = &territory.fields;
+    let mut names = vec![fields.name.to_string()];
+    if let Some(department) = fields.code.as_ref().and_then(|code| department_of(code.as_str())) {
+        names.push(department.name.to_owned());
+        if fields.region.is_none() {
+            names.push(department.region.label().to_owned());
+        }
+    }
+    names.extend(fields.types.iter().map(|kind| kind.label().to_owned()));
+    names.extend(fields.region.iter().map(|region| region.label().to_owned()));
+    names
+}
+
+/// Reads the names of these records (published ones only: the index never holds a draft's words).
+async fn names_of<K: store::StoredKind + Searchable, C: store::Connection>(
+    conn: &C,
+    ids: &[K::Id],
+) -> Result<HashMap<i64, String>>
+where
+    K::Id: RecordId,
+{
+    let mut unique: Vec<K::Id> = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    Ok(store::get_many::<K, _>(conn, &searchable(), &unique)
+        .await?
+        .into_iter()
+        .map(|record| (record.id.get(), record.fields.searchable_text().title))
+        .collect())
 }
 
 fn years_of(sheet: &SheetFields) -> Vec<i32> {
@@ -135,9 +187,28 @@ async fn sheet_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut 
             .into_iter()
             .map(|territory| (territory.id, territory))
             .collect();
+    let programme_ids: Vec<ProgrammeId> = sheets.iter().flat_map(|sheet| sheet.fields.programmes.clone()).collect();
+    let programme_names = names_of::<ProgrammeFields, _>(conn, &programme_ids).await?;
+    let organisation_ids: Vec<OrganisationId> = sheets
+        .iter()
+        .flat_map(|sheet| sheet.fields.supporting_structure.into_iter().chain(sheet.fields.project_holder))
+        .collect();
+    let organisation_names = names_of::<OrganisationFields, _>(conn, &organisation_ids).await?;
 
     for sheet in &sheets {
         let fields = &sheet.fields;
+        let mut names: Vec<String> =
+            fields.programmes.iter().filter_map(|id| programme_names.get(&id.get()).cloned()).collect();
+        for territory in fields.territories.iter().filter_map(|id| territories.get(id)) {
+            names.extend(place_names(territory));
+        }
+        names.extend(
+            fields
+                .supporting_structure
+                .into_iter()
+                .chain(fields.project_holder)
+                .filter_map(|id| organisation_names.get(&id.get()).cloned()),
+        );
         let mut facets: Vec<(Dimension, String)> =
             fields.programmes.iter().map(|id| (Dimension::Programme, id.get().to_string())).collect();
         facets.extend(codes(Dimension::Theme, &fields.themes));
@@ -150,10 +221,12 @@ async fn sheet_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut 
         }
         facets.sort();
         facets.dedup();
+        let document = document_of(Kind::Sheet, sheet);
         ops.push(IndexOp::Upsert(Box::new(SearchDoc {
             facets,
             years: years_of(fields),
-            ..document_of(Kind::Sheet, sheet)
+            labels: with_names(document.labels.clone(), names),
+            ..document
         })));
     }
 
@@ -186,12 +259,8 @@ async fn lesson_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let published_programmes: BTreeSet<ProgrammeId> =
-        store::get_many::<ProgrammeFields, _>(conn, &public, &programme_ids)
-            .await?
-            .into_iter()
-            .map(|programme| programme.id)
-            .collect();
+    let programme_names = names_of::<ProgrammeFields, _>(conn, &programme_ids).await?;
+    let published_programmes: BTreeSet<ProgrammeId> = programme_names.keys().map(|id| ProgrammeId(*id)).collect();
 
     for lesson in &lessons {
         let fields = &lesson.fields;
@@ -224,9 +293,12 @@ async fn lesson_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut
         let mut years: Vec<i32> = observed.iter().flat_map(|sheet| years_of(&sheet.fields)).collect();
         years.sort_unstable();
         years.dedup();
+        let document = document_of(Kind::Lesson, lesson);
+        let names = observed_programmes.iter().filter_map(|id| programme_names.get(&id.get()).cloned()).collect();
         ops.push(IndexOp::Upsert(Box::new(SearchDoc {
             facets,
             years,
+            labels: with_names(document.labels.clone(), names),
             recurrence: Some((observed_programmes.len() as u64, observed.len() as u64)),
             evidence_sheets: fields
                 .evidence_links
@@ -234,7 +306,7 @@ async fn lesson_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut
                 .filter(|link| evidence.contains_key(&link.sheet))
                 .map(|link| link.sheet.get())
                 .collect(),
-            ..document_of(Kind::Lesson, lesson)
+            ..document
         })));
     }
 

@@ -23,6 +23,9 @@ pub struct SearchDoc {
     pub title: String,
     pub summary: String,
     pub body: String,
+    /// What the record is described by (`domain::described_by`): its vocabulary labels and the
+    /// names of what it is linked to, searched with a lower weight than what it says.
+    pub labels: String,
     pub facets: Vec<(Dimension, String)>,
     pub years: Vec<i32>,
     /// For lessons: how often they recur (distinct published programmes and sheets observing them).
@@ -49,6 +52,7 @@ impl SearchDoc {
         text(&self.title);
         text(&self.summary);
         text(&self.body);
+        text(&self.labels);
         for (dimension, value) in &self.facets {
             text(dimension.field_name());
             text(value);
@@ -89,6 +93,8 @@ impl SearchIndex {
             (f.summary_exact, &doc.summary),
             (f.body_stem, &doc.body),
             (f.body_exact, &doc.body),
+            (f.labels_stem, &doc.labels),
+            (f.labels_exact, &doc.labels),
         ] {
             document.add_text(field, text);
         }

@@ -74,6 +74,8 @@ pub struct SearchOutcome {
     pub facets: Vec<(Dimension, Vec<(String, u64)>)>,
     /// The text query, kept to highlight the hits.
     query: Option<Box<dyn Query>>,
+    /// Where each hit is in the index, to read what it is described by when it is highlighted.
+    addresses: Vec<DocAddress>,
 }
 
 /// The index of one folder.
@@ -262,9 +264,11 @@ impl SearchIndex {
         query: Option<Box<dyn Query>>,
     ) -> Result<SearchOutcome> {
         let mut hits = Vec::with_capacity(top.len());
+        let mut addresses = Vec::with_capacity(top.len());
         for (score, address) in top {
             let (kind, id) = self.identify(searcher, address)?;
             hits.push(Hit { kind, id, score });
+            addresses.push(address);
         }
         let facets = request
             .facets
@@ -276,7 +280,7 @@ impl SearchIndex {
                 (*dimension, values)
             })
             .collect();
-        Ok(SearchOutcome { total, hits, facets, query })
+        Ok(SearchOutcome { total, hits, facets, query, addresses })
     }
 
     fn identify(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<(Kind, i64)> {

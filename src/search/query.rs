@@ -169,6 +169,10 @@ pub struct Builder<'a> {
     pub known: &'a dyn Fn(&Term) -> bool,
 }
 
+/// The weight of a match in what a record is described by (its vocabulary labels, the names of what
+/// it is linked to), below a match in its body: a record that says the words itself ranks first.
+const LABELS_BOOST: f32 = 0.6;
+
 /// How many typos a word of this length tolerates.
 fn typo_distance(word: &str) -> u8 {
     match word.chars().count() {
@@ -209,11 +213,13 @@ impl Builder<'_> {
             boosted(term(fields.title_exact, folded), 4.0),
             boosted(term(fields.summary_exact, folded), 2.5),
             boosted(term(fields.body_exact, folded), 1.5),
+            boosted(term(fields.labels_exact, folded), LABELS_BOOST),
         ];
         if let Some((_, stem)) = analysis::tokens(&mut self.stem, folded).into_iter().next() {
             alternatives.push(boosted(term(fields.title_stem, &stem), 3.0));
             alternatives.push(boosted(term(fields.summary_stem, &stem), 2.0));
             alternatives.push(boosted(term(fields.body_stem, &stem), 1.0));
+            alternatives.push(boosted(term(fields.labels_stem, &stem), LABELS_BOOST * 0.8));
         }
         let distance = typo_distance(folded);
         let known = || {
@@ -244,18 +250,25 @@ impl Builder<'_> {
         }
         let fields = self.fields;
         let mut alternatives = Vec::new();
-        let fields_in = |list: [(Field, f32); 3]| list.into_iter().take(if in_body { 3 } else { 2 });
-        for (field, boost) in
-            fields_in([(fields.title_exact, 5.0), (fields.summary_exact, 3.0), (fields.body_exact, 2.0)])
-        {
+        // Without bodies, the labels are not looked at either: only titles and summaries.
+        let fields_in = |list: [(Field, f32); 4]| list.into_iter().take(if in_body { 4 } else { 2 });
+        for (field, boost) in fields_in([
+            (fields.title_exact, 5.0),
+            (fields.summary_exact, 3.0),
+            (fields.body_exact, 2.0),
+            (fields.labels_exact, LABELS_BOOST),
+        ]) {
             let terms = exact.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
             alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));
         }
         let stemmed = analysis::tokens(&mut self.stem, text);
         if stemmed.len() >= 2 {
-            for (field, boost) in
-                fields_in([(fields.title_stem, 2.5), (fields.summary_stem, 1.5), (fields.body_stem, 1.0)])
-            {
+            for (field, boost) in fields_in([
+                (fields.title_stem, 2.5),
+                (fields.summary_stem, 1.5),
+                (fields.body_stem, 1.0),
+                (fields.labels_stem, LABELS_BOOST * 0.8),
+            ]) {
                 let terms =
                     stemmed.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
                 alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));

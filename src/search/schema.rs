@@ -1,7 +1,8 @@
 //! The index schema: each searchable record (project sheet, lesson, programme, organisation) is one
-//! document with its text in three fields (title, summary, body), each indexed twice (stemmed and
-//! exact), its facet values as raw keyword fields, and the fast fields that identify and sort it.
-//! No text is stored: hits are read back from the database, the source of truth.
+//! document with its text in four fields (title, summary, body, and the labels and names it is
+//! described by), each indexed twice (stemmed and exact), its facet values as raw keyword fields, and the fast fields that identify and sort it.
+//! The only text stored is what describes a record (its labels and linked names), for its snippet:
+//! hits are read back from the database, the source of truth.
 
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
 
@@ -81,6 +82,9 @@ pub struct Fields {
     pub summary_exact: Field,
     pub body_stem: Field,
     pub body_exact: Field,
+    /// What the record is described by: vocabulary labels and the names of linked records.
+    pub labels_stem: Field,
+    pub labels_exact: Field,
     /// For lessons: the distinct published programmes and sheets that observed them, and both in
     /// one number for ranking (`programmes << 32 | sheets`).
     pub programme_count: Field,
@@ -121,6 +125,10 @@ pub fn build() -> (Schema, Fields) {
     let summary_exact = builder.add_text_field("summary_exact", text(EXACT));
     let body_stem = builder.add_text_field("body_stem", text(STEM));
     let body_exact = builder.add_text_field("body_exact", text(EXACT));
+    let labels_stem = builder.add_text_field("labels_stem", text(STEM));
+    // Stored: a hit found by what describes it shows that text (the snippet of its `labels`), which
+    // the database would have to rebuild from several records.
+    let labels_exact = builder.add_text_field("labels_exact", text(EXACT).set_stored());
     let programme_count = builder.add_u64_field("programme_count", INDEXED | FAST);
     let sheet_count = builder.add_u64_field("sheet_count", INDEXED | FAST);
     let recurrence = builder.add_u64_field("recurrence", FAST);
@@ -141,6 +149,8 @@ pub fn build() -> (Schema, Fields) {
         summary_exact,
         body_stem,
         body_exact,
+        labels_stem,
+        labels_exact,
         programme_count,
         sheet_count,
         recurrence,

@@ -2,7 +2,9 @@
 //! exact then stemmed) and the `Snippet`s it makes, HTML-escaped extracts with the matches in
 //! `<mark>`.
 
+use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
+use tantivy::TantivyDocument;
 
 use super::{SearchIndex, SearchOutcome, internal};
 use crate::error::Result;
@@ -17,14 +19,22 @@ pub struct Snippet {
 impl SearchIndex {
     /// Returns what highlights the hits of an outcome (nothing when the query had no text).
     pub fn highlighter(&self, outcome: &SearchOutcome, max_chars: usize) -> Result<Highlighter> {
-        let Some(query) = &outcome.query else { return Ok(Highlighter { generators: Vec::new() }) };
+        let Some(query) = &outcome.query else {
+            return Ok(Highlighter { generators: Vec::new(), described: Vec::new() });
+        };
         let searcher = self.reader.searcher();
         let f = &self.fields;
+        let mut described = Vec::with_capacity(outcome.addresses.len());
+        for address in &outcome.addresses {
+            let document: TantivyDocument = searcher.doc(*address).map_err(internal)?;
+            described.push(document.get_first(f.labels_exact).and_then(|value| value.as_str()).unwrap_or("").to_owned());
+        }
         let mut generators = Vec::new();
         for (name, fields) in [
             ("title", [f.title_exact, f.title_stem]),
             ("summary", [f.summary_exact, f.summary_stem]),
             ("body", [f.body_exact, f.body_stem]),
+            ("labels", [f.labels_exact, f.labels_stem]),
         ] {
             let mut pair = Vec::new();
             for field in fields {
@@ -34,23 +44,29 @@ impl SearchIndex {
             }
             generators.push((name, pair));
         }
-        Ok(Highlighter { generators })
+        Ok(Highlighter { generators, described })
     }
 }
 
 /// Highlights texts for one search: HTML-escaped extracts with the matches in `<mark>`.
 pub struct Highlighter {
     generators: Vec<(&'static str, Vec<SnippetGenerator>)>,
+    /// What describes each hit (its stored labels and linked names), in the order of the hits.
+    described: Vec<String>,
 }
 
 impl Highlighter {
-    /// Returns, for each of (title, summary, body) in which the query matched, the extract with the
-    /// most matches.
-    pub fn snippets(&self, texts: [&str; 3]) -> Vec<Snippet> {
+    /// Returns, for each of (title, summary, body) of hit number `hit` in which the query matched,
+    /// the extract with the most matches; the body only when neither the title nor the summary
+    /// matched, and what describes the hit (`labels`) only when nothing it says did: then it tells
+    /// where the match came from.
+    pub fn snippets(&self, hit: usize, texts: [&str; 3]) -> Vec<Snippet> {
+        let described = self.described.get(hit).map_or("", String::as_str);
+        let texts = [texts[0], texts[1], texts[2], described];
         let mut snippets = Vec::new();
         for ((field, generators), text) in self.generators.iter().zip(texts) {
-            // The body is long: highlight it only when neither the title nor the summary matched.
-            if text.is_empty() || (*field == "body" && !snippets.is_empty()) {
+            let fallback = *field == "body" || *field == "labels";
+            if text.is_empty() || (fallback && !snippets.is_empty()) {
                 continue;
             }
             // The exact field first (cheap, and what the user typed); the stemmed one when it finds nothing.

@@ -45,8 +45,38 @@ use sea_orm::{
 
 use crate::error::{Error, Result};
 
-pub use sea_orm::Statement;
-pub type Transaction = DatabaseTransaction;
+/// A transaction: the store's functions run on it like on a connection ([`Connection`]), and
+/// [`commit`] ends it; dropped without a commit, it rolls back.
+pub struct Transaction(DatabaseTransaction);
+
+/// The transaction is a connection by delegating to the database library's own.
+#[async_trait::async_trait]
+impl ConnectionTrait for Transaction {
+    fn get_database_backend(&self) -> sea_orm::DbBackend {
+        self.0.get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> std::result::Result<sea_orm::ExecResult, DbErr> {
+        self.0.execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> std::result::Result<sea_orm::ExecResult, DbErr> {
+        self.0.execute_unprepared(sql).await
+    }
+    async fn query_one_raw(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> std::result::Result<Option<sea_orm::QueryResult>, DbErr> {
+        self.0.query_one_raw(stmt).await
+    }
+    async fn query_all_raw(&self, stmt: sea_orm::Statement) -> std::result::Result<Vec<sea_orm::QueryResult>, DbErr> {
+        self.0.query_all_raw(stmt).await
+    }
+    fn support_returning(&self) -> bool {
+        self.0.support_returning()
+    }
+    fn is_mock_connection(&self) -> bool {
+        self.0.is_mock_connection()
+    }
+}
 
 /// A connection the store's functions run on: the pool's, or a transaction's. Use cases name this
 /// trait, never the database library's.
@@ -238,8 +268,8 @@ impl Store {
             tx.execute_unprepared("SET LOCAL statement_timeout = 0").await.map_err(db_error)?;
             tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK})")).await.map_err(db_error)?;
         }
-        Migrator::up(&tx, None).await.map_err(db_error)?;
-        tx.commit().await.map_err(db_error)
+        Migrator::up(&tx.0, None).await.map_err(db_error)?;
+        commit(tx).await
     }
 
     /// Takes the lock under which one server at a time loads the demo dataset into an empty database,
@@ -254,7 +284,7 @@ impl Store {
         let tx = self.db.begin().await.map_err(db_error)?;
         tx.execute_unprepared("SET LOCAL statement_timeout = 0").await.map_err(db_error)?;
         tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK})")).await.map_err(db_error)?;
-        Ok(StartupLock { _holder: Some(tx) })
+        Ok(StartupLock { _holder: Some(Transaction(tx)) })
     }
 
     /// Returns the number of SQL statements sent since the store was opened.
@@ -264,12 +294,12 @@ impl Store {
 
     /// The connection for reads outside a transaction (on SQLite, a pool of read-only connections:
     /// nothing written through it).
-    pub fn connection(&self) -> &DatabaseConnection {
+    pub fn connection(&self) -> &impl Connection {
         &self.reads
     }
 
     /// The connection for a write outside a transaction (a single statement that needs no journal).
-    pub fn writer(&self) -> &DatabaseConnection {
+    pub fn writer(&self) -> &impl Connection {
         &self.db
     }
 
@@ -282,9 +312,18 @@ impl Store {
                 sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
                 ..Default::default()
             };
-            return self.db.begin_with_options(options).await.map_err(db_error);
+            return self.db.begin_with_options(options).await.map(Transaction).map_err(db_error);
         }
-        self.db.begin().await.map_err(db_error)
+        self.db.begin().await.map(Transaction).map_err(db_error)
+    }
+
+    /// Runs a read that returns one integer (`SELECT COUNT(*) FROM sheet`), for checks from the
+    /// outside of the use cases (an operator's sanity check, a test of a restored copy).
+    pub async fn scalar(&self, sql: &str) -> Result<i64> {
+        let statement = sea_orm::Statement::from_string(self.reads.get_database_backend(), sql);
+        let row = self.reads.query_one_raw(statement).await.map_err(db_error)?;
+        let row = row.ok_or_else(|| Error::internal(format!("`{sql}` returned no row")))?;
+        row.try_get_by_index::<i64>(0).map_err(db_error)
     }
 
     /// Returns whether the database answers.
@@ -370,7 +409,7 @@ impl Store {
 
 /// Commits a transaction.
 pub async fn commit(tx: Transaction) -> Result<()> {
-    tx.commit().await.map_err(db_error)
+    tx.0.commit().await.map_err(db_error)
 }
 
 /// Maps a database error to the error policy: uniqueness violations are conflicts the client can act

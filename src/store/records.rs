@@ -34,8 +34,15 @@ pub trait Row: Clone + Send + Sync + 'static {
     fn owner(&self) -> Option<i64>;
 }
 
+/// A kind of record the store keeps. How it is stored (its entity and rows, relations, filters as
+/// SQL) is the store's own business, in [`Table`], a supertrait no module outside the store can
+/// name: callers name this trait and the record types, never the database library's.
+pub trait StoredKind: Table {}
+
+impl<T: Table> StoredKind for T {}
+
 /// How a kind of record is stored: its entity, its content columns, its relations and its filters.
-pub trait StoredKind: Fields + Sized {
+pub trait Table: Fields + Sized {
     type Entity: EntityTrait<Model = Self::Model, ActiveModel = Self::Active>;
     type Model: Row + IntoActiveModel<Self::Active> + sea_orm::FromQueryResult;
     type Active: ActiveModelTrait<Entity = Self::Entity> + sea_orm::ActiveModelBehavior + Default + Send + Sync;

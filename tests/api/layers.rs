@@ -17,7 +17,7 @@ const OWNED: [(&str, &str); 6] = [
 ];
 
 /// For each layer, the modules of the crate it may name (besides its own).
-const MAY_NAME: [(&str, &[&str]); 18] = [
+const MAY_NAME: [(&str, &[&str]); 19] = [
     ("domain", &[]),
     ("error", &["domain"]),
     ("ids", &["domain"]),
@@ -34,7 +34,12 @@ const MAY_NAME: [(&str, &[&str]); 18] = [
     ("config", &["store", "dataset"]),
     ("demo", &["app", "dataset", "domain", "error"]),
     // The administrative commands act on storage itself: backups (`store`) and index rebuilds (`indexer`).
-    ("commands", &["app", "config", "dataset", "domain", "error", "ids", "progress", "store", "indexer"]),
+    (
+        "commands",
+        &["app", "config", "dataset", "demo", "domain", "error", "ids", "progress", "relevance", "store", "indexer"],
+    ),
+    // The relevance suite runs queries through the search use case, as the search box does.
+    ("relevance", &["app", "domain", "error"]),
     ("lib", &["app", "config", "http", "graphql", "indexer", "store", "telemetry", "error", "domain", "progress"]),
     ("main", &[]),
 ];

@@ -16,6 +16,7 @@ mod limits;
 mod operations;
 mod pagination;
 mod records;
+mod relevance;
 mod schema;
 mod search;
 mod statements;

@@ -378,15 +378,8 @@ async fn a_backup_taken_under_writes_restores_to_the_same_records() {
     ));
     assert!(said.contains("restored"), "{said}");
     let copy = App::open(&restored).await.expect("open the restored base");
-    let conn = copy.store().connection();
-    let count = |sql: &'static str| async move {
-        let row = conn
-            .query_one_raw(retex::store::Statement::from_string(conn.get_database_backend(), sql))
-            .await
-            .expect("a count")
-            .expect("a row");
-        row.try_get_by_index::<i64>(0).expect("a number")
-    };
+    let store = copy.store();
+    let count = |sql: &'static str| async move { store.scalar(sql).await.expect("a count") };
     let sheets = count("SELECT COUNT(*) FROM sheet").await;
     assert!((5..=5 + written as i64).contains(&sheets), "{sheets} sheets");
     // Five sheets were created then submitted and published (three revisions each), the rest created.

@@ -38,8 +38,8 @@ fn corpus() -> Value {
             { "slug": "garage-phrase", "title": "Garage solidaire du Périgord", "activityType": "SOLIDARITY_GARAGE", "status": "LAUNCHED",
               "programmes": ["garages"], "territories": ["creuse"], "themes": ["MOBILITY"],
               "summary": "Réparations à prix solidaire." },
-            { "slug": "garage-apart", "title": "Atelier solidaire et garage", "activityType": "SOLIDARITY_GARAGE", "status": "IDEA",
-              "programmes": ["garages"], "territories": ["creuse"], "themes": ["MOBILITY"],
+            { "slug": "garage-apart", "title": "Atelier solidaire et garage", "activityType": "REPAIR_AND_REUSE", "status": "IDEA",
+              "programmes": ["fragiles"], "territories": ["creuse"], "themes": ["MOBILITY"],
               "summary": "Un atelier." },
             { "slug": "brouillon", "title": "Épicerie en brouillon", "activityType": "SOLIDARITY_GROCERY", "status": "IDEA",
               "programmes": ["garages"], "themes": ["FOOD"], "publicationStatus": "DRAFT" }
@@ -81,7 +81,9 @@ async fn french_queries_find_what_people_mean() {
     assert!(slugs(&search(&app, "mobilte").await).contains(&"mobilite".to_owned()), "a typo finds the word");
     assert!(slugs(&search(&app, "mobilté").await).contains(&"mobilite".to_owned()), "a typo with an accent too");
     assert_eq!(slugs(&search(&app, "l'épicerie").await), vec!["epicerie"], "an elision finds the word");
-    assert_eq!(slugs(&search(&app, "QPV").await), vec!["tiers-lieu"], "the glossary expands jargon");
+    // The tiers-lieu says « quartier prioritaire » (the glossary expands « QPV »); the épicerie is in a
+    // territory of type QPV: described by it, found, and ranked below the sheet that says it.
+    assert_eq!(slugs(&search(&app, "QPV").await), vec!["tiers-lieu", "epicerie"], "the glossary expands jargon");
     assert_eq!(slugs(&search(&app, "tiers lieux").await), vec!["tiers-lieu"], "hyphens and plurals meet");
 
     let epicerie = search(&app, "epicerie").await;
@@ -330,4 +332,44 @@ async fn reindex_builds_a_new_generation_and_the_server_switches_to_it_while_ans
     publish(&app, created["id"].as_str().unwrap_or_default(), 1).await;
     assert_eq!(search(&app, "Retiers").await["totalCount"], 1, "the new generation follows the change log");
     assert!(!before.exists() || before != after);
+}
+
+/// What a record is described by (its vocabulary labels, the names of its programmes, territories and
+/// structures) finds it, below a record that says the words; renaming a programme re-describes its
+/// sheets at once; a draft's name never describes anything.
+#[tokio::test]
+async fn vocabularies_and_names_describe_a_record() {
+    let app = spawn_app().await;
+    app.load(corpus()).await;
+
+    let mobility = slugs(&search(&app, "mobilité").await);
+    assert_eq!(mobility.first().map(String::as_str), Some("mobilite"), "the sheet that says it first: {mobility:?}");
+    assert!(mobility.contains(&"garage-phrase".to_owned()), "a sheet whose theme is Mobilité: {mobility:?}");
+    assert_eq!(slugs(&search(&app, "alimentation").await), vec!["epicerie"], "a theme's label");
+    let region = slugs(&search(&app, "Nouvelle-Aquitaine").await);
+    for slug in ["mobilite", "garage-phrase", "garage-apart"] {
+        assert!(region.contains(&slug.to_owned()), "{slug} is in a territory of the region: {region:?}");
+    }
+    assert!(!region.contains(&"epicerie".to_owned()), "{region:?}");
+    assert!(slugs(&search(&app, "creuse").await).contains(&"garage-apart".to_owned()), "a territory's name");
+    // A match in what describes a record shows where it came from.
+    let described = search(&app, "alimentation").await;
+    let fields: Vec<&str> =
+        described["hits"][0]["snippets"].as_array().into_iter().flatten().filter_map(|s| s["field"].as_str()).collect();
+    assert_eq!(fields, vec!["labels"], "{described}");
+
+    // Renaming a programme re-describes its sheets.
+    let programme = app.ok("{ programme(slug: \"fragiles\") { id version } }", json!({})).await["programme"].clone();
+    assert!(slugs(&search(&app, "rebaptisé").await).is_empty());
+    app.ok(
+        "mutation($id: ID!, $version: Int!) { updateProgramme(id: $id, version: $version, patch: { name: \"Programme rebaptisé\" }) { version } }",
+        json!({ "id": programme["id"], "version": programme["version"] }),
+    )
+    .await;
+    let renamed = slugs(&search(&app, "rebaptisé").await);
+    for slug in ["fragiles", "mobilite", "epicerie", "tiers-lieu", "garage-apart"] {
+        assert!(renamed.contains(&slug.to_owned()), "{slug} after the rename: {renamed:?}");
+    }
+    // The draft sheet « Épicerie en brouillon » is in the lesson's evidence: its words describe nothing.
+    assert!(!slugs(&search(&app, "brouillon").await).contains(&"elus".to_owned()));
 }

@@ -106,6 +106,24 @@ pub enum Node {
     Lesson(LessonNode),
 }
 
+/// Each record type becomes its node.
+macro_rules! node_from {
+    ($($record:ident => $variant:ident($node:ident)),*) => {$(
+        impl From<$record> for Node {
+            fn from(record: $record) -> Self {
+                Node::$variant($node(record))
+            }
+        }
+    )*};
+}
+node_from!(
+    Organisation => Organisation(OrganisationNode),
+    Territory => Territory(TerritoryNode),
+    Programme => Programme(ProgrammeNode),
+    Sheet => ProjectSheet(SheetNode),
+    Lesson => Lesson(LessonNode)
+);
+
 pub struct OrganisationNode(pub Organisation);
 pub struct TerritoryNode(pub Territory);
 pub struct ProgrammeNode(pub Programme);

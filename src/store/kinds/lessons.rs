@@ -9,11 +9,11 @@ use crate::domain::*;
 use crate::error::Result;
 use crate::store::db_error;
 use crate::store::entities::{lesson, lesson_evidence};
-use crate::store::records::StoredKind;
+use crate::store::records::Table;
 use crate::store::relations::{RelationIndex, delete_tags, tag_rows};
 use crate::store::sql::{codes_in, col, insert_all, parse_code, set, stored, visible_in};
 
-impl StoredKind for LessonFields {
+impl Table for LessonFields {
     type Entity = lesson::Entity;
     type Model = lesson::Model;
     type Active = lesson::ActiveModel;

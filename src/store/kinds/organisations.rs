@@ -6,11 +6,11 @@ use super::{opt_code, opt_parse, tagged};
 use crate::domain::*;
 use crate::error::Result;
 use crate::store::entities::{organisation, territory};
-use crate::store::records::StoredKind;
+use crate::store::records::Table;
 use crate::store::relations::{RelationIndex, delete_tags, tag_rows};
 use crate::store::sql::{codes_in, insert_all, parse_code, set, stored};
 
-impl StoredKind for OrganisationFields {
+impl Table for OrganisationFields {
     type Entity = organisation::Entity;
     type Model = organisation::Model;
     type Active = organisation::ActiveModel;
@@ -61,7 +61,7 @@ impl StoredKind for OrganisationFields {
     }
 }
 
-impl StoredKind for TerritoryFields {
+impl Table for TerritoryFields {
     type Entity = territory::Entity;
     type Model = territory::Model;
     type Active = territory::ActiveModel;

@@ -7,11 +7,11 @@ use super::{ids, raw_ids, tagged};
 use crate::domain::*;
 use crate::error::Result;
 use crate::store::entities::programme;
-use crate::store::records::StoredKind;
+use crate::store::records::Table;
 use crate::store::relations::{LinkTable, RelationIndex, delete_links, delete_tags, insert_links, tag_rows};
 use crate::store::sql::{col, ids_in, insert_all, set, stored};
 
-impl StoredKind for ProgrammeFields {
+impl Table for ProgrammeFields {
     type Entity = programme::Entity;
     type Model = programme::Model;
     type Active = programme::ActiveModel;

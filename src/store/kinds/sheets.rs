@@ -9,7 +9,7 @@ use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::db_error;
 use crate::store::entities::{sheet, sheet_document, sheet_indicator, sheet_phase, sheet_testimony};
-use crate::store::records::StoredKind;
+use crate::store::records::Table;
 use crate::store::relations::{LinkTable, RelationIndex, delete_links, delete_tags, insert_links, tag_rows};
 use crate::store::sql::{codes_in, col, ids_in, insert_all, parse_code, set, stored};
 
@@ -40,7 +40,7 @@ fn parse_json_list(field: &str, raw: &str) -> Result<Vec<Label>> {
     items.iter().map(|item| stored(field, Label::parse(item))).collect()
 }
 
-impl StoredKind for SheetFields {
+impl Table for SheetFields {
     type Entity = sheet::Entity;
     type Model = sheet::Model;
     type Active = sheet::ActiveModel;

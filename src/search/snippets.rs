@@ -2,9 +2,9 @@
 //! exact then stemmed) and the `Snippet`s it makes, HTML-escaped extracts with the matches in
 //! `<mark>`.
 
+use tantivy::TantivyDocument;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::TantivyDocument;
 
 use super::{SearchIndex, SearchOutcome, internal};
 use crate::error::Result;
@@ -27,7 +27,8 @@ impl SearchIndex {
         let mut described = Vec::with_capacity(outcome.addresses.len());
         for address in &outcome.addresses {
             let document: TantivyDocument = searcher.doc(*address).map_err(internal)?;
-            described.push(document.get_first(f.labels_exact).and_then(|value| value.as_str()).unwrap_or("").to_owned());
+            described
+                .push(document.get_first(f.labels_exact).and_then(|value| value.as_str()).unwrap_or("").to_owned());
         }
         let mut generators = Vec::new();
         for (name, fields) in [

@@ -413,7 +413,7 @@ pub async fn relevance(args: RelevanceArgs) -> Result<()> {
         let app = App::open_with_search(&url, &folder.join("index")).await?;
         crate::demo::load_if_empty(&app).await?;
         for (path, suite) in &suites {
-            let scored = evaluate(&app, suite).await?;
+            let scored = evaluate(&app, suite, args.literal).await?;
             println!("{} ({} requêtes)\n{}", path.display(), scored.len(), table(&by_category(&scored)));
             if args.misses {
                 for query in scored.iter().filter(|query| !query.missed.is_empty()) {

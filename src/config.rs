@@ -58,6 +58,10 @@ pub struct RelevanceArgs {
     /// Also lists every query that misses a relevant record in its first ten hits, with the misses.
     #[arg(long)]
     pub misses: bool,
+    /// Searches the words only, as `search(literal: true)` does: measures what understanding the
+    /// filters a query names brings.
+    #[arg(long)]
+    pub literal: bool,
 }
 
 #[derive(Debug, Args)]

@@ -103,11 +103,11 @@ pub fn score(ranked: &[String], relevant: &BTreeMap<String, u8>) -> (f64, f64, f
 
 /// Runs every query of the suite as an anonymous member would (published records, first page) and
 /// scores it.
-pub async fn evaluate(app: &App, suite: &Suite) -> Result<Vec<Scored>> {
+pub async fn evaluate(app: &App, suite: &Suite, literal: bool) -> Result<Vec<Scored>> {
     let viewer = Viewer::Anonymous;
     let mut scored = Vec::with_capacity(suite.queries.len());
     for judged in &suite.queries {
-        let request = SearchRequest { text: judged.query.clone(), limit: DEPTH, ..SearchRequest::default() };
+        let request = SearchRequest { text: judged.query.clone(), limit: DEPTH, literal, ..SearchRequest::default() };
         let page = app.search(&viewer, request, None).await?;
         let ranked: Vec<String> = page.hits.iter().map(|hit| hit.record.key()).collect();
         let (recall, reciprocal_rank, ndcg) = score(&ranked, &judged.relevant);

@@ -33,13 +33,15 @@ function readSearchState(url) {
   }
   // « Afficher plus » is in the address too (`pages=3`), so that a reload shows as many results.
   const pages = Math.min(Math.max(Number.parseInt(params.get('pages') || '1', 10) || 1, 1), MAX_PAGES);
-  return { q: (params.get('q') || '').trim(), filters, pages };
+  // `mots=1`: the words only, the filters they name dismissed.
+  return { q: (params.get('q') || '').trim(), filters, pages, literal: params.get('mots') === '1' };
 }
 
 export function searchHref(state) {
   const params = new URLSearchParams();
   if (state.q) params.set('q', state.q);
   for (const dim of DIMENSIONS) for (const value of state.filters[dim.param] || []) params.append(dim.param, value);
+  if (state.literal) params.set('mots', '1');
   const query = params.toString();
   return query ? `/?${query}` : '/';
 }
@@ -54,10 +56,11 @@ const FACET_QUERY = `query Facette($query: String, $filter: SearchFilter, $facet
   search(query: $query, filter: $filter, facets: $facets, first: 1) { facets { dimension values { value label count } } }
 }`;
 
-const SEARCH_QUERY = `query Recherche($query: String, $filter: SearchFilter, $facets: [SearchDimension!], $after: String) {
-  search(query: $query, filter: $filter, facets: $facets, first: 20, after: $after) {
+const SEARCH_QUERY = `query Recherche($query: String, $filter: SearchFilter, $facets: [SearchDimension!], $after: String, $literal: Boolean) {
+  search(query: $query, filter: $filter, facets: $facets, first: 20, after: $after, literal: $literal) {
     totalCount
     pageInfo { hasNextPage endCursor }
+    interpretation { dimension value label words }
     facets { dimension values { value label count } }
     hits {
       snippets { field html }
@@ -95,6 +98,7 @@ function searchShell() {
           h('div', { id: 'facet-groups' }))),
       h('section', { class: 'results', 'aria-labelledby': 'count' },
         h('p', { id: 'count', class: 'count', 'aria-live': 'polite', 'aria-atomic': 'true' }),
+        h('div', { id: 'interpretation' }),
         h('div', { id: 'hits' }),
         h('div', { id: 'more' }))),
   );
@@ -204,7 +208,7 @@ export async function searchView(url, { stale, reuse }) {
   main.querySelector('.results').setAttribute('aria-busy', 'true');
   const filter = {};
   for (const dim of DIMENSIONS) if (state.filters[dim.param]) filter[dim.filter] = state.filters[dim.param];
-  const variables = { query: state.q || null, filter, facets: DIMENSIONS.map((dim) => dim.dimension) };
+  const variables = { query: state.q || null, filter, facets: DIMENSIONS.map((dim) => dim.dimension), literal: state.literal };
   let data;
   try {
     data = await gql(SEARCH_QUERY, variables);
@@ -231,6 +235,7 @@ export async function searchView(url, { stale, reuse }) {
   });
   for (const facet of results.facets) for (const value of facet.values) facetLabels.set(`${facet.dimension}:${value.value}`, value.label);
   renderFacets(state, results.facets);
+  renderInterpretation(state, results.interpretation || []);
   const filtered = Object.keys(state.filters).length > 0;
   if (results.totalCount === 0) {
     count.textContent = state.q ? `Aucun résultat pour « ${state.q} »` : 'Aucun résultat';
@@ -345,6 +350,37 @@ function hitItem(hit) {
       h('h2', { class: 'hit-title' }, href ? h('a', { href }, titleContent) : titleContent),
       hit.snippets.filter((snippet) => snippet.field !== 'title').slice(0, 2).map(snippetItem),
       meta.length ? h('dl', { class: 'hit-meta' }, meta.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value)))) : null));
+}
+
+/**
+ * The filters the words of the query name (« rural », « Bretagne », « facteurs de succès »): search
+ * already ranks what carries them first; each chip applies one as a filter, and « Ignorer » searches
+ * the words only.
+ */
+function renderInterpretation(state, interpretation) {
+  const box = document.getElementById('interpretation');
+  if (!box) return;
+  const offered = interpretation
+    .map((found) => ({ found, dim: DIMENSIONS.find((dim) => dim.dimension === found.dimension) }))
+    .filter(({ found, dim }) => dim && !(state.filters[dim.param] || []).includes(found.value));
+  if (state.literal && state.q) {
+    box.replaceChildren(h('p', { class: 'interpretation' }, 'Recherche des mots seuls. ',
+      h('a', { href: searchHref({ ...state, literal: false }) }, 'Reconnaître aussi les filtres qu’ils désignent')));
+    return;
+  }
+  if (!offered.length) {
+    box.replaceChildren();
+    return;
+  }
+  const chips = offered.map(({ found, dim }) => {
+    const filters = { ...state.filters, [dim.param]: [...(state.filters[dim.param] || []), found.value] };
+    return h('li', {}, h('a', { class: 'chip chip-offered', href: searchHref({ q: state.q, filters }) },
+      `${dim.title} : ${found.label}`, h('span', { class: 'visually-hidden' }, ` (appliquer ce filtre, reconnu dans « ${found.words} »)`)));
+  });
+  box.replaceChildren(h('div', { class: 'interpretation' },
+    h('p', { class: 'active-title' }, 'Compris dans votre recherche'),
+    h('ul', { class: 'chips' }, chips),
+    h('a', { href: searchHref({ ...state, literal: true }), class: 'clear' }, 'Ignorer')));
 }
 
 function renderFacets(state, facets) {

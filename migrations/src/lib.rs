@@ -10,6 +10,7 @@ mod m20261128_000003_accounts;
 mod m20261128_000004_lesson_clusters;
 mod m20261128_000005_external_keys;
 mod m20261202_000006_sheet_scope_index;
+mod m20261202_000007_thesaurus;
 
 /// Lists the migrations in the order they apply.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_lesson_clusters::Migration),
             Box::new(m20261128_000005_external_keys::Migration),
             Box::new(m20261202_000006_sheet_scope_index::Migration),
+            Box::new(m20261202_000007_thesaurus::Migration),
         ]
     }
 }

@@ -20,7 +20,8 @@ use crate::indexer::{Indexer, IndexerOptions, Reconciliation};
 use crate::search::SearchIndex;
 use crate::search::analysis::fold;
 pub use crate::store::ChangeAction;
-use crate::store::{self, Edit, GlossaryEntry, Store, StoreSettings};
+pub use crate::store::GlossaryEntry;
+use crate::store::{self, Edit, Store, StoreSettings};
 
 mod accounts;
 mod dashboards;
@@ -35,7 +36,10 @@ pub use dashboards::RecurrentLesson;
 pub use feed::ChangeEvent;
 pub use import::{DatasetSummary, Outcome};
 pub use records::Editable;
-pub use search::{Found, FoundHit, IndexLag, LabelledFacet, Labels, MAX_GLOSSARY_TERMS, SearchPage, Suggestion};
+pub use search::{
+    Found, FoundHit, GlossaryInput, IndexLag, Interpretation, LabelledFacet, Labels, MAX_GLOSSARY_SOURCE,
+    MAX_GLOSSARY_TERMS, SearchPage, Suggestion,
+};
 // The plain types the use cases take and give, from the layers below: the API above names them
 // through this module, never `store` or `search` directly.
 pub use crate::dataset::Format;

@@ -77,6 +77,19 @@ pub struct SearchPage {
     pub indexed: usize,
     pub hits: Vec<FoundHit>,
     pub facets: Vec<LabelledFacet>,
+    /// The filters the words of the query name, which search used to rank.
+    pub interpretation: Vec<Interpretation>,
+}
+
+/// A filter recognised in the words of a query (« rural » → territory type Rural), with its French
+/// label and the words that named it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interpretation {
+    pub dimension: Dimension,
+    /// The value to filter by (a code, or a kind's name).
+    pub value: String,
+    pub label: String,
+    pub words: String,
 }
 
 /// The values of dimensions as they are shown: enum codes with their French labels, and the records
@@ -112,16 +125,7 @@ fn label_of(dimension: Dimension, value: &str) -> Option<String> {
         T::from_code(code).map(|value| value.label().to_owned())
     }
     match dimension {
-        Dimension::Kind => Some(
-            match value {
-                "sheet" => "Fiche-projet",
-                "lesson" => "Leçon",
-                "programme" => "Programme",
-                "organisation" => "Organisation",
-                other => other,
-            }
-            .to_owned(),
-        ),
+        Dimension::Kind => Some(Kind::parse(value).map_or_else(|| value.to_owned(), |kind| kind.label().to_owned())),
         Dimension::Programme | Dimension::Structure => None,
         Dimension::Theme => label::<Theme>(value),
         Dimension::Status => label::<SheetStatus>(value),
@@ -150,8 +154,39 @@ pub struct IndexLag {
     pub oldest_ms: i64,
 }
 
-/// The most terms one glossary entry may hold.
+/// The most terms one glossary entry may hold (and the most narrower terms).
 pub const MAX_GLOSSARY_TERMS: usize = 20;
+
+/// The longest source line of a glossary entry.
+pub const MAX_GLOSSARY_SOURCE: usize = 300;
+
+/// What a glossary entry is to say: its equivalent terms, and, when given, the narrower terms they
+/// expand to one way and where the entry comes from.
+#[derive(Debug, Clone, Default)]
+pub struct GlossaryInput {
+    pub terms: Vec<String>,
+    pub narrower: Option<Vec<String>>,
+    pub source: Option<String>,
+}
+
+/// Checks a list of glossary terms (each 1 to 200 characters, none twice once case and accents are
+/// ignored, none among `others`, at most `MAX_GLOSSARY_TERMS`) and returns them trimmed.
+fn glossary_terms(problems: &mut Problems, field: &str, terms: &[String], others: &[String]) -> Vec<String> {
+    let mut cleaned: Vec<String> = Vec::new();
+    for (i, term) in terms.iter().enumerate() {
+        if let Some(term) = problems.check(format!("{field}[{i}]"), Title::parse(term)) {
+            if cleaned.iter().chain(others).any(|known| fold(known) == fold(term.as_str())) {
+                problems.add(format!("{field}[{i}]"), format!("`{term}` is listed twice"));
+            } else {
+                cleaned.push(term.to_string());
+            }
+        }
+    }
+    if terms.len() > MAX_GLOSSARY_TERMS {
+        problems.add(field, format!("has {} terms, at most {MAX_GLOSSARY_TERMS} are allowed", terms.len()));
+    }
+    cleaned
+}
 
 impl App {
     /// Searches the records the viewer may find (published ones: search shows what the public may
@@ -219,7 +254,20 @@ impl App {
                     .collect(),
             })
             .collect();
-        Ok(SearchPage { total: outcome.total, indexed: outcome.hits.len(), hits, facets })
+        let interpretation = outcome
+            .detected
+            .iter()
+            .filter_map(|detected| {
+                let label = label_of(detected.dimension, &detected.value)?;
+                // The value as facets give it (kinds in capitals, as the filter takes them).
+                let value = match detected.dimension {
+                    Dimension::Kind => detected.value.to_uppercase(),
+                    _ => detected.value.clone(),
+                };
+                Some(Interpretation { dimension: detected.dimension, value, label, words: detected.words.clone() })
+            })
+            .collect();
+        Ok(SearchPage { total: outcome.total, indexed: outcome.hits.len(), hits, facets, interpretation })
     }
 
     /// Reads the records of hits as the viewer may see them now, in one lookup per kind; `None` at the
@@ -325,36 +373,44 @@ impl App {
         store::glossary(self.store.connection()).await
     }
 
-    /// Creates a glossary entry, or replaces the terms of entry `id` at `expected_version`. Search uses
-    /// the new glossary as soon as this returns, without a restart.
+    /// Creates a glossary entry, or replaces what entry `id` says at `expected_version` (narrower
+    /// terms and the source kept as they are when not given). Search uses the new glossary as soon as
+    /// this returns, without a restart.
     pub async fn save_glossary_entry(
         &self,
         viewer: &Viewer,
         id: Option<i64>,
         expected_version: i32,
-        terms: &[String],
+        input: GlossaryInput,
     ) -> Result<GlossaryEntry> {
         allowed(viewer.may_administer())?;
         let mut problems = Problems::default();
-        let mut cleaned: Vec<String> = Vec::new();
-        for (i, term) in terms.iter().enumerate() {
-            if let Some(term) = problems.check(format!("terms[{i}]"), Title::parse(term)) {
-                if cleaned.iter().any(|known| fold(known) == fold(term.as_str())) {
-                    problems.add(format!("terms[{i}]"), format!("`{term}` is listed twice"));
-                } else {
-                    cleaned.push(term.to_string());
-                }
-            }
+        let terms = glossary_terms(&mut problems, "terms", &input.terms, &[]);
+        let stored = match id {
+            Some(id) => self.glossary().await?.into_iter().find(|entry| entry.id == id),
+            None => None,
+        };
+        let narrower = match input.narrower {
+            Some(narrower) => glossary_terms(&mut problems, "narrower", &narrower, &terms),
+            None => stored.as_ref().map(|entry| entry.narrower.clone()).unwrap_or_default(),
+        };
+        let source = match input.source {
+            Some(source) => source.trim().to_owned(),
+            None => stored.map(|entry| entry.source).unwrap_or_default(),
+        };
+        if terms.len() < 2 && (terms.is_empty() || narrower.is_empty()) {
+            problems.add(
+                "terms",
+                "a glossary entry groups at least two equivalent terms, or one term and the narrower terms it expands to",
+            );
         }
-        if terms.len() < 2 {
-            problems.add("terms", "a glossary entry groups at least two equivalent terms");
-        }
-        if terms.len() > MAX_GLOSSARY_TERMS {
-            problems.add("terms", format!("has {} terms, at most {MAX_GLOSSARY_TERMS} are allowed", terms.len()));
+        if source.chars().count() > MAX_GLOSSARY_SOURCE || source.contains('\n') {
+            problems.add("source", format!("is one line of at most {MAX_GLOSSARY_SOURCE} characters"));
         }
         problems.into_result()?;
+        let text = store::GlossaryText { terms, narrower, source };
         let tx = self.store.begin().await?;
-        let id = store::save_glossary_entry(&tx, id, expected_version, &cleaned).await?;
+        let id = store::save_glossary_entry(&tx, id, expected_version, &text).await?;
         let sequence = store::glossary_changed(&tx, id).await?;
         store::commit(tx).await?;
         self.searchable(sequence, SEARCHABLE_WAIT).await;

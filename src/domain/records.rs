@@ -36,6 +36,17 @@ impl Kind {
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
     }
+
+    /// Returns the French name of the kind, as people say it (« Fiche-projet », « Leçon »).
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Organisation => "Organisation",
+            Kind::Territory => "Territoire",
+            Kind::Programme => "Programme",
+            Kind::Sheet => "Fiche-projet",
+            Kind::Lesson => "Leçon",
+        }
+    }
 }
 
 macro_rules! typed_ids {

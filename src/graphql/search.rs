@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::error::GqlResult;
 use super::ids;
 use super::types::Node;
-use crate::app::{App, Found, SearchPage, Suggestion};
+use crate::app::{App, Found, GlossaryInput, SearchPage, Suggestion};
 use crate::app::{Dimension, SearchRequest};
 use crate::domain::*;
 use crate::error::Error;
@@ -246,6 +246,21 @@ pub struct Facet {
     pub values: Vec<FacetValue>,
 }
 
+/// A filter recognised in the words of the query (« rural » → territory type « Rural », « Finistère »
+/// → region « Bretagne », « facteurs de succès » → polarity « Facteur clé de succès »). Search ranks
+/// the records that carry it higher; `filter` applies it strictly, `literal: true` ignores it.
+#[derive(SimpleObject)]
+pub struct SearchInterpretation {
+    /// The dimension it filters.
+    pub dimension: SearchDimension,
+    /// The value to filter by, as `facets` gives it (a vocabulary code, or a kind: `SHEET`, `LESSON`…).
+    pub value: String,
+    /// The value's French label.
+    pub label: String,
+    /// The words of the query that named it.
+    pub words: String,
+}
+
 /// Where a page of results sits.
 #[derive(SimpleObject)]
 pub struct SearchPageInfo {
@@ -319,6 +334,20 @@ impl SearchResults {
             .collect()
     }
 
+    /// The filters the words of the query name, in the order of the words (none with `literal: true`).
+    async fn interpretation(&self) -> Vec<SearchInterpretation> {
+        self.page
+            .interpretation
+            .iter()
+            .map(|found| SearchInterpretation {
+                dimension: dimension_of(found.dimension),
+                value: found.value.clone(),
+                label: found.label.clone(),
+                words: found.words.clone(),
+            })
+            .collect()
+    }
+
     /// Counts per value of the asked dimensions, over the whole filtered result.
     async fn facets(&self) -> Vec<Facet> {
         self.page
@@ -370,15 +399,33 @@ impl SuggestionNode {
     }
 }
 
-/// A group of equivalent terms search treats as one (« QPV » / « quartier prioritaire »).
+/// A group of equivalent terms search treats as one (« QPV » / « quartier prioritaire »), with the
+/// narrower terms it also finds, one way (« mobilité » also finds « garage solidaire », not the
+/// reverse). Matches through the glossary rank below matches of the words typed.
 #[derive(SimpleObject)]
 pub struct GlossaryEntryNode {
     /// The entry's id, as `saveGlossaryEntry` and `removeGlossaryEntry` take it.
     pub id: ID,
-    /// The equivalent terms (2 to 20).
+    /// The equivalent terms (1 to 20; 2 at least when there is no narrower term).
     pub terms: Vec<String>,
+    /// Narrower terms a search for one of `terms` also finds; searching them does not find `terms`.
+    pub narrower: Vec<String>,
+    /// Where the entry comes from (a law, a public definition, the network's usage), one line.
+    pub source: String,
     /// The entry's version: changing or removing the entry must name the version read.
     pub version: i32,
+}
+
+impl From<crate::app::GlossaryEntry> for GlossaryEntryNode {
+    fn from(entry: crate::app::GlossaryEntry) -> Self {
+        GlossaryEntryNode {
+            id: glossary_id(entry.id),
+            terms: entry.terms,
+            narrower: entry.narrower,
+            source: entry.source,
+            version: entry.version,
+        }
+    }
 }
 
 fn glossary_id(id: i64) -> ID {
@@ -406,6 +453,8 @@ impl SearchQuery {
     /// "exact phrases", -exclusions and OR. An empty query lists by recency. Only published records
     /// appear, in hits, counts and facets.
     #[graphql(complexity = "super::limits::page(Some(first), None, child_complexity)")]
+    // One argument per part of the search box, as the API takes them.
+    #[allow(clippy::too_many_arguments)]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -420,6 +469,11 @@ impl SearchQuery {
             desc = "A cursor (`pageInfo.endCursor` or a hit's): the page starts after it. Results stop at 10,000."
         )]
         after: Option<String>,
+        #[graphql(
+            default = false,
+            desc = "Searches the words only: the filters they name (`interpretation`) neither rank nor are reported."
+        )]
+        literal: bool,
     ) -> async_graphql::Result<SearchResults> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
@@ -433,6 +487,7 @@ impl SearchQuery {
             facets: facets.unwrap_or_default().into_iter().map(Dimension::from).collect(),
             offset,
             limit: page_size(first).gql()?,
+            literal,
             ..SearchRequest::default()
         };
         filter.unwrap_or_default().apply(&mut request).gql()?;
@@ -504,10 +559,7 @@ impl SearchQuery {
     async fn glossary(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GlossaryEntryNode>> {
         let app = ctx.data::<App>()?;
         let entries = app.glossary().await.gql()?;
-        Ok(entries
-            .into_iter()
-            .map(|entry| GlossaryEntryNode { id: glossary_id(entry.id), terms: entry.terms, version: entry.version })
-            .collect())
+        Ok(entries.into_iter().map(GlossaryEntryNode::from).collect())
     }
 }
 
@@ -516,8 +568,8 @@ pub struct GlossaryMutation;
 
 #[Object]
 impl GlossaryMutation {
-    /// Adds a group of equivalent terms to the glossary (without `id`), or replaces the terms of
-    /// entry `id` at `version` (administrators only). Search uses it at once, without a restart.
+    /// Adds a group of equivalent terms to the glossary (without `id`), or replaces what entry `id`
+    /// says at `version` (administrators only). Search uses it at once, without a restart.
     async fn save_glossary_entry(
         &self,
         ctx: &Context<'_>,
@@ -527,9 +579,15 @@ impl GlossaryMutation {
         )]
         version: Option<i32>,
         #[graphql(
-            desc = "The equivalent terms: 2 to 20, each 1 to 200 characters, no two the same once case and accents are ignored."
+            desc = "The equivalent terms: 1 to 20 (2 at least without narrower terms), each 1 to 200 characters, no two the same once case and accents are ignored."
         )]
         terms: Vec<String>,
+        #[graphql(
+            desc = "Narrower terms a search for the terms also finds, one way: up to 20, none among `terms`; kept as they are when absent."
+        )]
+        narrower: Option<Vec<String>>,
+        #[graphql(desc = "Where the entry comes from, one line of at most 300 characters; kept as it is when absent.")]
+        source: Option<String>,
     ) -> async_graphql::Result<GlossaryEntryNode> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
@@ -537,8 +595,9 @@ impl GlossaryMutation {
         if id.is_some() && version.is_none() {
             return Err(Error::invalid("version", "is required to change an existing entry")).gql();
         }
-        let entry = app.save_glossary_entry(viewer, id, version.unwrap_or(0), &terms).await.gql()?;
-        Ok(GlossaryEntryNode { id: glossary_id(entry.id), terms: entry.terms, version: entry.version })
+        let input = GlossaryInput { terms, narrower, source };
+        let entry = app.save_glossary_entry(viewer, id, version.unwrap_or(0), input).await.gql()?;
+        Ok(entry.into())
     }
 
     /// Removes a glossary entry at `version` (administrators only); returns true.

@@ -69,7 +69,7 @@ fn document_of<I: RecordId, K: Searchable>(kind: Kind, record: &Record<I, K>) ->
         title: text.title,
         summary: text.summary,
         body: text.body,
-        labels: described_by(record.fields.vocabulary_labels()),
+        labels: described_by(std::iter::once(kind.label()).chain(record.fields.vocabulary_labels())),
         facets: Vec::new(),
         years: Vec::new(),
         recurrence: None,
@@ -233,8 +233,8 @@ async fn sheet_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut 
     Ok(())
 }
 
-/// The documents of these lessons: their programmes, years and recurrence come from the published
-/// sheets that observed them.
+/// The documents of these lessons: their programmes, places, years and recurrence come from the
+/// published sheets that observed them.
 async fn lesson_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut Vec<IndexOp>) -> Result<()> {
     let searchable = searchable();
     let lesson_ids: Vec<LessonId> = ids.iter().copied().map(LessonId).collect();
@@ -260,6 +260,19 @@ async fn lesson_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut
         .into_iter()
         .collect();
     let programme_names = names_of::<ProgrammeFields, _>(conn, &programme_ids).await?;
+    // The places of those sheets describe the lesson too (« Bretagne » finds what was learnt there).
+    let territory_ids: Vec<TerritoryId> = evidence
+        .values()
+        .flat_map(|sheet| sheet.fields.territories.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let territories: HashMap<TerritoryId, Territory> =
+        store::get_many::<TerritoryFields, _>(conn, &public, &territory_ids)
+            .await?
+            .into_iter()
+            .map(|territory| (territory.id, territory))
+            .collect();
     let published_programmes: BTreeSet<ProgrammeId> = programme_names.keys().map(|id| ProgrammeId(*id)).collect();
 
     for lesson in &lessons {
@@ -294,7 +307,13 @@ async fn lesson_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut
         years.sort_unstable();
         years.dedup();
         let document = document_of(Kind::Lesson, lesson);
-        let names = observed_programmes.iter().filter_map(|id| programme_names.get(&id.get()).cloned()).collect();
+        let mut names: Vec<String> =
+            observed_programmes.iter().filter_map(|id| programme_names.get(&id.get()).cloned()).collect();
+        for sheet in &observed {
+            for territory in sheet.fields.territories.iter().filter_map(|id| territories.get(id)) {
+                names.extend(place_names(territory));
+            }
+        }
         ops.push(IndexOp::Upsert(Box::new(SearchDoc {
             facets,
             years,

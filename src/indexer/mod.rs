@@ -303,7 +303,8 @@ impl Worker {
 
     fn reload_synonyms(&self) -> Result<()> {
         let entries = self.handle.block_on(store::glossary(self.store.connection()))?;
-        let groups: Vec<Vec<String>> = entries.into_iter().map(|entry| entry.terms).collect();
+        let groups: Vec<(Vec<String>, Vec<String>)> =
+            entries.into_iter().map(|entry| (entry.terms, entry.narrower)).collect();
         if let Ok(mut guard) = self.synonyms.write() {
             *guard = Arc::new(Synonyms::new(&groups));
         }

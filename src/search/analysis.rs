@@ -3,8 +3,9 @@
 //! - `fr_exact`: words split on anything but letters and digits (so « l'épicerie » and « tiers-lieu »
 //!   split), lower-cased, accents folded, elided articles dropped. It keeps every other word, so
 //!   phrases match exactly, and it is the field typo tolerance runs on (never on stems).
-//! - `fr_stem`: the same, then French stop words dropped and the Snowball French stemmer applied, with
-//!   a few plurals the stemmer misses repaired first, so « mobilités » meets « mobilité ».
+//! - `fr_stem_v2`: the same, then French stop words dropped, a light plural and feminine normalisation
+//!   (`light_singular`: « élus » and « élue » meet « élu », « lieux » « lieu », « travaux » « travail »),
+//!   and the Snowball French stemmer, so « mobilités » meets « mobilité ».
 //!
 //! Accents are folded before stemming: « mobilite » must stem like « mobilité ».
 
@@ -16,7 +17,8 @@ use tantivy::tokenizer::{
 };
 
 pub const EXACT: &str = "fr_exact";
-pub const STEM: &str = "fr_stem";
+/// Named with its version: an index built with another analysis has another schema, and is rebuilt.
+pub const STEM: &str = "fr_stem_v2";
 
 /// What remains of an elided word once the apostrophe splits it: « l'épicerie » gives `l`, « jusqu'au »
 /// gives `jusqu`.
@@ -31,17 +33,59 @@ pub const STOP_WORDS: &[&str] = &[
     "quoi", "sa", "se", "ses", "son", "sont", "sur", "un", "une", "vous", "y",
 ];
 
-/// Plurals and forms the Snowball stemmer leaves apart from their singular, mapped before stemming.
-const REPAIRS: &[(&str, &str)] = &[
-    ("lieux", "lieu"),
-    ("emplois", "emploi"),
-    ("jeux", "jeu"),
-    ("reseaux", "reseau"),
-    ("bureaux", "bureau"),
-    ("locaux", "local"),
-    ("territoriaux", "territorial"),
-    ("sociaux", "social"),
+/// Irregular plurals, mapped to their singular before the light rules (folded forms).
+const IRREGULAR: &[(&str, &str)] = &[
+    ("travaux", "travail"),
+    ("vitraux", "vitrail"),
+    ("baux", "bail"),
+    ("emaux", "email"),
+    ("coraux", "corail"),
+    ("soupiraux", "soupirail"),
+    ("yeux", "oeil"),
+    ("cieux", "ciel"),
+    ("aieux", "aieul"),
+    ("bijoux", "bijou"),
+    ("cailloux", "caillou"),
+    ("choux", "chou"),
+    ("genoux", "genou"),
+    ("hiboux", "hibou"),
+    ("joujoux", "joujou"),
+    ("poux", "pou"),
 ];
+
+/// A light plural and feminine normalisation, applied before the Snowball stemmer, which leaves
+/// short words apart (« élu », « élus », « élue ») and misses some plurals (« lieux », « emplois »).
+/// It follows the plural step of J. Savoy's light French stemmer (« Light stemming approaches for
+/// the French, Portuguese, German and Hungarian languages », ACM SAC 2006; Lucene's
+/// `FrenchLightStemmer`): `-aux` → `-al` (not `-eaux`), then a final `x` or `s` dropped from words
+/// of more than three letters; and, for the feminine, a final `e` after a vowel dropped (« élue »,
+/// « amie », « aidée »). Irregular plurals (« travaux » → « travail ») come from a list first. The
+/// input is folded (lower case, no accents). Returns `None` when the word stays as it is.
+pub fn light_singular(word: &str) -> Option<String> {
+    if let Some((_, singular)) = IRREGULAR.iter().find(|(plural, _)| *plural == word) {
+        return Some((*singular).to_owned());
+    }
+    let chars: Vec<char> = word.chars().collect();
+    if !chars.iter().all(char::is_ascii_alphabetic) {
+        return None;
+    }
+    let mut out: Vec<char> = chars.clone();
+    let ends = |out: &[char], suffix: &str| {
+        let suffix: Vec<char> = suffix.chars().collect();
+        out.len() >= suffix.len() && out[out.len() - suffix.len()..] == suffix[..]
+    };
+    if out.len() > 5 && ends(&out, "aux") && !ends(&out, "eaux") {
+        let len = out.len();
+        out[len - 2] = 'l';
+        out.pop();
+    } else if out.len() > 3 && (ends(&out, "x") || (ends(&out, "s") && !ends(&out, "ss"))) {
+        out.pop();
+    }
+    if out.len() > 3 && ends(&out, "e") && matches!(out[out.len() - 2], 'u' | 'i' | 'e') {
+        out.pop();
+    }
+    (out != chars).then(|| out.into_iter().collect())
+}
 
 fn base() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -92,7 +136,7 @@ pub fn is_stop_word(folded: &str) -> bool {
     STOP_WORDS.contains(&folded) || ELISIONS.contains(&folded)
 }
 
-/// The token filter that applies [`REPAIRS`].
+/// The token filter that applies [`light_singular`].
 #[derive(Clone)]
 struct Repairs;
 
@@ -127,9 +171,8 @@ impl<T: TokenStream> TokenStream for RepairsStream<T> {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some((_, repaired)) = REPAIRS.iter().find(|(plural, _)| *plural == token.text) {
-            let mut text = (*repaired).to_owned();
-            mem::swap(&mut token.text, &mut text);
+        if let Some(mut singular) = light_singular(&token.text) {
+            mem::swap(&mut token.text, &mut singular);
         }
         true
     }
@@ -160,6 +203,46 @@ mod tests {
         assert_eq!(words(&mut stem, "l’épicerie"), words(&mut stem, "épicerie"), "typographic apostrophe");
         assert_eq!(words(&mut stem, "tiers-lieux"), words(&mut stem, "tiers lieu"));
         assert_eq!(words(&mut stem, "emplois"), words(&mut stem, "emploi"));
+    }
+
+    #[test]
+    fn short_words_irregular_plurals_and_feminines_meet() {
+        let mut stem = stemmed();
+        for (a, b) in [
+            ("élus", "élu"),
+            ("élue", "élu"),
+            ("élues", "élu"),
+            ("lieux", "lieu"),
+            ("milieux", "milieu"),
+            ("jeux", "jeu"),
+            ("travaux", "travail"),
+            ("locaux", "local"),
+            ("sociaux", "social"),
+            ("territoriaux", "territorial"),
+            ("journaux", "journal"),
+            ("bureaux", "bureau"),
+            ("réseaux", "réseau"),
+            ("aidées", "aidée"),
+            ("amies", "ami"),
+        ] {
+            assert_eq!(words(&mut stem, a), words(&mut stem, b), "{a} / {b}");
+        }
+        // Words that differ stay apart.
+        for (a, b) in [("élu", "élan"), ("lieu", "lien"), ("travail", "travée")] {
+            assert_ne!(words(&mut stem, a), words(&mut stem, b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn the_light_rules_leave_other_words_and_never_fail() {
+        assert_eq!(light_singular("eaux").as_deref(), Some("eau"));
+        assert_eq!(light_singular("bus"), None, "three letters stay");
+        assert_eq!(light_singular("process"), None, "a double s is no plural");
+        assert_eq!(light_singular("bateaux").as_deref(), Some("bateau"), "-eaux is no -al plural");
+        assert_eq!(light_singular("chevaux").as_deref(), Some("cheval"));
+        for odd in ["", "x", "s", "é", "ééé", "a1s", "ßs", "日本s"] {
+            let _ = light_singular(odd);
+        }
     }
 
     #[test]

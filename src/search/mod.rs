@@ -13,6 +13,7 @@ pub mod analysis;
 mod documents;
 mod facets;
 pub mod generations;
+pub mod interpret;
 pub mod query;
 pub mod schema;
 mod similar;
@@ -23,12 +24,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermSetQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term};
 
 pub use documents::{IndexOp, SearchDoc};
 use facets::FacetCounts;
 pub use facets::Grouped;
+pub use interpret::Detected;
 pub use query::{Parsed, Synonyms, parse};
 pub use schema::Dimension;
 use schema::Fields;
@@ -56,6 +59,8 @@ pub struct SearchRequest {
     pub facets: Vec<Dimension>,
     pub offset: usize,
     pub limit: usize,
+    /// Searches the words only: the filters they name are neither used to rank nor reported.
+    pub literal: bool,
 }
 
 /// One hit: which record, and how well it matched.
@@ -76,6 +81,8 @@ pub struct SearchOutcome {
     query: Option<Box<dyn Query>>,
     /// Where each hit is in the index, to read what it is described by when it is highlighted.
     addresses: Vec<DocAddress>,
+    /// The filters the words of the query name (see `interpret`).
+    pub detected: Vec<Detected>,
 }
 
 /// The index of one folder.
@@ -86,6 +93,9 @@ pub struct SearchIndex {
     fields: Fields,
     dir: PathBuf,
 }
+
+/// How much a record that carries a filter the words name is lifted: about a word matched in a body.
+const DETECTED_BOOST: f32 = 1.0;
 
 fn internal(err: impl std::fmt::Display) -> Error {
     Error::internal(format!("search index: {err}"))
@@ -191,13 +201,26 @@ impl SearchIndex {
         let text_query = builder.build(&parsed);
         let mut clauses = self.filters(request);
         match &text_query {
-            Some(query) => clauses.push((Occur::Must, query.box_clone())),
+            Some(query) => {
+                clauses.push((Occur::Must, query.box_clone()));
+                // The filters the words name lift the records that carry them.
+                for detected in self.detected(request, synonyms) {
+                    let term = Term::from_field_text(self.fields.dimension(detected.dimension), &detected.value);
+                    let lift = TermQuery::new(term, IndexRecordOption::Basic);
+                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(lift), DETECTED_BOOST))));
+                }
+            }
             None => {
                 clauses.push((Occur::Must, Box::new(AllQuery)));
                 clauses.extend(builder.exclusions(&parsed).into_iter().map(|query| (Occur::MustNot, query)));
             }
         }
         (BooleanQuery::new(clauses), text_query)
+    }
+
+    /// The filters the words of a request name (none when it asks for its words only).
+    fn detected(&self, request: &SearchRequest, synonyms: &Synonyms) -> Vec<Detected> {
+        if request.literal { Vec::new() } else { synonyms.interpret(&request.text) }
     }
 
     /// Runs a search. Blocking: call it off the async executor.
@@ -214,7 +237,9 @@ impl SearchIndex {
                 .map_err(internal)?;
             (top.into_iter().map(|(_, address)| (0.0, address)).collect(), total, counts)
         };
-        self.outcome(&searcher, top, total, counts, request, text_query)
+        let mut outcome = self.outcome(&searcher, top, total, counts, request, text_query)?;
+        outcome.detected = self.detected(request, synonyms);
+        Ok(outcome)
     }
 
     /// Ranks the lessons matching a request's filters (no text) by recurrence: distinct programmes,
@@ -280,7 +305,7 @@ impl SearchIndex {
                 (*dimension, values)
             })
             .collect();
-        Ok(SearchOutcome { total, hits, facets, query, addresses })
+        Ok(SearchOutcome { total, hits, facets, query, addresses, detected: Vec::new() })
     }
 
     fn identify(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<(Kind, i64)> {

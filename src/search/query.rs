@@ -1,6 +1,7 @@
 //! The query language of the search box, and its translation into a tantivy query.
 //!
-//! Plain words must all match (each in any text field, stemmed or exact, or within a few typos);
+//! Plain words must match (each in any text field, stemmed or exact, or within a few typos): all of
+//! them up to three, all but one in four beyond;
 //! `"exact phrases"` match word for word; `-word` or `-"phrase"` excludes; `a OR b` accepts either.
 //! Nothing a user types is a syntax error: an unclosed quote, a lone `-` or a dangling `OR` are read
 //! as plain words or ignored. Glossary terms expand to their synonyms (« QPV » also finds « quartier
@@ -104,33 +105,65 @@ pub fn parse(input: &str) -> Parsed {
     parsed
 }
 
-/// The glossary as the query builder sees it: groups of equivalent terms, each term as its folded
-/// words (« Fabrique à initiatives » → `["fabrique", "a", "initiatives"]`).
+/// The glossary as the query builder sees it: groups of equivalent terms and the narrower terms they
+/// expand to one way, each term as its folded words (« Fabrique à initiatives » → `["fabrique", "a",
+/// "initiatives"]`), met by the stems of what is typed (so « aînés » meets the term « aîné », and
+/// « facteurs de succès » the term « facteur de succès »).
 #[derive(Debug, Default, Clone)]
 pub struct Synonyms {
-    groups: Vec<Vec<Vec<String>>>,
+    groups: Vec<Group>,
+    /// The most words a term has: how far a run of typed words is looked at.
+    longest: usize,
     /// Every term as written, with its folded form, for completion.
     terms: Vec<(String, String)>,
+    /// What reads the filters a query names, with this glossary's synonyms.
+    interpreter: super::interpret::Interpreter,
+}
+
+#[derive(Debug, Clone)]
+struct Group {
+    terms: Vec<Vec<String>>,
+    narrower: Vec<Vec<String>>,
+    /// The stems of each term (stop words left out), by which typed words meet the group.
+    keys: Vec<Vec<String>>,
 }
 
 impl Synonyms {
-    pub fn new(raw: &[Vec<String>]) -> Self {
+    /// Builds the glossary from its entries: (equivalent terms, narrower terms).
+    pub fn new(raw: &[(Vec<String>, Vec<String>)]) -> Self {
         let mut exact = analysis::exact();
-        let groups = raw
+        let mut stem = analysis::stemmed();
+        let mut words = |term: &String| -> Vec<String> {
+            analysis::tokens(&mut exact, term).into_iter().map(|(_, word)| word).collect()
+        };
+        let groups: Vec<Group> = raw
             .iter()
-            .map(|group| {
-                group
+            .map(|(terms, narrower)| {
+                let keys = terms
                     .iter()
-                    .map(|term| {
-                        analysis::tokens(&mut exact, term).into_iter().map(|(_, word)| word).collect::<Vec<_>>()
-                    })
-                    .filter(|words: &Vec<String>| !words.is_empty())
-                    .collect::<Vec<_>>()
+                    .map(|term| analysis::tokens(&mut stem, term).into_iter().map(|(_, word)| word).collect::<Vec<_>>())
+                    .filter(|key: &Vec<String>| !key.is_empty())
+                    .collect();
+                Group {
+                    terms: terms.iter().map(&mut words).filter(|words| !words.is_empty()).collect(),
+                    narrower: narrower.iter().map(&mut words).filter(|words| !words.is_empty()).collect(),
+                    keys,
+                }
             })
-            .filter(|group: &Vec<Vec<String>>| group.len() > 1)
+            .filter(|group| group.terms.len() + group.narrower.len() > 1 && !group.keys.is_empty())
             .collect();
-        let terms = raw.iter().flatten().map(|term| (term.clone(), analysis::fold(term))).collect();
-        Self { groups, terms }
+        let longest = groups.iter().flat_map(|group| group.terms.iter().map(Vec::len)).max().unwrap_or(0);
+        let terms = raw
+            .iter()
+            .flat_map(|(terms, narrower)| terms.iter().chain(narrower))
+            .map(|term| (term.clone(), analysis::fold(term)))
+            .collect();
+        Self { groups, longest, terms, interpreter: super::interpret::Interpreter::new(raw) }
+    }
+
+    /// Returns the filters the words of a query name (see `search::interpret`).
+    pub fn interpret(&self, text: &str) -> Vec<super::interpret::Detected> {
+        self.interpreter.detect(text)
     }
 
     /// Returns up to `limit` terms, as written, whose folded form starts as the folded `prefix` does.
@@ -147,16 +180,16 @@ impl Synonyms {
             .collect()
     }
 
-    /// Returns the synonyms of a term (itself included), if it is in a group.
-    fn expand(&self, words: &[String]) -> Option<&Vec<Vec<String>>> {
-        self.groups.iter().find(|group| group.iter().any(|term| term.as_slice() == words))
-    }
-
-    /// Returns the length of the longest glossary term that starts the given words.
-    fn longest_prefix(&self, words: &[String]) -> Option<usize> {
-        self.groups.iter().flatten().filter(|term| words.starts_with(term)).map(Vec::len).max()
+    /// Returns the groups one of whose terms has these stems.
+    fn groups_of<'a>(&'a self, stems: &'a [String]) -> impl Iterator<Item = &'a Group> + 'a {
+        self.groups.iter().filter(move |group| !stems.is_empty() && group.keys.iter().any(|key| key == stems))
     }
 }
+
+/// The weight of a match through a synonym of what was typed, and through a narrower term: below the
+/// words typed themselves.
+const SYNONYM_BOOST: f32 = 0.5;
+const NARROWER_BOOST: f32 = 0.35;
 
 /// Builds tantivy queries from parsed input.
 pub struct Builder<'a> {
@@ -279,30 +312,52 @@ impl Builder<'_> {
         any_of(alternatives)
     }
 
-    /// A glossary term or one of its synonyms.
-    fn synonyms_of(&mut self, words: &[String]) -> Option<Box<dyn Query>> {
-        let group = self.synonyms.expand(words)?.clone();
-        let alternatives = group.iter().filter_map(|term| self.phrase(&term.join(" "))).collect();
+    /// The stems of a text (stop words left out).
+    fn stems(&mut self, text: &str) -> Vec<String> {
+        analysis::tokens(&mut self.stem, text).into_iter().map(|(_, word)| word).collect()
+    }
+
+    /// What the glossary adds to typed words that spell one of its terms: the other terms of its
+    /// groups and their narrower terms, each weighted below the words typed (which the caller searches
+    /// at full weight). `None` when the words spell no term.
+    fn expansions(&mut self, typed: &str) -> Option<Box<dyn Query>> {
+        let stems = self.stems(typed);
+        let synonyms = self.synonyms;
+        let mut alternatives = Vec::new();
+        for group in synonyms.groups_of(&stems) {
+            for (term, key) in group.terms.iter().zip(&group.keys) {
+                if *key != stems {
+                    alternatives.extend(self.phrase(&term.join(" ")).map(|query| boosted(query, SYNONYM_BOOST)));
+                }
+            }
+            for term in &group.narrower {
+                alternatives.extend(self.phrase(&term.join(" ")).map(|query| boosted(query, NARROWER_BOOST)));
+            }
+        }
         any_of(alternatives)
+    }
+
+    /// Typed words, or what the glossary expands them to.
+    fn with_expansions(&mut self, typed: Option<Box<dyn Query>>, raw: &str) -> Option<Box<dyn Query>> {
+        let expansions = self.expansions(raw);
+        any_of(typed.into_iter().chain(expansions).collect())
     }
 
     fn clause(&mut self, clause: &Clause, fuzzy: bool) -> Option<Box<dyn Query>> {
         match clause {
             Clause::Word(raw) => {
                 let words = self.fold(raw);
-                if let Some(query) = self.synonyms_of(&words) {
-                    return Some(query);
-                }
-                match words.len() {
+                let typed = match words.len() {
                     0 => None,
                     // A hyphenated or elided word (« tiers-lieu », « l'épicerie ») reads as a phrase.
                     1 => self.word(&words[0], fuzzy),
                     _ => self.phrase(raw),
-                }
+                };
+                self.with_expansions(typed, raw)
             }
             Clause::Phrase(raw) => {
-                let words = self.fold(raw);
-                self.synonyms_of(&words).or_else(|| self.phrase(raw))
+                let typed = self.phrase(raw);
+                self.with_expansions(typed, raw)
             }
         }
     }
@@ -315,45 +370,40 @@ impl Builder<'_> {
     /// Builds the query of a parsed search box; `None` when it asks for nothing.
     pub fn build(&mut self, parsed: &Parsed) -> Option<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        // Single plain words in a row may spell a glossary term (« quartier prioritaire »).
+        // Single plain words in a row may spell a glossary term (« quartier prioritaire »): the longest
+        // such run is searched as its words (each must match, anywhere) or its expansions.
         let mut i = 0;
         let mut plain_words: Vec<String> = Vec::new();
         while i < parsed.must.len() {
             let group = &parsed.must[i];
-            if let [Clause::Word(_)] = group.as_slice() {
-                let run: Vec<String> = parsed.must[i..]
-                    .iter()
-                    .map_while(|group| match group.as_slice() {
-                        [Clause::Word(word)] => Some(word.clone()),
-                        _ => None,
-                    })
-                    .flat_map(|word| self.fold(&word))
-                    .collect();
-                if let Some(length) = self.synonyms.longest_prefix(&run).filter(|length| *length > 1)
-                    && let Some(synonyms) = self.synonyms_of(&run[..length])
-                {
-                    // The words as typed (each must match, anywhere), or any synonym of the term.
-                    let words: Vec<(Occur, Box<dyn Query>)> = run[..length]
-                        .iter()
-                        .filter_map(|word| self.word(word, true))
-                        .map(|query| (Occur::Must, query))
-                        .collect();
-                    let mut alternatives = vec![synonyms];
-                    if !words.is_empty() {
-                        alternatives.push(Box::new(BooleanQuery::new(words)));
-                    }
-                    clauses.extend(any_of(alternatives).map(|query| (Occur::Must, query)));
-                    plain_words.extend(run[..length].iter().cloned());
-                    // Skip the groups whose words the term used.
-                    let mut used = 0;
-                    while used < length && i < parsed.must.len() {
-                        if let [Clause::Word(word)] = parsed.must[i].as_slice() {
-                            used += self.fold(word).len().max(1);
-                        }
-                        i += 1;
-                    }
-                    continue;
+            let run: Vec<&String> = parsed.must[i..]
+                .iter()
+                .map_while(|group| match group.as_slice() {
+                    [Clause::Word(word)] => Some(word),
+                    _ => None,
+                })
+                .take(self.synonyms.longest.max(1))
+                .collect();
+            let mut spelled = None;
+            for take in (2..=run.len()).rev() {
+                let raw = run[..take].iter().map(|word| word.as_str()).collect::<Vec<_>>().join(" ");
+                if let Some(expansions) = self.expansions(&raw) {
+                    spelled = Some((take, raw, expansions));
+                    break;
                 }
+            }
+            if let Some((take, raw, expansions)) = spelled {
+                let words: Vec<String> = self.fold(&raw);
+                let typed: Vec<(Occur, Box<dyn Query>)> =
+                    words.iter().filter_map(|word| self.word(word, true)).map(|query| (Occur::Must, query)).collect();
+                let mut alternatives = vec![expansions];
+                if !typed.is_empty() {
+                    alternatives.push(Box::new(BooleanQuery::new(typed)));
+                }
+                clauses.extend(any_of(alternatives).map(|query| (Occur::Must, query)));
+                plain_words.extend(words);
+                i += take;
+                continue;
             }
             let alternatives: Vec<Box<dyn Query>> =
                 group.iter().filter_map(|clause| self.clause(clause, true)).collect();
@@ -368,6 +418,16 @@ impl Builder<'_> {
         if clauses.is_empty() {
             return None;
         }
+        // Most of the words must match, not every one: a question in a member's words (« ce qui marche
+        // pour toucher les publics isolés ») has words no record says. Up to three, all of them; from
+        // four, all but one in four. A record with every word scores above one that lacks one.
+        let required = clauses.len() - clauses.len() / 4;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = if required < clauses.len() {
+            let should = clauses.into_iter().map(|(_, query)| (Occur::Should, query)).collect();
+            vec![(Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(should, required)))]
+        } else {
+            clauses
+        };
         // Plain words that also stand together as a phrase in a title or a summary rank above the same
         // words apart (not looked for in bodies: checking the positions of every matching body would
         // cost more than the rest of the query).

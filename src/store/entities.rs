@@ -301,6 +301,10 @@ pub mod glossary_entry {
         pub id: i64,
         /// A JSON array of strings.
         pub terms: String,
+        /// A JSON array of strings: terms the entry's terms expand to, one way.
+        pub narrower: String,
+        /// Where the entry comes from, one line.
+        pub source: String,
         pub version: i32,
         pub updated_at: i64,
     }

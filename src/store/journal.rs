@@ -239,12 +239,28 @@ pub async fn changes_after<C: ConnectionTrait>(conn: &C, after: i64, limit: u64)
     rows.into_iter().map(to_change).collect()
 }
 
-/// One group of equivalent terms in the glossary.
+/// One group of equivalent terms in the glossary, with the narrower terms they expand to one way and
+/// where the group comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GlossaryEntry {
     pub id: i64,
     pub terms: Vec<String>,
+    pub narrower: Vec<String>,
+    pub source: String,
     pub version: i32,
+}
+
+/// What a glossary entry says, as it is written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GlossaryText {
+    pub terms: Vec<String>,
+    pub narrower: Vec<String>,
+    pub source: String,
+}
+
+fn json_list(id: i64, column: &str, text: &str) -> Result<Vec<String>> {
+    serde_json::from_str(text)
+        .map_err(|err| Error::internal(format!("stored glossary entry {id}: `{column}` is not a JSON list: {err}")))
 }
 
 /// Returns the glossary, oldest entries first.
@@ -253,27 +269,33 @@ pub async fn glossary<C: ConnectionTrait>(conn: &C) -> Result<Vec<GlossaryEntry>
         glossary_entry::Entity::find().order_by_asc(glossary_entry::Column::Id).all(conn).await.map_err(db_error)?;
     rows.into_iter()
         .map(|row| {
-            let terms: Vec<String> = serde_json::from_str(&row.terms).map_err(|err| {
-                Error::internal(format!("stored glossary entry {} is not a JSON list: {err}", row.id))
-            })?;
-            Ok(GlossaryEntry { id: row.id, terms, version: row.version })
+            Ok(GlossaryEntry {
+                id: row.id,
+                terms: json_list(row.id, "terms", &row.terms)?,
+                narrower: json_list(row.id, "narrower", &row.narrower)?,
+                source: row.source,
+                version: row.version,
+            })
         })
         .collect()
 }
 
-/// Creates a glossary entry (when `id` is `None`) or replaces its terms if it is still at
+/// Creates a glossary entry (when `id` is `None`) or replaces what entry `id` says if it is still at
 /// `expected_version`; returns the entry's id.
 pub async fn save_glossary_entry<C: ConnectionTrait>(
     conn: &C,
     id: Option<i64>,
     expected_version: i32,
-    terms: &[String],
+    text: &GlossaryText,
 ) -> Result<i64> {
-    let json = serde_json::to_string(terms).map_err(Error::internal)?;
+    let terms = serde_json::to_string(&text.terms).map_err(Error::internal)?;
+    let narrower = serde_json::to_string(&text.narrower).map_err(Error::internal)?;
     match id {
         None => {
             let row = glossary_entry::Entity::insert(glossary_entry::ActiveModel {
-                terms: set(json),
+                terms: set(terms),
+                narrower: set(narrower),
+                source: set(text.source.clone()),
                 version: set(1),
                 updated_at: set(now_micros()),
                 ..Default::default()
@@ -286,7 +308,9 @@ pub async fn save_glossary_entry<C: ConnectionTrait>(
         Some(id) => {
             let result = glossary_entry::Entity::update_many()
                 .set(glossary_entry::ActiveModel {
-                    terms: set(json),
+                    terms: set(terms),
+                    narrower: set(narrower),
+                    source: set(text.source.clone()),
                     version: set(expected_version + 1),
                     updated_at: set(now_micros()),
                     ..Default::default()

@@ -23,9 +23,9 @@ pub use backup::{BackupInfo, inspect as inspect_backup, sqlite_file};
 pub use clusters::{ClusterRow, add_members, clusters_of, create_cluster, members, ranked_clusters, remove_member};
 pub use external::{add_external_keys, external_keys_of, ids_by_external_keys, slugs_by_ids};
 pub use journal::{
-    Change, ChangeAction, GlossaryEntry, PendingChange, Revision, append_changes, changes_after, cluster_changed,
-    glossary, glossary_changed, latest_change, record as record_revision, record_many as record_revisions,
-    remove_glossary_entry, revisions, save_glossary_entry,
+    Change, ChangeAction, GlossaryEntry, GlossaryText, PendingChange, Revision, append_changes, changes_after,
+    cluster_changed, glossary, glossary_changed, latest_change, record as record_revision,
+    record_many as record_revisions, remove_glossary_entry, revisions, save_glossary_entry,
 };
 pub use records::{
     Edit, Keys, StoredKind, count, get, get_many, id_by_slug, ids_after, ids_by_slugs, insert, insert_many, list,

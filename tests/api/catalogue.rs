@@ -80,7 +80,8 @@ const ALL_FACETS: &str = "[KIND, PROGRAMME, THEME, STATUS, POLARITY, CATEGORY, P
 fn read_probes() -> Vec<Probe> {
     use Hidden::*;
     let search = "{ totalCount hits { {SearchHit} node { id } snippets { {Snippet} } } \
-                  facets { {Facet} values { {FacetValue} } } pageInfo { {SearchPageInfo} } }";
+                  facets { {Facet} values { {FacetValue} } } pageInfo { {SearchPageInfo} } \
+                  interpretation { {SearchInterpretation} } }";
     let mut probes = vec![
         // Lists, with their counts and cursors.
         read(
@@ -134,6 +135,10 @@ fn read_probes() -> Vec<Probe> {
         // Search, suggestions, similar records.
         Probe { query: "{ search(query: \"garage solidaire\", facets: ALL_FACETS, first: 100) SEARCH }", ..read("") },
         Probe { query: "{ search(query: \"Zéphyrine\", facets: ALL_FACETS, first: 100) SEARCH }", ..read("") },
+        Probe {
+            query: "{ search(query: \"leçons mobilité rurale Bretagne\", facets: ALL_FACETS, first: 100) SEARCH }",
+            ..read("")
+        },
         Probe { query: "{ search(facets: ALL_FACETS, first: 100) SEARCH }", ..read("") },
         read("{ suggest(prefix: \"Zéph\") { {Suggestion} node { id } } }"),
         read("{ suggest(prefix: \"gar\", first: 20) { {Suggestion} node { id } } }"),

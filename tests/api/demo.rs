@@ -85,3 +85,50 @@ async fn the_demo_loads_only_into_an_empty_database() {
     let again = retex::demo::load_if_empty(&app.app).await.expect("check the database");
     assert!(again.is_none(), "a second start must not load the demo twice");
 }
+
+/// Words that name a vocabulary value or a place find what the filter they name finds, on the demo:
+/// every Mobilité sheet for « mobilité », every sheet in a QPV for « QPV », the Breton sheets for
+/// « Bretagne », the success-factor lessons for « facteurs de succès »; and the answer says what it
+/// understood.
+#[tokio::test]
+async fn words_naming_a_filter_find_what_the_filter_finds_on_the_demo() {
+    let app = spawn_demo().await;
+    app.settle_index().await;
+    let slugs = |answer: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        answer["search"]["hits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|hit| hit["node"]["slug"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let query = "query($q: String, $filter: SearchFilter) { search(query: $q, filter: $filter, first: 100) {
+        hits { node { ... on ProjectSheet { slug } ... on Lesson { slug } } }
+        interpretation { dimension value label words } } }";
+    for (words, kind, filter, dimension, value) in [
+        ("mobilité", "SHEET", json!({ "themes": ["MOBILITY"] }), "THEME", "MOBILITY"),
+        ("QPV", "SHEET", json!({ "territoryTypes": ["QPV"] }), "TERRITORY_TYPE", "QPV"),
+        ("Bretagne", "SHEET", json!({ "regions": ["BRETAGNE"] }), "REGION", "BRETAGNE"),
+        ("facteurs de succès", "LESSON", json!({ "polarities": ["SUCCESS_FACTOR"] }), "POLARITY", "SUCCESS_FACTOR"),
+        ("écueils", "LESSON", json!({ "polarities": ["PITFALL"] }), "POLARITY", "PITFALL"),
+        ("rural", "SHEET", json!({ "territoryTypes": ["RURAL"] }), "TERRITORY_TYPE", "RURAL"),
+    ] {
+        let mut strict = filter.clone();
+        strict["kinds"] = json!([kind]);
+        let expected = slugs(&app.ok(query, json!({ "filter": strict })).await);
+        assert!(!expected.is_empty(), "the demo has records for {words}");
+        let answer = app.ok(query, json!({ "q": words, "filter": { "kinds": [kind] } })).await;
+        let found = slugs(&answer);
+        let missing: Vec<&String> = expected.difference(&found).collect();
+        assert!(missing.is_empty(), "« {words} » misses {missing:?}");
+        let understood = answer["search"]["interpretation"].as_array().cloned().unwrap_or_default();
+        assert!(
+            understood.iter().any(|item| item["dimension"] == dimension && item["value"] == value),
+            "« {words} » is understood as {dimension} {value}: {understood:?}"
+        );
+    }
+    // With `literal: true`, nothing is understood.
+    let literal =
+        app.ok("{ search(query: \"mobilité rurale\", literal: true) { interpretation { value } } }", json!({})).await;
+    assert_eq!(literal["search"]["interpretation"], json!([]));
+}

@@ -1,6 +1,8 @@
 //! The relevance suite holds its floors: French queries judged from the demo records
 //! (`tests/relevance/demo.json`), scored as `retex relevance` scores them, must not fall below the
-//! committed floors (`tests/relevance/floors.json`) overall nor in any category.
+//! committed floors (`tests/relevance/floors.json`) overall nor in any category. The floors sit 0.03
+//! below the figures measured when they were committed: ties between equal scores may fall in another
+//! order from one build of the index to the next (its segments), and a floor must not flicker.
 
 use std::collections::BTreeMap;
 
@@ -23,7 +25,7 @@ async fn the_judged_french_queries_stay_above_their_floors() {
         serde_json::from_str(include_str!("../relevance/floors.json")).expect("the floors read");
     let app = spawn_demo().await;
     app.settle_index().await;
-    let scored = evaluate(&app.app, &suite).await.expect("every query runs");
+    let scored = evaluate(&app.app, &suite, false).await.expect("every query runs");
     let metrics = by_category(&scored);
     let mut below = Vec::new();
     for (category, floor) in &floors {

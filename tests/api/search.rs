@@ -373,3 +373,55 @@ async fn vocabularies_and_names_describe_a_record() {
     // The draft sheet « Épicerie en brouillon » is in the lesson's evidence: its words describe nothing.
     assert!(!slugs(&search(&app, "brouillon").await).contains(&"elus".to_owned()));
 }
+
+/// The thesaurus of the field is the default glossary (each group with its source); a term finds its
+/// synonyms below the records that say it, and its narrower terms one way only; the glossary meets
+/// plurals and the words between (« facteurs de succès » meets « facteur de succès »).
+#[tokio::test]
+async fn the_shipped_thesaurus_expands_queries_one_way_and_below_the_typed_words() {
+    let app = spawn_app().await;
+    app.load(corpus()).await;
+    let entries = app.ok("{ glossary { terms narrower source } }", json!({})).await["glossary"].clone();
+    let entries = entries.as_array().cloned().unwrap_or_default();
+    assert!(entries.len() >= 150, "{} entries", entries.len());
+    assert!(entries.iter().all(|entry| !entry["source"].as_str().unwrap_or_default().is_empty()), "a source per group");
+    assert!(entries.iter().any(|entry| entry["narrower"].as_array().is_some_and(|list| !list.is_empty())));
+
+    // A broad term finds the narrower; the narrower does not find the broad.
+    app.ok(
+        "mutation { saveGlossaryEntry(terms: [\"accompagnement vers l'emploi\"], narrower: [\"location de véhicules\"], source: \"Essai\") { id } }",
+        json!({}),
+    )
+    .await;
+    let broad = slugs(&search(&app, "accompagnement vers l'emploi").await);
+    assert_eq!(broad, vec!["mobilite"], "the narrower term is found");
+    app.load(json!({ "format": "retex-dataset/1", "sheets": [
+        { "slug": "accompagnement", "title": "Accompagnement vers l'emploi", "activityType": "EMPLOYMENT_SERVICE", "status": "IDEA" }
+    ] }))
+    .await;
+    let narrow = slugs(&search(&app, "location de véhicules").await);
+    assert!(!narrow.contains(&"accompagnement".to_owned()), "one way only: {narrow:?}");
+    let broad = slugs(&search(&app, "accompagnement vers l'emploi").await);
+    assert_eq!(broad.first().map(String::as_str), Some("accompagnement"), "the typed words rank first: {broad:?}");
+
+    // Plurals meet the glossary: « quartiers prioritaires » expands like « quartier prioritaire ».
+    let plural = slugs(&search(&app, "quartiers prioritaires").await);
+    assert!(plural.contains(&"tiers-lieu".to_owned()), "{plural:?}");
+    let acronym = slugs(&search(&app, "QPV").await);
+    assert_eq!(acronym.first().map(String::as_str), Some("tiers-lieu"), "{acronym:?}");
+
+    // Bad input: an entry of one term without narrower terms, a source over one line.
+    let lonely = app.fails("mutation { saveGlossaryEntry(terms: [\"seul\"]) { id } }", json!({})).await;
+    assert_eq!(code(&lonely), "INVALID_INPUT");
+    let long = "x".repeat(301);
+    let refused = app
+        .fails(
+            "mutation($s: String!) { saveGlossaryEntry(terms: [\"a\", \"b\"], source: $s) { id } }",
+            json!({ "s": long }),
+        )
+        .await;
+    assert_eq!(code(&refused), "INVALID_INPUT", "{refused}");
+    let twice =
+        app.fails("mutation { saveGlossaryEntry(terms: [\"vélo\"], narrower: [\"Vélo\"]) { id } }", json!({})).await;
+    assert_eq!(code(&twice), "INVALID_INPUT", "{twice}");
+}

@@ -141,6 +141,24 @@ async function main() {
     await until(async () => /Aucun résultat pour « xylophonez »/.test(await page.locator('.empty').textContent().catch(() => '')), 'no « Aucun résultat pour … » message');
     check(/essayez/.test(await page.locator('.empty').textContent()), 'the empty state suggests nothing');
 
+    begin('search « mobilité rurale »: the filters it names are offered as chips, applied, or dismissed');
+    await page.fill('#q', 'mobilité rurale');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#interpretation .chip-offered');
+    const offered = await page.locator('#interpretation .chip-offered').allTextContents();
+    check(offered.some((text) => /Thème : Mobilité/.test(text)), `no « Thème : Mobilité » chip: ${offered.join(' | ')}`);
+    check(offered.some((text) => /Type de territoire : Rural/.test(text)), `no « Type de territoire : Rural » chip: ${offered.join(' | ')}`);
+    const before = countOf(await countText(page));
+    await page.locator('#interpretation .chip-offered', { hasText: 'Thème : Mobilité' }).click();
+    await until(() => new URL(page.url()).searchParams.get('theme') === 'MOBILITY', `applying the chip did not filter: ${page.url()}`);
+    await until(async () => countOf(await countText(page)) <= before, 'the applied filter did not narrow the results');
+    await page.screenshot({ path: join(shots, 'interpretation.png'), fullPage: true });
+    await page.goBack();
+    await page.waitForSelector('#interpretation .chip-offered');
+    await page.locator('#interpretation a', { hasText: 'Ignorer' }).click();
+    await until(() => new URL(page.url()).searchParams.get('mots') === '1', `dismissing did not say so in the address: ${page.url()}`);
+    await until(async () => (await page.locator('#interpretation .chip-offered').count()) === 0, 'the chips stayed after « Ignorer »');
+
     begin('recurrence: chart and table');
     await page.click('nav >> text=Récurrence');
     await page.waitForSelector('h1:has-text("Leçons qui reviennent le plus")');

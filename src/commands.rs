@@ -390,10 +390,11 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
     Ok(())
 }
 
-/// Runs relevance suites on a fresh base (in a temporary folder, removed after) holding the demo data.
+/// Runs relevance suites, each corpus on a fresh base in a temporary folder (removed after): the
+/// suite files on the demo data, then the generated corpus.
 pub async fn relevance(args: RelevanceArgs) -> Result<()> {
-    use crate::relevance::{Suite, by_category, evaluate, table};
-    let mut suites = Vec::new();
+    use crate::relevance::{Suite, generated};
+    let mut runs: Vec<(String, Option<serde_json::Value>, Suite)> = Vec::new();
     for path in &args.suites {
         let text = std::fs::read_to_string(path)
             .map_err(|err| Error::invalid("suite", format!("cannot read {}: {err}", path.display())))?;
@@ -404,27 +405,50 @@ pub async fn relevance(args: RelevanceArgs) -> Result<()> {
                 format!("{}: `{}` is not a known corpus (`demo`)", path.display(), suite.corpus),
             ));
         }
-        suites.push((path, suite));
+        runs.push((path.display().to_string(), None, suite));
     }
-    let folder = std::env::temp_dir().join(format!("retex-relevance-{}", std::process::id()));
+    if args.generated > 0 {
+        let (dataset, suite) = generated::corpus(args.generated);
+        runs.push((format!("corpus généré ({} fiches)", args.generated), Some(dataset), suite));
+    }
+    for (name, dataset, suite) in runs {
+        relevance_run(&name, dataset, &suite, &args).await?;
+    }
+    Ok(())
+}
+
+async fn relevance_run(
+    name: &str,
+    dataset: Option<serde_json::Value>,
+    suite: &crate::relevance::Suite,
+    args: &RelevanceArgs,
+) -> Result<()> {
+    use crate::relevance::{by_category, evaluate, table};
+    let folder = std::env::temp_dir().join(format!("retex-relevance-{}-{}", std::process::id(), suite.corpus));
     std::fs::create_dir_all(&folder).map_err(Error::internal)?;
     let url = format!("sqlite://{}?mode=rwc", folder.join("retex.db").display());
     let outcome = async {
         let app = App::open_with_search(&url, &folder.join("index")).await?;
-        crate::demo::load_if_empty(&app).await?;
-        for (path, suite) in &suites {
-            let scored = evaluate(&app, suite, args.literal).await?;
-            println!("{} ({} requêtes)\n{}", path.display(), scored.len(), table(&by_category(&scored)));
-            if args.misses {
-                for query in scored.iter().filter(|query| !query.missed.is_empty()) {
-                    println!(
-                        "  {} [{}] « {} » manque : {}",
-                        query.id,
-                        query.category,
-                        query.query,
-                        query.missed.join(", ")
-                    );
-                }
+        match dataset {
+            None => {
+                crate::demo::load_if_empty(&app).await?;
+            }
+            Some(dataset) => {
+                let dataset: dataset::Dataset = serde_json::from_value(dataset).map_err(Error::internal)?;
+                app.load_dataset(&Viewer::System { name: "pertinence".into() }, &dataset).await?;
+            }
+        }
+        let scored = evaluate(&app, suite, args.literal).await?;
+        println!("{name} ({} requêtes)\n{}", scored.len(), table(&by_category(&scored)));
+        if args.misses {
+            for query in scored.iter().filter(|query| !query.missed.is_empty()) {
+                println!(
+                    "  {} [{}] « {} » manque : {}",
+                    query.id,
+                    query.category,
+                    query.query,
+                    query.missed.join(", ")
+                );
             }
         }
         app.shutdown().await;

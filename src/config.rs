@@ -62,6 +62,10 @@ pub struct RelevanceArgs {
     /// filters a query names brings.
     #[arg(long)]
     pub literal: bool,
+    /// The number of sheets of the generated corpus, whose queries are judged by construction (0 to
+    /// run the suite files only).
+    #[arg(long, default_value_t = 300)]
+    pub generated: usize,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,11 @@
-//! The relevance suite: judged French queries (`tests/relevance/*.json`, written from the records
-//! before looking at what search returns), run through the same use case as the search box, scored
-//! by recall@10, MRR and nDCG@10 per category. `retex relevance` prints the table; a test holds the
-//! committed floors (`tests/relevance/floors.json`).
+//! The relevance suite: judged French queries, run through the same use case as the search box,
+//! scored by recall@10, MRR and nDCG@10 per category. Two corpora: the demo, with queries judged
+//! from its records before looking at what search returns (`tests/relevance/demo.json`), and a
+//! generated corpus whose judgements follow from how each record was generated (`generated`).
+//! `retex relevance` prints the tables; a test holds the committed floors
+//! (`tests/relevance/floors.json`).
+
+pub mod generated;
 
 use std::collections::BTreeMap;
 

@@ -283,8 +283,10 @@ impl Builder<'_> {
         }
         let fields = self.fields;
         let mut alternatives = Vec::new();
-        // Without bodies, the labels are not looked at either: only titles and summaries.
-        let fields_in = |list: [(Field, f32); 4]| list.into_iter().take(if in_body { 4 } else { 2 });
+        // Without bodies: titles, summaries and what describes the record (all short).
+        let fields_in = |list: [(Field, f32); 4]| {
+            list.into_iter().enumerate().filter(move |(i, _)| in_body || *i != 2).map(|(_, f)| f)
+        };
         for (field, boost) in fields_in([
             (fields.title_exact, 5.0),
             (fields.summary_exact, 3.0),
@@ -325,13 +327,17 @@ impl Builder<'_> {
         let synonyms = self.synonyms;
         let mut alternatives = Vec::new();
         for group in synonyms.groups_of(&stems) {
+            // A synonym of several words is looked for as a phrase in titles, summaries and labels, not
+            // in bodies: checking the positions of every body that holds its words would cost more
+            // than the rest of the query (a synonym of one word is a plain term everywhere).
             for (term, key) in group.terms.iter().zip(&group.keys) {
                 if *key != stems {
-                    alternatives.extend(self.phrase(&term.join(" ")).map(|query| boosted(query, SYNONYM_BOOST)));
+                    let query = self.phrase_in(&term.join(" "), false);
+                    alternatives.extend(query.map(|query| boosted(query, SYNONYM_BOOST)));
                 }
             }
             for term in &group.narrower {
-                alternatives.extend(self.phrase(&term.join(" ")).map(|query| boosted(query, NARROWER_BOOST)));
+                alternatives.extend(self.phrase_in(&term.join(" "), false).map(|query| boosted(query, NARROWER_BOOST)));
             }
         }
         any_of(alternatives)

@@ -27,7 +27,14 @@ struct Candidate {
     dimension: Dimension,
     value: String,
     keys: Vec<Vec<String>>,
+    /// Named by a proper noun that is also an ordinary word (« Cher », « Lot », « Manche »): only
+    /// recognised when typed with its capital, so that « trop cher » names no place.
+    proper: bool,
 }
+
+/// Departments whose name is also an ordinary French word (or a verb form): typed in lower case,
+/// they are that word, not the place.
+const ORDINARY_WORDS: &[&str] = &["Cher", "Lot", "Manche", "Nord", "Somme", "Vienne"];
 
 /// The values queries are read against (built with the glossary, rebuilt when it changes).
 #[derive(Debug, Clone, Default)]
@@ -82,9 +89,6 @@ impl Interpreter {
         named.extend(names::<Phase>(Dimension::Phase, |_| Vec::new()));
         named.extend(names::<Polarity>(Dimension::Polarity, |_| Vec::new()));
         named.extend(names::<LessonCategory>(Dimension::Category, |_| Vec::new()));
-        for department in DEPARTMENTS {
-            named.push((Dimension::Region, department.region.code().to_owned(), vec![department.name.to_owned()]));
-        }
         for (kind, extra) in KIND_NAMES {
             let mut names = vec![kind.label().to_owned()];
             names.extend(extra.iter().map(|name| (*name).to_owned()));
@@ -114,7 +118,19 @@ impl Interpreter {
             keys.sort();
             keys.dedup();
             if !keys.is_empty() {
-                candidates.push(Candidate { dimension, value, keys });
+                candidates.push(Candidate { dimension, value, keys, proper: false });
+            }
+        }
+        // A department names its region.
+        for department in DEPARTMENTS {
+            let key = stems(&mut stem, department.name);
+            if !key.is_empty() {
+                candidates.push(Candidate {
+                    dimension: Dimension::Region,
+                    value: department.region.code().to_owned(),
+                    keys: vec![key],
+                    proper: ORDINARY_WORDS.contains(&department.name),
+                });
             }
         }
         let longest = candidates.iter().flat_map(|candidate| candidate.keys.iter().map(Vec::len)).max().unwrap_or(0);
@@ -144,8 +160,12 @@ impl Interpreter {
                 if key.is_empty() {
                     continue;
                 }
-                let named: Vec<&Candidate> =
-                    self.candidates.iter().filter(|candidate| candidate.keys.contains(&key)).collect();
+                let capital = typed.chars().next().is_some_and(char::is_uppercase);
+                let named: Vec<&Candidate> = self
+                    .candidates
+                    .iter()
+                    .filter(|candidate| candidate.keys.contains(&key) && (capital || !candidate.proper))
+                    .collect();
                 if !named.is_empty() {
                     matched = Some((take, typed, named));
                     break;
@@ -225,6 +245,11 @@ mod tests {
         let interpreter = Interpreter::new(&groups());
         assert!(detected(&interpreter, "garage associatif").is_empty());
         assert!(detected(&interpreter, "-rural").is_empty());
+        // A department whose name is an ordinary word is a place only with its capital.
+        assert!(detected(&interpreter, "trop cher").is_empty());
+        assert!(detected(&interpreter, "un lot de vêtements").is_empty());
+        assert_eq!(detected(&interpreter, "Cher"), vec![(Dimension::Region, "CENTRE_VAL_DE_LOIRE".to_owned())]);
+        assert_eq!(detected(&interpreter, "dordogne"), vec![(Dimension::Region, "NOUVELLE_AQUITAINE".to_owned())]);
         for odd in ["", "   ", "\"", "de la", "OR", "日本", &"é".repeat(1000)] {
             let _ = interpreter.detect(odd);
         }

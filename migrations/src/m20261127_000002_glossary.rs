@@ -12,7 +12,7 @@ impl MigrationName for Migration {
     }
 }
 
-const SEED: &[&[&str]] = &[
+pub(crate) const SEED: &[&[&str]] = &[
     &["QPV", "quartier prioritaire", "quartier prioritaire de la politique de la ville"],
     &["FAI", "Fabrique à initiatives"],
     &["ESS", "économie sociale et solidaire"],

@@ -21,16 +21,7 @@ impl MigrationName for Migration {
 const THESAURUS: &str = include_str!("../../data/thesaurus.json");
 
 /// The groups the first glossary migration seeded, replaced by the thesaurus when left unedited.
-const FIRST_SEED: &[&[&str]] = &[
-    &["QPV", "quartier prioritaire", "quartier prioritaire de la politique de la ville"],
-    &["FAI", "Fabrique à initiatives"],
-    &["ESS", "économie sociale et solidaire"],
-    &["garage solidaire", "garage social", "garage associatif"],
-    &["bien-vieillir", "vieillissement", "seniors"],
-    &["tiers-lieu", "tiers lieu"],
-    &["épicerie solidaire", "épicerie sociale"],
-    &["circuits courts", "vente directe"],
-];
+use super::m20261127_000002_glossary::SEED as FIRST_SEED;
 
 /// One group of the thesaurus file.
 struct Group {

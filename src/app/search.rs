@@ -254,16 +254,12 @@ impl App {
                     .collect(),
             })
             .collect();
+        // Labelled as facet values are: the value to filter by (kinds in capitals) and its label.
         let interpretation = outcome
             .detected
             .iter()
             .filter_map(|detected| {
-                let label = label_of(detected.dimension, &detected.value)?;
-                // The value as facets give it (kinds in capitals, as the filter takes them).
-                let value = match detected.dimension {
-                    Dimension::Kind => detected.value.to_uppercase(),
-                    _ => detected.value.clone(),
-                };
+                let (value, label) = labels.get(detected.dimension, &detected.value)?;
                 Some(Interpretation { dimension: detected.dimension, value, label, words: detected.words.clone() })
             })
             .collect();

@@ -120,6 +120,20 @@ where
         .collect())
 }
 
+/// Reads the published territories of these sheets, by id.
+async fn territories_of<'a, C: store::Connection>(
+    conn: &C,
+    sheets: impl Iterator<Item = &'a Sheet>,
+) -> Result<HashMap<TerritoryId, Territory>> {
+    let ids: BTreeSet<TerritoryId> = sheets.flat_map(|sheet| sheet.fields.territories.iter().copied()).collect();
+    let ids: Vec<TerritoryId> = ids.into_iter().collect();
+    Ok(store::get_many::<TerritoryFields, _>(conn, &searchable(), &ids)
+        .await?
+        .into_iter()
+        .map(|territory| (territory.id, territory))
+        .collect())
+}
+
 fn years_of(sheet: &SheetFields) -> Vec<i32> {
     use chrono::Datelike;
     let mut years = BTreeSet::new();
@@ -175,18 +189,7 @@ async fn sheet_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut 
     let searchable = searchable();
     let sheet_ids: Vec<SheetId> = ids.iter().copied().map(SheetId).collect();
     let sheets = store::get_many::<SheetFields, _>(conn, &searchable, &sheet_ids).await?;
-    let territory_ids: Vec<TerritoryId> = sheets
-        .iter()
-        .flat_map(|sheet| sheet.fields.territories.iter().copied())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let territories: HashMap<TerritoryId, Territory> =
-        store::get_many::<TerritoryFields, _>(conn, &searchable, &territory_ids)
-            .await?
-            .into_iter()
-            .map(|territory| (territory.id, territory))
-            .collect();
+    let territories = territories_of(conn, sheets.iter()).await?;
     let programme_ids: Vec<ProgrammeId> = sheets.iter().flat_map(|sheet| sheet.fields.programmes.clone()).collect();
     let programme_names = names_of::<ProgrammeFields, _>(conn, &programme_ids).await?;
     let organisation_ids: Vec<OrganisationId> = sheets
@@ -261,18 +264,7 @@ async fn lesson_documents<C: store::Connection>(conn: &C, ids: &[i64], ops: &mut
         .collect();
     let programme_names = names_of::<ProgrammeFields, _>(conn, &programme_ids).await?;
     // The places of those sheets describe the lesson too (« Bretagne » finds what was learnt there).
-    let territory_ids: Vec<TerritoryId> = evidence
-        .values()
-        .flat_map(|sheet| sheet.fields.territories.iter().copied())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let territories: HashMap<TerritoryId, Territory> =
-        store::get_many::<TerritoryFields, _>(conn, &public, &territory_ids)
-            .await?
-            .into_iter()
-            .map(|territory| (territory.id, territory))
-            .collect();
+    let territories = territories_of(conn, evidence.values()).await?;
     let published_programmes: BTreeSet<ProgrammeId> = programme_names.keys().map(|id| ProgrammeId(*id)).collect();
 
     for lesson in &lessons {

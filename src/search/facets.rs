@@ -30,7 +30,8 @@ impl SearchIndex {
         group_by: &[Dimension],
     ) -> Result<Grouped> {
         let searcher = self.reader.searcher();
-        let (full, _) = self.query(&searcher, request, synonyms);
+        // Counts do not depend on what lifts the ranking: no filter read from the words.
+        let (full, _) = self.query(&searcher, request, synonyms, &[]);
         let collector = GroupCounts { dimensions: group_by.to_vec() };
         let (total, groups) = searcher.search(&full, &(Count, collector)).map_err(internal)?;
         let mut rows: Vec<(Vec<String>, u64)> = groups.into_iter().collect();
@@ -47,7 +48,8 @@ impl SearchIndex {
         dimension: Option<Dimension>,
     ) -> Result<Vec<(i64, Vec<String>)>> {
         let searcher = self.reader.searcher();
-        let (full, _) = self.query(&searcher, request, synonyms);
+        // Counts do not depend on what lifts the ranking: no filter read from the words.
+        let (full, _) = self.query(&searcher, request, synonyms, &[]);
         searcher.search(&full, &Matching { dimension }).map_err(internal)
     }
 }

@@ -194,6 +194,7 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
         request: &SearchRequest,
         synonyms: &Synonyms,
+        detected: &[Detected],
     ) -> (BooleanQuery, Option<Box<dyn Query>>) {
         let parsed = parse(&request.text);
         let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|freq| freq > 0);
@@ -204,7 +205,7 @@ impl SearchIndex {
             Some(query) => {
                 clauses.push((Occur::Must, query.box_clone()));
                 // The filters the words name lift the records that carry them.
-                for detected in self.detected(request, synonyms) {
+                for detected in detected {
                     let term = Term::from_field_text(self.fields.dimension(detected.dimension), &detected.value);
                     let lift = TermQuery::new(term, IndexRecordOption::Basic);
                     clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(lift), DETECTED_BOOST))));
@@ -226,7 +227,8 @@ impl SearchIndex {
     /// Runs a search. Blocking: call it off the async executor.
     pub fn search(&self, request: &SearchRequest, synonyms: &Synonyms) -> Result<SearchOutcome> {
         let searcher = self.reader.searcher();
-        let (full, text_query) = self.query(&searcher, request, synonyms);
+        let detected = self.detected(request, synonyms);
+        let (full, text_query) = self.query(&searcher, request, synonyms, &detected);
         let page = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
         let facets = FacetCounts { dimensions: request.facets.clone() };
         let (top, total, counts) = if text_query.is_some() {
@@ -238,7 +240,7 @@ impl SearchIndex {
             (top.into_iter().map(|(_, address)| (0.0, address)).collect(), total, counts)
         };
         let mut outcome = self.outcome(&searcher, top, total, counts, request, text_query)?;
-        outcome.detected = self.detected(request, synonyms);
+        outcome.detected = detected;
         Ok(outcome)
     }
 

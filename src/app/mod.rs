@@ -43,7 +43,7 @@ pub use search::{
 // The plain types the use cases take and give, from the layers below: the API above names them
 // through this module, never `store` or `search` directly.
 pub use crate::dataset::Format;
-pub use crate::search::{Dimension, Hit, SearchRequest};
+pub use crate::search::{Card, Dimension, Hit, SearchRequest};
 pub use crate::store::{ClusterRow, FunnelGrouping, Reverse, Revision, StoredKind};
 // The helpers each use case shares with the others (`journal`, `create_in`, `stale`…), for the
 // modules' `use super::*`.

@@ -49,13 +49,24 @@ impl Found {
     }
 }
 
-/// A hit of a search page: its score, its record as the database holds it now, and the extracts of
-/// its text where the query matched (when asked for).
+/// A hit of a search page: its score, what the index stores of its record (its card: slug, title,
+/// summary, body, version, as the record was at the version the index holds), and the extracts of
+/// its text where the query matched (when asked for). Showing it costs no database statement; the
+/// rest of the record is the database's to give (`App::found`).
 #[derive(Debug, Clone)]
 pub struct FoundHit {
     pub score: f32,
-    pub record: Found,
+    pub kind: Kind,
+    pub id: i64,
+    pub card: Card,
     pub snippets: Vec<crate::search::Snippet>,
+}
+
+impl FoundHit {
+    /// The record's kind and slug, the key a relevance judgement names it by (`sheet/garage-de-rennes`).
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.kind.as_str(), self.card.slug)
+    }
 }
 
 /// The counts of one dimension's values, each with the value to filter by and its French label.
@@ -66,19 +77,20 @@ pub struct LabelledFacet {
     pub values: Vec<(String, String, u64)>,
 }
 
-/// One page of search results, ready to show: hits loaded from the database (a record removed or
-/// hidden since it was indexed is left out), highlighted when asked, facets labelled.
+/// One page of search results, ready to show: hits as the index stores them, highlighted when asked,
+/// facets labelled.
 #[derive(Debug, Clone)]
 pub struct SearchPage {
-    /// How many records match, over all pages.
-    pub total: usize,
-    /// How many hits the index gave for this page (before records gone from the database were left
-    /// out): where the next page starts.
-    pub indexed: usize,
+    /// How many records match, over all pages, when the request asked to count them.
+    pub total: Option<usize>,
+    /// Whether hits follow this page.
+    pub more: bool,
     pub hits: Vec<FoundHit>,
     pub facets: Vec<LabelledFacet>,
     /// The filters the words of the query name, which search used to rank.
     pub interpretation: Vec<Interpretation>,
+    /// Where the search's time went in the index (for the benchmark's profile).
+    pub timings: crate::search::Timings,
 }
 
 /// A filter recognised in the words of a query (« rural » → territory type Rural), with its French
@@ -190,9 +202,9 @@ fn glossary_terms(problems: &mut Problems, field: &str, terms: &[String], others
 
 impl App {
     /// Searches the records the viewer may find (published ones: search shows what the public may
-    /// see) and returns the page ready to show: the hits' records read from the database in one lookup
-    /// per kind, their extracts of `snippet_chars` characters when asked for (computed off the async
-    /// executor), and the facets labelled.
+    /// see) and returns the page ready to show: each hit as the index stores it (no database
+    /// statement), its extracts of `snippet_chars` characters when asked for, and the facets
+    /// labelled. The index work, highlighting included, runs in one job off the async executor.
     pub async fn search(
         &self,
         viewer: &Viewer,
@@ -200,38 +212,38 @@ impl App {
         snippet_chars: Option<usize>,
     ) -> Result<SearchPage> {
         request.visible = viewer.visibility().search_statuses();
-        let (outcome, highlighter) = self
+        let (outcome, snippets) = self
             .on_index(move |index, synonyms| {
-                let outcome = index.search(&request, synonyms)?;
-                let highlighter = snippet_chars.map(|chars| index.highlighter(&outcome, chars)).transpose()?;
-                Ok((outcome, highlighter))
+                let mut outcome = index.search(&request, synonyms)?;
+                let started = std::time::Instant::now();
+                let snippets: Vec<Vec<crate::search::Snippet>> = match snippet_chars {
+                    None => outcome.hits.iter().map(|_| Vec::new()).collect(),
+                    Some(chars) => {
+                        let highlighter = index.highlighter(&outcome, chars)?;
+                        outcome
+                            .cards
+                            .iter()
+                            .enumerate()
+                            .map(|(hit, card)| highlighter.snippets(hit, card.text.parts()))
+                            .collect()
+                    }
+                };
+                outcome.timings.snippets = started.elapsed();
+                Ok((outcome, snippets))
             })
             .await?;
-        let records = self.found(viewer, &outcome.hits).await?;
-        let snippets: Vec<Vec<crate::search::Snippet>> = match highlighter {
-            None => records.iter().map(|_| Vec::new()).collect(),
-            Some(highlighter) => {
-                let texts: Vec<Option<SearchableText>> =
-                    records.iter().map(|record| record.as_ref().map(Found::searchable_text)).collect();
-                tokio::task::spawn_blocking(move || {
-                    texts
-                        .iter()
-                        .enumerate()
-                        .map(|(hit, text)| {
-                            text.as_ref().map(|text| highlighter.snippets(hit, text.parts())).unwrap_or_default()
-                        })
-                        .collect()
-                })
-                .await
-                .map_err(Error::internal)?
-            }
-        };
         let hits = outcome
             .hits
             .iter()
-            .zip(records)
+            .zip(&outcome.cards)
             .zip(snippets)
-            .filter_map(|((hit, record), snippets)| Some(FoundHit { score: hit.score, record: record?, snippets }))
+            .map(|((hit, card), snippets)| FoundHit {
+                score: hit.score,
+                kind: hit.kind,
+                id: hit.id,
+                card: card.clone(),
+                snippets,
+            })
             .collect();
         let values: Vec<(Dimension, &str)> = outcome
             .facets
@@ -263,7 +275,14 @@ impl App {
                 Some(Interpretation { dimension: detected.dimension, value, label, words: detected.words.clone() })
             })
             .collect();
-        Ok(SearchPage { total: outcome.total, indexed: outcome.hits.len(), hits, facets, interpretation })
+        Ok(SearchPage {
+            total: outcome.total,
+            more: outcome.more,
+            hits,
+            facets,
+            interpretation,
+            timings: outcome.timings,
+        })
     }
 
     /// Reads the records of hits as the viewer may see them now, in one lookup per kind; `None` at the
@@ -300,8 +319,15 @@ impl App {
         }
         let programme_ids: Vec<ProgrammeId> = programme_ids.into_iter().collect();
         let organisation_ids: Vec<OrganisationId> = organisation_ids.into_iter().collect();
-        let programmes = self.get_many::<ProgrammeFields>(viewer, &programme_ids).await?;
-        let organisations = self.get_many::<OrganisationFields>(viewer, &organisation_ids).await?;
+        // Codes are labelled without the database: only ids are read there.
+        let programmes = match programme_ids.is_empty() {
+            true => Vec::new(),
+            false => self.get_many::<ProgrammeFields>(viewer, &programme_ids).await?,
+        };
+        let organisations = match organisation_ids.is_empty() {
+            true => Vec::new(),
+            false => self.get_many::<OrganisationFields>(viewer, &organisation_ids).await?,
+        };
         Ok(Labels {
             programmes: programmes.into_iter().map(|programme| (programme.id.get(), programme)).collect(),
             organisations: organisations

@@ -25,14 +25,14 @@ async fn organisation(
     id: Option<OrganisationId>,
 ) -> async_graphql::Result<Option<OrganisationNode>> {
     match id {
-        Some(id) => Ok(loaders::one(ctx, id).await?.map(OrganisationNode)),
+        Some(id) => Ok(loaders::one(ctx, id).await?.map(OrganisationNode::from)),
         None => Ok(None),
     }
 }
 
 async fn programme(ctx: &Context<'_>, id: Option<ProgrammeId>) -> async_graphql::Result<Option<ProgrammeNode>> {
     match id {
-        Some(id) => Ok(loaders::one(ctx, id).await?.map(ProgrammeNode)),
+        Some(id) => Ok(loaders::one(ctx, id).await?.map(ProgrammeNode::from)),
         None => Ok(None),
     }
 }

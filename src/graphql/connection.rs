@@ -28,11 +28,6 @@ macro_rules! listed {
             const CONNECTION: &'static str = concat!($name, "Connection");
             const EDGE: &'static str = concat!($name, "Edge");
         }
-        impl From<Record<<$fields as Fields>::Id, $fields>> for $node {
-            fn from(record: Record<<$fields as Fields>::Id, $fields>) -> Self {
-                $node(record)
-            }
-        }
     )+};
 }
 

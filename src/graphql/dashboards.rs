@@ -87,7 +87,7 @@ pub struct LessonRecurrence(RecurrentLesson);
 impl LessonRecurrence {
     /// The lesson; its `programmes` and `sheets` are the records behind the counts.
     async fn lesson(&self) -> LessonNode {
-        LessonNode(self.0.lesson.clone())
+        LessonNode::from(self.0.lesson.clone())
     }
     /// Distinct published programmes of the published sheets the lesson was observed in.
     async fn programme_count(&self) -> i32 {
@@ -183,7 +183,7 @@ impl LessonCluster {
     }
     /// Its lessons the caller may see.
     async fn lessons(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LessonNode>> {
-        Ok(super::loaders::many(ctx, &self.lessons).await?.into_iter().map(LessonNode).collect())
+        Ok(super::loaders::many(ctx, &self.lessons).await?.into_iter().map(LessonNode::from).collect())
     }
     /// Distinct published programmes whose published sheets observed any of its published lessons.
     async fn programme_count(&self) -> i32 {
@@ -207,7 +207,7 @@ pub struct ClusterCandidate {
 impl ClusterCandidate {
     /// The candidate lesson.
     async fn lesson(&self) -> LessonNode {
-        LessonNode(self.lesson.clone())
+        LessonNode::from(self.lesson.clone())
     }
     /// Text similarity (BM25 of the lesson's words in the candidate), higher is closer.
     async fn score(&self) -> f64 {

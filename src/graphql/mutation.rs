@@ -69,7 +69,7 @@ impl Mutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new organisation's fields.")] input: OrganisationInput,
     ) -> async_graphql::Result<OrganisationNode> {
-        create::<OrganisationFields>(ctx, input.into_draft()).await.map(OrganisationNode)
+        create::<OrganisationFields>(ctx, input.into_draft()).await.map(OrganisationNode::from)
     }
 
     /// Changes an organisation at `version`: administrators change any record, reviewers those of their
@@ -81,7 +81,7 @@ impl Mutation {
         #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
         #[graphql(desc = "The fields to change; the others stay as they are.")] patch: OrganisationPatch,
     ) -> async_graphql::Result<OrganisationNode> {
-        update::<OrganisationFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(OrganisationNode)
+        update::<OrganisationFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(OrganisationNode::from)
     }
 
     /// Creates a territory, as a DRAFT belonging to the caller's organisation, if any: for
@@ -92,7 +92,7 @@ impl Mutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new territory's fields.")] input: TerritoryInput,
     ) -> async_graphql::Result<TerritoryNode> {
-        create::<TerritoryFields>(ctx, input.into_draft()).await.map(TerritoryNode)
+        create::<TerritoryFields>(ctx, input.into_draft()).await.map(TerritoryNode::from)
     }
 
     /// Changes a territory at `version`: administrators change any record, reviewers those of their
@@ -104,7 +104,7 @@ impl Mutation {
         #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
         #[graphql(desc = "The fields to change; the others stay as they are.")] patch: TerritoryPatch,
     ) -> async_graphql::Result<TerritoryNode> {
-        update::<TerritoryFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(TerritoryNode)
+        update::<TerritoryFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(TerritoryNode::from)
     }
 
     /// Creates a programme, as a DRAFT belonging to the caller's organisation, if any: for
@@ -115,7 +115,7 @@ impl Mutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new programme's fields.")] input: ProgrammeInput,
     ) -> async_graphql::Result<ProgrammeNode> {
-        create::<ProgrammeFields>(ctx, input.into_draft()).await.map(ProgrammeNode)
+        create::<ProgrammeFields>(ctx, input.into_draft()).await.map(ProgrammeNode::from)
     }
 
     /// Changes a programme at `version`: administrators change any record, reviewers those of their
@@ -127,7 +127,7 @@ impl Mutation {
         #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
         #[graphql(desc = "The fields to change; the others stay as they are.")] patch: ProgrammePatch,
     ) -> async_graphql::Result<ProgrammeNode> {
-        update::<ProgrammeFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(ProgrammeNode)
+        update::<ProgrammeFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(ProgrammeNode::from)
     }
 
     /// Creates a project sheet, as a DRAFT belonging to the caller's organisation, if any: for
@@ -138,7 +138,7 @@ impl Mutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new project sheet's fields.")] input: ProjectSheetInput,
     ) -> async_graphql::Result<SheetNode> {
-        create::<SheetFields>(ctx, input.into_draft()).await.map(SheetNode)
+        create::<SheetFields>(ctx, input.into_draft()).await.map(SheetNode::from)
     }
 
     /// Changes a project sheet at `version`: administrators change any record, reviewers those of their
@@ -150,7 +150,7 @@ impl Mutation {
         #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
         #[graphql(desc = "The fields to change; the others stay as they are.")] patch: ProjectSheetPatch,
     ) -> async_graphql::Result<SheetNode> {
-        update::<SheetFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(SheetNode)
+        update::<SheetFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(SheetNode::from)
     }
 
     /// Creates a lesson, as a DRAFT belonging to the caller's organisation, if any: for
@@ -161,7 +161,7 @@ impl Mutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new lesson's fields.")] input: LessonInput,
     ) -> async_graphql::Result<LessonNode> {
-        create::<LessonFields>(ctx, input.into_draft()).await.map(LessonNode)
+        create::<LessonFields>(ctx, input.into_draft()).await.map(LessonNode::from)
     }
 
     /// Changes a lesson at `version`: administrators change any record, reviewers those of their
@@ -173,7 +173,7 @@ impl Mutation {
         #[graphql(desc = "The version the caller read; if the record changed since, CONFLICT.")] version: i32,
         #[graphql(desc = "The fields to change; the others stay as they are.")] patch: LessonPatch,
     ) -> async_graphql::Result<LessonNode> {
-        update::<LessonFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(LessonNode)
+        update::<LessonFields>(ctx, &id, version, |draft| patch.apply(draft)).await.map(LessonNode::from)
     }
 
     /// Links a lesson to a project sheet that shows (OBSERVED_IN) or contradicts (CONTRADICTED_BY) it;
@@ -202,7 +202,7 @@ impl Mutation {
             Ok(())
         })
         .await
-        .map(LessonNode)
+        .map(LessonNode::from)
     }
 
     /// Removes the link between a lesson and a project sheet (same rights as `updateLesson`).
@@ -226,7 +226,7 @@ impl Mutation {
             Ok(())
         })
         .await
-        .map(LessonNode)
+        .map(LessonNode::from)
     }
 
     /// Moves any record through the publication workflow (DRAFT → SUBMITTED → PUBLISHED → ARCHIVED;

@@ -106,7 +106,7 @@ impl Query {
         #[graphql(desc = "The organisation's global id; give `id` or `slug`, not both.")] id: Option<ID>,
         #[graphql(desc = "The organisation's slug; give `id` or `slug`, not both.")] slug: Option<String>,
     ) -> async_graphql::Result<OrganisationNode> {
-        lookup::<OrganisationFields>(ctx, id, slug).await.map(OrganisationNode)
+        lookup::<OrganisationFields>(ctx, id, slug).await.map(OrganisationNode::from)
     }
 
     /// A territory, by id or slug. Unknown ones, and those the caller may not see, are NOT_FOUND.
@@ -116,7 +116,7 @@ impl Query {
         #[graphql(desc = "The territory's global id; give `id` or `slug`, not both.")] id: Option<ID>,
         #[graphql(desc = "The territory's slug; give `id` or `slug`, not both.")] slug: Option<String>,
     ) -> async_graphql::Result<TerritoryNode> {
-        lookup::<TerritoryFields>(ctx, id, slug).await.map(TerritoryNode)
+        lookup::<TerritoryFields>(ctx, id, slug).await.map(TerritoryNode::from)
     }
 
     /// A programme, by id or slug. Unknown ones, and those the caller may not see, are NOT_FOUND.
@@ -126,7 +126,7 @@ impl Query {
         #[graphql(desc = "The programme's global id; give `id` or `slug`, not both.")] id: Option<ID>,
         #[graphql(desc = "The programme's slug; give `id` or `slug`, not both.")] slug: Option<String>,
     ) -> async_graphql::Result<ProgrammeNode> {
-        lookup::<ProgrammeFields>(ctx, id, slug).await.map(ProgrammeNode)
+        lookup::<ProgrammeFields>(ctx, id, slug).await.map(ProgrammeNode::from)
     }
 
     /// A project sheet, by id or slug. Unknown ones, and those the caller may not see, are NOT_FOUND.
@@ -136,7 +136,7 @@ impl Query {
         #[graphql(desc = "The sheet's global id; give `id` or `slug`, not both.")] id: Option<ID>,
         #[graphql(desc = "The sheet's slug; give `id` or `slug`, not both.")] slug: Option<String>,
     ) -> async_graphql::Result<SheetNode> {
-        lookup::<SheetFields>(ctx, id, slug).await.map(SheetNode)
+        lookup::<SheetFields>(ctx, id, slug).await.map(SheetNode::from)
     }
 
     /// A lesson, by id or slug. Unknown ones, and those the caller may not see, are NOT_FOUND.
@@ -146,7 +146,7 @@ impl Query {
         #[graphql(desc = "The lesson's global id; give `id` or `slug`, not both.")] id: Option<ID>,
         #[graphql(desc = "The lesson's slug; give `id` or `slug`, not both.")] slug: Option<String>,
     ) -> async_graphql::Result<LessonNode> {
-        lookup::<LessonFields>(ctx, id, slug).await.map(LessonNode)
+        lookup::<LessonFields>(ctx, id, slug).await.map(LessonNode::from)
     }
 
     /// Organisations, filtered and sorted; 20 per page unless `first` or `last` says otherwise (at most 100).

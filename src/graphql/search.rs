@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::error::GqlResult;
 use super::ids;
 use super::types::Node;
-use crate::app::{App, Found, GlossaryInput, SearchPage, Suggestion};
+use crate::app::{App, Found, FoundHit, GlossaryInput, SearchPage, Suggestion};
 use crate::app::{Dimension, SearchRequest};
 use crate::domain::*;
 use crate::error::Error;
@@ -302,24 +302,40 @@ pub(super) fn count(count: u64) -> i32 {
 /// The node of a found record.
 fn node_of(found: Found) -> Node {
     match found {
-        Found::Organisation(record) => Node::Organisation(super::types::OrganisationNode(record)),
-        Found::Territory(record) => Node::Territory(super::types::TerritoryNode(record)),
-        Found::Programme(record) => Node::Programme(super::types::ProgrammeNode(record)),
-        Found::Sheet(record) => Node::ProjectSheet(super::types::SheetNode(record)),
-        Found::Lesson(record) => Node::Lesson(super::types::LessonNode(record)),
+        Found::Organisation(record) => Node::Organisation(super::types::OrganisationNode::from(record)),
+        Found::Territory(record) => Node::Territory(super::types::TerritoryNode::from(record)),
+        Found::Programme(record) => Node::Programme(super::types::ProgrammeNode::from(record)),
+        Found::Sheet(record) => Node::ProjectSheet(super::types::SheetNode::from(record)),
+        Found::Lesson(record) => Node::Lesson(super::types::LessonNode::from(record)),
+    }
+}
+
+/// The node of a search hit, held as its card (see `types::Held`).
+fn node_of_hit(hit: &FoundHit) -> Node {
+    use super::types::{Held, LessonNode, OrganisationNode, ProgrammeNode, SheetNode, TerritoryNode};
+    let card = hit.card.clone();
+    match hit.kind {
+        Kind::Organisation => Node::Organisation(OrganisationNode(Held::carded(OrganisationId(hit.id), card))),
+        Kind::Territory => Node::Territory(TerritoryNode(Held::carded(TerritoryId(hit.id), card))),
+        Kind::Programme => Node::Programme(ProgrammeNode(Held::carded(ProgrammeId(hit.id), card))),
+        Kind::Sheet => Node::ProjectSheet(SheetNode(Held::carded(SheetId(hit.id), card))),
+        Kind::Lesson => Node::Lesson(LessonNode(Held::carded(LessonId(hit.id), card))),
     }
 }
 
 /// A page of search results, with the total count and the facets of the whole result.
 #[Object]
 impl SearchResults {
-    /// How many records match, over all pages.
-    async fn total_count(&self) -> i32 {
-        i32::try_from(self.page.total).unwrap_or(i32::MAX)
+    /// How many records match, over all pages (counted only when this field is asked for).
+    async fn total_count(&self) -> async_graphql::Result<i32> {
+        let total = self.page.total.ok_or_else(|| Error::internal("the search was not counted"))?;
+        Ok(i32::try_from(total).unwrap_or(i32::MAX))
     }
 
-    /// The hits of this page, best first. A record removed from the database since it was indexed is
-    /// left out: results never show what the database does not hold.
+    /// The hits of this page, best first: published records as the search index holds them (a
+    /// change is searchable, and shown, once its write returns). The fields a hit's card holds (id,
+    /// slug, title or name, summary or lesson, publication status, version, updatedAt) are read from
+    /// the index; any other field reads the record from the database, which is the truth.
     async fn hits(&self) -> Vec<SearchHit> {
         self.page
             .hits
@@ -328,7 +344,7 @@ impl SearchResults {
             .map(|(i, hit)| SearchHit {
                 score: hit.score,
                 cursor: encode_offset(self.offset + i + 1),
-                node: node_of(hit.record.clone()),
+                node: node_of_hit(hit),
                 snippets: hit.snippets.iter().map(|s| Snippet { field: s.field, html: s.html.clone() }).collect(),
             })
             .collect()
@@ -370,10 +386,10 @@ impl SearchResults {
 
     /// Where this page sits, and the cursor of the next one.
     async fn page_info(&self) -> SearchPageInfo {
-        let shown = self.page.indexed;
+        let shown = self.page.hits.len();
         let end = self.offset + shown;
         SearchPageInfo {
-            has_next_page: end < self.page.total,
+            has_next_page: self.page.more,
             has_previous_page: self.offset > 0,
             end_cursor: (shown > 0).then(|| encode_offset(end)),
         }
@@ -482,8 +498,11 @@ impl SearchQuery {
             return Err(Error::invalid("query", format!("is longer than {MAX_QUERY_CHARS} characters"))).gql();
         }
         let offset = after.as_deref().map(decode_offset).transpose().gql()?.unwrap_or(0);
+        // Work only for what is selected: every match is counted only when `totalCount` is asked for.
+        let count = ctx.look_ahead().field("totalCount").exists();
         let mut request = SearchRequest {
             text: query,
+            count,
             facets: facets.unwrap_or_default().into_iter().map(Dimension::from).collect(),
             offset,
             limit: page_size(first).gql()?,

@@ -58,7 +58,7 @@ pub(super) async fn dependents(store: &Store, targets: BTreeSet<(Kind, i64)>) ->
 
 /// The document of a record, with its text (`domain::Searchable`, which snippets and "more like this"
 /// read too); its facets, years and recurrence are the caller's.
-fn document_of<I: RecordId, K: Searchable>(kind: Kind, record: &Record<I, K>) -> SearchDoc {
+fn document_of<I: RecordId, K: Searchable + Fields>(kind: Kind, record: &Record<I, K>) -> SearchDoc {
     let text = record.fields.searchable_text();
     SearchDoc {
         kind,
@@ -66,6 +66,7 @@ fn document_of<I: RecordId, K: Searchable>(kind: Kind, record: &Record<I, K>) ->
         version: record.meta.version,
         publication_status: record.meta.publication_status,
         updated_at: record.meta.updated_at.timestamp_micros(),
+        slug: record.fields.slug().as_str().to_owned(),
         title: text.title,
         summary: text.summary,
         body: text.body,

@@ -113,7 +113,7 @@ pub async fn evaluate(app: &App, suite: &Suite, literal: bool) -> Result<Vec<Sco
     for judged in &suite.queries {
         let request = SearchRequest { text: judged.query.clone(), limit: DEPTH, literal, ..SearchRequest::default() };
         let page = app.search(&viewer, request, None).await?;
-        let ranked: Vec<String> = page.hits.iter().map(|hit| hit.record.key()).collect();
+        let ranked: Vec<String> = page.hits.iter().map(|hit| hit.key()).collect();
         let (recall, reciprocal_rank, ndcg) = score(&ranked, &judged.relevant);
         let missed = judged.relevant.keys().filter(|key| !ranked.contains(key)).cloned().collect();
         scored.push(Scored {

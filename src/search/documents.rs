@@ -20,6 +20,7 @@ pub struct SearchDoc {
     pub version: i32,
     pub publication_status: PublicationStatus,
     pub updated_at: i64,
+    pub slug: String,
     pub title: String,
     pub summary: String,
     pub body: String,
@@ -49,6 +50,7 @@ impl SearchDoc {
         text(&self.version.to_string());
         text(self.publication_status.code());
         text(&self.updated_at.to_string());
+        text(&self.slug);
         text(&self.title);
         text(&self.summary);
         text(&self.body);
@@ -82,6 +84,7 @@ impl SearchIndex {
         document.add_text(f.publication_status, doc.publication_status.code());
         document.add_i64(f.updated_at, doc.updated_at);
         document.add_u64(f.digest, digest);
+        document.add_text(f.slug, &doc.slug);
         for year in &doc.years {
             document.add_i64(f.year, (*year).into());
             document.add_text(f.dimension(Dimension::Year), year.to_string());

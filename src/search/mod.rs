@@ -6,8 +6,10 @@
 //! Rules it keeps: one writer (behind a mutex, used by the indexer thread only), one long-lived
 //! reader reloaded after each commit, a searcher per query; an update is delete-by-key then add, and
 //! only when the document differs from the one held (a change the public cannot see leaves the index
-//! as it was, down to its statistics); no text is stored, hits are read back from the database; commits and searches run off the async
-//! executor (callers use `spawn_blocking` or the indexer thread).
+//! as it was, down to its statistics); what a hit shows is stored with it (`Card`), so that a page of
+//! hits needs no database statement; work is done only for what a search asks (the exact count,
+//! facets, snippets); commits and searches run off the async executor (callers use `spawn_blocking`
+//! or the indexer thread).
 
 pub mod analysis;
 mod documents;
@@ -61,6 +63,9 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Searches the words only: the filters they name are neither used to rank nor reported.
     pub literal: bool,
+    /// Counts every match (`SearchOutcome::total`). Without it only the page is ranked, and the
+    /// scorer may skip the blocks of documents that cannot enter it (block-max WAND).
+    pub count: bool,
 }
 
 /// One hit: which record, and how well it matched.
@@ -71,18 +76,54 @@ pub struct Hit {
     pub score: f32,
 }
 
+/// What the index stores of a hit: what its page shows without a database statement, as the record
+/// was at `version` (the database's projection the index holds; the index holds published records
+/// only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub slug: String,
+    pub version: i32,
+    /// Microseconds since the epoch.
+    pub updated_at: i64,
+    pub publication_status: PublicationStatus,
+    /// What search reads of the record (`domain::Searchable`): title, summary and body.
+    pub text: crate::domain::SearchableText,
+    /// What describes it (`domain::described_by`), the text of its `labels` snippet.
+    pub labels: String,
+}
+
 /// What a search found.
 pub struct SearchOutcome {
-    pub total: usize,
+    /// How many records match, when the request asked to count them.
+    pub total: Option<usize>,
+    /// Whether matches follow this page (known without counting them).
+    pub more: bool,
     pub hits: Vec<Hit>,
+    /// What the index stores of each hit, in the order of `hits`.
+    pub cards: Vec<Card>,
     /// For each asked dimension, its values and how many hits have each, most frequent first.
     pub facets: Vec<(Dimension, Vec<(String, u64)>)>,
     /// The text query, kept to highlight the hits.
     query: Option<Box<dyn Query>>,
-    /// Where each hit is in the index, to read what it is described by when it is highlighted.
-    addresses: Vec<DocAddress>,
     /// The filters the words of the query name (see `interpret`).
     pub detected: Vec<Detected>,
+    /// Where the search's time went.
+    pub timings: Timings,
+}
+
+/// Where the time of one search went, for the benchmark's profile.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Reading the filters the words name.
+    pub interpret: std::time::Duration,
+    /// Parsing the box and building the query (glossary expansions, typo checks).
+    pub build: std::time::Duration,
+    /// Running it: ranking the page, and counting every match and facet values when asked.
+    pub collect: std::time::Duration,
+    /// Reading what the index stores of each hit.
+    pub cards: std::time::Duration,
+    /// Highlighting the hits (when snippets are asked for; filled by the caller).
+    pub snippets: std::time::Duration,
 }
 
 /// The index of one folder.
@@ -154,11 +195,20 @@ impl SearchIndex {
         query::Builder { fields: &self.fields, synonyms, exact: analysis::exact(), stem: analysis::stemmed(), known }
     }
 
-    fn filters(&self, request: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
+    fn filters(&self, searcher: &tantivy::Searcher, request: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let visible = request.visible.iter().map(|status| Term::from_field_text(f.publication_status, status.code()));
-        clauses.push((Occur::Must, Box::new(TermSetQuery::new(visible))));
+        // The visibility rule, as a filter; left out when no document the index holds (deleted ones
+        // included) has a status outside it, as when the index holds published records only and the
+        // caller may see them: a filter every document passes would only cost a posting list.
+        let status = |status: &PublicationStatus| Term::from_field_text(f.publication_status, status.code());
+        let hidden_held = PublicationStatus::ALL
+            .iter()
+            .filter(|status| !request.visible.contains(*status))
+            .any(|hidden| searcher.doc_freq(&status(hidden)).map_or(true, |freq| freq > 0));
+        if hidden_held {
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(request.visible.iter().map(status)))));
+        }
         if !request.kinds.is_empty() {
             let kinds =
                 request.kinds.iter().map(|kind| Term::from_field_text(f.dimension(Dimension::Kind), kind.as_str()));
@@ -200,7 +250,7 @@ impl SearchIndex {
         let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|freq| freq > 0);
         let mut builder = self.builder(synonyms, &known);
         let text_query = builder.build(&parsed);
-        let mut clauses = self.filters(request);
+        let mut clauses = self.filters(searcher, request);
         match &text_query {
             Some(query) => {
                 clauses.push((Occur::Must, query.box_clone()));
@@ -225,22 +275,59 @@ impl SearchIndex {
     }
 
     /// Runs a search. Blocking: call it off the async executor.
+    ///
+    /// Counts every match, and the facets' values, only when the request asks for them: a page alone
+    /// is ranked with dynamic pruning (tantivy skips the blocks of postings whose best score cannot
+    /// enter it), and one more hit than the page tells whether another page follows.
     pub fn search(&self, request: &SearchRequest, synonyms: &Synonyms) -> Result<SearchOutcome> {
+        let started = std::time::Instant::now();
         let searcher = self.reader.searcher();
         let detected = self.detected(request, synonyms);
+        let interpreted = std::time::Instant::now();
         let (full, text_query) = self.query(&searcher, request, synonyms, &detected);
-        let page = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+        let built = std::time::Instant::now();
+        // A query of one clause is run as that clause: tantivy prunes a flat union or intersection of
+        // terms, not one nested in another query.
+        let full: Box<dyn Query> = match full.clauses() {
+            [(Occur::Must, only)] => only.box_clone(),
+            _ => Box::new(full),
+        };
+        let limit = request.limit.max(1);
+        let page = TopDocs::with_limit(limit + 1).and_offset(request.offset);
         let facets = FacetCounts { dimensions: request.facets.clone() };
-        let (top, total, counts) = if text_query.is_some() {
-            searcher.search(&full, &(page.order_by_score(), Count, facets)).map_err(internal)?
+        let counting = request.count || !request.facets.is_empty();
+        let (mut top, total, counts) = if text_query.is_some() {
+            if counting {
+                let (top, total, counts) =
+                    searcher.search(full.as_ref(), &(page.order_by_score(), Count, facets)).map_err(internal)?;
+                (top, Some(total), counts)
+            } else {
+                (searcher.search(full.as_ref(), &page.order_by_score()).map_err(internal)?, None, BTreeMap::new())
+            }
         } else {
-            let (top, total, counts) = searcher
-                .search(&full, &(page.order_by_fast_field::<i64>("updated_at", Order::Desc), Count, facets))
-                .map_err(internal)?;
+            let by_recency = page.order_by_fast_field::<i64>("updated_at", Order::Desc);
+            let (top, total, counts) = if counting {
+                let (top, total, counts) =
+                    searcher.search(full.as_ref(), &(by_recency, Count, facets)).map_err(internal)?;
+                (top, Some(total), counts)
+            } else {
+                (searcher.search(full.as_ref(), &by_recency).map_err(internal)?, None, BTreeMap::new())
+            };
             (top.into_iter().map(|(_, address)| (0.0, address)).collect(), total, counts)
         };
-        let mut outcome = self.outcome(&searcher, top, total, counts, request, text_query)?;
+        let collected = std::time::Instant::now();
+        let more = top.len() > limit;
+        top.truncate(limit);
+        let total = total.filter(|_| request.count);
+        let mut outcome = self.outcome(&searcher, top, total, more, counts, request, text_query)?;
         outcome.detected = detected;
+        outcome.timings = Timings {
+            interpret: interpreted - started,
+            build: built - interpreted,
+            collect: collected - built,
+            cards: collected.elapsed(),
+            snippets: std::time::Duration::ZERO,
+        };
         Ok(outcome)
     }
 
@@ -250,7 +337,7 @@ impl SearchIndex {
     pub fn recurrent(&self, request: &SearchRequest, min_programmes: u64) -> Result<Vec<(i64, u64, u64)>> {
         let f = &self.fields;
         let searcher = self.reader.searcher();
-        let mut clauses = self.filters(request);
+        let mut clauses = self.filters(&searcher, request);
         clauses.push((
             Occur::Must,
             Box::new(RangeQuery::new(
@@ -281,21 +368,24 @@ impl SearchIndex {
         Ok(out)
     }
 
+    // The parts of one search's result, gathered.
+    #[allow(clippy::too_many_arguments)]
     fn outcome(
         &self,
         searcher: &tantivy::Searcher,
         top: Vec<(f32, DocAddress)>,
-        total: usize,
+        total: Option<usize>,
+        more: bool,
         facets: BTreeMap<Dimension, HashMap<String, u64>>,
         request: &SearchRequest,
         query: Option<Box<dyn Query>>,
     ) -> Result<SearchOutcome> {
         let mut hits = Vec::with_capacity(top.len());
-        let mut addresses = Vec::with_capacity(top.len());
+        let mut cards = Vec::with_capacity(top.len());
         for (score, address) in top {
             let (kind, id) = self.identify(searcher, address)?;
             hits.push(Hit { kind, id, score });
-            addresses.push(address);
+            cards.push(self.card(searcher, address)?);
         }
         let facets = request
             .facets
@@ -307,7 +397,40 @@ impl SearchIndex {
                 (*dimension, values)
             })
             .collect();
-        Ok(SearchOutcome { total, hits, facets, query, addresses, detected: Vec::new() })
+        Ok(SearchOutcome { total, more, hits, cards, facets, query, detected: Vec::new(), timings: Timings::default() })
+    }
+
+    /// Reads what the index stores of a document (one read of the document store).
+    fn card(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<Card> {
+        use tantivy::schema::Value;
+        let f = &self.fields;
+        let document: tantivy::TantivyDocument = searcher.doc(address).map_err(internal)?;
+        let text = |field| document.get_first(field).and_then(|value| value.as_str()).unwrap_or("").to_owned();
+        let columns = searcher.segment_reader(address.segment_ord).fast_fields();
+        let version = columns.i64("version").map_err(internal)?.first(address.doc_id).unwrap_or_default();
+        let updated_at = columns.i64("updated_at").map_err(internal)?.first(address.doc_id).unwrap_or_default();
+        let status = columns
+            .str("publication_status")
+            .map_err(internal)?
+            .ok_or_else(|| internal("no publication status column"))?;
+        let mut code = String::new();
+        if let Some(ord) = status.term_ords(address.doc_id).next() {
+            status.ord_to_str(ord, &mut code).map_err(internal)?;
+        }
+        let publication_status = PublicationStatus::from_code(&code)
+            .ok_or_else(|| internal(format!("unknown publication status {code}")))?;
+        Ok(Card {
+            slug: text(f.slug),
+            version: version as i32,
+            updated_at,
+            publication_status,
+            text: crate::domain::SearchableText {
+                title: text(f.title_exact),
+                summary: text(f.summary_exact),
+                body: text(f.body_exact),
+            },
+            labels: text(f.labels_exact),
+        })
     }
 
     fn identify(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<(Kind, i64)> {

@@ -242,17 +242,16 @@ impl Builder<'_> {
             return None;
         }
         let fields = self.fields;
-        let mut alternatives = vec![
-            boosted(term(fields.title_exact, folded), 4.0),
-            boosted(term(fields.summary_exact, folded), 2.5),
-            boosted(term(fields.body_exact, folded), 1.5),
-            boosted(term(fields.labels_exact, folded), LABELS_BOOST),
-        ];
+        // Exact forms are looked for in titles and summaries, where they decide the order of records
+        // that say the same stem; in bodies and labels the stem alone is looked for (the exact body
+        // form would read a second posting list as long as the stem's for little change in ranking).
+        let mut alternatives =
+            vec![boosted(term(fields.title_exact, folded), 4.0), boosted(term(fields.summary_exact, folded), 2.5)];
         if let Some((_, stem)) = analysis::tokens(&mut self.stem, folded).into_iter().next() {
             alternatives.push(boosted(term(fields.title_stem, &stem), 3.0));
             alternatives.push(boosted(term(fields.summary_stem, &stem), 2.0));
-            alternatives.push(boosted(term(fields.body_stem, &stem), 1.0));
-            alternatives.push(boosted(term(fields.labels_stem, &stem), LABELS_BOOST * 0.8));
+            alternatives.push(boosted(term(fields.body_stem, &stem), 1.5));
+            alternatives.push(boosted(term(fields.labels_stem, &stem), LABELS_BOOST));
         }
         let distance = typo_distance(folded);
         let known = || {

@@ -1,10 +1,14 @@
 //! The index schema: each searchable record (project sheet, lesson, programme, organisation) is one
 //! document with its text in four fields (title, summary, body, and the labels and names it is
 //! described by), each indexed twice (stemmed and exact), its facet values as raw keyword fields, and the fast fields that identify and sort it.
-//! The only text stored is what describes a record (its labels and linked names), for its snippet:
-//! hits are read back from the database, the source of truth.
+//! What a hit shows is stored with it (its slug and its text as search reads it, which are also
+//! what its snippets are cut from), so that a page of hits costs no database statement: the index
+//! is the database's projection at the version it holds (`version`), kept current from the change
+//! log, and a field beyond it is read from the database (`graphql::types::Held`).
 
-use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
 
 use super::analysis::{EXACT, STEM};
 
@@ -75,6 +79,8 @@ pub struct Fields {
     /// A digest of everything the document says (`SearchDoc::digest`): a change that would write the
     /// same document again is not written.
     pub digest: Field,
+    /// The record's slug, stored for its hit.
+    pub slug: Field,
     pub year: Field,
     pub title_stem: Field,
     pub title_exact: Field,
@@ -103,6 +109,11 @@ impl Fields {
     }
 }
 
+/// The stored form of a text: kept whole for the hit that shows it and its snippets.
+fn stored(analyzer: &str) -> TextOptions {
+    text(analyzer).set_stored()
+}
+
 fn text(analyzer: &str) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
@@ -118,17 +129,18 @@ pub fn build() -> (Schema, Fields) {
     let publication_status = builder.add_text_field("publication_status", STRING | FAST);
     let updated_at = builder.add_i64_field("updated_at", FAST);
     let digest = builder.add_u64_field("digest", FAST);
+    let slug = builder.add_text_field("slug", STORED);
     let year = builder.add_i64_field("year", INDEXED | FAST);
     let title_stem = builder.add_text_field("title_stem", text(STEM));
-    let title_exact = builder.add_text_field("title_exact", text(EXACT));
+    let title_exact = builder.add_text_field("title_exact", stored(EXACT));
     let summary_stem = builder.add_text_field("summary_stem", text(STEM));
-    let summary_exact = builder.add_text_field("summary_exact", text(EXACT));
+    let summary_exact = builder.add_text_field("summary_exact", stored(EXACT));
     let body_stem = builder.add_text_field("body_stem", text(STEM));
-    let body_exact = builder.add_text_field("body_exact", text(EXACT));
+    let body_exact = builder.add_text_field("body_exact", stored(EXACT));
     let labels_stem = builder.add_text_field("labels_stem", text(STEM));
-    // Stored: a hit found by what describes it shows that text (the snippet of its `labels`), which
-    // the database would have to rebuild from several records.
-    let labels_exact = builder.add_text_field("labels_exact", text(EXACT).set_stored());
+    // Stored too: a hit found by what describes it shows that text (the snippet of its `labels`),
+    // which the database would have to rebuild from several records.
+    let labels_exact = builder.add_text_field("labels_exact", stored(EXACT));
     let programme_count = builder.add_u64_field("programme_count", INDEXED | FAST);
     let sheet_count = builder.add_u64_field("sheet_count", INDEXED | FAST);
     let recurrence = builder.add_u64_field("recurrence", FAST);
@@ -142,6 +154,7 @@ pub fn build() -> (Schema, Fields) {
         publication_status,
         updated_at,
         digest,
+        slug,
         year,
         title_stem,
         title_exact,

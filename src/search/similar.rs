@@ -34,8 +34,8 @@ impl SearchIndex {
             Box::new(tantivy::query::FuzzyTermQuery::new_prefix(Term::from_field_text(f.title_exact, last), 0, true)),
         ));
         let request = SearchRequest { visible: visible.to_vec(), ..SearchRequest::default() };
-        clauses.extend(self.filters(&request));
         let searcher = self.reader.searcher();
+        clauses.extend(self.filters(&searcher, &request));
         let top = searcher
             .search(
                 &BooleanQuery::new(clauses),
@@ -103,7 +103,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let like = self.like(&searcher, texts)?;
         let request = SearchRequest { visible: visible.to_vec(), ..SearchRequest::default() };
-        let mut clauses = self.filters(&request);
+        let mut clauses = self.filters(&searcher, &request);
         clauses.push((Occur::Must, Box::new(like)));
         clauses.push((
             Occur::MustNot,

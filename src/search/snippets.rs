@@ -3,8 +3,6 @@
 //! `<mark>`, widened to their sentence when it is near, « … » where the text goes on, the field with
 //! the most matches first.
 
-use tantivy::TantivyDocument;
-use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 
 use super::{SearchIndex, SearchOutcome, internal};
@@ -25,12 +23,7 @@ impl SearchIndex {
         };
         let searcher = self.reader.searcher();
         let f = &self.fields;
-        let mut described = Vec::with_capacity(outcome.addresses.len());
-        for address in &outcome.addresses {
-            let document: TantivyDocument = searcher.doc(*address).map_err(internal)?;
-            described
-                .push(document.get_first(f.labels_exact).and_then(|value| value.as_str()).unwrap_or("").to_owned());
-        }
+        let described = outcome.cards.iter().map(|card| card.labels.clone()).collect();
         let mut generators = Vec::new();
         for (name, fields) in [
             ("title", [f.title_exact, f.title_stem]),

@@ -20,7 +20,7 @@ pub struct SheetEvidence {
 impl SheetEvidence {
     /// The linked project sheet.
     async fn sheet(&self) -> SheetNode {
-        SheetNode(self.sheet.clone())
+        SheetNode::from(self.sheet.clone())
     }
     /// Whether the sheet shows the lesson (OBSERVED_IN) or contradicts it (CONTRADICTED_BY).
     async fn role(&self) -> EvidenceRole {
@@ -37,48 +37,63 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
     /// statement, what to do and what shows it, linked to the project sheets that show it.
     {
     /// Whether the lesson is a success factor, a pitfall or a failure factor.
-    async fn polarity(&self) -> Polarity {
-        self.0.fields.polarity
+    async fn polarity(&self, ctx: &Context<'_>) -> async_graphql::Result<Polarity> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.polarity)
     }
     /// The lesson in one sentence (1 to 200 characters).
-    async fn title(&self) -> &str {
-        self.0.fields.title.as_str()
+    async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        if let Some(card) = self.0.card() {
+            return Ok(&card.text.title);
+        }
+        Ok(self.0.get(ctx).await?.fields.title.as_str())
     }
     /// What happened (at most 10,000 characters).
-    async fn context(&self) -> &str {
-        self.0.fields.context.as_str()
+    async fn context(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.context.as_str())
     }
     /// The general statement.
-    async fn lesson(&self) -> &str {
-        self.0.fields.lesson.as_str()
+    async fn lesson(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        if let Some(card) = self.0.card() {
+            return Ok(&card.text.summary);
+        }
+        Ok(self.0.get(ctx).await?.fields.lesson.as_str())
     }
     /// What to do.
-    async fn recommendation(&self) -> &str {
-        self.0.fields.recommendation.as_str()
+    async fn recommendation(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.recommendation.as_str())
     }
     /// What shows it.
-    async fn evidence(&self) -> &str {
-        self.0.fields.evidence.as_str()
+    async fn evidence(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.evidence.as_str())
     }
     /// How strongly the lesson is backed.
-    async fn evidence_level(&self) -> EvidenceLevel {
-        self.0.fields.evidence_level
+    async fn evidence_level(&self, ctx: &Context<'_>) -> async_graphql::Result<EvidenceLevel> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.evidence_level)
     }
     /// The phases of the démarche the lesson concerns.
-    async fn phases(&self) -> &[Phase] {
-        &self.0.fields.phases
+    async fn phases(&self, ctx: &Context<'_>) -> async_graphql::Result<&[Phase]> {
+        let record = self.0.get(ctx).await?;
+        Ok(&record.fields.phases)
     }
     /// What the lesson is about.
-    async fn categories(&self) -> &[LessonCategory] {
-        &self.0.fields.categories
+    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<&[LessonCategory]> {
+        let record = self.0.get(ctx).await?;
+        Ok(&record.fields.categories)
     }
     /// The themes of social utility the lesson concerns.
-    async fn themes(&self) -> &[Theme] {
-        &self.0.fields.themes
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<&[Theme]> {
+        let record = self.0.get(ctx).await?;
+        Ok(&record.fields.themes)
     }
     /// The kinds of territory the lesson applies to.
-    async fn territory_types(&self) -> &[TerritoryType] {
-        &self.0.fields.territory_types
+    async fn territory_types(&self, ctx: &Context<'_>) -> async_graphql::Result<&[TerritoryType]> {
+        let record = self.0.get(ctx).await?;
+        Ok(&record.fields.territory_types)
     }
     /// The project sheets linked to this lesson, with their role and note (visible sheets only).
     async fn evidence_links(
@@ -86,8 +101,9 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
         ctx: &Context<'_>,
         #[graphql(desc = "Only the links of this role (every link when absent).")] role: Option<EvidenceRole>,
     ) -> async_graphql::Result<Vec<SheetEvidence>> {
+        let record = self.0.get(ctx).await?;
         let links: Vec<&EvidenceLink> =
-            self.0.fields.evidence_links.iter().filter(|link| role.is_none_or(|wanted| wanted == link.role)).collect();
+            record.fields.evidence_links.iter().filter(|link| role.is_none_or(|wanted| wanted == link.role)).collect();
         let ids: Vec<SheetId> = links.iter().map(|link| link.sheet).collect();
         let sheets = loaders::many(ctx, &ids).await?;
         Ok(sheets
@@ -102,13 +118,15 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
     async fn sheets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SheetNode>> {
         let ids: Vec<SheetId> = self
             .0
+            .get(ctx)
+            .await?
             .fields
             .evidence_links
             .iter()
             .filter(|link| link.role == EvidenceRole::ObservedIn)
             .map(|link| link.sheet)
             .collect();
-        Ok(loaders::many(ctx, &ids).await?.into_iter().map(SheetNode).collect())
+        Ok(loaders::many(ctx, &ids).await?.into_iter().map(SheetNode::from).collect())
     }
     /// The programmes the lesson applies to: those of the sheets it was observed in (programmes and
     /// sheets the caller may see only).

@@ -32,32 +32,46 @@ macro_rules! record_object {
             }
             /// A stable, readable key, unique among records of its kind: 1 to 80 lower-case letters
             /// a-z, digits and single hyphens.
-            pub(super) async fn slug(&self) -> &str {
-                self.0.fields.slug.as_str()
+            pub(super) async fn slug(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+                if let Some(card) = self.0.card() {
+                    return Ok(&card.slug);
+                }
+                Ok(self.0.get(ctx).await?.fields.slug.as_str())
             }
             /// Where the record stands in the publication workflow. Everyone sees PUBLISHED records;
             /// other statuses are seen by administrators and by the contributors and reviewers whose
             /// scope holds the record.
-            pub(super) async fn publication_status(&self) -> PublicationStatus {
-                self.0.meta.publication_status
+            pub(super) async fn publication_status(&self, ctx: &Context<'_>) -> async_graphql::Result<PublicationStatus> {
+                if let Some(card) = self.0.card() {
+                    return Ok(card.publication_status);
+                }
+                Ok(self.0.get(ctx).await?.meta.publication_status)
             }
             /// Grows by one with every change; updates must name the version they read.
-            pub(super) async fn version(&self) -> i32 {
-                self.0.meta.version
+            pub(super) async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+                if let Some(card) = self.0.card() {
+                    return Ok(card.version);
+                }
+                Ok(self.0.get(ctx).await?.meta.version)
             }
             /// When the record was created.
-            pub(super) async fn created_at(&self) -> DateTime<Utc> {
-                self.0.meta.created_at
+            pub(super) async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
+                let record = self.0.get(ctx).await?;
+                Ok(record.meta.created_at)
             }
             /// When the record last changed (its fields or its publication status).
-            pub(super) async fn updated_at(&self) -> DateTime<Utc> {
-                self.0.meta.updated_at
+            pub(super) async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
+                if let Some(at) = self.0.card().and_then(|card| DateTime::from_timestamp_micros(card.updated_at)) {
+                    return Ok(at);
+                }
+                Ok(self.0.get(ctx).await?.meta.updated_at)
             }
             /// The organisation whose contributors may edit the record (the one that created it), when
             /// the caller may see it.
             pub(super) async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
-                match self.0.meta.owner {
-                    Some(owner) => Ok(loaders::one(ctx, owner).await?.map(OrganisationNode)),
+                let record = self.0.get(ctx).await?;
+                match record.meta.owner {
+                    Some(owner) => Ok(loaders::one(ctx, owner).await?.map(OrganisationNode::from)),
                     None => Ok(None),
                 }
             }
@@ -111,7 +125,7 @@ macro_rules! node_from {
     ($($record:ident => $variant:ident($node:ident)),*) => {$(
         impl From<$record> for Node {
             fn from(record: $record) -> Self {
-                Node::$variant($node(record))
+                Node::$variant($node::from(record))
             }
         }
     )*};
@@ -124,11 +138,77 @@ node_from!(
     Lesson => Lesson(LessonNode)
 );
 
-pub struct OrganisationNode(pub Organisation);
-pub struct TerritoryNode(pub Territory);
-pub struct ProgrammeNode(pub Programme);
-pub struct SheetNode(pub Sheet);
-pub struct LessonNode(pub Lesson);
+pub struct OrganisationNode(pub(crate) Held<OrganisationId, OrganisationFields>);
+pub struct TerritoryNode(pub(crate) Held<TerritoryId, TerritoryFields>);
+pub struct ProgrammeNode(pub(crate) Held<ProgrammeId, ProgrammeFields>);
+pub struct SheetNode(pub(crate) Held<SheetId, SheetFields>);
+pub struct LessonNode(pub(crate) Held<LessonId, LessonFields>);
+
+/// A record as its node holds it: whole, or first as the card its search hit carries (what the
+/// index stores of it: slug, title, summary, version, at the version the index holds). A field the
+/// card does not hold reads the whole record from the database, once per node, through the
+/// request's batch loader (one statement per kind for every hit of a page): a page of hits that
+/// asks only for what its cards hold costs no database statement.
+pub struct Held<I, F> {
+    pub(crate) id: I,
+    card: Option<Box<crate::app::Card>>,
+    whole: std::sync::OnceLock<Record<I, F>>,
+}
+
+impl<I: RecordId, F> Held<I, F>
+where
+    loaders::Batch:
+        async_graphql::dataloader::Loader<I, Value = Record<I, F>, Error = std::sync::Arc<crate::error::Error>>,
+{
+    /// A record read whole.
+    pub(crate) fn whole(record: Record<I, F>) -> Self {
+        Self { id: record.id, card: None, whole: std::sync::OnceLock::from(record) }
+    }
+
+    /// A record known by its search card.
+    pub(crate) fn carded(id: I, card: crate::app::Card) -> Self {
+        Self { id, card: Some(Box::new(card)), whole: std::sync::OnceLock::new() }
+    }
+
+    /// The card, when the node was made from a search hit.
+    pub(crate) fn card(&self) -> Option<&crate::app::Card> {
+        self.card.as_deref()
+    }
+
+    /// The whole record, read the first time a field beyond the card is asked. A record gone from
+    /// the database (or from the caller's sight) since it was indexed is NOT_FOUND.
+    pub(crate) async fn get(&self, ctx: &Context<'_>) -> async_graphql::Result<&Record<I, F>> {
+        if let Some(record) = self.whole.get() {
+            return Ok(record);
+        }
+        let record = loaders::one(ctx, self.id).await?.ok_or_else(|| {
+            super::error::to_graphql(&crate::error::Error::NotFound(format!(
+                "{} {}: no longer published",
+                I::KIND.as_str(),
+                self.id.get()
+            )))
+        })?;
+        Ok(self.whole.get_or_init(|| record))
+    }
+}
+
+/// Each record becomes its node, held whole.
+macro_rules! node_of_record {
+    ($($record:ident => $node:ident),*) => {$(
+        impl From<$record> for $node {
+            fn from(record: $record) -> Self {
+                $node(Held::whole(record))
+            }
+        }
+    )*};
+}
+node_of_record!(
+    Organisation => OrganisationNode,
+    Territory => TerritoryNode,
+    Programme => ProgrammeNode,
+    Sheet => SheetNode,
+    Lesson => LessonNode
+);
 
 /// One state of a record, kept when it was created or changed.
 pub struct RevisionNode(pub Revision);
@@ -173,7 +253,7 @@ async fn organisation(
 ) -> async_graphql::Result<Option<OrganisationNode>> {
     match id {
         None => Ok(None),
-        Some(id) => Ok(loaders::one(ctx, id).await?.map(OrganisationNode)),
+        Some(id) => Ok(loaders::one(ctx, id).await?.map(OrganisationNode::from)),
     }
 }
 
@@ -191,7 +271,7 @@ fn rows(first: i32) -> async_graphql::Result<usize> {
 }
 
 async fn sheets(ctx: &Context<'_>, relation: Reverse, id: i64, limit: usize) -> async_graphql::Result<Vec<SheetNode>> {
-    Ok(loaders::related::<SheetId>(ctx, relation, id, limit).await?.into_iter().map(SheetNode).collect())
+    Ok(loaders::related::<SheetId>(ctx, relation, id, limit).await?.into_iter().map(SheetNode::from).collect())
 }
 
 async fn programmes(
@@ -200,5 +280,5 @@ async fn programmes(
     id: i64,
     limit: usize,
 ) -> async_graphql::Result<Vec<ProgrammeNode>> {
-    Ok(loaders::related::<ProgrammeId>(ctx, relation, id, limit).await?.into_iter().map(ProgrammeNode).collect())
+    Ok(loaders::related::<ProgrammeId>(ctx, relation, id, limit).await?.into_iter().map(ProgrammeNode::from).collect())
 }

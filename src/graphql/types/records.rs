@@ -15,28 +15,36 @@ record_object!(#[Object(name = "Organisation")] OrganisationNode, Kind::Organisa
     /// A structure of the network: a Fabrique à initiatives, a project holder, a funder, a local authority…
     {
     /// The organisation's name (1 to 200 characters).
-    async fn name(&self) -> &str {
-        self.0.fields.name.as_str()
+    async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        if let Some(card) = self.0.card() {
+            return Ok(&card.text.title);
+        }
+        Ok(self.0.get(ctx).await?.fields.name.as_str())
     }
     /// What kind of structure it is.
-    async fn kind(&self) -> OrganisationKind {
-        self.0.fields.kind
+    async fn kind(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganisationKind> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.kind)
     }
     /// The region it is based in, if given.
-    async fn region(&self) -> Option<Region> {
-        self.0.fields.region
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.region)
     }
     /// Its website: an absolute http(s) address, if given.
-    async fn website(&self) -> Option<&str> {
-        self.0.fields.website.as_ref().map(WebAddress::as_str)
+    async fn website(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.website.as_ref().map(WebAddress::as_str))
     }
     /// SIREN company number: nine digits, if given.
-    async fn siren(&self) -> Option<&str> {
-        self.0.fields.siren.as_ref().map(Siren::as_str)
+    async fn siren(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.siren.as_ref().map(Siren::as_str))
     }
     /// Number in the Répertoire national des associations (RNA): `W` and nine characters, if given.
-    async fn rna(&self) -> Option<&str> {
-        self.0.fields.rna.as_ref().map(Rna::as_str)
+    async fn rna(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.rna.as_ref().map(Rna::as_str))
     }
     /// Sheets this organisation supports as the supporting structure.
     #[graphql(complexity = "super::super::limits::page(Some(first), None, child_complexity)")]
@@ -78,28 +86,36 @@ record_object!(#[Object(name = "Territory")] TerritoryNode, Kind::Territory,
     /// A territory where programmes act: a commune, an intercommunalité, a QPV, a pays…
     {
     /// The territory's name (1 to 200 characters).
-    async fn name(&self) -> &str {
-        self.0.fields.name.as_str()
+    async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        if let Some(card) = self.0.card() {
+            return Ok(&card.text.title);
+        }
+        Ok(self.0.get(ctx).await?.fields.name.as_str())
     }
     /// Its administrative level.
-    async fn level(&self) -> TerritoryLevel {
-        self.0.fields.level
+    async fn level(&self, ctx: &Context<'_>) -> async_graphql::Result<TerritoryLevel> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.level)
     }
     /// The official code: INSEE code of a commune or département, code of a QPV…
-    async fn code(&self) -> Option<&str> {
-        self.0.fields.code.as_ref().map(Label::as_str)
+    async fn code(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.code.as_ref().map(Label::as_str))
     }
     /// The region it lies in, if given.
-    async fn region(&self) -> Option<Region> {
-        self.0.fields.region
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.region)
     }
     /// The kinds of territory it is (rural, QPV…; a territory can be of several).
-    async fn types(&self) -> &[TerritoryType] {
-        &self.0.fields.types
+    async fn types(&self, ctx: &Context<'_>) -> async_graphql::Result<&[TerritoryType]> {
+        let record = self.0.get(ctx).await?;
+        Ok(&record.fields.types)
     }
     /// Its centre, for maps, if given.
-    async fn centroid(&self) -> Option<Centroid> {
-        self.0.fields.centroid.map(|point| Centroid { latitude: point.latitude(), longitude: point.longitude() })
+    async fn centroid(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Centroid>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.centroid.map(|point| Centroid { latitude: point.latitude(), longitude: point.longitude() }))
     }
     /// The project sheets located in this territory (those the caller may see).
     #[graphql(complexity = "super::super::limits::page(Some(first), None, child_complexity)")]
@@ -112,38 +128,50 @@ record_object!(#[Object(name = "Programme")] ProgrammeNode, Kind::Programme,
     /// A national or local programme of the network: Territoires fragiles, Garages solidaires, Catalyseur…
     {
     /// The programme's name (1 to 200 characters).
-    async fn name(&self) -> &str {
-        self.0.fields.name.as_str()
+    async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        if let Some(card) = self.0.card() {
+            return Ok(&card.text.title);
+        }
+        Ok(self.0.get(ctx).await?.fields.name.as_str())
     }
     /// A short presentation of the programme (at most 2,000 characters; empty when none).
-    async fn summary(&self) -> &str {
-        self.0.fields.summary.as_str()
+    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        if let Some(card) = self.0.card() {
+            return Ok(&card.text.summary);
+        }
+        Ok(self.0.get(ctx).await?.fields.summary.as_str())
     }
     /// The year the programme started (1900 to 2100), if known.
-    async fn start_year(&self) -> Option<i32> {
-        self.0.fields.start_year.map(Year::get)
+    async fn start_year(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.start_year.map(Year::get))
     }
     /// The year the programme ended or ends, if known; never before `startYear`.
-    async fn end_year(&self) -> Option<i32> {
-        self.0.fields.end_year.map(Year::get)
+    async fn end_year(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.end_year.map(Year::get))
     }
     /// The themes of social utility the programme addresses.
-    async fn themes(&self) -> &[Theme] {
-        &self.0.fields.themes
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<&[Theme]> {
+        let record = self.0.get(ctx).await?;
+        Ok(&record.fields.themes)
     }
     /// The organisation that runs the programme, if given and visible to the caller.
     async fn operator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
-        organisation(ctx, self.0.fields.operator).await
+        let record = self.0.get(ctx).await?;
+        organisation(ctx, record.fields.operator).await
     }
     /// The organisations that fund the programme (those the caller may see).
     async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationNode>> {
-        Ok(loaders::many(ctx, &self.0.fields.funders).await?.into_iter().map(OrganisationNode).collect())
+        let record = self.0.get(ctx).await?;
+        Ok(loaders::many(ctx, &record.fields.funders).await?.into_iter().map(OrganisationNode::from).collect())
     }
     /// The programme this one is part of, if any and visible to the caller.
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProgrammeNode>> {
-        match self.0.fields.parent {
+        let record = self.0.get(ctx).await?;
+        match record.fields.parent {
             None => Ok(None),
-            Some(id) => Ok(loaders::one(ctx, id).await?.map(ProgrammeNode)),
+            Some(id) => Ok(loaders::one(ctx, id).await?.map(ProgrammeNode::from)),
         }
     }
     /// The programmes nested directly in this one (those the caller may see).

@@ -77,7 +77,7 @@ pub struct LessonLink {
 impl LessonLink {
     /// The linked lesson.
     async fn lesson(&self) -> LessonNode {
-        LessonNode(self.lesson.clone())
+        LessonNode::from(self.lesson.clone())
     }
     /// Whether the sheet shows the lesson (OBSERVED_IN) or contradicts it (CONTRADICTED_BY).
     async fn role(&self) -> EvidenceRole {
@@ -97,69 +97,89 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
     /// A fiche-projet: one project's story, from the social need detected to the launch of the activity.
     {
     /// The sheet's title, as lists and search show it (1 to 200 characters).
-    async fn title(&self) -> &str {
-        self.0.fields.title.as_str()
+    async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        if let Some(card) = self.0.card() {
+            return Ok(&card.text.title);
+        }
+        Ok(self.0.get(ctx).await?.fields.title.as_str())
     }
     /// A short summary of the project (at most 2,000 characters; empty when none).
-    async fn summary(&self) -> &str {
-        self.0.fields.summary.as_str()
+    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        if let Some(card) = self.0.card() {
+            return Ok(&card.text.summary);
+        }
+        Ok(self.0.get(ctx).await?.fields.summary.as_str())
     }
     /// The story of the project, in Markdown (at most 100,000 characters).
-    async fn body(&self) -> &str {
-        self.0.fields.body.as_str()
+    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.body.as_str())
     }
     /// The kind of activity the project creates.
-    async fn activity_type(&self) -> ActivityType {
-        self.0.fields.activity_type
+    async fn activity_type(&self, ctx: &Context<'_>) -> async_graphql::Result<ActivityType> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.activity_type)
     }
     /// The social need the démarche detected (at most 10,000 characters; empty when not told).
-    async fn social_need(&self) -> &str {
-        self.0.fields.social_need.as_str()
+    async fn social_need(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.social_need.as_str())
     }
     /// The themes of social utility the project addresses.
-    async fn themes(&self) -> &[Theme] {
-        &self.0.fields.themes
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<&[Theme]> {
+        let record = self.0.get(ctx).await?;
+        Ok(&record.fields.themes)
     }
     /// The publics the project is for.
-    async fn target_publics(&self) -> &[TargetPublic] {
-        &self.0.fields.target_publics
+    async fn target_publics(&self, ctx: &Context<'_>) -> async_graphql::Result<&[TargetPublic]> {
+        let record = self.0.get(ctx).await?;
+        Ok(&record.fields.target_publics)
     }
     /// Where the project stands in the démarche.
-    async fn status(&self) -> SheetStatus {
-        self.0.fields.status
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<SheetStatus> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.status)
     }
     /// The address of the source the sheet's content comes from (an absolute http(s) address), if given.
-    async fn source_url(&self) -> Option<&str> {
-        self.0.fields.source_url.as_ref().map(WebAddress::as_str)
+    async fn source_url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.source_url.as_ref().map(WebAddress::as_str))
     }
     /// The licence the sheet's content is published under (« CC BY 4.0 »…), if it has its own.
-    async fn licence(&self) -> Option<&str> {
-        self.0.fields.licence.as_ref().map(Label::as_str)
+    async fn licence(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record.fields.licence.as_ref().map(Label::as_str))
     }
     /// The programmes the sheet belongs to (those the caller may see).
     async fn programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeNode>> {
-        Ok(loaders::many(ctx, &self.0.fields.programmes).await?.into_iter().map(ProgrammeNode).collect())
+        let record = self.0.get(ctx).await?;
+        Ok(loaders::many(ctx, &record.fields.programmes).await?.into_iter().map(ProgrammeNode::from).collect())
     }
     /// The territories where the project is located (those the caller may see).
     async fn territories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TerritoryNode>> {
-        Ok(loaders::many(ctx, &self.0.fields.territories).await?.into_iter().map(TerritoryNode).collect())
+        let record = self.0.get(ctx).await?;
+        Ok(loaders::many(ctx, &record.fields.territories).await?.into_iter().map(TerritoryNode::from).collect())
     }
     /// The Fabrique à initiatives (or other structure) that supports the démarche, if given and
     /// visible to the caller.
     async fn supporting_structure(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
-        organisation(ctx, self.0.fields.supporting_structure).await
+        let record = self.0.get(ctx).await?;
+        organisation(ctx, record.fields.supporting_structure).await
     }
     /// The organisation that carries the activity; empty until one is found.
     async fn project_holder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
-        organisation(ctx, self.0.fields.project_holder).await
+        let record = self.0.get(ctx).await?;
+        organisation(ctx, record.fields.project_holder).await
     }
     /// The partner organisations of the project (those the caller may see).
     async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationNode>> {
-        Ok(loaders::many(ctx, &self.0.fields.partners).await?.into_iter().map(OrganisationNode).collect())
+        let record = self.0.get(ctx).await?;
+        Ok(loaders::many(ctx, &record.fields.partners).await?.into_iter().map(OrganisationNode::from).collect())
     }
     /// The phases of the démarche the project went through (at most 20).
-    async fn phases(&self) -> Vec<PhaseRecordNode> {
-        self.0
+    async fn phases(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PhaseRecordNode>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record
             .fields
             .phases
             .iter()
@@ -171,11 +191,12 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
                 participants: strings(&record.participants),
                 outcome: record.outcome.to_string(),
             })
-            .collect()
+            .collect())
     }
     /// Measures of the project's results (at most 20).
-    async fn indicators(&self) -> Vec<IndicatorNode> {
-        self.0
+    async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<IndicatorNode>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record
             .fields
             .indicators
             .iter()
@@ -186,11 +207,12 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
                 target: indicator.target,
                 actual: indicator.actual,
             })
-            .collect()
+            .collect())
     }
     /// Words of people involved in the project (at most 20).
-    async fn testimonies(&self) -> Vec<TestimonyNode> {
-        self.0
+    async fn testimonies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TestimonyNode>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record
             .fields
             .testimonies
             .iter()
@@ -199,16 +221,17 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
                 speaker: testimony.speaker.to_string(),
                 role: testimony.role.to_string(),
             })
-            .collect()
+            .collect())
     }
     /// Documents about the project, published elsewhere (at most 20).
-    async fn documents(&self) -> Vec<DocumentNode> {
-        self.0
+    async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DocumentNode>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record
             .fields
             .documents
             .iter()
             .map(|document| DocumentNode { title: document.title.to_string(), kind: document.kind, url: document.url.as_str().to_owned() })
-            .collect()
+            .collect())
     }
     /// The lessons this sheet shows (or contradicts), with the role and note of each link (lessons
     /// the caller may see only).

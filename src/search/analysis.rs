@@ -8,6 +8,11 @@
 //!   and the Snowball French stemmer, so « mobilités » meets « mobilité ».
 //!
 //! Accents are folded before stemming: « mobilite » must stem like « mobilité ».
+//!
+//! A third form indexes the pairs of neighbouring stems (`pairs`: « porteurs de projets » gives
+//! `porteur_projet`), already made when the document is built, split on whitespace by `fr_pairs_v1`:
+//! a phrase is then a few terms to look up rather than positions to compare in every document that
+//! holds its words, which is what made common phrases costly.
 
 use std::mem;
 
@@ -109,10 +114,32 @@ pub fn stemmed() -> TextAnalyzer {
         .build()
 }
 
-/// Registers both analyzers on an index.
+/// The analyzer of the pair fields: their text is made of pairs already (`pairs`), one per word.
+pub const PAIRS: &str = "fr_pairs_v1";
+
+/// Registers the analyzers on an index.
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(EXACT, exact());
     index.tokenizers().register(STEM, stemmed());
+    index
+        .tokenizers()
+        .register(PAIRS, TextAnalyzer::builder(tantivy::tokenizer::WhitespaceTokenizer::default()).build());
+}
+
+/// How far apart (in words) two stems may stand and still make a pair: side by side, or with up to
+/// two stop words between them (« porteur de la démarche », « étude d'opportunité »).
+const PAIR_REACH: usize = 3;
+
+/// The pairs of neighbouring stems of a text, each as one token (`porteur_projet`): stems that follow
+/// each other once stop words are dropped, at most `PAIR_REACH` words apart. The same function reads
+/// documents and queries, so a phrase meets the texts that say its stems in its order.
+pub fn pairs(stem: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let stems = tokens(stem, text);
+    stems
+        .windows(2)
+        .filter(|pair| pair[1].0 > pair[0].0 && pair[1].0 - pair[0].0 <= PAIR_REACH)
+        .map(|pair| format!("{}_{}", pair[0].1, pair[1].1))
+        .collect()
 }
 
 /// Returns the tokens an analyzer makes of a text, with their positions.
@@ -192,6 +219,19 @@ mod tests {
 
     fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
         tokens(analyzer, text).into_iter().map(|(_, word)| word).collect()
+    }
+
+    #[test]
+    fn neighbouring_stems_pair_across_small_words_and_plurals() {
+        let mut stem = stemmed();
+        assert_eq!(pairs(&mut stem, "Les porteurs de projets"), vec!["porteur_projet"]);
+        assert_eq!(pairs(&mut stem, "le porteur du projet"), pairs(&mut stem, "porteur de projet"));
+        assert_eq!(pairs(&mut stem, "étude d’opportunité"), pairs(&mut stem, "études d'opportunités"));
+        assert_eq!(pairs(&mut stem, "économie sociale et solidaire").len(), 2);
+        // Too far apart (three small words between): no pair.
+        assert!(pairs(&mut stem, "porteur de la et du projet").is_empty());
+        assert!(pairs(&mut stem, "mobilité").is_empty());
+        assert!(pairs(&mut stem, "").is_empty());
     }
 
     #[test]

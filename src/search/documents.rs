@@ -75,7 +75,7 @@ pub enum IndexOp {
 }
 
 impl SearchIndex {
-    fn document(&self, doc: &SearchDoc, digest: u64) -> TantivyDocument {
+    fn document(&self, doc: &SearchDoc, digest: u64, stem: &mut tantivy::tokenizer::TextAnalyzer) -> TantivyDocument {
         let f = &self.fields;
         let mut document = TantivyDocument::default();
         document.add_text(f.key, key(doc.kind, doc.id));
@@ -100,6 +100,14 @@ impl SearchIndex {
             (f.labels_exact, &doc.labels),
         ] {
             document.add_text(field, text);
+        }
+        for (field, text) in [
+            (f.title_pairs, &doc.title),
+            (f.summary_pairs, &doc.summary),
+            (f.body_pairs, &doc.body),
+            (f.labels_pairs, &doc.labels),
+        ] {
+            document.add_text(field, super::analysis::pairs(stem, text).join(" "));
         }
         if let Some((programmes, sheets)) = doc.recurrence {
             document.add_u64(f.programme_count, programmes);
@@ -136,6 +144,7 @@ impl SearchIndex {
     pub fn stage(&self, ops: &[IndexOp]) -> Result<usize> {
         let writer = self.writer.lock().map_err(|_| internal("the writer lock is poisoned"))?;
         let searcher = self.reader.searcher();
+        let mut stem = super::analysis::stemmed();
         let mut written = 0;
         for op in ops {
             let (kind, id) = match op {
@@ -155,7 +164,7 @@ impl SearchIndex {
                         continue;
                     }
                     writer.delete_term(term);
-                    writer.add_document(self.document(doc, digest)).map_err(internal)?;
+                    writer.add_document(self.document(doc, digest, &mut stem)).map_err(internal)?;
                 }
             };
             written += 1;

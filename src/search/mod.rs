@@ -191,8 +191,43 @@ impl SearchIndex {
         Ok(metas.payload.as_deref().and_then(|payload| payload.parse().ok()).unwrap_or(0))
     }
 
-    fn builder<'a>(&'a self, synonyms: &'a Synonyms, known: &'a dyn Fn(&Term) -> bool) -> query::Builder<'a> {
-        query::Builder { fields: &self.fields, synonyms, exact: analysis::exact(), stem: analysis::stemmed(), known }
+    fn builder<'a>(
+        &'a self,
+        synonyms: &'a Synonyms,
+        known: &'a dyn Fn(&Term) -> bool,
+        corrections: &'a dyn Fn(&str, u8) -> Vec<String>,
+    ) -> query::Builder<'a> {
+        query::Builder {
+            fields: &self.fields,
+            synonyms,
+            exact: analysis::exact(),
+            stem: analysis::stemmed(),
+            known,
+            corrections,
+        }
+    }
+
+    /// The words of the titles and bodies within `distance` typos of `word`, most frequent first (at
+    /// most `query::CORRECTIONS`): one walk of each field's dictionary per segment.
+    fn corrections(&self, searcher: &tantivy::Searcher, word: &str, distance: u8) -> Vec<String> {
+        let mut found: HashMap<String, u64> = HashMap::new();
+        for field in [self.fields.title_exact, self.fields.body_exact] {
+            let fuzzy = tantivy::query::FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
+            for segment in searcher.segment_readers() {
+                let (Ok(automaton), Ok(inverted)) = (fuzzy.automaton(), segment.inverted_index(field)) else {
+                    continue;
+                };
+                let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else { continue };
+                while stream.advance() {
+                    if let Ok(text) = std::str::from_utf8(stream.key()) {
+                        *found.entry(text.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+                    }
+                }
+            }
+        }
+        let mut found: Vec<(String, u64)> = found.into_iter().collect();
+        found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        found.into_iter().take(query::CORRECTIONS).map(|(text, _)| text).collect()
     }
 
     fn filters(&self, searcher: &tantivy::Searcher, request: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
@@ -248,7 +283,8 @@ impl SearchIndex {
     ) -> (BooleanQuery, Option<Box<dyn Query>>) {
         let parsed = parse(&request.text);
         let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|freq| freq > 0);
-        let mut builder = self.builder(synonyms, &known);
+        let corrections = |word: &str, distance: u8| self.corrections(searcher, word, distance);
+        let mut builder = self.builder(synonyms, &known, &corrections);
         let text_query = builder.build(&parsed);
         let mut clauses = self.filters(searcher, request);
         match &text_query {

@@ -1,15 +1,17 @@
 //! The query language of the search box, and its translation into a tantivy query.
 //!
-//! Plain words must match (each in any text field, stemmed or exact, or within a few typos): all of
-//! them up to three, all but one in four beyond;
-//! `"exact phrases"` match word for word; `-word` or `-"phrase"` excludes; `a OR b` accepts either.
+//! Plain words must match (each in any text field by its stem, exactly in titles and summaries; a word
+//! the index does not know, as the nearest words it knows): all of them up to three, all but one in
+//! four beyond; `"phrases"` match their stems in order (`analysis::pairs`: plurals and small words
+//! between are allowed), the exact phrase first; `-word` or `-"phrase"` excludes; `a OR b` accepts
+//! either.
 //! Nothing a user types is a syntax error: an unclosed quote, a lone `-` or a dangling `OR` are read
 //! as plain words or ignored. Glossary terms expand to their synonyms (« QPV » also finds « quartier
 //! prioritaire »). Exact matches rank above stemmed ones, which rank above typo matches; a title
 //! match ranks above a summary match, above a body match.
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -200,7 +202,16 @@ pub struct Builder<'a> {
     /// Tells whether a word is known to the index, so that typo tolerance only runs for words that
     /// match nothing as typed (a known word is not a typo; fuzzy expansion is costly and noisy).
     pub known: &'a dyn Fn(&Term) -> bool,
+    /// The words of the index within a number of typos of a word, most frequent first (at most
+    /// `CORRECTIONS`): what an unknown word is searched as.
+    pub corrections: &'a dyn Fn(&str, u8) -> Vec<String>,
 }
+
+/// How many words of the index an unknown word is corrected to, at most.
+pub const CORRECTIONS: usize = 3;
+
+/// The weight of a word found by correcting a typo: below the words typed as they are written.
+const CORRECTION_BOOST: f32 = 0.5;
 
 /// The weight of a match in what a record is described by (its vocabulary labels, the names of what
 /// it is linked to), below a match in its body: a record that says the words itself ranks first.
@@ -260,57 +271,89 @@ impl Builder<'_> {
                 .any(|field| (self.known)(&Term::from_field_text(field, folded)))
         };
         if fuzzy && distance > 0 && !known() {
-            for (field, boost) in [(fields.title_exact, 0.6), (fields.summary_exact, 0.4), (fields.body_exact, 0.3)] {
-                let query = FuzzyTermQuery::new(Term::from_field_text(field, folded), distance, true);
-                alternatives.push(boosted(Box::new(query), boost));
+            // A word the index does not know is read as the few words of the index nearest to it (the
+            // most frequent first), each searched like a typed word, below it: the dictionary is
+            // walked once, not once per field, and a correction meets plurals through its stem.
+            for correction in (self.corrections)(folded, distance) {
+                if let Some(query) = self.word(&correction, false) {
+                    alternatives.push(boosted(query, CORRECTION_BOOST));
+                }
             }
         }
         any_of(alternatives)
     }
 
-    /// Several words in this order: a phrase on the exact fields, or on the stemmed fields (so a
-    /// phrase in the plural meets one in the singular), the exact one ranked first.
+    /// Several words in this order: the pairs of their stems (`analysis::pairs`) in any text field,
+    /// so that a phrase in the plural meets one in the singular; the exact phrase in titles and
+    /// summaries ranks first. Pairs are terms: a common phrase costs a few posting lists, not a
+    /// comparison of positions in every document that holds its words.
     fn phrase(&mut self, text: &str) -> Option<Box<dyn Query>> {
-        self.phrase_in(text, true)
+        self.phrase_ranked(text, true)
     }
 
-    /// A phrase, looked for in the bodies too or only in titles and summaries.
-    fn phrase_in(&mut self, text: &str, in_body: bool) -> Option<Box<dyn Query>> {
+    /// A phrase, with its exact form ranked first or not (a glossary expansion, which weighs less than
+    /// the words typed, is looked for by its stems only: fewer posting lists for the same records).
+    fn phrase_ranked(&mut self, text: &str, exact_first: bool) -> Option<Box<dyn Query>> {
         let exact = analysis::tokens(&mut self.exact, text);
         if exact.len() < 2 {
-            return exact.first().and_then(|(_, word)| self.word(word, false));
+            return match exact.first() {
+                Some((_, word)) if exact_first => self.word(word, false),
+                Some((_, word)) => self.stemmed(word),
+                None => None,
+            };
         }
         let fields = self.fields;
         let mut alternatives = Vec::new();
-        // Without bodies: titles, summaries and what describes the record (all short).
-        let fields_in = |list: [(Field, f32); 4]| {
-            list.into_iter().enumerate().filter(move |(i, _)| in_body || *i != 2).map(|(_, f)| f)
-        };
-        for (field, boost) in fields_in([
-            (fields.title_exact, 5.0),
-            (fields.summary_exact, 3.0),
-            (fields.body_exact, 2.0),
-            (fields.labels_exact, LABELS_BOOST),
-        ]) {
-            let terms = exact.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
-            alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));
-        }
-        let stemmed = analysis::tokens(&mut self.stem, text);
-        if stemmed.len() >= 2 {
-            for (field, boost) in fields_in([
-                (fields.title_stem, 2.5),
-                (fields.summary_stem, 1.5),
-                (fields.body_stem, 1.0),
-                (fields.labels_stem, LABELS_BOOST * 0.8),
-            ]) {
+        if exact_first {
+            for (field, boost) in [(fields.title_exact, 5.0), (fields.summary_exact, 3.0)] {
                 let terms =
-                    stemmed.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
+                    exact.iter().map(|(position, word)| (*position, Term::from_field_text(field, word))).collect();
                 alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));
             }
-        } else if in_body && let Some((_, stem)) = stemmed.first() {
-            alternatives.push(term(fields.body_stem, stem));
+        }
+        let pairs = analysis::pairs(&mut self.stem, text);
+        if pairs.is_empty() {
+            // One stem among stop words (« le projet »): that stem, in bodies too.
+            if let Some((_, stem)) = analysis::tokens(&mut self.stem, text).first() {
+                alternatives.push(term(fields.body_stem, stem));
+            }
+        } else {
+            for (field, boost) in [
+                (fields.title_pairs, 2.5),
+                (fields.summary_pairs, 1.5),
+                (fields.body_pairs, 1.0),
+                (fields.labels_pairs, LABELS_BOOST * 0.8),
+            ] {
+                let mut all: Vec<(Occur, Box<dyn Query>)> = pairs
+                    .iter()
+                    .map(|pair| -> (Occur, Box<dyn Query>) {
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(Term::from_field_text(field, pair), IndexRecordOption::WithFreqs)),
+                        )
+                    })
+                    .collect();
+                let query: Box<dyn Query> =
+                    if all.len() == 1 { all.remove(0).1 } else { Box::new(BooleanQuery::new(all)) };
+                alternatives.push(boosted(query, boost));
+            }
         }
         any_of(alternatives)
+    }
+
+    /// One word by its stem only, in every text field.
+    fn stemmed(&mut self, folded: &str) -> Option<Box<dyn Query>> {
+        if is_stop_word(folded) {
+            return None;
+        }
+        let (_, stem) = analysis::tokens(&mut self.stem, folded).into_iter().next()?;
+        let fields = self.fields;
+        any_of(vec![
+            boosted(term(fields.title_stem, &stem), 3.0),
+            boosted(term(fields.summary_stem, &stem), 2.0),
+            boosted(term(fields.body_stem, &stem), 1.5),
+            boosted(term(fields.labels_stem, &stem), LABELS_BOOST),
+        ])
     }
 
     /// The stems of a text (stop words left out).
@@ -326,17 +369,17 @@ impl Builder<'_> {
         let synonyms = self.synonyms;
         let mut alternatives = Vec::new();
         for group in synonyms.groups_of(&stems) {
-            // A synonym of several words is looked for as a phrase in titles, summaries and labels, not
-            // in bodies: checking the positions of every body that holds its words would cost more
-            // than the rest of the query (a synonym of one word is a plain term everywhere).
+            // A synonym of several words is looked for as a phrase (its pairs of stems), a synonym of
+            // one word as a plain term.
             for (term, key) in group.terms.iter().zip(&group.keys) {
                 if *key != stems {
-                    let query = self.phrase_in(&term.join(" "), false);
+                    let query = self.phrase_ranked(&term.join(" "), false);
                     alternatives.extend(query.map(|query| boosted(query, SYNONYM_BOOST)));
                 }
             }
             for term in &group.narrower {
-                alternatives.extend(self.phrase_in(&term.join(" "), false).map(|query| boosted(query, NARROWER_BOOST)));
+                let query = self.phrase_ranked(&term.join(" "), false);
+                alternatives.extend(query.map(|query| boosted(query, NARROWER_BOOST)));
             }
         }
         any_of(alternatives)
@@ -433,11 +476,9 @@ impl Builder<'_> {
         } else {
             clauses
         };
-        // Plain words that also stand together as a phrase in a title or a summary rank above the same
-        // words apart (not looked for in bodies: checking the positions of every matching body would
-        // cost more than the rest of the query).
+        // Plain words that also stand together as a phrase rank above the same words apart.
         if plain_words.len() > 1
-            && let Some(query) = self.phrase_in(&plain_words.join(" "), false)
+            && let Some(query) = self.phrase(&plain_words.join(" "))
         {
             clauses.push((Occur::Should, boosted(query, 2.0)));
         }

@@ -10,7 +10,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use super::analysis::{EXACT, STEM};
+use super::analysis::{EXACT, PAIRS, STEM};
 
 /// A dimension results can be filtered and counted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -91,6 +91,11 @@ pub struct Fields {
     /// What the record is described by: vocabulary labels and the names of linked records.
     pub labels_stem: Field,
     pub labels_exact: Field,
+    /// Pairs of neighbouring stems of each text (`analysis::pairs`), for phrases.
+    pub title_pairs: Field,
+    pub summary_pairs: Field,
+    pub body_pairs: Field,
+    pub labels_pairs: Field,
     /// For lessons: the distinct published programmes and sheets that observed them, and both in
     /// one number for ranking (`programmes << 32 | sheets`).
     pub programme_count: Field,
@@ -107,6 +112,13 @@ impl Fields {
         // Every dimension has its field: `build` adds them in the order of the enum.
         self.dimensions[dimension as usize]
     }
+}
+
+/// A field of stem pairs: counted, not positioned (a pair is already two words in their order).
+fn pairs() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(PAIRS).set_index_option(IndexRecordOption::WithFreqs),
+    )
 }
 
 /// The stored form of a text: kept whole for the hit that shows it and its snippets.
@@ -141,6 +153,10 @@ pub fn build() -> (Schema, Fields) {
     // Stored too: a hit found by what describes it shows that text (the snippet of its `labels`),
     // which the database would have to rebuild from several records.
     let labels_exact = builder.add_text_field("labels_exact", stored(EXACT));
+    let title_pairs = builder.add_text_field("title_pairs", pairs());
+    let summary_pairs = builder.add_text_field("summary_pairs", pairs());
+    let body_pairs = builder.add_text_field("body_pairs", pairs());
+    let labels_pairs = builder.add_text_field("labels_pairs", pairs());
     let programme_count = builder.add_u64_field("programme_count", INDEXED | FAST);
     let sheet_count = builder.add_u64_field("sheet_count", INDEXED | FAST);
     let recurrence = builder.add_u64_field("recurrence", FAST);
@@ -164,6 +180,10 @@ pub fn build() -> (Schema, Fields) {
         body_exact,
         labels_stem,
         labels_exact,
+        title_pairs,
+        summary_pairs,
+        body_pairs,
+        labels_pairs,
         programme_count,
         sheet_count,
         recurrence,

@@ -429,3 +429,122 @@ async fn the_shipped_thesaurus_expands_queries_one_way_and_below_the_typed_words
         app.fails("mutation { saveGlossaryEntry(terms: [\"vélo\"], narrower: [\"Vélo\"]) { id } }", json!({})).await;
     assert_eq!(code(&twice), "INVALID_INPUT", "{twice}");
 }
+
+const CARDS: &str = "query($q: String!, $first: Int!) { search(query: $q, first: $first) {
+    hits { node { __typename id slug publicationStatus version
+        ... on ProjectSheet { title summary updatedAt } ... on Lesson { title lesson updatedAt } ... on Programme { name summary updatedAt } } }
+    pageInfo { hasNextPage endCursor } } }";
+
+const BEYOND_CARDS: &str = "query($q: String!, $first: Int!) { search(query: $q, first: $first) {
+    hits { node { __typename id ... on ProjectSheet { title themes } ... on Lesson { title themes } ... on Programme { name themes } } } } }";
+
+#[tokio::test]
+async fn a_page_of_hits_is_shown_from_the_index_and_equals_the_database() {
+    let app = spawn_app().await;
+    app.load(corpus()).await;
+
+    // What a hit's card shows is what the database holds, field for field.
+    let hits = app.ok_as(None, CARDS, json!({ "q": "solidaire OR mobilité OR élus", "first": 20 })).await;
+    let hits = hits["search"]["hits"].as_array().cloned().unwrap_or_default();
+    assert!(hits.len() >= 4, "{hits:?}");
+    for hit in &hits {
+        let node = &hit["node"];
+        let stored = app
+            .ok_as(
+                None,
+                "query($id: ID!) { node(id: $id) { __typename id slug publicationStatus version
+                    ... on ProjectSheet { title summary updatedAt } ... on Lesson { title lesson updatedAt } ... on Programme { name summary updatedAt } } }",
+                json!({ "id": node["id"] }),
+            )
+            .await;
+        assert_eq!(node, &stored["node"], "the hit shows the record as the database holds it");
+    }
+
+    // A page of hits that asks only for what the cards hold sends no SQL statement; one that asks
+    // for more reads the records (one batch per kind and page). The indexer polls the database
+    // meanwhile, a statement or two at most.
+    let runs = 20;
+    let before = app.statements();
+    for _ in 0..runs {
+        app.ok_as(None, CARDS, json!({ "q": "garage solidaire", "first": 10 })).await;
+    }
+    let from_cards = app.statements() - before;
+    let before = app.statements();
+    for _ in 0..runs {
+        app.ok_as(None, BEYOND_CARDS, json!({ "q": "garage solidaire", "first": 10 })).await;
+    }
+    let beyond = app.statements() - before;
+    assert!(from_cards <= 5, "{runs} pages of hits from their cards sent {from_cards} statements");
+    assert!(beyond >= runs, "{runs} pages asking beyond the cards sent {beyond} statements");
+
+    // An edit shows in the card once its mutation returns.
+    let id = hits.iter().find(|hit| hit["node"]["slug"] == "mobilite").map(|hit| hit["node"]["id"].clone());
+    let version = hits.iter().find(|hit| hit["node"]["slug"] == "mobilite").map(|hit| hit["node"]["version"].clone());
+    app.ok(
+        "mutation($id: ID!, $version: Int!) { updateSheet(id: $id, version: $version, patch: { title: \"Service de mobilité partagée\" }) { version } }",
+        json!({ "id": id, "version": version }),
+    )
+    .await;
+    let after = app.ok_as(None, CARDS, json!({ "q": "partagée", "first": 10 })).await;
+    assert_eq!(after["search"]["hits"][0]["node"]["title"], "Service de mobilité partagée");
+}
+
+#[tokio::test]
+async fn the_total_is_counted_only_when_asked_and_pages_still_know_what_follows() {
+    let app = spawn_app().await;
+    app.load(corpus()).await;
+    let total = search(&app, "solidaire").await["totalCount"].as_i64().unwrap_or_default();
+    assert!(total >= 3, "{total}");
+
+    // Without `totalCount`, a page still tells whether another follows, up to the last one.
+    let mut after: Option<String> = None;
+    let mut seen = 0;
+    loop {
+        let page = app
+            .ok(
+                "query($after: String) { search(query: \"solidaire\", first: 2, after: $after) { hits { score } pageInfo { hasNextPage endCursor } } }",
+                json!({ "after": after }),
+            )
+            .await;
+        let page = &page["search"];
+        seen += page["hits"].as_array().map(Vec::len).unwrap_or_default() as i64;
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+        assert!(seen < 100, "the pages never end");
+    }
+    assert_eq!(seen, total, "the pages hold every match, and the last one says so");
+
+    // Asked through a fragment, the total is counted too.
+    let fragment = app
+        .ok(
+            "{ search(query: \"solidaire\") { ...counted } } fragment counted on SearchResults { totalCount }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(fragment["search"]["totalCount"], total);
+}
+
+#[tokio::test]
+async fn a_quoted_phrase_finds_its_words_in_order_in_bodies_with_plurals_and_small_words() {
+    let app = spawn_app().await;
+    app.load(json!({
+        "format": "retex-dataset/1",
+        "sheets": [
+            { "slug": "en-ordre", "title": "Un atelier", "activityType": "REPAIR_AND_REUSE", "status": "LAUNCHED",
+              "body": "Les visites de chantiers ont eu lieu pendant deux ans." },
+            { "slug": "avec-article", "title": "Un garage", "activityType": "SOLIDARITY_GARAGE", "status": "LAUNCHED",
+              "body": "Nous avons organisé la visite du chantier avec la mairie." },
+            { "slug": "en-desordre", "title": "Une épicerie", "activityType": "SOLIDARITY_GROCERY", "status": "LAUNCHED",
+              "body": "Un chantier qui attend encore la visite de l’inspecteur, faute de date." }
+        ]
+    }))
+    .await;
+    let mut found = slugs(&search(&app, "\"visite de chantier\"").await);
+    found.sort();
+    assert_eq!(found, vec!["avec-article", "en-ordre"], "the phrase, singular or plural, with « du » or « de »");
+    let words = slugs(&search(&app, "visite chantier").await);
+    assert_eq!(words.len(), 3, "the words apart still match as words: {words:?}");
+    assert_eq!(words.last().map(String::as_str), Some("en-desordre"), "the words in order rank first: {words:?}");
+}

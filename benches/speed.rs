@@ -393,10 +393,15 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path, skip: &[&str]) -> std:
             continue;
         }
         let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target, &[])?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
+        let copied = match entry.file_type() {
+            Ok(kind) if kind.is_dir() => copy_dir(&entry.path(), &target, &[]),
+            Ok(_) => std::fs::copy(entry.path(), target).map(|_| ()),
+            Err(error) => Err(error),
+        };
+        // A database's journal may be removed while the folder is read (the database is closed).
+        match copied {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+            _ => {}
         }
     }
     Ok(())

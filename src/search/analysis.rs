@@ -9,10 +9,9 @@
 //!
 //! Accents are folded before stemming: « mobilite » must stem like « mobilité ».
 //!
-//! A third form indexes the pairs of neighbouring stems (`pairs`: « porteurs de projets » gives
-//! `porteur_projet`), already made when the document is built, split on whitespace by `fr_pairs_v1`:
-//! a phrase is then a few terms to look up rather than positions to compare in every document that
-//! holds its words, which is what made common phrases costly.
+//! A third analyzer, `fr_pairs_v2`, indexes the pairs of neighbouring stems (`Pairs`: « porteurs de
+//! projets » gives `porteur_projet`): a phrase is then a few terms to look up rather than positions
+//! to compare in every document that holds its words, which is what made common phrases costly.
 
 use std::mem;
 
@@ -114,32 +113,34 @@ pub fn stemmed() -> TextAnalyzer {
         .build()
 }
 
-/// The analyzer of the pair fields: their text is made of pairs already (`pairs`), one per word.
-pub const PAIRS: &str = "fr_pairs_v1";
+/// The analyzer of the pair fields (`paired`), named with its version like the stemmed one.
+pub const PAIRS: &str = "fr_pairs_v2";
+
+/// Returns the analyzer of pairs of neighbouring stems: the stemmed analysis, then `Pairs`.
+pub fn paired() -> TextAnalyzer {
+    base()
+        .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|word| (*word).to_owned())))
+        .filter(Repairs)
+        .filter(Stemmer::new(Language::French))
+        .filter(Pairs)
+        .build()
+}
 
 /// Registers the analyzers on an index.
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(EXACT, exact());
     index.tokenizers().register(STEM, stemmed());
-    index
-        .tokenizers()
-        .register(PAIRS, TextAnalyzer::builder(tantivy::tokenizer::WhitespaceTokenizer::default()).build());
+    index.tokenizers().register(PAIRS, paired());
 }
 
 /// How far apart (in words) two stems may stand and still make a pair: side by side, or with up to
 /// two stop words between them (« porteur de la démarche », « étude d'opportunité »).
 const PAIR_REACH: usize = 3;
 
-/// The pairs of neighbouring stems of a text, each as one token (`porteur_projet`): stems that follow
-/// each other once stop words are dropped, at most `PAIR_REACH` words apart. The same function reads
-/// documents and queries, so a phrase meets the texts that say its stems in its order.
-pub fn pairs(stem: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let stems = tokens(stem, text);
-    stems
-        .windows(2)
-        .filter(|pair| pair[1].0 > pair[0].0 && pair[1].0 - pair[0].0 <= PAIR_REACH)
-        .map(|pair| format!("{}_{}", pair[0].1, pair[1].1))
-        .collect()
+/// The pairs of neighbouring stems of a text, each as one token (`porteur_projet`): what the pair
+/// fields index and what a phrase looks for there (`paired` reads both).
+pub fn pairs(paired: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    tokens(paired, text).into_iter().map(|(_, pair)| pair).collect()
 }
 
 /// Returns the tokens an analyzer makes of a text, with their positions.
@@ -213,6 +214,70 @@ impl<T: TokenStream> TokenStream for RepairsStream<T> {
     }
 }
 
+/// Turns a stream of stems into the pairs of stems that follow each other (once stop words are
+/// dropped) at most `PAIR_REACH` words apart: « porteurs de projets » gives `porteur_projet`. Runs
+/// where tantivy analyses documents, on its indexing threads.
+#[derive(Clone)]
+struct Pairs;
+
+impl TokenFilter for Pairs {
+    type Tokenizer<T: Tokenizer> = PairsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> PairsFilter<T> {
+        PairsFilter { tokenizer }
+    }
+}
+
+#[derive(Clone)]
+struct PairsFilter<T> {
+    tokenizer: T,
+}
+
+impl<T: Tokenizer> Tokenizer for PairsFilter<T> {
+    type TokenStream<'a> = PairsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        PairsStream { tail: self.tokenizer.token_stream(text), previous: None, token: Token::default() }
+    }
+}
+
+struct PairsStream<T> {
+    tail: T,
+    /// The last stem read: its position, end offset and text.
+    previous: Option<(usize, usize, String)>,
+    token: Token,
+}
+
+impl<T: TokenStream> TokenStream for PairsStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let current = self.tail.token();
+            let next = (current.position, current.offset_to, current.text.clone());
+            let Some((position, _, text)) = self.previous.replace(next) else { continue };
+            let current = self.tail.token();
+            if current.position > position && current.position - position <= PAIR_REACH {
+                self.token.text.clear();
+                self.token.text.push_str(&text);
+                self.token.text.push('_');
+                self.token.text.push_str(&current.text);
+                self.token.position = position;
+                self.token.offset_to = current.offset_to;
+                self.token.position_length = 1;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,7 +288,7 @@ mod tests {
 
     #[test]
     fn neighbouring_stems_pair_across_small_words_and_plurals() {
-        let mut stem = stemmed();
+        let mut stem = paired();
         assert_eq!(pairs(&mut stem, "Les porteurs de projets"), vec!["porteur_projet"]);
         assert_eq!(pairs(&mut stem, "le porteur du projet"), pairs(&mut stem, "porteur de projet"));
         assert_eq!(pairs(&mut stem, "étude d’opportunité"), pairs(&mut stem, "études d'opportunités"));

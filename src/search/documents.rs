@@ -75,7 +75,7 @@ pub enum IndexOp {
 }
 
 impl SearchIndex {
-    fn document(&self, doc: &SearchDoc, digest: u64, stem: &mut tantivy::tokenizer::TextAnalyzer) -> TantivyDocument {
+    fn document(&self, doc: &SearchDoc, digest: u64) -> TantivyDocument {
         let f = &self.fields;
         let mut document = TantivyDocument::default();
         document.add_text(f.key, key(doc.kind, doc.id));
@@ -107,7 +107,8 @@ impl SearchIndex {
             (f.body_pairs, &doc.body),
             (f.labels_pairs, &doc.labels),
         ] {
-            document.add_text(field, super::analysis::pairs(stem, text).join(" "));
+            // Paired by their analyzer (`analysis::paired`), on tantivy's indexing threads.
+            document.add_text(field, text);
         }
         if let Some((programmes, sheets)) = doc.recurrence {
             document.add_u64(f.programme_count, programmes);
@@ -144,7 +145,6 @@ impl SearchIndex {
     pub fn stage(&self, ops: &[IndexOp]) -> Result<usize> {
         let writer = self.writer.lock().map_err(|_| internal("the writer lock is poisoned"))?;
         let searcher = self.reader.searcher();
-        let mut stem = super::analysis::stemmed();
         let mut written = 0;
         for op in ops {
             let (kind, id) = match op {
@@ -164,7 +164,7 @@ impl SearchIndex {
                         continue;
                     }
                     writer.delete_term(term);
-                    writer.add_document(self.document(doc, digest, &mut stem)).map_err(internal)?;
+                    writer.add_document(self.document(doc, digest)).map_err(internal)?;
                 }
             };
             written += 1;

@@ -133,6 +133,8 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     fields: Fields,
     dir: PathBuf,
+    /// The exact, stemmed and paired analyzers, built once and cloned by each query.
+    analyzers: [tantivy::tokenizer::TextAnalyzer; 3],
 }
 
 /// How much a record that carries a filter the words name is lifted: about a word matched in a body.
@@ -178,7 +180,8 @@ impl SearchIndex {
         analysis::register(&index);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(internal)?;
         let writer = index.writer(WRITER_HEAP).map_err(internal)?;
-        Ok(Self { index, reader, writer: Mutex::new(writer), fields, dir })
+        let analyzers = [analysis::exact(), analysis::stemmed(), analysis::paired()];
+        Ok(Self { index, reader, writer: Mutex::new(writer), fields, dir, analyzers })
     }
 
     pub fn dir(&self) -> &Path {
@@ -200,8 +203,9 @@ impl SearchIndex {
         query::Builder {
             fields: &self.fields,
             synonyms,
-            exact: analysis::exact(),
-            stem: analysis::stemmed(),
+            exact: self.analyzers[0].clone(),
+            stem: self.analyzers[1].clone(),
+            paired: self.analyzers[2].clone(),
             known,
             corrections,
         }

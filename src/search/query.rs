@@ -199,6 +199,7 @@ pub struct Builder<'a> {
     pub synonyms: &'a Synonyms,
     pub exact: TextAnalyzer,
     pub stem: TextAnalyzer,
+    pub paired: TextAnalyzer,
     /// Tells whether a word is known to the index, so that typo tolerance only runs for words that
     /// match nothing as typed (a known word is not a typo; fuzzy expansion is costly and noisy).
     pub known: &'a dyn Fn(&Term) -> bool,
@@ -274,7 +275,13 @@ impl Builder<'_> {
             // A word the index does not know is read as the few words of the index nearest to it (the
             // most frequent first), each searched like a typed word, below it: the dictionary is
             // walked once, not once per field, and a correction meets plurals through its stem.
-            for correction in (self.corrections)(folded, distance) {
+            // One edit first (most typos): walking the dictionary for two edits costs several times
+            // more, and is done only for a long word that one edit does not correct.
+            let mut corrections = (self.corrections)(folded, 1);
+            if corrections.is_empty() && distance > 1 {
+                corrections = (self.corrections)(folded, distance);
+            }
+            for correction in corrections {
                 if let Some(query) = self.word(&correction, false) {
                     alternatives.push(boosted(query, CORRECTION_BOOST));
                 }
@@ -311,7 +318,7 @@ impl Builder<'_> {
                 alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost));
             }
         }
-        let pairs = analysis::pairs(&mut self.stem, text);
+        let pairs = analysis::pairs(&mut self.paired, text);
         if pairs.is_empty() {
             // One stem among stop words (« le projet »): that stem, in bodies too.
             if let Some((_, stem)) = analysis::tokens(&mut self.stem, text).first() {

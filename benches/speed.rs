@@ -36,6 +36,8 @@ use serde_json::json;
 mod load;
 #[path = "support/postgres_fts.rs"]
 mod postgres_fts;
+#[path = "support/seeded.rs"]
+mod seeded;
 #[path = "support/zipf_corpus.rs"]
 mod zipf_corpus;
 
@@ -128,6 +130,13 @@ fn request(query: &BenchQuery) -> Result<SearchRequest, Failure> {
         request.years = Some((year("yearFrom").unwrap_or(1900), year("yearTo").unwrap_or(2100)));
     }
     Ok(request)
+}
+
+/// Runs a GraphQL request body through the schema in-process, as an anonymous caller; returns the
+/// response body.
+async fn in_process(schema: &graphql::RetexSchema, app: &App, body: &str) -> Result<Vec<u8>, Failure> {
+    let request = transport::from_json_body(body.as_bytes())?;
+    Ok(transport::run(schema, app, Viewer::Anonymous, request, usize::MAX).await.body)
 }
 
 /// A `retex serve` process on a database and an index.
@@ -267,15 +276,8 @@ async fn run(sheets: usize, dir: &std::path::Path, postgres: &str, iterations: u
 
     // Warm up every path once, and check every query runs.
     for query in &queries {
-        let response = transport::run(
-            &schema,
-            &app,
-            public.clone(),
-            transport::from_json_body(body(SEARCH, query).as_bytes())?,
-            usize::MAX,
-        )
-        .await;
-        let value: serde_json::Value = serde_json::from_slice(&response.body)?;
+        let response = in_process(&schema, &app, &body(SEARCH, query)).await?;
+        let value: serde_json::Value = serde_json::from_slice(&response)?;
         if value.get("errors").is_some() {
             return Err(format!("query {:?} failed: {value}", query.text).into());
         }
@@ -312,16 +314,9 @@ async fn run(sheets: usize, dir: &std::path::Path, postgres: &str, iterations: u
             profile.push(page.timings);
 
             let started = Instant::now();
-            let response = transport::run(
-                &schema,
-                &app,
-                public.clone(),
-                transport::from_json_body(body(SEARCH, query).as_bytes())?,
-                usize::MAX,
-            )
-            .await;
+            let response = in_process(&schema, &app, &body(SEARCH, query)).await?;
             let elapsed = started.elapsed();
-            std::hint::black_box(response.body);
+            std::hint::black_box(response);
             rows.api.push(elapsed);
             class.api.push(elapsed);
 
@@ -417,7 +412,6 @@ async fn where_time_goes(
     profile: &[retex::search::Timings],
     iterations: usize,
 ) -> Result<(), Failure> {
-    let public = Viewer::Anonymous;
     let trivial = json!({ "query": "{ __typename }" }).to_string();
     let (mut http_trivial, mut api_trivial, mut hop) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..iterations * 10 {
@@ -432,7 +426,7 @@ async fn where_time_goes(
             .await?;
         http_trivial.push(started.elapsed());
         let started = Instant::now();
-        transport::run(schema, app, public.clone(), transport::from_json_body(trivial.as_bytes())?, usize::MAX).await;
+        in_process(schema, app, &trivial).await?;
         api_trivial.push(started.elapsed());
         let started = Instant::now();
         tokio::task::spawn_blocking(|| ()).await?;
@@ -445,16 +439,9 @@ async fn where_time_goes(
                 [(SEARCH, &mut cards), (SEARCH_DEEP, &mut deep), (SEARCH_SNIPPETS, &mut snippets)]
             {
                 let started = Instant::now();
-                let response = transport::run(
-                    schema,
-                    app,
-                    public.clone(),
-                    transport::from_json_body(body(document, query).as_bytes())?,
-                    usize::MAX,
-                )
-                .await;
+                let response = in_process(schema, app, &body(document, query)).await?;
                 samples.push(started.elapsed());
-                std::hint::black_box(response.body);
+                std::hint::black_box(response);
             }
         }
     }

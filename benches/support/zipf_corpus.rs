@@ -14,30 +14,7 @@ use serde_json::{Value, json};
 /// `word<TAB>frequency`, most frequent first (see `benches/data/README.md`).
 const WORDS: &str = include_str!("../data/french-words.tsv");
 
-/// A small, deterministic generator (SplitMix64), as in `benches/search.rs`.
-struct Seeded(u64);
-
-impl Seeded {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-    fn permille(&mut self, rate: usize) -> bool {
-        self.below(1_000) < rate
-    }
-}
+use crate::seeded::Seeded;
 
 /// The word list with a cumulative table of integer weights (frequency × 10⁹), sampled by binary search.
 struct Lexicon {

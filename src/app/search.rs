@@ -25,18 +25,6 @@ macro_rules! found_from {
 found_from!(Organisation, Territory, Programme, Sheet, Lesson);
 
 impl Found {
-    /// The record's kind and slug, the key a relevance judgement names it by (`sheet/garage-de-rennes`).
-    pub fn key(&self) -> String {
-        let (kind, slug) = match self {
-            Found::Organisation(record) => (Kind::Organisation, &record.fields.slug),
-            Found::Territory(record) => (Kind::Territory, &record.fields.slug),
-            Found::Programme(record) => (Kind::Programme, &record.fields.slug),
-            Found::Sheet(record) => (Kind::Sheet, &record.fields.slug),
-            Found::Lesson(record) => (Kind::Lesson, &record.fields.slug),
-        };
-        format!("{}/{}", kind.as_str(), slug.as_str())
-    }
-
     /// What search reads of the record (`domain::Searchable`).
     pub fn searchable_text(&self) -> SearchableText {
         match self {
@@ -212,7 +200,7 @@ impl App {
         snippet_chars: Option<usize>,
     ) -> Result<SearchPage> {
         request.visible = viewer.visibility().search_statuses();
-        let (outcome, snippets) = self
+        let (mut outcome, snippets) = self
             .on_index(move |index, synonyms| {
                 let mut outcome = index.search(&request, synonyms)?;
                 let started = std::time::Instant::now();
@@ -220,30 +208,20 @@ impl App {
                     None => outcome.hits.iter().map(|_| Vec::new()).collect(),
                     Some(chars) => {
                         let highlighter = index.highlighter(&outcome, chars)?;
-                        outcome
-                            .cards
-                            .iter()
-                            .enumerate()
-                            .map(|(hit, card)| highlighter.snippets(hit, card.text.parts()))
-                            .collect()
+                        outcome.cards.iter().map(|card| highlighter.snippets(card)).collect()
                     }
                 };
                 outcome.timings.snippets = started.elapsed();
                 Ok((outcome, snippets))
             })
             .await?;
+        let cards = std::mem::take(&mut outcome.cards);
         let hits = outcome
             .hits
             .iter()
-            .zip(&outcome.cards)
+            .zip(cards)
             .zip(snippets)
-            .map(|((hit, card), snippets)| FoundHit {
-                score: hit.score,
-                kind: hit.kind,
-                id: hit.id,
-                card: card.clone(),
-                snippets,
-            })
+            .map(|((hit, card), snippets)| FoundHit { score: hit.score, kind: hit.kind, id: hit.id, card, snippets })
             .collect();
         let values: Vec<(Dimension, &str)> = outcome
             .facets

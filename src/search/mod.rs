@@ -83,8 +83,7 @@ pub struct Hit {
 pub struct Card {
     pub slug: String,
     pub version: i32,
-    /// Microseconds since the epoch.
-    pub updated_at: i64,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     pub publication_status: PublicationStatus,
     /// What search reads of the record (`domain::Searchable`): title, summary and body.
     pub text: crate::domain::SearchableText,
@@ -135,6 +134,36 @@ pub struct SearchIndex {
     dir: PathBuf,
     /// The exact, stemmed and paired analyzers, built once and cloned by each query.
     analyzers: [tantivy::tokenizer::TextAnalyzer; 3],
+}
+
+/// How many matches have each value, per dimension counted.
+type ValueCounts = BTreeMap<Dimension, HashMap<String, u64>>;
+
+/// Runs a query with a page collector, and counts every match and the facets' values with it only
+/// when `counting`: alone, the page collector lets tantivy prune.
+fn collect<C: tantivy::collector::Collector>(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    page: C,
+    counting: bool,
+    facets: FacetCounts,
+) -> Result<(C::Fruit, Option<usize>, ValueCounts)> {
+    if counting {
+        let (top, total, counts) = searcher.search(query, &(page, Count, facets)).map_err(internal)?;
+        Ok((top, Some(total), counts))
+    } else {
+        Ok((searcher.search(query, &page).map_err(internal)?, None, BTreeMap::new()))
+    }
+}
+
+/// The first value of a document in a string column (`None` when it has none).
+fn first_str(segment: &tantivy::SegmentReader, column: &str, doc: tantivy::DocId) -> Result<Option<String>> {
+    let column =
+        segment.fast_fields().str(column).map_err(internal)?.ok_or_else(|| internal(format!("no column {column}")))?;
+    let Some(ord) = column.term_ords(doc).next() else { return Ok(None) };
+    let mut text = String::new();
+    column.ord_to_str(ord, &mut text).map_err(internal)?;
+    Ok(Some(text))
 }
 
 /// How much a record that carries a filter the words name is lifted: about a word matched in a body.
@@ -337,22 +366,10 @@ impl SearchIndex {
         let facets = FacetCounts { dimensions: request.facets.clone() };
         let counting = request.count || !request.facets.is_empty();
         let (mut top, total, counts) = if text_query.is_some() {
-            if counting {
-                let (top, total, counts) =
-                    searcher.search(full.as_ref(), &(page.order_by_score(), Count, facets)).map_err(internal)?;
-                (top, Some(total), counts)
-            } else {
-                (searcher.search(full.as_ref(), &page.order_by_score()).map_err(internal)?, None, BTreeMap::new())
-            }
+            collect(&searcher, full.as_ref(), page.order_by_score(), counting, facets)?
         } else {
             let by_recency = page.order_by_fast_field::<i64>("updated_at", Order::Desc);
-            let (top, total, counts) = if counting {
-                let (top, total, counts) =
-                    searcher.search(full.as_ref(), &(by_recency, Count, facets)).map_err(internal)?;
-                (top, Some(total), counts)
-            } else {
-                (searcher.search(full.as_ref(), &by_recency).map_err(internal)?, None, BTreeMap::new())
-            };
+            let (top, total, counts) = collect(&searcher, full.as_ref(), by_recency, counting, facets)?;
             (top.into_iter().map(|(_, address)| (0.0, address)).collect(), total, counts)
         };
         let collected = std::time::Instant::now();
@@ -416,7 +433,7 @@ impl SearchIndex {
         top: Vec<(f32, DocAddress)>,
         total: Option<usize>,
         more: bool,
-        facets: BTreeMap<Dimension, HashMap<String, u64>>,
+        facets: ValueCounts,
         request: &SearchRequest,
         query: Option<Box<dyn Query>>,
     ) -> Result<SearchOutcome> {
@@ -446,17 +463,13 @@ impl SearchIndex {
         let f = &self.fields;
         let document: tantivy::TantivyDocument = searcher.doc(address).map_err(internal)?;
         let text = |field| document.get_first(field).and_then(|value| value.as_str()).unwrap_or("").to_owned();
-        let columns = searcher.segment_reader(address.segment_ord).fast_fields();
+        let segment = searcher.segment_reader(address.segment_ord);
+        let columns = segment.fast_fields();
         let version = columns.i64("version").map_err(internal)?.first(address.doc_id).unwrap_or_default();
-        let updated_at = columns.i64("updated_at").map_err(internal)?.first(address.doc_id).unwrap_or_default();
-        let status = columns
-            .str("publication_status")
-            .map_err(internal)?
-            .ok_or_else(|| internal("no publication status column"))?;
-        let mut code = String::new();
-        if let Some(ord) = status.term_ords(address.doc_id).next() {
-            status.ord_to_str(ord, &mut code).map_err(internal)?;
-        }
+        let micros = columns.i64("updated_at").map_err(internal)?.first(address.doc_id).unwrap_or_default();
+        let updated_at = chrono::DateTime::from_timestamp_micros(micros)
+            .ok_or_else(|| internal(format!("an update time out of range: {micros}")))?;
+        let code = first_str(segment, "publication_status", address.doc_id)?.unwrap_or_default();
         let publication_status = PublicationStatus::from_code(&code)
             .ok_or_else(|| internal(format!("unknown publication status {code}")))?;
         Ok(Card {
@@ -476,15 +489,9 @@ impl SearchIndex {
     fn identify(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<(Kind, i64)> {
         let segment = searcher.segment_reader(address.segment_ord);
         let ids = segment.fast_fields().u64("id").map_err(internal)?;
-        let kinds = segment
-            .fast_fields()
-            .str(Dimension::Kind.field_name())
-            .map_err(internal)?
-            .ok_or_else(|| internal("no kind column"))?;
         let id = ids.first(address.doc_id).ok_or_else(|| internal("a document without id"))?;
-        let ord = kinds.term_ords(address.doc_id).next().ok_or_else(|| internal("a document without kind"))?;
-        let mut name = String::new();
-        kinds.ord_to_str(ord, &mut name).map_err(internal)?;
+        let name = first_str(segment, Dimension::Kind.field_name(), address.doc_id)?
+            .ok_or_else(|| internal("a document without kind"))?;
         let kind = Kind::parse(&name).ok_or_else(|| internal(format!("unknown kind {name}")))?;
         Ok((kind, id as i64))
     }

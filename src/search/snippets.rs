@@ -19,11 +19,10 @@ impl SearchIndex {
     /// Returns what highlights the hits of an outcome (nothing when the query had no text).
     pub fn highlighter(&self, outcome: &SearchOutcome, max_chars: usize) -> Result<Highlighter> {
         let Some(query) = &outcome.query else {
-            return Ok(Highlighter { generators: Vec::new(), described: Vec::new() });
+            return Ok(Highlighter { generators: Vec::new() });
         };
         let searcher = self.reader.searcher();
         let f = &self.fields;
-        let described = outcome.cards.iter().map(|card| card.labels.clone()).collect();
         let mut generators = Vec::new();
         for (name, fields) in [
             ("title", [f.title_exact, f.title_stem]),
@@ -39,25 +38,23 @@ impl SearchIndex {
             }
             generators.push((name, pair));
         }
-        Ok(Highlighter { generators, described })
+        Ok(Highlighter { generators })
     }
 }
 
 /// Highlights texts for one search: HTML-escaped extracts with the matches in `<mark>`.
 pub struct Highlighter {
     generators: Vec<(&'static str, Vec<SnippetGenerator>)>,
-    /// What describes each hit (its stored labels and linked names), in the order of the hits.
-    described: Vec<String>,
 }
 
 impl Highlighter {
-    /// Returns, for each of (title, summary, body) of hit number `hit` in which the query matched,
-    /// the extract with the most matches; the body only when neither the title nor the summary
-    /// matched, and what describes the hit (`labels`) only when nothing it says did: then it tells
-    /// where the match came from.
-    pub fn snippets(&self, hit: usize, texts: [&str; 3]) -> Vec<Snippet> {
-        let described = self.described.get(hit).map_or("", String::as_str);
-        let texts = [texts[0], texts[1], texts[2], described];
+    /// Returns, for each of (title, summary, body) of a hit's card in which the query matched, the
+    /// extract with the most matches; the body only when neither the title nor the summary matched,
+    /// and what describes the hit (`labels`) only when nothing it says did: then it tells where the
+    /// match came from.
+    pub fn snippets(&self, card: &super::Card) -> Vec<Snippet> {
+        let [title, summary, body] = card.text.parts();
+        let texts = [title, summary, body, card.labels.as_str()];
         let mut snippets = Vec::new();
         for ((field, generators), text) in self.generators.iter().zip(texts) {
             let fallback = *field == "body" || *field == "labels";

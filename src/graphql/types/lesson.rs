@@ -43,10 +43,7 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
     }
     /// The lesson in one sentence (1 to 200 characters).
     async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        if let Some(card) = self.0.card() {
-            return Ok(&card.text.title);
-        }
-        Ok(self.0.get(ctx).await?.fields.title.as_str())
+        self.0.card_or(ctx, |card| card.text.title.as_str(), |record| record.fields.title.as_str()).await
     }
     /// What happened (at most 10,000 characters).
     async fn context(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
@@ -55,10 +52,7 @@ record_object!(#[Object(name = "Lesson")] LessonNode, Kind::Lesson,
     }
     /// The general statement.
     async fn lesson(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        if let Some(card) = self.0.card() {
-            return Ok(&card.text.summary);
-        }
-        Ok(self.0.get(ctx).await?.fields.lesson.as_str())
+        self.0.card_or(ctx, |card| card.text.summary.as_str(), |record| record.fields.lesson.as_str()).await
     }
     /// What to do.
     async fn recommendation(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {

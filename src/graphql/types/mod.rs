@@ -33,26 +33,17 @@ macro_rules! record_object {
             /// A stable, readable key, unique among records of its kind: 1 to 80 lower-case letters
             /// a-z, digits and single hyphens.
             pub(super) async fn slug(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-                if let Some(card) = self.0.card() {
-                    return Ok(&card.slug);
-                }
-                Ok(self.0.get(ctx).await?.fields.slug.as_str())
+                self.0.card_or(ctx, |card| card.slug.as_str(), |record| record.fields.slug.as_str()).await
             }
             /// Where the record stands in the publication workflow. Everyone sees PUBLISHED records;
             /// other statuses are seen by administrators and by the contributors and reviewers whose
             /// scope holds the record.
             pub(super) async fn publication_status(&self, ctx: &Context<'_>) -> async_graphql::Result<PublicationStatus> {
-                if let Some(card) = self.0.card() {
-                    return Ok(card.publication_status);
-                }
-                Ok(self.0.get(ctx).await?.meta.publication_status)
+                self.0.card_or(ctx, |card| card.publication_status, |record| record.meta.publication_status).await
             }
             /// Grows by one with every change; updates must name the version they read.
             pub(super) async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-                if let Some(card) = self.0.card() {
-                    return Ok(card.version);
-                }
-                Ok(self.0.get(ctx).await?.meta.version)
+                self.0.card_or(ctx, |card| card.version, |record| record.meta.version).await
             }
             /// When the record was created.
             pub(super) async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
@@ -61,10 +52,7 @@ macro_rules! record_object {
             }
             /// When the record last changed (its fields or its publication status).
             pub(super) async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
-                if let Some(at) = self.0.card().and_then(|card| DateTime::from_timestamp_micros(card.updated_at)) {
-                    return Ok(at);
-                }
-                Ok(self.0.get(ctx).await?.meta.updated_at)
+                self.0.card_or(ctx, |card| card.updated_at, |record| record.meta.updated_at).await
             }
             /// The organisation whose contributors may edit the record (the one that created it), when
             /// the caller may see it.
@@ -170,9 +158,17 @@ where
         Self { id, card: Some(Box::new(card)), whole: std::sync::OnceLock::new() }
     }
 
-    /// The card, when the node was made from a search hit.
-    pub(crate) fn card(&self) -> Option<&crate::app::Card> {
-        self.card.as_deref()
+    /// A field a search card holds: from the card when the node has one, else from the whole record.
+    pub(crate) async fn card_or<'a, T>(
+        &'a self,
+        ctx: &Context<'_>,
+        from_card: impl FnOnce(&'a crate::app::Card) -> T,
+        from_record: impl FnOnce(&'a Record<I, F>) -> T,
+    ) -> async_graphql::Result<T> {
+        match self.card.as_deref() {
+            Some(card) => Ok(from_card(card)),
+            None => Ok(from_record(self.get(ctx).await?)),
+        }
     }
 
     /// The whole record, read the first time a field beyond the card is asked. A record gone from

@@ -16,10 +16,7 @@ record_object!(#[Object(name = "Organisation")] OrganisationNode, Kind::Organisa
     {
     /// The organisation's name (1 to 200 characters).
     async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        if let Some(card) = self.0.card() {
-            return Ok(&card.text.title);
-        }
-        Ok(self.0.get(ctx).await?.fields.name.as_str())
+        self.0.card_or(ctx, |card| card.text.title.as_str(), |record| record.fields.name.as_str()).await
     }
     /// What kind of structure it is.
     async fn kind(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganisationKind> {
@@ -87,10 +84,7 @@ record_object!(#[Object(name = "Territory")] TerritoryNode, Kind::Territory,
     {
     /// The territory's name (1 to 200 characters).
     async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        if let Some(card) = self.0.card() {
-            return Ok(&card.text.title);
-        }
-        Ok(self.0.get(ctx).await?.fields.name.as_str())
+        self.0.card_or(ctx, |card| card.text.title.as_str(), |record| record.fields.name.as_str()).await
     }
     /// Its administrative level.
     async fn level(&self, ctx: &Context<'_>) -> async_graphql::Result<TerritoryLevel> {
@@ -129,17 +123,11 @@ record_object!(#[Object(name = "Programme")] ProgrammeNode, Kind::Programme,
     {
     /// The programme's name (1 to 200 characters).
     async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        if let Some(card) = self.0.card() {
-            return Ok(&card.text.title);
-        }
-        Ok(self.0.get(ctx).await?.fields.name.as_str())
+        self.0.card_or(ctx, |card| card.text.title.as_str(), |record| record.fields.name.as_str()).await
     }
     /// A short presentation of the programme (at most 2,000 characters; empty when none).
     async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        if let Some(card) = self.0.card() {
-            return Ok(&card.text.summary);
-        }
-        Ok(self.0.get(ctx).await?.fields.summary.as_str())
+        self.0.card_or(ctx, |card| card.text.summary.as_str(), |record| record.fields.summary.as_str()).await
     }
     /// The year the programme started (1900 to 2100), if known.
     async fn start_year(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {

@@ -98,17 +98,11 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
     {
     /// The sheet's title, as lists and search show it (1 to 200 characters).
     async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        if let Some(card) = self.0.card() {
-            return Ok(&card.text.title);
-        }
-        Ok(self.0.get(ctx).await?.fields.title.as_str())
+        self.0.card_or(ctx, |card| card.text.title.as_str(), |record| record.fields.title.as_str()).await
     }
     /// A short summary of the project (at most 2,000 characters; empty when none).
     async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        if let Some(card) = self.0.card() {
-            return Ok(&card.text.summary);
-        }
-        Ok(self.0.get(ctx).await?.fields.summary.as_str())
+        self.0.card_or(ctx, |card| card.text.summary.as_str(), |record| record.fields.summary.as_str()).await
     }
     /// The story of the project, in Markdown (at most 100,000 characters).
     async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {

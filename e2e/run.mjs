@@ -152,6 +152,13 @@ async function main() {
     await page.locator('#interpretation .chip-offered', { hasText: 'Thème : Mobilité' }).click();
     await until(() => new URL(page.url()).searchParams.get('theme') === 'MOBILITY', `applying the chip did not filter: ${page.url()}`);
     await until(async () => countOf(await countText(page)) <= before, 'the applied filter did not narrow the results');
+    // The search's Atom feed follows the same words and filters, under the feed's parameter names.
+    const searchFeed = await until(async () => {
+      const href = await page.getAttribute('#feed-link', 'href');
+      const params = new URL(href, base).searchParams;
+      return href.startsWith('/flux.atom?') && params.get('q') === 'mobilité rurale' && params.get('theme') === 'MOBILITY' && href;
+    }, 'the « S’abonner (Atom) » link does not follow the search');
+    log(`feed of the search: ${searchFeed}`);
     await page.screenshot({ path: join(shots, 'interpretation.png'), fullPage: true });
     await page.goBack();
     await page.waitForSelector('#interpretation .chip-offered');
@@ -213,6 +220,72 @@ async function main() {
     await page.goto(`${base}/apercu`);
     await ready(page);
     check((await page.locator('figure svg').count()) >= 3, 'the overview shows fewer than 3 charts');
+
+    begin('prepare a project: a checklist phase by phase, its state in the address');
+    await page.click('nav >> text=Préparer un projet');
+    await page.waitForSelector('#prepare-form');
+    const description = 'Créer un garage solidaire pour aider les habitants d’un territoire rural à se déplacer vers l’emploi';
+    await page.fill('#p-description', description);
+    await page.check('#p-theme-MOBILITY');
+    await page.check('#p-territoryType-RURAL');
+    await page.click('#prepare-form button[type=submit]');
+    await until(async () => (await page.locator('.checklist-phase').count()) >= 3, 'the checklist shows fewer than 3 phases');
+    const prepared = new URL(page.url());
+    check(prepared.pathname === '/preparer' && prepared.searchParams.get('description') === description, `the address does not hold the description: ${page.url()}`);
+    check(prepared.searchParams.getAll('theme').includes('MOBILITY'), `the address does not hold the theme: ${page.url()}`);
+    const phaseCount = await page.locator('.checklist-phase').count();
+    const checklistLessons = await page.locator('.checklist-phase .advice-item a[href^="/lecons/"]').count();
+    check(checklistLessons >= 1, 'the checklist links no lesson');
+    await page.locator('.checklist-phase .advice-item input[type=checkbox]').first().check();
+    log(`${phaseCount} phases (${(await page.locator('.checklist-phase h2').allTextContents()).join(', ')}), ${checklistLessons} lessons`);
+    await page.screenshot({ path: join(shots, 'prepare.png'), fullPage: true });
+    await page.reload();
+    await ready(page);
+    await until(async () => (await page.locator('.checklist-phase').count()) === phaseCount, 'a reload does not show the checklist again');
+    check((await page.locator('.checklist-phase .advice-item a[href^="/lecons/"]').count()) === checklistLessons, 'a reload does not show the same lessons');
+    check((await page.inputValue('#p-description')) === description, 'the description is not in the form after a reload');
+    check(await page.isChecked('#p-theme-MOBILITY'), 'the theme is not ticked after a reload');
+
+    begin('prepare a project: an empty description, refused by the API, says so next to the form');
+    await page.fill('#p-description', '');
+    await page.click('#prepare-form button[type=submit]');
+    await page.waitForSelector('#prepare-errors .notice-error');
+    log(`empty description: ${(await page.locator('#prepare-errors .notice-error').textContent()).trim()}`);
+    check(!(await page.locator('.checklist-phase').count()), 'a checklist is shown for an empty description');
+
+    begin('guide: Mobilité, phase by phase, with the indicators of its sheets');
+    await page.click('nav >> text=Guides');
+    await page.waitForSelector('#guide-form');
+    check(/Choisissez un thème, un type d’activité ou un programme/.test(await page.locator('main').textContent()), 'the guide page does not say what to choose');
+    await page.goto(`${base}/guide?theme=MOBILITY`);
+    await ready(page);
+    await page.waitForSelector('.guide-phase');
+    const guideTitle = (await page.locator('h1').textContent()).trim();
+    check(/Mobilité/.test(guideTitle), `the guide's title does not name its theme: ${guideTitle}`);
+    check((await page.inputValue('#guide-theme')) === 'MOBILITY', 'the theme is not chosen in the form');
+    const guideLessons = await page.locator('.guide-entry a[href^="/lecons/"]').count();
+    check(guideLessons >= 1, 'the guide links no lesson');
+    const indicatorRows = await page.locator('.guide-indicators tbody tr').count();
+    check(indicatorRows > 0, 'the guide shows no indicator');
+    log(`« ${guideTitle} »: ${(await page.locator('.guide-counts').textContent()).trim()}, ${guideLessons} lessons, ${indicatorRows} indicators`);
+    await page.screenshot({ path: join(shots, 'guide.png'), fullPage: true });
+    await page.selectOption('#guide-activityType', 'SOLIDARITY_GARAGE');
+    await until(() => new URL(page.url()).searchParams.get('activityType') === 'SOLIDARITY_GARAGE', `the activity type is not in the address: ${page.url()}`);
+    await until(async () => /Garage solidaire/.test(await page.locator('h1').textContent()), 'the guide does not follow the activity type chosen');
+    check(new URL(page.url()).searchParams.get('theme') === 'MOBILITY', `the theme left the address: ${page.url()}`);
+
+    begin('Atom feeds: the news of a search; a bad parameter is refused');
+    check((await page.getAttribute('head link[rel=alternate][type="application/atom+xml"]', 'href')) === '/flux.atom', 'the page does not announce its feed');
+    const feed = await page.request.get(`${base}/flux.atom?theme=MOBILITY`);
+    check(feed.status() === 200, `/flux.atom?theme=MOBILITY answered ${feed.status()}`);
+    check(/atom\+xml/.test(feed.headers()['content-type'] || ''), `the feed is served as ${feed.headers()['content-type']}`);
+    const atom = await feed.text();
+    check(atom.includes('<feed') && /<entry[\s>]/.test(atom), `the feed has no entry: ${atom.slice(0, 300)}`);
+    const followed = await page.request.get(`${base}${searchFeed}`);
+    check(followed.status() === 200, `the search's feed ${searchFeed} answered ${followed.status()}: ${(await followed.text()).slice(0, 200)}`);
+    const refused = await page.request.get(`${base}/flux.atom?theme=NOPE`);
+    check(refused.status() === 400, `/flux.atom?theme=NOPE answered ${refused.status()}`);
+    log(`${(atom.match(/<entry[\s>]/g) || []).length} entries for MOBILITY; theme=NOPE: ${(await refused.text()).trim().slice(0, 120)}`);
 
     begin('contributor: the API\'s validation messages, then a draft, submitted');
     const word = `quokka${Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6)}`;
@@ -329,6 +402,12 @@ async function main() {
     await page.locator('#hit-list .hit-title a').first().click();
     await page.waitForSelector(`h1:has-text(${JSON.stringify(title)})`);
     check(!(await page.locator('.badge-draft, .badge-submitted').count()), 'the published sheet still shows a draft badge');
+    await page.locator('#conseils h2', { hasText: 'Ce que le réseau a appris pour la prochaine étape' }).waitFor();
+    const adviceError = page.locator('#conseils .notice-error');
+    if (await adviceError.count()) throw new Error(`the advice for the next step failed: ${await adviceError.textContent()}`);
+    const advised = await page.locator('#conseils .advice-item').count();
+    check(advised > 0 || (await page.locator('#conseils .advice-empty').count()) === 1, 'the advice section shows neither lessons nor that there are none');
+    log(`advice for the next step (${await page.getAttribute('#conseils', 'data-phase')}): ${advised} lessons`);
 
     begin('reviewer: archives the sheet; anonymous visitors no longer find it');
     await review.goto(`${base}/fiches/${encodeURIComponent(slug)}`);

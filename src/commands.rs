@@ -3,7 +3,9 @@
 //! standard output.
 
 use crate::app::App;
-use crate::config::{BackupArgs, ExportArgs, ImportArgs, RelevanceArgs, RestoreArgs, TokenAction, TokenArgs};
+use crate::config::{
+    BackupArgs, ExportArgs, GuideArgs, ImportArgs, RelevanceArgs, RestoreArgs, TokenAction, TokenArgs,
+};
 use std::sync::Arc;
 
 use crate::dataset::{self, Format};
@@ -411,10 +413,51 @@ pub async fn relevance(args: RelevanceArgs) -> Result<()> {
         let (dataset, suite) = generated::corpus(args.generated);
         runs.push((format!("corpus généré ({} fiches)", args.generated), Some(dataset), suite));
     }
-    for (name, dataset, suite) in runs {
-        relevance_run(&name, dataset, &suite, &args).await?;
+    if !args.advice_only {
+        for (name, dataset, suite) in runs {
+            relevance_run(&name, dataset, &suite, &args).await?;
+        }
+    }
+    advice_run("Conseils, leave-one-out — démo", None).await?;
+    if args.advice_generated > 0 {
+        let dataset = crate::relevance::advice::corpus(args.advice_generated);
+        let name = format!("Conseils, leave-one-out — base générée ({} fiches)", args.advice_generated);
+        advice_run(&name, Some(dataset)).await?;
     }
     Ok(())
+}
+
+/// Opens a fresh base in `folder` holding the demo data, or `dataset`.
+async fn fresh_base(folder: &std::path::Path, dataset: Option<serde_json::Value>) -> Result<App> {
+    std::fs::create_dir_all(folder).map_err(Error::internal)?;
+    let url = format!("sqlite://{}?mode=rwc", folder.join("retex.db").display());
+    let app = App::open_with_search(&url, &folder.join("index")).await?;
+    match dataset {
+        None => {
+            crate::demo::load_if_empty(&app).await?;
+        }
+        Some(dataset) => {
+            let dataset: dataset::Dataset = serde_json::from_value(dataset).map_err(Error::internal)?;
+            app.load_dataset(&Viewer::System { name: "pertinence".into() }, &dataset).await?;
+        }
+    }
+    Ok(app)
+}
+
+/// Runs the leave-one-out evaluation of advice on a fresh base and prints its table.
+async fn advice_run(name: &str, dataset: Option<serde_json::Value>) -> Result<()> {
+    use crate::relevance::advice::{leave_one_out, table};
+    let folder = std::env::temp_dir().join(format!("retex-advice-{}-{}", std::process::id(), dataset.is_some()));
+    let outcome = async {
+        let app = fresh_base(&folder, dataset).await?;
+        let metrics = leave_one_out(&app).await;
+        app.shutdown().await;
+        println!("{name}\n{}", table(&metrics?));
+        Ok::<_, Error>(())
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&folder);
+    outcome
 }
 
 async fn relevance_run(
@@ -457,4 +500,34 @@ async fn relevance_run(
     .await;
     let _ = std::fs::remove_dir_all(&folder);
     outcome
+}
+
+fn vocabulary_value<T: Vocabulary>(option: &str, raw: Option<&str>) -> Result<Option<T>> {
+    raw.map(|raw| {
+        T::from_code(raw.trim()).ok_or_else(|| {
+            let known: Vec<&str> = T::ALL.iter().map(|value| value.code()).collect();
+            Error::invalid(option, format!("`{raw}` is not a value of {} ({})", T::NAME, known.join(", ")))
+        })
+    })
+    .transpose()
+}
+
+/// Writes a capitalisation guide in Markdown, from published records only.
+pub async fn guide(args: GuideArgs) -> Result<()> {
+    let theme = vocabulary_value::<Theme>("--theme", args.theme.as_deref())?;
+    let activity_type = vocabulary_value::<ActivityType>("--activity", args.activity.as_deref())?;
+    let app = App::open_with(&args.database.database_url, &args.database.settings()).await?;
+    let programme = match args.programme.as_deref() {
+        Some(reference) => Some(resolve::<ProgrammeFields>(&app, "--programme", reference).await?),
+        None => None,
+    };
+    let guide = app.guide(&crate::app::GuideScope { theme, activity_type, programme }).await;
+    app.shutdown().await;
+    let markdown = guide?.markdown();
+    match &args.output {
+        Some(path) => std::fs::write(path, markdown)
+            .map_err(|err| Error::invalid("--output", format!("cannot write {}: {err}", path.display())))?,
+        None => print!("{markdown}"),
+    }
+    Ok(())
 }

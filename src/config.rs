@@ -48,6 +48,27 @@ pub enum Command {
     /// Runs relevance suites (French queries judged from the records) on a fresh base holding the
     /// demo data, as an anonymous member searches, and prints recall@10, MRR and nDCG@10 per category.
     Relevance(RelevanceArgs),
+    /// Writes a capitalisation guide in Markdown from the published sheets and lessons of a theme, an
+    /// activity type or a programme: success factors and pitfalls by phase, with their evidence.
+    Guide(GuideArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GuideArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// A theme (`MOBILITY`, `AGEING_WELL`…).
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// An activity type (`SOLIDARITY_GARAGE`, `THIRD_PLACE`…).
+    #[arg(long)]
+    pub activity: Option<String>,
+    /// A programme, by slug or id.
+    #[arg(long)]
+    pub programme: Option<String>,
+    /// The file to write (standard output when absent).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +87,13 @@ pub struct RelevanceArgs {
     /// run the suite files only).
     #[arg(long, default_value_t = 300)]
     pub generated: usize,
+    /// The number of sheets of the generated base the leave-one-out evaluation of advice runs on
+    /// after the demo data (0 to run it on the demo data only).
+    #[arg(long, default_value_t = 300)]
+    pub advice_generated: usize,
+    /// Runs the leave-one-out evaluation of advice only, not the search suites.
+    #[arg(long)]
+    pub advice_only: bool,
 }
 
 #[derive(Debug, Args)]

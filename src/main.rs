@@ -27,6 +27,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup(args) => retex::commands::backup(args).await?,
         Command::Restore(args) => retex::commands::restore(args).await?,
         Command::Relevance(args) => retex::commands::relevance(args).await?,
+        Command::Guide(args) => retex::commands::guide(args).await?,
         Command::Schema => print!("{}", retex::graphql::sdl()),
         Command::Reindex(args) => {
             let app = retex::app::App::open_with(&args.database.database_url, &args.database.settings()).await?;

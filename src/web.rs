@@ -22,6 +22,7 @@ const ROUTES: &str = include_str!("../web/routes.json");
 #[derive(Deserialize)]
 struct Route {
     path: String,
+    view: String,
 }
 
 /// The paths the page answers, beside `/` (which `http/` serves on its own): those of
@@ -32,13 +33,29 @@ pub fn page_paths() -> Vec<String> {
     routes.into_iter().map(|route| route.path).filter(|path| path != "/").collect()
 }
 
+/// The page's address of a record shown by `view` (`sheet`, `lesson`), from `web/routes.json`:
+/// `/fiches/{slug}` with the slug percent-encoded as a path segment.
+pub fn record_path(view: &str, slug: &str) -> Option<String> {
+    let routes: Vec<Route> = serde_json::from_str(ROUTES).unwrap_or_default();
+    let route = routes.into_iter().find(|route| route.view == view)?;
+    let mut encoded = String::with_capacity(slug.len());
+    for byte in slug.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Some(route.path.replace("{slug}", &encoded))
+}
+
 const JS: &str = "text/javascript; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
 /// The files served at `/assets/{name}`: the page's modules (`main.js` starts it), its routes and its
 /// style sheet, as (name, content type, body).
-const ASSETS: [(&str, &str, &str); 10] = [
+const ASSETS: [(&str, &str, &str); 12] = [
     ("main.js", JS, include_str!("../web/main.js")),
     ("dom.js", JS, include_str!("../web/dom.js")),
     ("api.js", JS, include_str!("../web/api.js")),
@@ -47,6 +64,8 @@ const ASSETS: [(&str, &str, &str); 10] = [
     ("reading.js", JS, include_str!("../web/reading.js")),
     ("charts.js", JS, include_str!("../web/charts.js")),
     ("contribute.js", JS, include_str!("../web/contribute.js")),
+    ("advice.js", JS, include_str!("../web/advice.js")),
+    ("guide.js", JS, include_str!("../web/guide.js")),
     ("routes.json", JSON, ROUTES),
     ("style.css", CSS, include_str!("../web/style.css")),
 ];
@@ -72,7 +91,10 @@ mod tests {
 
     #[test]
     fn the_page_answers_every_route_but_the_root_which_is_served_apart() {
-        assert_eq!(page_paths(), ["/fiches/{slug}", "/lecons/{slug}", "/recurrence", "/apercu", "/contribuer"]);
+        assert_eq!(
+            page_paths(),
+            ["/fiches/{slug}", "/lecons/{slug}", "/preparer", "/guide", "/recurrence", "/apercu", "/contribuer"]
+        );
     }
 
     #[test]

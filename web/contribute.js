@@ -25,8 +25,10 @@ const PROBLEMS_FR = [
   [/^has (\d+) items, at most (\d+) are allowed$/, 'a $1 éléments, $2 au plus sont permis'],
   [/^`(.*)` is not a slug: .*$/s, '« $1 » n’est pas une adresse valable : lettres minuscules a-z, chiffres et tirets simples'],
   [/^contains the control character (.*)$/, 'contient le caractère de contrôle $1'],
+  [/^is empty: describe the project in a few lines$/, 'est vide : décrivez le projet en quelques lignes'],
+  [/^has (\d+) characters, at most (\d+) are read$/, 'fait $1 caractères, $2 au plus sont lus'],
 ];
-function problemText(problem) {
+export function problemText(problem) {
   for (const [pattern, french] of PROBLEMS_FR) if (pattern.test(problem)) return problem.replace(pattern, french);
   return problem;
 }

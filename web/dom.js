@@ -1,7 +1,7 @@
 // retex — les outils DOM de la page : création d'éléments (HTML et SVG), extraits surlignés, liens
-// sûrs, formats français, et la région principale. Aucun texte venu de l'API n'est inséré comme HTML :
-// tout passe par des nœuds texte, sauf les extraits surlignés, dont seules les balises <mark> sont
-// gardées (voir `highlighted`).
+// sûrs, Markdown rendu en nœuds texte, formats français, et la région principale. Aucun texte venu de
+// l'API n'est inséré comme HTML : tout passe par des nœuds texte, sauf les extraits surlignés, dont
+// seules les balises <mark> sont gardées (voir `highlighted`).
 
 /** The page's main region, where every view is drawn. */
 export const main = document.getElementById('contenu');
@@ -69,6 +69,53 @@ export function safeUrl(url) {
   } catch {
     return null;
   }
+}
+
+/** Inline Markdown: **bold** and *emphasis*, as elements holding text nodes. */
+function inline(text) {
+  return text.split(/(\*\*[^*]+\*\*|\*[^*\s][^*]*\*)/).map((part) => {
+    if (/^\*\*[^*]+\*\*$/.test(part)) return h('strong', {}, part.slice(2, -2));
+    if (/^\*[^*\s][^*]*\*$/.test(part)) return h('em', {}, part.slice(1, -1));
+    return part;
+  });
+}
+
+/** A small Markdown subset (headings, lists, paragraphs, bold, emphasis), as DOM nodes built from text:
+ *  nothing of the source is ever parsed as HTML. Headings start at level 3, under the page's sections. */
+export function markdown(source) {
+  const blocks = [];
+  let paragraph = [];
+  let list = null;
+  const flush = () => {
+    if (paragraph.length) blocks.push(h('p', {}, inline(paragraph.join(' '))));
+    paragraph = [];
+    if (list) blocks.push(list);
+    list = null;
+  };
+  for (const raw of String(source || '').replace(/\r\n/g, '\n').split('\n')) {
+    const line = raw.trim();
+    const heading = line.match(/^(#{1,6})\s+(.*)$/);
+    const item = line.match(/^([-*+]|\d+[.)])\s+(.*)$/);
+    if (!line) flush();
+    else if (heading) {
+      flush();
+      blocks.push(h(heading[1].length <= 3 ? 'h3' : 'h4', {}, inline(heading[2])));
+    } else if (item) {
+      if (paragraph.length) flush();
+      const ordered = /^\d/.test(item[1]);
+      if (!list || (list.tagName === 'OL') !== ordered) {
+        if (list) blocks.push(list);
+        list = h(ordered ? 'ol' : 'ul');
+      }
+      list.append(h('li', {}, inline(item[2])));
+    } else if (list && /^\s/.test(raw)) list.lastChild.append(' ', ...inline(line));
+    else {
+      if (list) flush();
+      paragraph.push(line);
+    }
+  }
+  flush();
+  return blocks;
 }
 
 export const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });

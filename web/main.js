@@ -1,4 +1,5 @@
-// retex — la page web du réseau : recherche, lecture, récurrence, aperçu et contribution.
+// retex — la page web du réseau : recherche, lecture, préparation d'un projet, guides, récurrence,
+// aperçu et contribution.
 // Elle ne parle au serveur que par son API GraphQL publique (POST /graphql). Ce module la démarre :
 // il donne à l'aiguillage les vues des adresses de `routes.json`, charge les vocabulaires, puis
 // dessine la vue de l'adresse courante.
@@ -10,11 +11,15 @@ import { searchView } from './search.js';
 import { sheetView, lessonView } from './reading.js';
 import { recurrenceView, overviewView } from './charts.js';
 import { contributeView } from './contribute.js';
+import { prepareView } from './advice.js';
+import { guideView } from './guide.js';
 
 setViews({
   search: searchView,
   sheet: sheetView,
   lesson: lessonView,
+  prepare: prepareView,
+  guide: guideView,
   recurrence: recurrenceView,
   overview: overviewView,
   contribute: contributeView,

@@ -1,10 +1,11 @@
 // retex — la lecture : la page d'une fiche-projet et celle d'une leçon (Markdown rendu en nœuds
 // texte), et, pour les relecteurs, l'archivage sous l'une ou l'autre.
 
-import { main, h, safeUrl, numberFormat, formatDate, plural, show, pageTitle } from './dom.js';
+import { main, h, markdown, safeUrl, numberFormat, formatDate, plural, show, pageTitle } from './dom.js';
 import { getToken, gql, label, viewer } from './api.js';
 import { navigate, pathTo } from './router.js';
 import { searchHref } from './search.js';
+import { loadSheetAdvice, sheetAdviceSection } from './advice.js';
 
 /** The page of a sheet or lesson the API does not give (missing, or a draft this reader may not see). */
 function notFound(what) {
@@ -44,59 +45,14 @@ function facts(pairs) {
   return rows.length ? h('dl', { class: 'facts' }, rows.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value)))) : null;
 }
 
-/** Inline Markdown: **bold** and *emphasis*, as elements holding text nodes. */
-function inline(text) {
-  return text.split(/(\*\*[^*]+\*\*|\*[^*\s][^*]*\*)/).map((part) => {
-    if (/^\*\*[^*]+\*\*$/.test(part)) return h('strong', {}, part.slice(2, -2));
-    if (/^\*[^*\s][^*]*\*$/.test(part)) return h('em', {}, part.slice(1, -1));
-    return part;
-  });
-}
-
-/** A small Markdown subset (headings, lists, paragraphs, bold, emphasis), as DOM nodes built from text:
- *  nothing of the source is ever parsed as HTML. Headings start at level 3, under the page's sections. */
-function markdown(source) {
-  const blocks = [];
-  let paragraph = [];
-  let list = null;
-  const flush = () => {
-    if (paragraph.length) blocks.push(h('p', {}, inline(paragraph.join(' '))));
-    paragraph = [];
-    if (list) blocks.push(list);
-    list = null;
-  };
-  for (const raw of String(source || '').replace(/\r\n/g, '\n').split('\n')) {
-    const line = raw.trim();
-    const heading = line.match(/^(#{1,6})\s+(.*)$/);
-    const item = line.match(/^([-*+]|\d+[.)])\s+(.*)$/);
-    if (!line) flush();
-    else if (heading) {
-      flush();
-      blocks.push(h(heading[1].length <= 3 ? 'h3' : 'h4', {}, inline(heading[2])));
-    } else if (item) {
-      if (paragraph.length) flush();
-      const ordered = /^\d/.test(item[1]);
-      if (!list || (list.tagName === 'OL') !== ordered) {
-        if (list) blocks.push(list);
-        list = h(ordered ? 'ol' : 'ul');
-      }
-      list.append(h('li', {}, inline(item[2])));
-    } else if (list && /^\s/.test(raw)) list.lastChild.append(' ', ...inline(line));
-    else {
-      if (list) flush();
-      paragraph.push(line);
-    }
-  }
-  flush();
-  return blocks;
-}
-
 function section(title, ...content) {
   const body = content.flat(Infinity).filter(Boolean);
   return body.length ? h('section', { class: 'block' }, h('h2', {}, title), body) : null;
 }
 
 export async function sheetView(slug, stale) {
+  // What the network learned for the sheet's next step, asked at the same time (it never fails).
+  const advice = loadSheetAdvice(slug);
   let data;
   try {
     data = await gql(SHEET_QUERY, { slug });
@@ -105,6 +61,7 @@ export async function sheetView(slug, stale) {
     if (error.code === 'NOT_FOUND') return (pageTitle('Fiche introuvable'), notFound('Fiche-projet'));
     throw error;
   }
+  const nextStep = await advice;
   if (stale()) return;
   const sheet = data.sheet;
   pageTitle(sheet.title);
@@ -155,6 +112,7 @@ export async function sheetView(slug, stale) {
     section('Les leçons tirées de ce projet',
       observed.length ? h('ul', { class: 'lesson-list' }, observed.map(lessonItem)) : null,
       contradicted.length ? [h('h3', {}, 'Leçons que ce projet contredit'), h('ul', { class: 'lesson-list' }, contradicted.map(lessonItem))] : null),
+    sheetAdviceSection(nextStep),
     sheet.sourceUrl || sheet.licence ? h('p', { class: 'source' },
       sheet.sourceUrl && safeUrl(sheet.sourceUrl) ? ['Source : ', h('a', { href: safeUrl(sheet.sourceUrl), rel: 'noopener' }, sheet.sourceUrl)] : null,
       sheet.licence ? ` — Licence : ${sheet.licence}` : null) : null,

@@ -79,7 +79,7 @@ export async function render({ moveFocus = false } = {}) {
   const route = matchRoute(path);
   const view = route ? route.view : 'missing';
   for (const link of document.querySelectorAll('[data-nav]')) {
-    const active = { search: ['search'], recurrence: ['recurrence'], overview: ['overview'], contribute: ['contribute'] }[link.dataset.nav];
+    const active = { search: ['search'], prepare: ['prepare'], guide: ['guide'], recurrence: ['recurrence'], overview: ['overview'], contribute: ['contribute'] }[link.dataset.nav];
     if (active.includes(view)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -90,6 +90,8 @@ export async function render({ moveFocus = false } = {}) {
       main.setAttribute('aria-busy', 'true');
       if (view === 'sheet') await views.sheet(decodeURIComponent(route.params.slug), stale);
       else if (view === 'lesson') await views.lesson(decodeURIComponent(route.params.slug), stale);
+      else if (view === 'prepare') await views.prepare(url, stale);
+      else if (view === 'guide') await views.guide(url, stale);
       else if (view === 'recurrence') await views.recurrence(url, stale);
       else if (view === 'overview') await views.overview(stale);
       else if (view === 'contribute') await views.contribute(stale);

@@ -1,21 +1,25 @@
 // retex — la recherche : le formulaire et ses suggestions, les facettes et filtres actifs, les
-// résultats et « Afficher plus », tout l'état étant dans l'adresse (`/?q=…&theme=…&pages=…`).
+// résultats et « Afficher plus », tout l'état étant dans l'adresse (`/?q=…&theme=…&pages=…`), et le
+// flux Atom qui suit la même recherche (`/flux.atom?q=…&theme=…`).
 
 import { main, h, highlighted, numberFormat, plural, show, pageTitle } from './dom.js';
 import { gql, label } from './api.js';
 import { navigate, pathTo } from './router.js';
 
-/** The facets of the search, in the order shown, with their URL parameter and filter field. */
+/** The facets of the search, in the order shown, with their URL parameter, filter field and parameter
+ *  of the Atom feed (`/flux.atom?theme=…`). */
 const DIMENSIONS = [
-  { dimension: 'KIND', param: 'type', filter: 'kinds', title: 'Type' },
-  { dimension: 'PROGRAMME', param: 'programme', filter: 'programmes', title: 'Programme' },
-  { dimension: 'THEME', param: 'theme', filter: 'themes', title: 'Thème', vocabulary: 'Theme' },
-  { dimension: 'PHASE', param: 'phase', filter: 'phases', title: 'Phase', vocabulary: 'Phase' },
-  { dimension: 'CATEGORY', param: 'categorie', filter: 'categories', title: 'Catégorie de leçon', vocabulary: 'LessonCategory' },
-  { dimension: 'POLARITY', param: 'polarite', filter: 'polarities', title: 'Polarité', vocabulary: 'Polarity' },
-  { dimension: 'TERRITORY_TYPE', param: 'territoire', filter: 'territoryTypes', title: 'Type de territoire', vocabulary: 'TerritoryType' },
-  { dimension: 'REGION', param: 'region', filter: 'regions', title: 'Région', vocabulary: 'Region' },
+  { dimension: 'KIND', param: 'type', filter: 'kinds', feed: 'kind', title: 'Type' },
+  { dimension: 'PROGRAMME', param: 'programme', filter: 'programmes', feed: 'programme', title: 'Programme' },
+  { dimension: 'THEME', param: 'theme', filter: 'themes', feed: 'theme', title: 'Thème', vocabulary: 'Theme' },
+  { dimension: 'PHASE', param: 'phase', filter: 'phases', feed: 'phase', title: 'Phase', vocabulary: 'Phase' },
+  { dimension: 'CATEGORY', param: 'categorie', filter: 'categories', feed: 'category', title: 'Catégorie de leçon', vocabulary: 'LessonCategory' },
+  { dimension: 'POLARITY', param: 'polarite', filter: 'polarities', feed: 'polarity', title: 'Polarité', vocabulary: 'Polarity' },
+  { dimension: 'TERRITORY_TYPE', param: 'territoire', filter: 'territoryTypes', feed: 'territoryType', title: 'Type de territoire', vocabulary: 'TerritoryType' },
+  { dimension: 'REGION', param: 'region', filter: 'regions', feed: 'region', title: 'Région', vocabulary: 'Region' },
 ];
+/** The kinds of record a feed carries. */
+const FEED_KINDS = ['SHEET', 'LESSON'];
 export const KIND_LABELS = { SHEET: 'Fiche-projet', LESSON: 'Leçon', PROGRAMME: 'Programme', ORGANISATION: 'Organisation' };
 const TYPENAME_KIND = { ProjectSheet: 'SHEET', Lesson: 'LESSON', Programme: 'PROGRAMME', Organisation: 'ORGANISATION' };
 /** The most pages of 20 results an address may ask to show at once. */
@@ -44,6 +48,23 @@ export function searchHref(state) {
   if (state.literal) params.set('mots', '1');
   const query = params.toString();
   return query ? `/?${query}` : '/';
+}
+
+/** The Atom feed of a search (its words and filters, under the feed's parameter names), or null
+ *  when the search asks only for kinds of record a feed does not carry (programmes, organisations). */
+function feedHref(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set('q', state.q);
+  for (const dim of DIMENSIONS) {
+    let chosen = state.filters[dim.param] || [];
+    if (dim.dimension === 'KIND' && chosen.length) {
+      chosen = chosen.filter((kind) => FEED_KINDS.includes(kind));
+      if (!chosen.length) return null;
+    }
+    for (const value of chosen) params.append(dim.feed, value);
+  }
+  const query = params.toString();
+  return query ? `/flux.atom?${query}` : '/flux.atom';
 }
 
 function filterLabel(dim, value) {
@@ -98,6 +119,8 @@ function searchShell() {
           h('div', { id: 'facet-groups' }))),
       h('section', { class: 'results', 'aria-labelledby': 'count' },
         h('p', { id: 'count', class: 'count', 'aria-live': 'polite', 'aria-atomic': 'true' }),
+        h('p', { class: 'feed-link', id: 'feed' }, h('a', { id: 'feed-link', href: '/flux.atom', type: 'application/atom+xml' }, 'S’abonner (Atom)'),
+          h('span', { class: 'hint' }, ' — les nouvelles fiches et leçons de cette recherche, dans un lecteur de flux')),
         h('div', { id: 'interpretation' }),
         h('div', { id: 'hits' }),
         h('div', { id: 'more' }))),
@@ -203,6 +226,9 @@ export async function searchView(url, { stale, reuse }) {
   const input = document.getElementById('q');
   if (document.activeElement !== input || input.value.trim() !== state.q) input.value = state.q;
   pageTitle(state.q ? `Recherche « ${state.q} »` : 'Rechercher');
+  const feed = feedHref(state);
+  document.getElementById('feed').hidden = !feed;
+  if (feed) document.getElementById('feed-link').setAttribute('href', feed);
   const count = document.getElementById('count');
   const hitsBox = document.getElementById('hits');
   main.querySelector('.results').setAttribute('aria-busy', 'true');

@@ -11,6 +11,7 @@ mod m20261128_000004_lesson_clusters;
 mod m20261128_000005_external_keys;
 mod m20261202_000006_sheet_scope_index;
 mod m20261202_000007_thesaurus;
+mod m20261203_000008_saved_searches;
 
 /// Lists the migrations in the order they apply.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_external_keys::Migration),
             Box::new(m20261202_000006_sheet_scope_index::Migration),
             Box::new(m20261202_000007_thesaurus::Migration),
+            Box::new(m20261203_000008_saved_searches::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@
 //! `export`, `search` (with the glossary and the index's state), `dashboards` (with lesson clusters)
 //! and `feed` (what subscriptions hear).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,17 +24,23 @@ pub use crate::store::GlossaryEntry;
 use crate::store::{self, Edit, Store, StoreSettings};
 
 mod accounts;
+mod advice;
 mod dashboards;
 mod export;
 mod feed;
+mod guide;
 mod import;
+mod news;
 mod records;
 mod search;
 
 pub use accounts::SECRET_PREFIX;
+pub use advice::{Advice, AdviceItem, HeldOut};
 pub use dashboards::RecurrentLesson;
 pub use feed::ChangeEvent;
+pub use guide::{Guide, GuideEntry, GuideIndicator, GuidePhase, GuideScope};
 pub use import::{DatasetSummary, Outcome};
+pub use news::{FEED_ENTRIES, FeedQuery, SavedSearch, parse_query_string, percent_encode};
 pub use records::Editable;
 pub use search::{
     Found, FoundHit, GlossaryInput, IndexLag, Interpretation, LabelledFacet, Labels, MAX_GLOSSARY_SOURCE,

@@ -363,7 +363,7 @@ impl App {
         };
         let indexer = Arc::clone(self.indexer()?);
         let visible = viewer.visibility().search_statuses();
-        tokio::task::spawn_blocking(move || indexer.index().similar(&text.parts(), (kind, id), &visible, limit))
+        tokio::task::spawn_blocking(move || indexer.index().similar(&text.parts(), &[], &[(kind, id)], &visible, limit))
             .await
             .map_err(Error::internal)?
     }

@@ -2,6 +2,7 @@
 //! Pure types and rules: nothing here imports sea-orm, tantivy, async-graphql or axum, so the rules
 //! can be read and tested without a database or a server.
 
+pub mod advice;
 pub mod analytics;
 pub mod departments;
 pub mod drafts;

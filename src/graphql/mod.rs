@@ -3,6 +3,7 @@
 //! maps errors to `extensions.code` in one place (`error.rs`).
 
 mod accounts;
+mod advice;
 mod connection;
 mod dashboards;
 pub mod error;
@@ -26,12 +27,20 @@ use async_graphql::{MergedObject, Schema};
 use crate::app::App;
 use crate::domain::Viewer;
 
-/// Every query field: records and lists, then search, then dashboards, then the caller and its tokens.
+/// Every query field: records and lists, then search, then dashboards, then advice and guides, then the
+/// caller and its tokens.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(query::Query, search::SearchQuery, dashboards::DashboardQuery, accounts::AccountsQuery);
+pub struct QueryRoot(
+    query::Query,
+    search::SearchQuery,
+    dashboards::DashboardQuery,
+    advice::AdviceQuery,
+    accounts::AccountsQuery,
+);
 
-/// Every mutation: records, then the glossary, then lesson clusters, then API tokens, then imports.
+/// Every mutation: records, then the glossary, then lesson clusters, then API tokens, then imports,
+/// then saved searches.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
@@ -40,6 +49,7 @@ pub struct MutationRoot(
     dashboards::ClusterMutation,
     accounts::AccountsMutation,
     transfer::TransferMutation,
+    advice::SavedSearchMutation,
 );
 
 /// The schema type served by retex.

@@ -4,6 +4,7 @@
 
 mod admission;
 mod exports;
+mod feeds;
 mod graphql;
 mod health;
 mod page;
@@ -114,6 +115,7 @@ pub fn router(app: App, limits: Limits) -> Router {
             "/export/dataset.jsonl",
             get(export_jsonl).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
         )
+        .route("/flux.atom", get(feeds::feed).layer(axum::middleware::from_fn_with_state(state.clone(), admit)))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/", get(page))

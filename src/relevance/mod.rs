@@ -5,6 +5,7 @@
 //! `retex relevance` prints the tables; a test holds the committed floors
 //! (`tests/relevance/floors.json`).
 
+pub mod advice;
 pub mod generated;
 
 use std::collections::BTreeMap;

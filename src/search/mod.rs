@@ -66,6 +66,10 @@ pub struct SearchRequest {
     /// Counts every match (`SearchOutcome::total`). Without it only the page is ranked, and the
     /// scorer may skip the blocks of documents that cannot enter it (block-max WAND).
     pub count: bool,
+    /// Ranks the matches by their last change, newest first, whatever the words (feeds).
+    pub newest_first: bool,
+    /// Only records changed after this time (microseconds since the Unix epoch).
+    pub since: Option<i64>,
 }
 
 /// One hit: which record, and how well it matched.
@@ -294,6 +298,15 @@ impl SearchIndex {
             let sheets = request.evidence_sheets.iter().map(|id| Term::from_field_u64(f.evidence_sheet, *id as u64));
             clauses.push((Occur::Must, Box::new(TermSetQuery::new(sheets))));
         }
+        if let Some(since) = request.since {
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Excluded(Term::from_field_i64(f.updated_at, since)),
+                    std::ops::Bound::Unbounded,
+                )),
+            ));
+        }
         if let Some((from, to)) = request.years {
             let range = RangeQuery::new(
                 std::ops::Bound::Included(Term::from_field_i64(f.year, from.into())),
@@ -365,7 +378,7 @@ impl SearchIndex {
         let page = TopDocs::with_limit(limit + 1).and_offset(request.offset);
         let facets = FacetCounts { dimensions: request.facets.clone() };
         let counting = request.count || !request.facets.is_empty();
-        let (mut top, total, counts) = if text_query.is_some() {
+        let (mut top, total, counts) = if text_query.is_some() && !request.newest_first {
             collect(&searcher, full.as_ref(), page.order_by_score(), counting, facets)?
         } else {
             let by_recency = page.order_by_fast_field::<i64>("updated_at", Order::Desc);

@@ -91,27 +91,31 @@ impl SearchIndex {
         Ok(BooleanQuery::new(clauses))
     }
 
-    /// Returns visible records that resemble the given texts ("more like this"), leaving out `exclude`.
+    /// Returns visible records of these kinds (any when empty) that resemble the given texts ("more
+    /// like this"), leaving out those of `exclude`.
     pub fn similar(
         &self,
         texts: &[&str],
-        exclude: (Kind, i64),
+        kinds: &[Kind],
+        exclude: &[(Kind, i64)],
         visible: &[PublicationStatus],
         limit: usize,
     ) -> Result<Vec<Hit>> {
         let f = &self.fields;
         let searcher = self.reader.searcher();
         let like = self.like(&searcher, texts)?;
-        let request = SearchRequest { visible: visible.to_vec(), ..SearchRequest::default() };
+        if like.clauses().is_empty() {
+            return Ok(Vec::new());
+        }
+        let request = SearchRequest { kinds: kinds.to_vec(), visible: visible.to_vec(), ..SearchRequest::default() };
         let mut clauses = self.filters(&searcher, &request);
         clauses.push((Occur::Must, Box::new(like)));
-        clauses.push((
-            Occur::MustNot,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.key, &key(exclude.0, exclude.1)),
-                IndexRecordOption::Basic,
-            )),
-        ));
+        for (kind, id) in exclude {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(Term::from_field_text(f.key, &key(*kind, *id)), IndexRecordOption::Basic)),
+            ));
+        }
         let top = searcher
             .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.max(1)).order_by_score())
             .map_err(internal)?;

@@ -331,6 +331,23 @@ pub mod api_token {
     no_relations!();
 }
 
+pub mod saved_search {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "saved_search")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub token_id: i64,
+        pub name: String,
+        /// The search as the query string of its feed (`q=…&theme=…`).
+        pub parameters: String,
+        pub created_at: i64,
+        pub last_visited_at: Option<i64>,
+    }
+    no_relations!();
+}
+
 pub mod lesson_cluster {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]

@@ -15,6 +15,7 @@ mod journal;
 mod kinds;
 mod records;
 mod relations;
+mod saved;
 mod sql;
 mod tokens;
 
@@ -32,6 +33,10 @@ pub use records::{
     slugs, update, update_many, versions, visible_keys, within_scope,
 };
 pub use relations::{RelationIndex, Reverse, reverse};
+pub use saved::{
+    SavedSearchRow, count_saved_searches, delete_saved_search, insert_saved_search, saved_search, saved_searches,
+    visit_saved_search,
+};
 pub use tokens::{insert_token, raw_token_rows, revoke_token, token_by_digest, token_by_id, tokens};
 
 use std::sync::Arc;

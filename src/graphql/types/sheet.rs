@@ -227,6 +227,26 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
             .map(|document| DocumentNode { title: document.title.to_string(), kind: document.kind, url: document.url.as_str().to_owned() })
             .collect())
     }
+    /// What the network learned for this project at a phase of the démarche: the published lessons
+    /// that fit it, best fit first, each with why it was offered. Lessons already linked to the sheet
+    /// are marked; its own links never count in the ranking.
+    #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
+    async fn advice(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The phase (by default the one after the sheet's current phase, from its status and phases).")]
+        phase: Option<Phase>,
+        #[graphql(default = 5, desc = "How many lessons to return, 1 to 50 (5 by default).")] first: i32,
+    ) -> async_graphql::Result<super::super::advice::Advice> {
+        let app = ctx.data::<crate::app::App>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        let first = super::super::advice::advice_rows(first).map_err(|error| super::super::error::to_graphql(&error))?;
+        let advice = app
+            .sheet_advice(viewer, self.0.id, phase, first)
+            .await
+            .map_err(|error| super::super::error::to_graphql(&error))?;
+        Ok(advice.into())
+    }
     /// The lessons this sheet shows (or contradicts), with the role and note of each link (lessons
     /// the caller may see only).
     #[graphql(complexity = "super::super::limits::page(Some(first), None, child_complexity)")]

@@ -18,7 +18,13 @@ pub fn dataset() -> Result<Dataset> {
 /// Loads the demo dataset if the database holds no record; returns what was loaded, if anything.
 pub async fn load_if_empty(app: &App) -> Result<Option<DatasetSummary>> {
     // Servers started together take turns; the one that finds records there loads nothing.
-    let _lock = app.store().startup_lock().await?;
+    let lock = app.store().startup_lock().await?;
+    let outcome = load_unless_loaded(app).await;
+    lock.release().await?;
+    outcome
+}
+
+async fn load_unless_loaded(app: &App) -> Result<Option<DatasetSummary>> {
     if !app.is_empty().await? {
         return Ok(None);
     }

@@ -185,12 +185,14 @@ impl App {
                         Err(_) => store::id_by_slug::<ProgrammeFields, _>(conn, &Visibility::public(), value).await?,
                     },
                 };
+                // A slug is named back; an id is not (a hidden programme's id reads as a missing one's).
+                let named = if id.is_some() { String::new() } else { format!("`{value}` ") };
                 let programme = match id {
                     Some(id) => store::get::<ProgrammeFields, _>(conn, &Visibility::public(), id).await.ok(),
                     None => None,
                 };
                 let programme = programme.ok_or_else(|| {
-                    Error::invalid("programme", format!("`{value}` is not a published programme (give its slug or id)"))
+                    Error::invalid("programme", format!("{named}is not a published programme (give its slug or id)"))
                 })?;
                 *value = programme.fields.slug.as_str().to_owned();
             }
@@ -367,16 +369,16 @@ mod tests {
 
     #[test]
     fn a_feed_query_reads_back_as_it_was_written() {
-        let query =
-            FeedQuery::parse(&pairs("theme=MOBILITY&q=garage+solidaire%20rural&kind=LESSON&theme=FOOD")).unwrap();
+        let query = FeedQuery::parse(&pairs("theme=MOBILITY&q=garage+solidaire%20rural&kind=LESSON&theme=FOOD"))
+            .expect("a valid feed query");
         assert_eq!(query.text, "garage solidaire rural");
         assert_eq!(query.query_string(), "q=garage%20solidaire%20rural&kind=LESSON&theme=MOBILITY&theme=FOOD");
-        assert_eq!(FeedQuery::parse(&pairs(&query.query_string())).unwrap(), query);
+        assert_eq!(FeedQuery::parse(&pairs(&query.query_string())).expect("its own parameters"), query);
     }
 
     #[test]
     fn a_bad_feed_parameter_is_named() {
-        let message = |raw: &str| FeedQuery::parse(&pairs(raw)).unwrap_err().to_string();
+        let message = |raw: &str| FeedQuery::parse(&pairs(raw)).expect_err("a bad parameter").to_string();
         assert!(message("theme=NOPE").contains("`NOPE` is not a value of Theme"), "{}", message("theme=NOPE"));
         assert!(message("colour=red").contains("is not a parameter of feeds"));
         assert!(message("kind=PROGRAMME").contains("not a kind a feed carries"));

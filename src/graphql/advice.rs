@@ -458,7 +458,11 @@ pub struct SavedSearchMutation;
 impl SavedSearchMutation {
     /// Keeps a search for the caller's token (at most 100 per token); its feed and the count of what
     /// is new since the last visit follow.
-    async fn save_search(&self, ctx: &Context<'_>, input: SavedSearchInput) -> async_graphql::Result<SavedSearch> {
+    async fn save_search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Its name, words and filters.")] input: SavedSearchInput,
+    ) -> async_graphql::Result<SavedSearch> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
         let pairs = input.pairs().gql()?;
@@ -467,7 +471,11 @@ impl SavedSearchMutation {
     }
 
     /// Records a visit of one of the caller's saved searches: what is new counts from now.
-    async fn visit_saved_search(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<SavedSearch> {
+    async fn visit_saved_search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The saved search's id.")] id: ID,
+    ) -> async_graphql::Result<SavedSearch> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
         let id = saved_id(&id).gql()?;
@@ -475,7 +483,11 @@ impl SavedSearchMutation {
     }
 
     /// Deletes one of the caller's saved searches.
-    async fn delete_saved_search(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+    async fn delete_saved_search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The saved search's id.")] id: ID,
+    ) -> async_graphql::Result<bool> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
         let id = saved_id(&id).gql()?;

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use crate::app::{FeedQuery, FoundHit, parse_query_string};
+use crate::app::{FeedQuery, FoundHit, parse_query_string, percent_encode};
 use crate::domain::Kind;
 use crate::error::Error;
 
@@ -68,12 +68,32 @@ fn summary_of(hit: &FoundHit) -> String {
     summary
 }
 
+/// The page's search of a feed query (`/?q=…&type=…`), in the page's parameters (`web/search.js`);
+/// what the page cannot filter by (programmes by slug, statuses, evidence levels) is left out.
+fn page_search(query: &FeedQuery) -> String {
+    let pairs: Vec<String> = parse_query_string(&query.query_string())
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let name = match name.as_str() {
+                "q" | "theme" | "phase" | "region" => name,
+                "kind" => "type".to_owned(),
+                "category" => "categorie".to_owned(),
+                "polarity" => "polarite".to_owned(),
+                "territoryType" => "territoire".to_owned(),
+                _ => return None,
+            };
+            Some(format!("{name}={}", percent_encode(&value)))
+        })
+        .collect();
+    if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) }
+}
+
 /// Writes the feed of a query's newest records.
 fn atom(base: &str, query: &FeedQuery, hits: &[FoundHit]) -> String {
     let parameters = query.query_string();
     let self_url =
         if parameters.is_empty() { format!("{base}/flux.atom") } else { format!("{base}/flux.atom?{parameters}") };
-    let search_url = if parameters.is_empty() { format!("{base}/") } else { format!("{base}/?{parameters}") };
+    let search_url = format!("{base}/{}", page_search(query));
     let title = if query.text.is_empty() {
         "retex — nouveautés du réseau".to_owned()
     } else {

@@ -173,16 +173,11 @@ const PROGRAMMES: &[(&str, &str)] = &[
     ("programme-genere-catalyseur", "Catalyseur (généré)"),
 ];
 
-/// The phases a launched project of the generated base went through, in order.
-const LIVED: &[&str] = &[
-    "NEEDS_DETECTION",
-    "IDEATION",
-    "OPPORTUNITY_STUDY",
-    "PROJECT_GROUP",
-    "HOLDER_SEARCH",
-    "FEASIBILITY_STUDY",
-    "LAUNCH",
-];
+/// The phases a launched project of the generated base went through, in order: every phase of the
+/// démarche up to the launch.
+fn lived() -> Vec<&'static str> {
+    Phase::ALL.iter().filter(|phase| **phase <= Phase::Launch).map(|phase| phase.code()).collect()
+}
 
 /// A generated base for the leave-one-out evaluation. Each lesson has a home (an activity and a
 /// territory type), a subject and one or two phases; every home has two lessons per pair of phases. Each sheet has an activity, a territory type and
@@ -191,6 +186,7 @@ const LIVED: &[&str] = &[
 /// of its activity elsewhere, sometimes any lesson of the phase; its story tells the subject of about
 /// half of what it showed. Deterministic: the same size gives the same base.
 pub fn corpus(sheets: usize) -> Value {
+    let lived = lived();
     let mut draw = Draw(0x0061_6476_6963_6521);
     let territories: Vec<Value> = TERRITORY_TYPES
         .iter()
@@ -216,10 +212,10 @@ pub fn corpus(sheets: usize) -> Value {
     let mut lessons: Vec<Lesson> = Vec::new();
     for activity in 0..ACTIVITIES.len() {
         for territory in 0..TERRITORY_TYPES.len() {
-            for first in (0..LIVED.len()).step_by(2) {
+            for first in (0..lived.len()).step_by(2) {
                 for _ in 0..2 {
                     let mut phases = vec![first];
-                    if first + 1 < LIVED.len() && draw.chance(50) {
+                    if first + 1 < lived.len() && draw.chance(50) {
                         phases.push(first + 1);
                     }
                     let subject = draw.below(SUBJECTS.len());
@@ -235,7 +231,7 @@ pub fn corpus(sheets: usize) -> Value {
         let territory = draw.below(TERRITORY_TYPES.len());
         let programme = draw.below(PROGRAMMES.len());
         let mut told: Vec<&str> = Vec::new();
-        for phase in 0..LIVED.len() {
+        for phase in 0..lived.len() {
             let at_phase = |lesson: &Lesson| lesson.phases.contains(&phase);
             let roll = draw.below(100);
             let pool: Vec<usize> = (0..lessons.len())
@@ -274,7 +270,7 @@ pub fn corpus(sheets: usize) -> Value {
             "status": "LAUNCHED",
             "programmes": [PROGRAMMES[programme].0],
             "territories": [format!("territoire-conseil-{territory}")],
-            "phases": LIVED.iter().map(|phase| json!({ "phase": phase })).collect::<Vec<_>>(),
+            "phases": lived.iter().map(|phase| json!({ "phase": phase })).collect::<Vec<_>>(),
             "publicationStatus": "PUBLISHED",
         }));
     }
@@ -291,7 +287,7 @@ pub fn corpus(sheets: usize) -> Value {
                 "lesson": format!("Pour un {name}, {subject} a pesé sur la réussite du projet."),
                 "recommendation": format!("Prévoir tôt {subject}."),
                 "evidenceLevel": if lesson.sheets.len() > 2 { "SEVERAL_PROJECTS_ONE_PROGRAMME" } else { "ONE_PROJECT" },
-                "phases": lesson.phases.iter().map(|phase| LIVED[*phase]).collect::<Vec<_>>(),
+                "phases": lesson.phases.iter().map(|phase| lived[*phase]).collect::<Vec<_>>(),
                 "themes": [theme.code()],
                 "territoryTypes": [TERRITORY_TYPES[lesson.territory]],
                 "evidenceLinks": lesson.sheets.iter().map(|i| json!({ "sheet": format!("fiche-conseil-{i}") })).collect::<Vec<_>>(),

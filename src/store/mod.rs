@@ -140,9 +140,22 @@ pub struct Store {
 const STARTUP_LOCK: i64 = 0x7265_7465_785f_7374; // "retex_st"
 
 /// Held while a server migrates the schema or loads the demo dataset, so that servers started
-/// together take turns (see `Store::startup_lock`). Released when dropped.
+/// together take turns (see `Store::startup_lock`). Release it with `release`: a dropped lock's
+/// transaction is rolled back only when its connection is next used, and until then another
+/// process's migration (`retex guide`, `retex import`… beside a server that has just loaded the
+/// demo) would wait for it.
 pub struct StartupLock {
-    _holder: Option<Transaction>,
+    holder: Option<Transaction>,
+}
+
+impl StartupLock {
+    /// Ends the lock's transaction now.
+    pub async fn release(self) -> Result<()> {
+        match self.holder {
+            Some(tx) => tx.0.rollback().await.map_err(db_error),
+            None => Ok(()),
+        }
+    }
 }
 
 impl Store {
@@ -284,12 +297,12 @@ impl Store {
     /// the race finds the records there (see `demo::load_if_empty`).
     pub async fn startup_lock(&self) -> Result<StartupLock> {
         if self.db.get_database_backend() != sea_orm::DbBackend::Postgres {
-            return Ok(StartupLock { _holder: None });
+            return Ok(StartupLock { holder: None });
         }
         let tx = self.db.begin().await.map_err(db_error)?;
         tx.execute_unprepared("SET LOCAL statement_timeout = 0").await.map_err(db_error)?;
         tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK})")).await.map_err(db_error)?;
-        Ok(StartupLock { _holder: Some(Transaction(tx)) })
+        Ok(StartupLock { holder: Some(Transaction(tx)) })
     }
 
     /// Returns the number of SQL statements sent since the store was opened.

@@ -159,6 +159,30 @@ fn read_probes() -> Vec<Probe> {
         ),
         read("{ funnel(groupBy: PROGRAMME) { {FunnelRow} group { {StatsKey} } steps { {FunnelStep} } } }"),
         read("{ funnel(groupBy: STRUCTURE, from: NEEDS_DETECTION) { {FunnelRow} group { {StatsKey} } } }"),
+        // Advice, checklists, guides and saved searches: published records only, whoever asks.
+        read(
+            "query($sheet: ID!) { node(id: $sheet) { ... on ProjectSheet { advice(first: 50) { {Advice} items { {AdviceItem} \
+              reasons { {AdviceReason} } lesson { id } contradictedBy { id } } } } } }",
+        ),
+        read(
+            "query($sheet: ID!) { node(id: $sheet) { ... on ProjectSheet { advice(phase: LAUNCH, first: 50) { {Advice} \
+              items { {AdviceItem} reasons { {AdviceReason} } lesson { id } contradictedBy { id } } } } } }",
+        ),
+        read(
+            "{ advice(input: { description: \"Un garage solidaire en milieu rural, Zéphyrine\", themes: [MOBILITY], \
+              territoryTypes: [RURAL] }, first: 50) { {Advice} items { {AdviceItem} reasons { {AdviceReason} } lesson { id } } } }",
+        ),
+        read(
+            "{ checklist(input: { description: \"Une conciergerie pour les seniors\", activityType: CONCIERGE_SERVICE }, perPhase: 10) \
+              { {Advice} items { {AdviceItem} lesson { id } contradictedBy { id } } } }",
+        ),
+        read(
+            "{ guide(filter: { theme: MOBILITY }) { {Guide} indicators { {GuideIndicator} } phases { {GuidePhase} \
+              successFactors { {GuideEntry} lesson { id } example { id } testimony { {GuideTestimony} sheet { id } } } \
+              pitfalls { {GuideEntry} lesson { id } example { id } testimony { {GuideTestimony} sheet { id } } } } } }",
+        ),
+        read("{ guide(filter: { activityType: SOLIDARITY_GARAGE }) { {Guide} } }"),
+        read("{ savedSearches { {SavedSearch} } }"),
         // Who the caller is, and the tokens (administrators only).
         read("{ viewer { {Viewer} organisation { id } programme { id } } }"),
         read("{ apiTokens { {ApiToken} organisation { id } programme { id } } }"),
@@ -179,6 +203,8 @@ fn read_probes() -> Vec<Probe> {
         targeted("query($t: ID!) { lessons(filter: { programmes: [$t] }) { totalCount } }", Target::Id(Programme)),
         targeted("query($t: ID!) { programmes(filter: { parents: [$t] }) { totalCount } }", Target::Id(Programme)),
         targeted("query($t: ID!) { search(filter: { programmes: [$t] }) { totalCount } }", Target::Id(Programme)),
+        targeted("query($t: ID!) { guide(filter: { programme: $t }) { title } }", Target::Id(Programme)),
+        targeted("query($t: ID!) { sheet(id: $t) { advice { phase } } }", Target::Id(Sheet)),
         targeted(
             "query($t: ID!) { stats(kind: SHEET, groupBy: [THEME], filter: { structures: [$t] }) { total } }",
             Target::Id(Organisation),
@@ -264,6 +290,12 @@ fn write_probes() -> Vec<Probe> {
             Target::Id(Organisation),
         ),
         read("mutation { revokeApiToken(id: \"999999\") { id } }"),
+        targeted(
+            "mutation($t: ID!) { saveSearch(input: { name: \"Sonde\", filter: { programmes: [$t] } }) { id } }",
+            Target::Id(Programme),
+        ),
+        read("mutation { visitSavedSearch(id: \"999999\") { id } }"),
+        read("mutation { deleteSavedSearch(id: \"999999\") }"),
         read("mutation { saveGlossaryEntry(terms: [\"sonde\", \"essai\"]) { id } }"),
         read("mutation { removeGlossaryEntry(id: \"999999\", version: 1) }"),
         read("mutation { importDataset(files: []) { created } }"),

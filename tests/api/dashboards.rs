@@ -10,18 +10,6 @@ use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
 use crate::harness::*;
 
-fn demo() -> Value {
-    serde_json::from_str(include_str!("../../data/demo.json")).expect("the demo dataset")
-}
-
-fn published(record: &Value) -> bool {
-    record["publicationStatus"].as_str().unwrap_or("PUBLISHED") == "PUBLISHED"
-}
-
-fn strings(value: &Value) -> Vec<String> {
-    value.as_array().into_iter().flatten().filter_map(|item| item.as_str().map(str::to_owned)).collect()
-}
-
 /// Slug → name of the published records of a list of the dataset.
 fn names(dataset: &Value, list: &str) -> HashMap<String, String> {
     dataset[list]
@@ -68,7 +56,7 @@ fn theme_label(code: &str) -> String {
 #[tokio::test]
 async fn grouped_counts_match_the_dataset_under_filters_and_visibility() {
     let app = spawn_demo().await;
-    let dataset = demo();
+    let dataset = demo_dataset();
     let programmes = names(&dataset, "programmes");
     let sheets: Vec<&Value> =
         dataset["sheets"].as_array().into_iter().flatten().filter(|sheet| published(sheet)).collect();
@@ -182,7 +170,7 @@ async fn grouped_counts_match_the_dataset_under_filters_and_visibility() {
 #[tokio::test]
 async fn recurrence_counts_distinct_programmes_and_sheets_as_the_dataset_says() {
     let app = spawn_demo().await;
-    let dataset = demo();
+    let dataset = demo_dataset();
     let sheets: HashMap<String, &Value> = dataset["sheets"]
         .as_array()
         .into_iter()
@@ -258,7 +246,7 @@ async fn recurrence_counts_distinct_programmes_and_sheets_as_the_dataset_says() 
 #[tokio::test]
 async fn the_funnel_and_coverage_match_the_dataset() {
     let app = spawn_demo().await;
-    let dataset = demo();
+    let dataset = demo_dataset();
     let phases: Vec<String> =
         app.ok_as(None, "{ vocabularies { name values { code } } }", json!({})).await["vocabularies"]
             .as_array()
@@ -443,7 +431,7 @@ async fn a_subscription_sees_a_publication_and_nothing_it_may_not_see() {
 #[tokio::test]
 async fn a_reviewer_clusters_near_duplicate_lessons_and_their_recurrence_is_counted_together() {
     let app = spawn_demo().await;
-    let dataset = demo();
+    let dataset = demo_dataset();
     let sheets: HashMap<String, &Value> = dataset["sheets"]
         .as_array()
         .into_iter()
@@ -538,7 +526,7 @@ async fn a_reviewer_clusters_near_duplicate_lessons_and_their_recurrence_is_coun
 #[tokio::test]
 async fn indicator_totals_add_up_the_sheets_indicators() {
     let app = spawn_demo().await;
-    let dataset = demo();
+    let dataset = demo_dataset();
     let programmes = names(&dataset, "programmes");
     // (programme name or "", indicator name, unit) → (sheets, target, actual)
     let mut expected: BTreeMap<(String, String, String), (i64, f64, f64)> = BTreeMap::new();

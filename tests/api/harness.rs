@@ -358,3 +358,18 @@ pub async fn next_message(socket: &mut Socket) -> Value {
         }
     }
 }
+
+/// The demo dataset, read from its JSON file (not through retex), for tests that check figures.
+pub fn demo_dataset() -> Value {
+    serde_json::from_str(include_str!("../../data/demo.json")).expect("the demo dataset")
+}
+
+/// Whether a record of a dataset file is published (the default).
+pub fn published(record: &Value) -> bool {
+    record["publicationStatus"].as_str().unwrap_or("PUBLISHED") == "PUBLISHED"
+}
+
+/// The strings of a JSON array (none when it is not one).
+pub fn strings(value: &Value) -> Vec<String> {
+    value.as_array().into_iter().flatten().filter_map(|item| item.as_str().map(str::to_owned)).collect()
+}

@@ -4,6 +4,7 @@
 mod harness;
 
 mod access;
+mod advice;
 mod bad_input;
 mod catalogue;
 mod changelog;

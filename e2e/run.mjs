@@ -87,6 +87,11 @@ async function main() {
 
   try {
     const page = await newPage();
+    // The anonymous page never asks for saved searches (they belong to token holders).
+    const anonymousSaved = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/graphql') && /savedSearches|saveSearch/.test(request.postData() || '')) anonymousSaved.push(request.postData());
+    });
 
     begin('search: suggestions as you type, keyboard in the list');
     await page.goto(`${base}/`);
@@ -111,6 +116,8 @@ async function main() {
     check(total > 0, `no results for « epicerie »: ${await countText(page)}`);
     log(`${total} results, marks ${JSON.stringify([...new Set(marks)].slice(0, 5))}`);
     await page.screenshot({ path: join(shots, 'search.png'), fullPage: true });
+    check(!(await page.isVisible('#save-search')), 'an anonymous visitor is offered to save the search');
+    check(!(await page.locator('#saved-searches').count()), 'an anonymous visitor sees « Mes recherches enregistrées »');
 
     begin('a facet narrows the results: count and URL change');
     const facet = await until(async () => {
@@ -350,6 +357,48 @@ async function main() {
     await lessonItem.locator('button', { hasText: 'Soumettre à la relecture' }).click();
     await author.locator('.work-item', { hasText: lessonDraft }).locator('text=Soumis').waitFor();
 
+    begin('contributor: saves the search « garage » (theme Mobilité), sees its news, reopens it, deletes it');
+    await author.goto(`${base}/`);
+    await ready(author);
+    await author.waitForSelector('#saved-searches');
+    await author.fill('#q', 'garage');
+    await author.keyboard.press('Enter');
+    await until(async () => / pour « garage »/.test(await countText(author)), 'no result count for « garage »');
+    await author.locator('#facet-theme-MOBILITY').check();
+    await until(() => new URL(author.url()).searchParams.get('theme') === 'MOBILITY', `the Mobilité facet did not filter: ${author.url()}`);
+    await author.click('#save-search');
+    await author.waitForSelector('#save-search-name');
+    check((await author.inputValue('#save-search-name')) === 'garage', `the name is not prefilled with the words: ${await author.inputValue('#save-search-name')}`);
+    await author.fill('#save-search-name', 'Garages suivis');
+    await author.click('#save-search-form button[type=submit]');
+    await author.locator('#save-search-status', { hasText: 'Recherche enregistrée.' }).waitFor();
+    const savedItem = author.locator('#saved-searches .saved-search', { hasText: 'Garages suivis' });
+    await savedItem.waitFor();
+    const savedId = await savedItem.getAttribute('data-id');
+    const savedNow = async () => (await graphql('{ savedSearches { id name feed newSinceLastVisit } }', {}, contributor)).savedSearches;
+    const kept = (await savedNow()).find((saved) => saved.id === savedId);
+    check(kept && kept.name === 'Garages suivis', `savedSearches does not hold « Garages suivis »: ${JSON.stringify(await savedNow())}`);
+    const keptFeed = new URL(kept.feed, base).searchParams;
+    check(keptFeed.get('q') === 'garage' && keptFeed.get('theme') === 'MOBILITY', `the saved search's feed is not the search: ${kept.feed}`);
+    check(kept.newSinceLastVisit >= 1, `a saved search never visited counts no news: ${kept.newSinceLastVisit}`);
+    check(/nouveauté/.test(await savedItem.locator('.saved-search-new').textContent()), 'the saved search shows no « nouveautés » badge');
+    check((await savedItem.locator('a', { hasText: 'Atom' }).getAttribute('href')) === kept.feed, 'the saved search does not link its feed');
+    log(`« ${kept.name} »: ${kept.feed}, ${kept.newSinceLastVisit} new`);
+    await author.screenshot({ path: join(shots, 'saved-searches.png'), fullPage: true });
+    await author.goto(`${base}/?q=epicerie`);
+    await ready(author);
+    await author.locator('#saved-searches .saved-search', { hasText: 'Garages suivis' }).locator('a.saved-search-name').click();
+    await until(() => {
+      const reopened = new URL(author.url());
+      return reopened.pathname === '/' && reopened.searchParams.get('q') === 'garage' && reopened.searchParams.get('theme') === 'MOBILITY';
+    }, `the saved search did not reopen the search: ${author.url()}`);
+    await until(async () => / pour « garage »/.test(await countText(author)), 'the reopened search shows no results for « garage »');
+    await until(async () => (await savedNow()).find((saved) => saved.id === savedId)?.newSinceLastVisit === 0, 'opening the saved search did not record its visit');
+    await until(async () => (await author.locator(`#saved-searches .saved-search[data-id="${savedId}"] .saved-search-new`).count()) === 0, 'the « nouveautés » badge stayed after the visit');
+    await author.locator(`#saved-searches .saved-search[data-id="${savedId}"] button`, { hasText: 'Supprimer' }).click();
+    await author.locator(`#saved-searches .saved-search[data-id="${savedId}"]`).waitFor({ state: 'detached' });
+    check(!(await savedNow()).some((saved) => saved.id === savedId), 'the deleted saved search is still in savedSearches');
+
     begin('anonymous visitors never see the draft');
     await page.goto(`${base}/?q=${word}`);
     await ready(page);
@@ -420,6 +469,7 @@ async function main() {
     await ready(page);
     await until(async () => /Aucun résultat/.test(await countText(page)), 'an anonymous search still finds the archived sheet');
 
+    check(anonymousSaved.length === 0, `the anonymous page asked for saved searches: ${anonymousSaved[0]}`);
     check(errors.length === 0, `errors in the page:\n${errors.join('\n')}`);
     log(`passed; screenshots in ${shots}`);
   } catch (error) {

@@ -1,9 +1,10 @@
 // retex — la recherche : le formulaire et ses suggestions, les facettes et filtres actifs, les
-// résultats et « Afficher plus », tout l'état étant dans l'adresse (`/?q=…&theme=…&pages=…`), et le
-// flux Atom qui suit la même recherche (`/flux.atom?q=…&theme=…`).
+// résultats et « Afficher plus », tout l'état étant dans l'adresse (`/?q=…&theme=…&pages=…`), le
+// flux Atom qui suit la même recherche (`/flux.atom?q=…&theme=…`) et, pour qui a un jeton, les
+// recherches enregistrées et leurs nouveautés.
 
 import { main, h, highlighted, numberFormat, plural, show, pageTitle } from './dom.js';
-import { gql, label } from './api.js';
+import { getToken, gql, label, viewer } from './api.js';
 import { navigate, pathTo } from './router.js';
 
 /** The facets of the search, in the order shown, with their URL parameter, filter field and parameter
@@ -67,6 +68,43 @@ function feedHref(state) {
   return query ? `/flux.atom?${query}` : '/flux.atom';
 }
 
+/** The filter of a search, as `search` takes it (`kinds`, `themes`…). */
+function searchFilter(state) {
+  const filter = {};
+  for (const dim of DIMENSIONS) if (state.filters[dim.param]) filter[dim.filter] = state.filters[dim.param];
+  return filter;
+}
+
+/** The filter a saved search keeps: the search's, its kinds those a feed carries; null when the
+ *  search asks only for other kinds (programmes, organisations), which cannot be saved. */
+function savedFilter(state) {
+  const filter = searchFilter(state);
+  if (filter.kinds) {
+    filter.kinds = filter.kinds.filter((kind) => FEED_KINDS.includes(kind));
+    if (!filter.kinds.length) return null;
+  }
+  return filter;
+}
+
+/** The page's address of a saved search, from the parameters of its feed, named back as the page
+ *  names them (`kind` → `type`, `category` → `categorie`…). A feed names its programmes by slug, which
+ *  the page's filter does not take: they are left out, as are the filters the page does not offer. */
+function savedSearchHref(feed) {
+  let params;
+  try {
+    params = new URL(feed, location.origin).searchParams;
+  } catch {
+    return '/';
+  }
+  const filters = {};
+  for (const dim of DIMENSIONS) {
+    if (dim.dimension === 'PROGRAMME') continue;
+    const chosen = params.getAll(dim.feed).filter(Boolean);
+    if (chosen.length) filters[dim.param] = [...new Set(chosen)];
+  }
+  return searchHref({ q: (params.get('q') || '').trim(), filters });
+}
+
 function filterLabel(dim, value) {
   if (dim.dimension === 'KIND') return KIND_LABELS[value] || value;
   if (dim.vocabulary) return label(dim.vocabulary, value);
@@ -76,6 +114,9 @@ function filterLabel(dim, value) {
 const FACET_QUERY = `query Facette($query: String, $filter: SearchFilter, $facets: [SearchDimension!]) {
   search(query: $query, filter: $filter, facets: $facets, first: 1) { facets { dimension values { value label count } } }
 }`;
+
+const SAVED_QUERY = '{ savedSearches { id name feed newSinceLastVisit } }';
+const SAVE_MUTATION = `mutation Enregistrement($input: SavedSearchInput!) { saveSearch(input: $input) { id name } }`;
 
 const SEARCH_QUERY = `query Recherche($query: String, $filter: SearchFilter, $facets: [SearchDimension!], $after: String, $literal: Boolean) {
   search(query: $query, filter: $filter, facets: $facets, first: 20, after: $after, literal: $literal) {
@@ -112,15 +153,22 @@ function searchShell() {
     h('h1', { class: 'visually-hidden', tabindex: '-1' }, 'Rechercher'),
     form,
     h('div', { class: 'search-layout' },
-      h('aside', { class: 'facets', 'aria-labelledby': 'facets-title' },
-        h('details', { class: 'facets-box', open: true },
-          h('summary', { id: 'facets-title' }, 'Affiner'),
-          h('div', { id: 'active-filters' }),
-          h('div', { id: 'facet-groups' }))),
+      // « Mes recherches enregistrées » comes above the facets, for token holders (`renderSavedSearches`).
+      h('div', { class: 'search-side', id: 'search-side' },
+        h('aside', { class: 'facets', 'aria-labelledby': 'facets-title' },
+          h('details', { class: 'facets-box', open: true },
+            h('summary', { id: 'facets-title' }, 'Affiner'),
+            h('div', { id: 'active-filters' }),
+            h('div', { id: 'facet-groups' })))),
       h('section', { class: 'results', 'aria-labelledby': 'count' },
         h('p', { id: 'count', class: 'count', 'aria-live': 'polite', 'aria-atomic': 'true' }),
-        h('p', { class: 'feed-link', id: 'feed' }, h('a', { id: 'feed-link', href: '/flux.atom', type: 'application/atom+xml' }, 'S’abonner (Atom)'),
-          h('span', { class: 'hint' }, ' — les nouvelles fiches et leçons de cette recherche, dans un lecteur de flux')),
+        h('div', { class: 'feed-link', id: 'feed' }, h('a', { id: 'feed-link', href: '/flux.atom', type: 'application/atom+xml' }, 'S’abonner (Atom)'),
+          h('span', { class: 'hint' }, ' — les nouvelles fiches et leçons de cette recherche, dans un lecteur de flux'),
+          h('span', { id: 'save-search-action', hidden: true }, ' · ',
+            h('button', { type: 'button', class: 'link-button', id: 'save-search', 'aria-expanded': 'false', 'aria-controls': 'save-search-box', onclick: toggleSaveForm },
+              'Enregistrer cette recherche')),
+          h('div', { id: 'save-search-box' }),
+          h('div', { id: 'save-search-status', role: 'status' })),
         h('div', { id: 'interpretation' }),
         h('div', { id: 'hits' }),
         h('div', { id: 'more' }))),
@@ -229,11 +277,14 @@ export async function searchView(url, { stale, reuse }) {
   const feed = feedHref(state);
   document.getElementById('feed').hidden = !feed;
   if (feed) document.getElementById('feed-link').setAttribute('href', feed);
+  // The form to save a search, or what saving it said, belongs to the search it was opened for.
+  if (document.getElementById('save-search-box').dataset.search !== searchHref(state)) closeSaveForm();
+  // Not awaited: the results do not wait for the saved searches.
+  renderSavedSearches(state, stale);
   const count = document.getElementById('count');
   const hitsBox = document.getElementById('hits');
   main.querySelector('.results').setAttribute('aria-busy', 'true');
-  const filter = {};
-  for (const dim of DIMENSIONS) if (state.filters[dim.param]) filter[dim.filter] = state.filters[dim.param];
+  const filter = searchFilter(state);
   const variables = { query: state.q || null, filter, facets: DIMENSIONS.map((dim) => dim.dimension), literal: state.literal };
   let data;
   try {
@@ -452,4 +503,182 @@ function renderFacets(state, facets) {
       }))));
   }
   document.getElementById('facet-groups').replaceChildren(...groups);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Saved searches: a token holder's, each with what is new since its last visit.
+
+/**
+ * « Enregistrer cette recherche » and « Mes recherches enregistrées », for token holders only: without
+ * a token (or with one the server refuses), neither is drawn and no saved search is asked for.
+ */
+async function renderSavedSearches(state, stale) {
+  let who = null;
+  if (getToken()) {
+    try {
+      who = await viewer();
+    } catch {
+      /* the banner says it */
+    }
+  }
+  if (stale()) return;
+  const action = document.getElementById('save-search-action');
+  if (!action) return;
+  const known = Boolean(who?.authenticated);
+  action.hidden = !known || !savedFilter(state);
+  if (!known) {
+    closeSaveForm();
+    savedAsked++;
+    document.getElementById('saved-searches')?.remove();
+    return;
+  }
+  await refreshSavedSearches();
+}
+
+function savedSection() {
+  return h('section', { id: 'saved-searches', class: 'saved-searches screen-only', 'aria-labelledby': 'saved-searches-title' },
+    h('h2', { id: 'saved-searches-title', tabindex: '-1' }, 'Mes recherches enregistrées'),
+    h('div', { id: 'saved-searches-list' }),
+    h('p', { id: 'annonce-recherches', class: 'visually-hidden', 'aria-live': 'polite' }));
+}
+
+let savedAsked = 0;
+
+/** Draws the viewer's saved searches again (the last asked for wins). */
+async function refreshSavedSearches() {
+  const ticket = ++savedAsked;
+  let list = null;
+  let failure = null;
+  try {
+    list = (await gql(SAVED_QUERY)).savedSearches;
+  } catch (error) {
+    failure = error;
+  }
+  const side = document.getElementById('search-side');
+  if (ticket !== savedAsked || !side || !getToken()) return;
+  let section = document.getElementById('saved-searches');
+  if (!section) {
+    section = savedSection();
+    side.prepend(section);
+  }
+  const box = section.querySelector('#saved-searches-list');
+  if (failure) box.replaceChildren(h('p', { class: 'notice notice-error' }, `Vos recherches enregistrées n’ont pas pu être chargées : ${failure.message}`));
+  else if (!list.length) box.replaceChildren(h('p', { class: 'hint' }, 'Aucune pour l’instant : « Enregistrer cette recherche » en garde une ici, avec ses nouveautés.'));
+  else box.replaceChildren(h('ul', { class: 'saved-list' }, list.map(savedItem)));
+}
+
+function savedItem(saved) {
+  const href = savedSearchHref(saved.feed);
+  // The feed is the server's own address (`/flux.atom?…`); anything else is not linked.
+  const feed = saved.feed.startsWith('/flux.atom') ? saved.feed : null;
+  const withProgramme = feed && new URL(feed, location.origin).searchParams.has('programme');
+  const message = h('p', { class: 'field-error', role: 'status' });
+  const name = h('a', { href, class: 'saved-search-name', title: withProgramme ? 'Son programme n’est pas repris dans cette page ; son flux Atom le garde.' : null }, saved.name);
+  // Its visit is recorded before it opens, so that what is new counts from now.
+  name.addEventListener('click', async (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    try {
+      await gql('mutation Visite($id: ID!) { visitSavedSearch(id: $id) { id newSinceLastVisit } }', { id: saved.id });
+    } catch {
+      /* the search opens all the same; its news stay counted from the last visit */
+    }
+    navigate(href, { replace: href === location.pathname + location.search });
+  });
+  const remove = h('button', { type: 'button', class: 'link-button' }, 'Supprimer');
+  remove.setAttribute('aria-label', `Supprimer : ${saved.name}`);
+  remove.addEventListener('click', async () => {
+    remove.disabled = true;
+    message.textContent = '';
+    try {
+      await gql('mutation Suppression($id: ID!) { deleteSavedSearch(id: $id) }', { id: saved.id });
+    } catch (error) {
+      remove.disabled = false;
+      message.textContent = error.message;
+      return;
+    }
+    await refreshSavedSearches();
+    const region = document.getElementById('annonce-recherches');
+    if (region) region.textContent = `« ${saved.name} » : supprimée.`;
+    document.getElementById('saved-searches-title')?.focus();
+  });
+  const fresh = saved.newSinceLastVisit;
+  return h('li', { class: 'saved-search', 'data-id': saved.id },
+    name,
+    fresh > 0 ? [' ', h('span', { class: 'badge saved-search-new', title: 'Fiches et leçons publiées ou modifiées depuis votre dernière visite' },
+      plural(fresh, 'nouveauté', 'nouveautés'))] : null,
+    h('span', { class: 'saved-search-actions' },
+      feed ? h('a', { href: feed, type: 'application/atom+xml' }, 'Atom', h('span', { class: 'visually-hidden' }, ` : ${saved.name}`)) : null,
+      remove),
+    message);
+}
+
+/** Empties the form to save a search and what saving said. */
+function closeSaveForm() {
+  const box = document.getElementById('save-search-box');
+  if (!box) return;
+  box.replaceChildren();
+  delete box.dataset.search;
+  document.getElementById('save-search-status')?.replaceChildren();
+  document.getElementById('save-search')?.setAttribute('aria-expanded', 'false');
+}
+
+/** « Enregistrer cette recherche »: a name (the search's words by default), then `saveSearch` with its
+ *  words and filter as the address holds them when the form opens. */
+function toggleSaveForm() {
+  const box = document.getElementById('save-search-box');
+  const button = document.getElementById('save-search');
+  const status = document.getElementById('save-search-status');
+  if (box.querySelector('form')) {
+    closeSaveForm();
+    return;
+  }
+  const state = readSearchState(new URL(location.href));
+  const filter = savedFilter(state);
+  if (!filter) return;
+  status.replaceChildren();
+  const input = h('input', { id: 'save-search-name', name: 'name', type: 'text', maxlength: '200', autocomplete: 'off', 'aria-describedby': 'save-search-aide save-search-erreur' });
+  input.value = state.q || 'Ma recherche';
+  const errors = h('div', { id: 'save-search-erreur' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Enregistrer');
+  const cancel = h('button', { type: 'button', class: 'secondary' }, 'Annuler');
+  cancel.addEventListener('click', () => {
+    closeSaveForm();
+    button.focus();
+  });
+  const form = h('form', { class: 'save-search-form', id: 'save-search-form', novalidate: true },
+    h('label', { for: 'save-search-name' }, 'Nom de la recherche'),
+    h('p', { class: 'hint', id: 'save-search-aide' }, 'Elle restera dans « Mes recherches enregistrées », avec ses nouveautés depuis votre dernière visite.'),
+    h('div', { class: 'search-row' }, input, submit, cancel),
+    errors);
+  input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    errors.replaceChildren();
+    const name = input.value.trim();
+    if (!name) {
+      errors.replaceChildren(h('p', { class: 'field-error' }, 'Donnez un nom à cette recherche.'));
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await gql(SAVE_MUTATION, { input: { name, query: state.q || null, filter } });
+    } catch (error) {
+      submit.disabled = false;
+      errors.replaceChildren(h('p', { class: 'notice notice-error', role: 'alert' }, `La recherche n’a pas été enregistrée : ${error.message}`));
+      return;
+    }
+    box.replaceChildren();
+    button.setAttribute('aria-expanded', 'false');
+    status.replaceChildren(h('p', { class: 'notice notice-ok' }, 'Recherche enregistrée.'));
+    button.focus();
+    await refreshSavedSearches();
+  });
+  box.dataset.search = searchHref(state);
+  box.replaceChildren(form);
+  button.setAttribute('aria-expanded', 'true');
+  input.focus();
+  input.select();
 }

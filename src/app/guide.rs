@@ -106,7 +106,8 @@ impl App {
         let lessons = published::<LessonFields>(conn, &LessonFilter::default(), MAX_GUIDE_RECORDS).await?;
 
         let reference = |sheet: &Sheet| sheet.clone();
-        let mut entries: Vec<(Option<Phase>, GuideEntry)> = Vec::new();
+        // Each entry with the sheets that showed it, to quote one of their testimonies.
+        let mut entries: Vec<(Option<Phase>, GuideEntry, Vec<&Sheet>)> = Vec::new();
         for lesson in lessons {
             let shown: Vec<&Sheet> = lesson
                 .fields
@@ -128,9 +129,6 @@ impl App {
                 .iter()
                 .max_by_key(|sheet| (sheet.fields.testimonies.len(), sheet.fields.indicators.len(), -sheet.id.get()))
                 .copied();
-            let testimony = shown.iter().find_map(|sheet| {
-                sheet.fields.testimonies.first().map(|testimony| (testimony.clone(), reference(sheet)))
-            });
             let phase = lesson.fields.phases.iter().copied().min();
             entries.push((
                 phase,
@@ -138,21 +136,35 @@ impl App {
                     programmes: in_programmes.len(),
                     sheets: shown.len(),
                     example: example.map(reference),
-                    testimony,
+                    testimony: None,
                     lesson,
                 },
+                shown,
             ));
         }
         // Phases in the order of the démarche, lessons without one last; the most recurrent first.
-        entries.sort_by(|(a_phase, a), (b_phase, b)| {
+        entries.sort_by(|(a_phase, a, _), (b_phase, b, _)| {
             (a_phase.is_none(), a_phase)
                 .cmp(&(b_phase.is_none(), b_phase))
                 .then(b.programmes.cmp(&a.programmes))
                 .then(b.sheets.cmp(&a.sheets))
                 .then_with(|| a.lesson.fields.title.as_str().cmp(b.lesson.fields.title.as_str()))
         });
+        // A testimony of a sheet that showed the lesson, one not quoted yet when there is one, so that
+        // the guide does not repeat the same words under every lesson of a well-told sheet.
+        let mut quoted: HashSet<(SheetId, usize)> = HashSet::new();
         let mut phases: Vec<GuidePhase> = Vec::new();
-        for (phase, entry) in entries {
+        for (phase, mut entry, shown) in entries {
+            let told: Vec<(SheetId, usize, &Sheet)> = shown
+                .iter()
+                .flat_map(|sheet| (0..sheet.fields.testimonies.len()).map(move |at| (sheet.id, at, *sheet)))
+                .collect();
+            let chosen = told.iter().find(|(id, at, _)| !quoted.contains(&(*id, *at))).or(told.first());
+            if let Some((id, at, sheet)) = chosen {
+                quoted.insert((*id, *at));
+                entry.testimony =
+                    sheet.fields.testimonies.get(*at).map(|testimony| (testimony.clone(), reference(sheet)));
+            }
             if phases.last().is_none_or(|last| last.phase != phase) {
                 phases.push(GuidePhase { phase, success_factors: Vec::new(), pitfalls: Vec::new() });
             }

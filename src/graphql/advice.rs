@@ -423,7 +423,9 @@ impl AdviceQuery {
 
     /// A capitalisation guide: the success factors and pitfalls the published sheets of a theme, an
     /// activity type or a programme showed, by phase, with their evidence counted across programmes.
-    #[graphql(complexity = "100 * child_complexity + 1")]
+    // A guide's lists grow with its scope, not with an argument: they count 20 times, about what a
+    // theme's guide holds, and the whole guide is bounded by the records it reads and the answer's size.
+    #[graphql(complexity = "20 * child_complexity + 1")]
     async fn guide(
         &self,
         ctx: &Context<'_>,

@@ -274,19 +274,22 @@ async fn a_guide_counts_the_evidence_of_its_published_sheets_by_phase() {
     // first phase; phases in the order of the démarche.
     let order: Vec<&str> = retex::domain::Phase::ALL.iter().map(|phase| phase.code()).collect();
     let mut expected: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut showing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for lesson in list(&dataset, "lessons").filter(|lesson| published(lesson)) {
-        let shown = list(lesson, "evidenceLinks")
+        let shown: BTreeSet<String> = list(lesson, "evidenceLinks")
             .filter(|link| link["role"].as_str().unwrap_or("OBSERVED_IN") == "OBSERVED_IN")
-            .filter(|link| sheets.contains_key(link["sheet"].as_str().unwrap_or_default()))
-            .count();
+            .filter_map(|link| link["sheet"].as_str())
+            .filter(|sheet| sheets.contains_key(*sheet))
+            .map(str::to_owned)
+            .collect();
         let first = order.iter().find(|phase| strings(&lesson["phases"]).contains(&phase.to_string()));
-        if shown > 0 {
-            expected.insert(
-                lesson["slug"].as_str().unwrap_or_default().to_owned(),
-                (shown, first.map_or(String::new(), |p| p.to_string())),
-            );
+        if !shown.is_empty() {
+            let slug = lesson["slug"].as_str().unwrap_or_default().to_owned();
+            expected.insert(slug.clone(), (shown.len(), first.map_or(String::new(), |p| p.to_string())));
+            showing.insert(slug, shown);
         }
     }
+    let mut quotes = BTreeSet::new();
     let mut found: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut positions = Vec::new();
     for phase in guide["phases"].as_array().expect("phases") {
@@ -298,9 +301,27 @@ async fn a_guide_counts_the_evidence_of_its_published_sheets_by_phase() {
             for entry in phase[list_name].as_array().expect("entries") {
                 assert!(polarities.contains(&entry["lesson"]["polarity"].as_str().unwrap_or_default()));
                 assert_eq!(entry["lesson"]["publicationStatus"], "PUBLISHED");
-                let example = entry["example"]["slug"].as_str().expect("an example");
-                assert!(sheets.contains_key(example), "{example}");
                 let slug = entry["lesson"]["slug"].as_str().unwrap_or_default().to_owned();
+                // The example and the testimony come from a sheet of the guide that showed the lesson.
+                let shown = showing.get(&slug).cloned().unwrap_or_default();
+                let example = entry["example"]["slug"].as_str().expect("an example");
+                assert!(shown.contains(example), "{slug}: {example}");
+                if let Some(sheet) = entry["testimony"]["sheet"]["slug"].as_str() {
+                    assert!(shown.contains(sheet), "{slug}: {sheet}");
+                    // A sheet's words are quoted again only when its sheets have no other words left.
+                    let quote = entry["testimony"]["quote"].as_str().unwrap_or_default().to_owned();
+                    let unquoted: Vec<String> = shown
+                        .iter()
+                        .flat_map(|sheet| list(sheets[sheet], "testimonies"))
+                        .filter_map(|testimony| testimony["quote"].as_str().map(str::to_owned))
+                        .filter(|candidate| !quotes.contains(candidate))
+                        .collect();
+                    assert!(
+                        !quotes.contains(&quote) || unquoted.is_empty(),
+                        "{slug}: « {quote} » again, {unquoted:?} left"
+                    );
+                    quotes.insert(quote);
+                }
                 assert!(
                     found.insert(slug, (entry["sheets"].as_u64().unwrap_or_default() as usize, code.clone())).is_none()
                 );
@@ -309,6 +330,7 @@ async fn a_guide_counts_the_evidence_of_its_published_sheets_by_phase() {
     }
     assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "{positions:?}");
     assert_eq!(found, expected);
+    assert!(!quotes.is_empty());
 
     // Indicators summed over those sheets, by name and unit.
     let mut sums: BTreeMap<(String, String), (u64, f64)> = BTreeMap::new();

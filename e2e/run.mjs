@@ -294,6 +294,47 @@ async function main() {
     check(refused.status() === 400, `/flux.atom?theme=NOPE answered ${refused.status()}`);
     log(`${(atom.match(/<entry[\s>]/g) || []).length} entries for MOBILITY; theme=NOPE: ${(await refused.text()).trim().slice(0, 120)}`);
 
+    begin('GraphiQL at /graphql: served by retex alone, with the page\'s token, and the schema\'s documentation');
+    const graphiql = await newPage();
+    const origin = new URL(base).origin;
+    const graphiqlRequests = [];
+    graphiql.on('request', (request) => graphiqlRequests.push(request));
+    // A member who saved their token on « Contribuer »: GraphiQL sends it too (same localStorage key).
+    await graphiql.context().addInitScript((secret) => localStorage.setItem('retex.jeton', secret), contributor);
+    await graphiql.goto(`${base}/graphql`); // Chromium asks for text/html, as any browser does
+    check((await graphiql.title()) === 'retex — GraphiQL', `GraphiQL's title is « ${await graphiql.title()} »`);
+    check((await graphiql.getAttribute('html', 'lang')) === 'fr', 'GraphiQL\'s page is not in French (lang="fr")');
+    await graphiql.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror');
+    const graphiqlQuery = '{ programmes(first: 2) { nodes { name } } }';
+    await graphiql.evaluate((query) => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(query), graphiqlQuery);
+    await graphiql.click('.graphiql-execute-button');
+    const graphiqlResult = await until(async () => {
+      const text = await graphiql.locator('.graphiql-response').textContent();
+      return text.includes('"programmes"') && text;
+    }, 'GraphiQL shows no result with « "programmes" »');
+    check(!graphiqlResult.includes('"errors"'), `GraphiQL's query failed: ${graphiqlResult.slice(0, 300)}`);
+    await graphiql.click('[aria-label="Show Documentation Explorer"]');
+    const docs = graphiql.locator('.graphiql-doc-explorer');
+    await docs.locator('a', { hasText: /^Query$/ }).first().click();
+    await docs.locator('.graphiql-doc-explorer-title', { hasText: /^Query$/ }).waitFor();
+    // The documentation shows the schema's own descriptions (introspection): the Query type's, as the API gives it.
+    const queryType = (await graphql('{ __type(name: "Query") { description } }', {}, contributor)).__type;
+    const plain = (text) => (text || '').replace(/[`*_]/g, '').replace(/\s+/g, ' ').trim();
+    const described = plain(queryType.description).slice(0, 40);
+    check(described.length > 0, 'the Query type has no description');
+    await until(async () => plain(await docs.textContent()).includes(described), `the documentation does not show Query's description « ${described} »`);
+    await graphiql.screenshot({ path: join(shots, 'graphiql.png') });
+    const elsewhere = graphiqlRequests.map((request) => request.url()).filter((url) => !url.startsWith(`${origin}/`));
+    check(elsewhere.length === 0, `GraphiQL loaded something from elsewhere: ${elsewhere.join(', ')}`);
+    const posts = graphiqlRequests.filter((request) => request.method() === 'POST' && new URL(request.url()).pathname === '/graphql');
+    check(posts.length >= 2, `GraphiQL sent ${posts.length} queries (introspection, then the query)`);
+    for (const post of posts) {
+      const headers = post.headers();
+      check(headers.authorization === `Bearer ${contributor}`, `a query of GraphiQL went without the page's token: ${headers.authorization || 'none'}`);
+      check(/application\/graphql-response\+json/.test(headers.accept || ''), `a query of GraphiQL accepts ${headers.accept}`);
+    }
+    log(`${graphiqlRequests.length} requests, all to ${origin}: ${[...new Set(graphiqlRequests.map((request) => new URL(request.url()).pathname))].join(', ')}`);
+
     begin('contributor: the API\'s validation messages, then a draft, submitted');
     const word = `quokka${Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6)}`;
     const title = `Recyclerie ${word} du bocage`;

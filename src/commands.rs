@@ -504,7 +504,7 @@ async fn relevance_run(
 
 fn vocabulary_value<T: Vocabulary>(option: &str, raw: Option<&str>) -> Result<Option<T>> {
     raw.map(|raw| {
-        T::from_code(raw.trim()).ok_or_else(|| {
+        T::from_code_or_label(raw).ok_or_else(|| {
             let known: Vec<&str> = T::ALL.iter().map(|value| value.code()).collect();
             Error::invalid(option, format!("`{raw}` is not a value of {} ({})", T::NAME, known.join(", ")))
         })

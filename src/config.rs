@@ -280,4 +280,25 @@ pub struct ServeArgs {
     #[arg(long, env = "RETEX_RECONCILE_INTERVAL_SECS", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(10..=86_400))]
     pub reconcile_interval_secs: u64,
+    /// Origins whose pages may call the API from a browser (CORS), comma-separated, each
+    /// `https://host[:port]` (or `http://`); none by default, so browsers keep other origins out.
+    #[arg(long, env = "RETEX_CORS_ALLOWED_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub cors_allowed_origins: Vec<String>,
+}
+
+/// An origin of the CORS allow-list: a scheme, a host and an optional port, nothing else.
+fn parse_origin(raw: &str) -> Result<String, String> {
+    let origin = raw.trim();
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{origin}` is not an origin: it starts with https:// or http://"))?;
+    let valid =
+        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !valid {
+        return Err(format!(
+            "`{origin}` is not an origin: a scheme, a host and a port at most (no path, no `*`, no trailing /)"
+        ));
+    }
+    Ok(origin.to_ascii_lowercase())
 }

@@ -77,6 +77,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
         requests_per_minute: args.rate_limit_per_minute,
         anonymous_access: args.anonymous_access,
         index_max_lag: Duration::from_secs(args.index_max_lag_secs),
+        cors_allowed_origins: args.cors_allowed_origins.clone(),
         ..http::Limits::default()
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

@@ -70,9 +70,27 @@ const ASSETS: [(&str, &str, &str); 12] = [
     ("style.css", CSS, include_str!("../web/style.css")),
 ];
 
+/// GraphiQL's page (`web/graphiql/index.html`), served at `GET /graphql` to a browser: it loads
+/// React, ReactDOM and GraphiQL from `GRAPHIQL_ASSETS` only, so that it works offline, and sends
+/// the page's token (`localStorage`) with its queries.
+pub const GRAPHIQL: &str = include_str!("../web/graphiql/index.html");
+
+/// The files GraphiQL's page loads, also served at `/assets/{name}`: pinned builds from the npm
+/// registry, unmodified (versions and licences in `web/graphiql/README.md`).
+const GRAPHIQL_ASSETS: [(&str, &str, &str); 4] = [
+    ("react.production.min.js", JS, include_str!("../web/graphiql/react.production.min.js")),
+    ("react-dom.production.min.js", JS, include_str!("../web/graphiql/react-dom.production.min.js")),
+    ("graphiql.min.js", JS, include_str!("../web/graphiql/graphiql.min.js")),
+    ("graphiql.min.css", CSS, include_str!("../web/graphiql/graphiql.min.css")),
+];
+
 /// Returns the embedded file served at `/assets/{name}`.
 pub fn asset(name: &str) -> Option<Asset> {
-    ASSETS.iter().find(|(file, ..)| *file == name).map(|&(_, content_type, body)| Asset { content_type, body })
+    ASSETS
+        .iter()
+        .chain(GRAPHIQL_ASSETS.iter())
+        .find(|(file, ..)| *file == name)
+        .map(|&(_, content_type, body)| Asset { content_type, body })
 }
 
 #[cfg(test)]
@@ -121,5 +139,30 @@ mod tests {
             assert!(name.ends_with(".css") || reached.contains(&name), "{name} is served but imported by no module");
         }
         assert!(reached.contains(&"routes.json"), "the page reads its routes");
+    }
+
+    #[test]
+    fn graphiql_loads_every_file_it_needs_from_the_server_and_nothing_else() {
+        assert!(GRAPHIQL.contains(r#"<html lang="fr">"#), "GraphiQL's page is not in French");
+        for (name, content_type, body) in GRAPHIQL_ASSETS {
+            let tag = if name.ends_with(".css") {
+                format!(r#"<link rel="stylesheet" href="/assets/{name}">"#)
+            } else {
+                format!(r#"<script src="/assets/{name}"></script>"#)
+            };
+            assert!(GRAPHIQL.contains(&tag), "GraphiQL's page does not load {name}");
+            assert!(asset(name).is_some_and(|file| file.body == body && file.content_type == content_type));
+            assert!(ASSETS.iter().all(|(page_file, ..)| *page_file != name), "{name} is served twice");
+        }
+        // Every address the page names is on this server (`data:,` is the empty icon).
+        for attribute in ["src=\"", "href=\""] {
+            for rest in GRAPHIQL.split(attribute).skip(1) {
+                let address = rest.split('"').next().unwrap_or_default();
+                assert!(
+                    address == "data:," || (address.starts_with('/') && !address.starts_with("//")),
+                    "GraphiQL's page loads {address}"
+                );
+            }
+        }
     }
 }

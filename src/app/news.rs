@@ -39,7 +39,7 @@ pub struct FeedQuery {
 }
 
 fn check_code<T: Vocabulary>(parameter: &str, value: &str) -> Result<String> {
-    T::from_code(value).map(|value| value.code().to_owned()).ok_or_else(|| {
+    T::from_code_or_label(value).map(|value| value.code().to_owned()).ok_or_else(|| {
         let known: Vec<&str> = T::ALL.iter().map(|value| value.code()).collect();
         Error::invalid(parameter, format!("`{value}` is not a value of {} ({})", T::NAME, known.join(", ")))
     })

@@ -10,17 +10,18 @@ use super::records::{
 };
 use crate::domain::*;
 
+/// A vocabulary value of a file, given by its code or its French label (« Lancé » as LAUNCHED).
 fn code<T: Vocabulary>(p: &mut Problems, field: &str, raw: &str) -> Option<T> {
-    p.check(field, T::from_code(raw).ok_or_else(|| unknown::<T>(raw)))
+    p.check(field, T::from_code_or_label(raw).ok_or_else(|| unknown::<T>(raw)))
 }
 
 fn unknown<T: Vocabulary>(raw: &str) -> String {
-    let expected: Vec<&str> = T::ALL.iter().map(|value| value.code()).collect();
-    format!("`{raw}` is not a valid {} value; expected one of {}", T::NAME, expected.join(", "))
+    let expected: Vec<String> = T::ALL.iter().map(|value| format!("{} ({})", value.code(), value.label())).collect();
+    format!("`{raw}` is not a valid {} value; expected a code or a French label: {}", T::NAME, expected.join(", "))
 }
 
 fn codes<T: Vocabulary>(p: &mut Problems, field: &str, raw: &[String]) -> Option<Vec<T>> {
-    p.check_all(field, raw, |item| T::from_code(item).ok_or_else(|| unknown::<T>(item)))
+    p.check_all(field, raw, |item| T::from_code_or_label(item).ok_or_else(|| unknown::<T>(item)))
 }
 
 fn opt_code<T: Vocabulary>(p: &mut Problems, field: &str, raw: &Option<String>) -> Option<Option<T>> {

@@ -19,6 +19,26 @@ pub trait Vocabulary: Sized + Copy + Eq + Send + Sync + 'static {
     fn from_code(code: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|value| value.code() == code)
     }
+    /// Reads a value as people write it in a spreadsheet: its code or its French label, whatever the
+    /// case, accents, apostrophes, hyphens, underscores and spaces (« Lancé », « lance »,
+    /// « LAUNCHED », « étude d'opportunité »).
+    fn from_code_or_label(raw: &str) -> Option<Self> {
+        let wanted = loose(raw);
+        if wanted.is_empty() {
+            return None;
+        }
+        Self::ALL.iter().copied().find(|value| loose(value.code()) == wanted || loose(value.label()) == wanted)
+    }
+}
+
+/// A text folded for loose comparison: lower case, no accents, words separated by one space.
+fn loose(text: &str) -> String {
+    let folded = super::text::fold(text);
+    folded
+        .split(|c: char| !c.is_alphanumeric() && c != '(' && c != ')')
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 macro_rules! vocabulary {
@@ -260,5 +280,55 @@ vocabulary! {
         Contributor = "CONTRIBUTOR" => "Contributeur",
         Reviewer = "REVIEWER" => "Relecteur",
         Admin = "ADMIN" => "Administrateur",
+    }
+}
+
+#[cfg(test)]
+mod loose_tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_read_from_its_code_or_its_french_label_however_written() {
+        assert_eq!(SheetStatus::from_code_or_label("Lancé"), Some(SheetStatus::Launched));
+        assert_eq!(SheetStatus::from_code_or_label(" lance "), Some(SheetStatus::Launched));
+        assert_eq!(SheetStatus::from_code_or_label("launched"), Some(SheetStatus::Launched));
+        assert_eq!(SheetStatus::from_code_or_label("Lancement en cours"), Some(SheetStatus::Launching));
+        assert_eq!(Phase::from_code_or_label("étude d'opportunité"), Some(Phase::OpportunityStudy));
+        assert_eq!(Phase::from_code_or_label("Etude d’opportunite"), Some(Phase::OpportunityStudy));
+        assert_eq!(Phase::from_code_or_label("opportunity study"), Some(Phase::OpportunityStudy));
+        assert_eq!(ActivityType::from_code_or_label("GARAGE SOLIDAIRE"), Some(ActivityType::SolidarityGarage));
+        assert_eq!(TerritoryLevel::from_code_or_label("Quartier prioritaire (QPV)"), Some(TerritoryLevel::Qpv));
+        assert_eq!(Theme::from_code_or_label("Mobilite"), Some(Theme::Mobility));
+        assert_eq!(Theme::from_code_or_label(""), None);
+        assert_eq!(Theme::from_code_or_label("Sport"), None);
+    }
+
+    #[test]
+    fn no_two_values_of_a_vocabulary_read_alike() {
+        fn distinct<T: Vocabulary + std::fmt::Debug>() {
+            let mut seen = std::collections::HashMap::new();
+            for value in T::ALL {
+                for text in [value.code(), value.label()] {
+                    if let Some(other) = seen.insert(loose(text), *value) {
+                        assert_eq!(other, *value, "{}: « {text} » reads as two values", T::NAME);
+                    }
+                }
+            }
+        }
+        distinct::<OrganisationKind>();
+        distinct::<Region>();
+        distinct::<TerritoryLevel>();
+        distinct::<TerritoryType>();
+        distinct::<Theme>();
+        distinct::<ActivityType>();
+        distinct::<TargetPublic>();
+        distinct::<SheetStatus>();
+        distinct::<Phase>();
+        distinct::<DocumentKind>();
+        distinct::<Polarity>();
+        distinct::<EvidenceLevel>();
+        distinct::<LessonCategory>();
+        distinct::<EvidenceRole>();
+        distinct::<PublicationStatus>();
     }
 }

@@ -266,11 +266,6 @@ pub fn error_body(code: &str, message: &str) -> Vec<u8> {
     body.to_string().into_bytes()
 }
 
-/// Returns the GraphiQL page for an endpoint.
-pub fn graphiql(endpoint: &str) -> String {
-    async_graphql::http::GraphiQLSource::build().endpoint(endpoint).title("retex — GraphiQL").finish()
-}
-
 /// Turns the answer of a query into CSV, for people who live in spreadsheets: the first list found
 /// in `data` (depth first) becomes the rows, each element flattened into columns named by their
 /// path (`keys.0.label`, `count`). Text that a spreadsheet would run as a formula is prefixed with

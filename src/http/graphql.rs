@@ -108,7 +108,7 @@ pub(super) async fn graphql_get(
         .and_then(|value| value.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     if wants_html && !params.contains_key("query") {
-        return Html(transport::graphiql("/graphql")).into_response();
+        return Html(crate::web::GRAPHIQL).into_response();
     }
     let Some(media) = negotiate(&headers) else { return not_acceptable() };
     let request = transport::from_get_params(

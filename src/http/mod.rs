@@ -31,7 +31,7 @@ use page::{asset, page};
 use sockets::{Sockets, graphql_ws};
 
 /// Limits and access rules applied to every request.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Limits {
     pub max_body_bytes: usize,
     /// The largest multipart request (file uploads to import), in bytes.
@@ -53,6 +53,8 @@ pub struct Limits {
     /// The time a subscription connection has to initialise, how often its caller's rights are
     /// checked again, and its keep-alive.
     pub subscriptions: crate::graphql::subscription::ConnectionRules,
+    /// Origins whose pages may call the API from a browser (CORS); none by default.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl Default for Limits {
@@ -68,6 +70,7 @@ impl Default for Limits {
             index_max_lag: Duration::from_secs(60),
             max_sockets_per_client: 16,
             subscriptions: crate::graphql::subscription::ConnectionRules::default(),
+            cors_allowed_origins: Vec::new(),
         }
     }
 }
@@ -99,6 +102,8 @@ pub fn router(app: App, limits: Limits) -> Router {
     let schema = crate::graphql::schema(app.clone());
     let rate = Arc::new(RateLimiter::new(limits.requests_per_minute));
     let exports = Arc::new(tokio::sync::Semaphore::new(limits.concurrent_exports));
+    let cors = cors(&limits.cors_allowed_origins);
+    let timeout = limits.request_timeout;
     let state = AppState { app, schema, limits, rate, exports, sockets: Sockets::default() };
     let router = Router::new()
         .route(
@@ -121,10 +126,38 @@ pub fn router(app: App, limits: Limits) -> Router {
         .route("/", get(page))
         .route("/assets/{name}", get(asset));
     let router = crate::web::page_paths().iter().fold(router, |router, path| router.route(path, get(page)));
-    router
+    let router = router
         .with_state(state)
-        .layer(axum::middleware::from_fn_with_state(limits.request_timeout, time_limit))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(timeout, time_limit))
+        .layer(TraceLayer::new_for_http());
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// The CORS layer of an allow-list (none when it is empty): pages of these origins may send queries
+/// with a token (`Authorization`), and read the rate-limit headers. Outermost, so that a preflight is
+/// answered before authentication and rate limits.
+fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use axum::http::{HeaderName, Method, header};
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        tower_http::cors::CorsLayer::new()
+            .allow_origin(tower_http::cors::AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+            .expose_headers([
+                header::RETRY_AFTER,
+                HeaderName::from_static("ratelimit-limit"),
+                HeaderName::from_static("ratelimit-remaining"),
+                HeaderName::from_static("ratelimit-reset"),
+            ])
+            .max_age(Duration::from_secs(3600)),
+    )
 }
 
 /// Serves the router on `listener` until `shutdown` completes, then lets requests in flight finish.

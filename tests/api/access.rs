@@ -466,3 +466,71 @@ async fn the_command_line_keeps_standard_output_for_scripts_and_takes_its_option
     let serve = String::from_utf8_lossy(&run(&["serve", "--help"]).stdout).to_string();
     assert!(serve.contains("API token"), "the rate limit is per token or address: {serve}");
 }
+
+#[tokio::test]
+async fn pages_of_listed_origins_may_call_the_api_from_a_browser_and_others_may_not() {
+    let allowed = "https://tableau.reseau.example";
+    let limits = retex::http::Limits {
+        cors_allowed_origins: vec![allowed.to_owned()],
+        requests_per_minute: 2,
+        ..retex::http::Limits::default()
+    };
+    let app = spawn_app_with(limits).await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.graphql_url())
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+    };
+    // The preflight is answered before authentication and the rate limit, whatever their state.
+    for _ in 0..3 {
+        let response = preflight(allowed).await.expect("a preflight");
+        assert!(response.status().is_success(), "{}", response.status());
+        let headers = response.headers();
+        assert_eq!(headers.get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some(allowed));
+        let allowed_headers =
+            headers.get("access-control-allow-headers").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(allowed_headers.contains("authorization"), "{allowed_headers}");
+    }
+    let response = preflight("https://ailleurs.example").await.expect("a preflight");
+    assert!(response.headers().get("access-control-allow-origin").is_none(), "an origin off the list");
+
+    let response = app
+        .client
+        .post(app.graphql_url())
+        .header("origin", allowed)
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some(allowed));
+    let exposed =
+        response.headers().get("access-control-expose-headers").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(exposed.contains("ratelimit-remaining"), "{exposed}");
+
+    // Off by default.
+    let closed = spawn_app().await;
+    let response = closed
+        .client
+        .post(closed.graphql_url())
+        .header("origin", allowed)
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .expect("a response");
+    assert!(response.headers().get("access-control-allow-origin").is_none());
+
+    // A setting that is not a list of origins is refused before anything is opened, and named.
+    for bad in ["*", "https://tableau.example/chemin", "tableau.example", "https://"] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_retex"))
+            .args(["serve", "--cors-allowed-origins", bad])
+            .output()
+            .expect("run retex");
+        assert!(!output.status.success(), "{bad} accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--cors-allowed-origins") && stderr.contains("is not an origin"), "{bad}: {stderr}");
+    }
+}

@@ -739,3 +739,49 @@ async fn dataset_exports_beyond_the_limit_wait_their_turn() {
     }
     assert_eq!(answered, 200, "a place came free");
 }
+
+#[tokio::test]
+async fn a_spreadsheet_may_name_values_by_their_french_labels_however_written() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (database, _keep) = fresh_database().await;
+    let file = dir.path().join("fiches.jsonl");
+    std::fs::write(
+        &file,
+        [
+            r#"{"format":"retex-dataset/1"}"#,
+            r#"{"record":"sheet","slug":"garage-du-tregor","title":"Garage solidaire du Trégor","activityType":"garage solidaire","status":"Lancé","themes":["Mobilité","emploi et insertion"],"targetPublics":["Demandeurs d'emploi"],"phases":[{"phase":"étude d’opportunité"}],"publicationStatus":"publié"}"#,
+        ]
+        .join("\n"),
+    )
+    .expect("write the file");
+    let output = retex(&database, &dir.path().join("index"), &["import", file.to_str().expect("a path")]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let exported = ok(retex(&database, &dir.path().join("index"), &["export", "--format", "jsonl"]));
+    let sheet: Value = exported
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|record| record["slug"] == "garage-du-tregor")
+        .expect("the sheet, published");
+    assert_eq!(sheet["activityType"], "SOLIDARITY_GARAGE");
+    assert_eq!(sheet["status"], "LAUNCHED");
+    assert_eq!(sheet["themes"], json!(["MOBILITY", "EMPLOYMENT"]));
+    assert_eq!(sheet["targetPublics"], json!(["JOB_SEEKERS"]));
+    assert_eq!(sheet["phases"][0]["phase"], "OPPORTUNITY_STUDY");
+
+    // A value that is neither a code nor a label is named, with what is allowed, codes and labels.
+    std::fs::write(
+        &file,
+        [
+            r#"{"format":"retex-dataset/1"}"#,
+            r#"{"record":"sheet","slug":"autre","title":"Autre","activityType":"garage","status":"Lancée"}"#,
+        ]
+        .join("\n"),
+    )
+    .expect("write the file");
+    let output = retex(&database, &dir.path().join("index"), &["import", file.to_str().expect("a path")]);
+    assert!(!output.status.success());
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(report.contains("`Lancée` is not a valid SheetStatus value"), "{report}");
+    assert!(report.contains("LAUNCHED (Lancé)"), "{report}");
+    assert!(report.contains("`garage` is not a valid ActivityType value"), "{report}");
+}

@@ -62,23 +62,60 @@ async fn the_page_loads_nothing_from_elsewhere() {
     for path in ["/", "/assets/style.css", "/assets/routes.json"].into_iter().map(str::to_owned).chain(assets) {
         let path = path.as_str();
         let (_, _, body) = get(&app, path).await;
-        let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
-        for pattern in [
-            "src=\"http",
-            "href=\"http",
-            "src='http",
-            "href='http",
-            "url(http",
-            "url(\"http",
-            "url('http",
-            "@import",
-            "from\"http",
-            "from'http",
-            "import(\"http",
-            "import('http",
-            "//cdn",
-        ] {
-            assert!(!compact.contains(pattern), "{path} loads something from elsewhere ({pattern})");
+        if let Some(pattern) = loaded_from_elsewhere(&body) {
+            panic!("{path} loads something from elsewhere ({pattern})");
         }
+    }
+}
+
+/// The first sign that a page, script or style sheet loads something from another server.
+fn loaded_from_elsewhere(body: &str) -> Option<&'static str> {
+    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    [
+        "src=\"http",
+        "href=\"http",
+        "src='http",
+        "href='http",
+        "url(http",
+        "url(\"http",
+        "url('http",
+        "@import",
+        "from\"http",
+        "from'http",
+        "import(\"http",
+        "import('http",
+        "//cdn",
+        "unpkg.com",
+        "cdn.jsdelivr",
+    ]
+    .into_iter()
+    .find(|pattern| compact.contains(pattern))
+}
+
+#[tokio::test]
+async fn graphiql_is_served_from_the_binary_and_loads_nothing_from_elsewhere() {
+    let app = spawn_app().await;
+    let response =
+        app.client.get(app.graphql_url()).header("accept", "text/html").send().await.expect("send the request");
+    assert_eq!(response.status(), 200);
+    let content_type =
+        response.headers().get("content-type").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(content_type.starts_with("text/html"), "GraphiQL is served as {content_type}");
+    let page = response.text().await.expect("a body");
+    assert!(page.contains(r#"<html lang="fr">"#) && page.contains("<title>retex — GraphiQL</title>"), "{page}");
+    assert!(page.contains("'retex.jeton'"), "GraphiQL does not send the token the web page keeps");
+    assert_eq!(loaded_from_elsewhere(&page), None, "GraphiQL's page loads something from elsewhere");
+    for (file, kind) in [
+        ("react.production.min.js", "text/javascript"),
+        ("react-dom.production.min.js", "text/javascript"),
+        ("graphiql.min.js", "text/javascript"),
+        ("graphiql.min.css", "text/css"),
+    ] {
+        let path = format!("/assets/{file}");
+        assert!(page.contains(&format!("\"{path}\"")), "GraphiQL does not load {path}");
+        let (status, content_type, body) = get(&app, &path).await;
+        assert_eq!(status, 200, "{path} answers {status}");
+        assert!(content_type.starts_with(kind), "{path} is served as {content_type}");
+        assert_eq!(loaded_from_elsewhere(&body), None, "{path} loads something from elsewhere");
     }
 }

@@ -2,7 +2,10 @@
 // server started on the demo data. Usage:
 //   RETEX_URL=http://127.0.0.1:18080 RETEX_ADMIN_TOKEN=retex_… node e2e/run.mjs
 // CHROMIUM overrides the browser (default /usr/bin/chromium). Screenshots go to target/e2e/.
+// Seven pages are checked with axe-core (no serious or critical violation) on a desktop screen and on a
+// phone's (390 × 844), where nothing may be wider than the screen.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -11,6 +14,12 @@ const base = (process.env.RETEX_URL || 'http://127.0.0.1:18080').replace(/\/$/, 
 const admin = process.env.RETEX_ADMIN_TOKEN;
 const shots = join(dirname(fileURLToPath(import.meta.url)), '..', 'target', 'e2e');
 mkdirSync(shots, { recursive: true });
+/** axe-core's browser build, injected into the pages it checks. */
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+/** A phone's screen, in CSS pixels. */
+const PHONE = { width: 390, height: 844 };
+/** The months as French writes them, for dates (« 1er septembre 2021 », never « 1 septembre »). */
+const MONTHS = 'janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre';
 
 let step = '';
 const started = Date.now();
@@ -70,8 +79,8 @@ async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
   const errors = [];
   const pages = [];
-  const newPage = async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+  const newPage = async (options = {}) => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...options });
     const page = await context.newPage();
     page.on('pageerror', (error) => errors.push(`${step}: ${error.message}`));
     page.on('console', (message) => {
@@ -280,6 +289,93 @@ async function main() {
     await until(() => new URL(page.url()).searchParams.get('activityType') === 'SOLIDARITY_GARAGE', `the activity type is not in the address: ${page.url()}`);
     await until(async () => /Garage solidaire/.test(await page.locator('h1').textContent()), 'the guide does not follow the activity type chosen');
     check(new URL(page.url()).searchParams.get('theme') === 'MOBILITY', `the theme left the address: ${page.url()}`);
+
+    begin('accessibility (axe-core) on a desktop screen and on a phone; nothing wider than a phone');
+    const vocabularies = (await graphql('{ vocabularies { name values { code } } }')).vocabularies;
+    const phaseOrder = vocabularies.find((list) => list.name === 'Phase').values.map((value) => value.code);
+    // A published sheet (asked anonymously) with indicators (a table wider than a phone), and a date on
+    // the first of a month if one has it.
+    const sheetHits = (await graphql(`{ search(filter: {kinds: [SHEET]}, first: 100) {
+      hits { node { ... on ProjectSheet { slug indicators { name } phases { startedOn endedOn } } } } } }`, {}, null)).search.hits.map((hit) => hit.node);
+    const withIndicators = sheetHits.filter((sheet) => sheet.indicators?.length);
+    const firstOfMonth = (sheet) => sheet.phases.some((p) => [p.startedOn, p.endedOn].some((date) => date?.endsWith('-01')));
+    const axeSheet = withIndicators.find(firstOfMonth) || withIndicators[0];
+    check(axeSheet, 'the demo has no published sheet with indicators');
+    const checkedPages = [
+      { name: 'search', path: '/?q=epicerie', shown: '#hit-list li' },
+      { name: 'sheet', path: `/fiches/${encodeURIComponent(axeSheet.slug)}`, shown: '#conseils' },
+      { name: 'lesson', path: new URL(lessonUrl).pathname, shown: '#programmes li' },
+      { name: 'checklist', path: `${prepared.pathname}${prepared.search}`, shown: '.checklist-phase' },
+      { name: 'guide', path: '/guide?theme=MOBILITY', shown: '.guide-indicators' },
+      { name: 'recurrence', path: '/recurrence', shown: '#recurrence-chart svg .bar' },
+      { name: 'overview', path: '/apercu', shown: '#chart-phases svg .bar' },
+    ];
+    const problems = [];
+    const phone = await newPage({ viewport: PHONE, isMobile: true, hasTouch: true });
+    for (const [screen, tab] of [['desktop', await newPage()], ['phone', phone]]) {
+      for (const checked of checkedPages) {
+        const where = `${screen} ${checked.path}`;
+        await tab.goto(`${base}${checked.path}`);
+        await ready(tab);
+        await tab.waitForSelector(checked.shown);
+        // Charts and table frames are fitted to the screen once laid out (ResizeObserver): two frames.
+        await tab.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        await tab.addScriptTag({ path: axePath });
+        const { violations } = await tab.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+        for (const violation of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+          const targets = violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(' ; ');
+          problems.push(`${where}: axe ${violation.id} (${violation.impact}): ${violation.help} — ${targets}${violation.nodes.length > 3 ? ` (+${violation.nodes.length - 3})` : ''}`);
+        }
+        const layout = await tab.evaluate(() => {
+          const root = document.documentElement;
+          const found = [];
+          // What sticks out of the screen (outside a frame that scrolls), to name it.
+          for (const el of document.body.querySelectorAll('*')) {
+            if (el.getBoundingClientRect().right <= root.clientWidth + 1 || el.closest('.table-scroll')) continue;
+            found.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${typeof el.className === 'string' && el.className ? `.${el.className.split(' ')[0]}` : ''}`);
+          }
+          const charts = [...document.querySelectorAll('figure svg.chart')].flatMap((svg) => {
+            const box = svg.getBoundingClientRect();
+            const out = [];
+            // One unit of the drawing is one pixel: its text is not shrunk.
+            if (Math.abs(box.width - svg.viewBox.baseVal.width) > 2) out.push(`${svg.parentElement.id}: drawn ${svg.viewBox.baseVal.width} wide, shown ${Math.round(box.width)}`);
+            for (const text of svg.querySelectorAll('text')) {
+              const r = text.getBoundingClientRect();
+              if (r.right > box.right + 1 || r.left < box.left - 1) out.push(`${svg.parentElement.id}: « ${text.textContent} » is cut`);
+            }
+            return out;
+          });
+          const tables = [...document.querySelectorAll('main table')].flatMap((table) => {
+            const frame = table.closest('.table-scroll');
+            if (!frame || getComputedStyle(frame).overflowX !== 'auto') return [`a table (${table.className || table.caption?.textContent}) has no frame that scrolls sideways`];
+            return frame.scrollWidth > frame.clientWidth + 1 && frame.getAttribute('tabindex') !== '0' ? [`a table frame that scrolls is not focusable`] : [];
+          });
+          return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, found: found.slice(0, 4), charts, tables };
+        });
+        if (layout.scrollWidth > layout.clientWidth + 1) problems.push(`${where}: the page is ${layout.scrollWidth} px wide for ${layout.clientWidth}: ${layout.found.join(', ')}`);
+        for (const problem of [...layout.charts, ...layout.tables]) problems.push(`${where}: ${problem}`);
+        if (screen === 'phone') await tab.screenshot({ path: join(shots, `phone-${checked.name}.png`), fullPage: true });
+      }
+    }
+    // Phases in the order of the démarche (not by count): the search's facet, the overview's chart.
+    const inOrder = (codes) => JSON.stringify(codes) === JSON.stringify(phaseOrder.filter((code) => codes.includes(code)));
+    const overviewPhases = await phone.locator('section:has(#chart-phases) details a').evaluateAll((links) => links.map((a) => new URL(a.href).searchParams.get('phase')));
+    check(overviewPhases.length > 1, 'the overview lists no phases');
+    if (!inOrder(overviewPhases)) problems.push(`overview: the phases are not in the order of the démarche: ${overviewPhases.join(', ')}`);
+    await phone.goto(`${base}/`);
+    await ready(phone);
+    await phone.waitForSelector('#facet-phase input', { state: 'attached' });
+    const facetPhases = await phone.locator('#facet-phase input').evaluateAll((inputs) => inputs.map((input) => input.dataset.value));
+    if (!inOrder(facetPhases)) problems.push(`search: the « Phase » facet is not in the order of the démarche: ${facetPhases.join(', ')}`);
+    // Dates in French: « 1er septembre 2021 ».
+    await phone.goto(`${base}/fiches/${encodeURIComponent(axeSheet.slug)}`);
+    await ready(phone);
+    const dates = (await phone.locator('.timeline .dates').allTextContents()).join(' | ');
+    if (new RegExp(`(^|\\D)1 (${MONTHS})`).test(dates)) problems.push(`sheet: a date is written « 1 … » instead of « 1er … »: ${dates}`);
+    if (firstOfMonth(axeSheet) && !new RegExp(`\\b1er (${MONTHS}) \\d{4}`).test(dates)) problems.push(`sheet: no « 1er » in its dates: ${dates}`);
+    for (const problem of problems) console.error(`  ✗ ${problem}`);
+    check(problems.length === 0, `${problems.length} accessibility or layout problems (listed above)`);
+    log(`axe: no serious or critical violation on ${checkedPages.length} pages, desktop and phone; phases in order (${facetPhases.length} in the facet); dates: ${dates.slice(0, 80)}`);
 
     begin('Atom feeds: the news of a search; a bad parameter is refused');
     check((await page.getAttribute('head link[rel=alternate][type="application/atom+xml"]', 'href')) === '/flux.atom', 'the page does not announce its feed');

@@ -82,6 +82,27 @@ export function label(vocabulary, code) {
 export function values(vocabulary) {
   return vocabularies[vocabulary] || [];
 }
+/** The dimensions (of `search` facets and `stats`) whose values have an order of their own: their
+ *  vocabulary, or `null` for years. */
+const ORDINAL = { PHASE: 'Phase', STATUS: 'SheetStatus', EVIDENCE_LEVEL: 'EvidenceLevel', YEAR: null };
+
+/**
+ * `items` (a copy) in the order of their dimension's values when it has one — phases in the order of
+ * the démarche, as `vocabularies` gives them; years ascending —, whatever order they came in (counts
+ * come largest first); items of any other dimension keep theirs. `codeOf` reads an item's value; one
+ * the vocabulary does not know goes last.
+ */
+export function inDimensionOrder(dimension, items, codeOf = (item) => item) {
+  if (!(dimension in ORDINAL)) return [...items];
+  const vocabulary = ORDINAL[dimension];
+  const codes = vocabulary ? values(vocabulary).map((value) => value.code) : null;
+  const rank = (item) => {
+    const code = String(codeOf(item));
+    const at = codes ? codes.indexOf(code) : Number.parseInt(code, 10);
+    return at >= 0 ? at : Number.MAX_SAFE_INTEGER;
+  };
+  return [...items].sort((a, b) => rank(a) - rank(b));
+}
 
 let viewerPromise = null;
 export function viewer() {

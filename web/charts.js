@@ -2,33 +2,138 @@
 // la même chose ; les vues « Récurrence » (leçons qui reviennent le plus) et « Aperçu » (la base en
 // chiffres).
 
-import { h, s, numberFormat, plural, show, pageTitle } from './dom.js';
-import { gql, label, values } from './api.js';
+import { h, s, numberFormat, plural, scrollTable, show, pageTitle } from './dom.js';
+import { gql, inDimensionOrder, label, values } from './api.js';
 import { navigate, pathTo } from './router.js';
 import { searchHref } from './search.js';
 
 // ---------------------------------------------------------------------------------------------------
-// Charts: inline SVG bars, each beside a table or links that say the same.
+// Charts: inline SVG bars, each beside a table or links that say the same. A chart is drawn for the
+// width of its place on the page, and drawn again when that width changes (a phone turned, a window
+// resized): its text keeps its size (one unit of the drawing is one pixel), and a label too long for
+// its room is cut with « … » (the whole label is in the bar's <title>, and in the table or links).
 
-function barChart({ id, title, rows, caption, width = 760, labelWidth = 330, maxLabel = 40 }) {
+/** The size of a chart's text, in pixels (`.bar-label` and `.bar-value` in style.css). */
+const FONT_SIZE = 14;
+/** Below this width (pixels), each label is written above its bar, on up to two lines. */
+const NARROW = 480;
+
+/** Measures text as the charts write it (the page's font, FONT_SIZE): `(text, bold) → pixels`. */
+function textMeasurer() {
+  const context = document.createElement('canvas').getContext('2d');
+  const family = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
+  const cache = new Map();
+  return (text, bold = false) => {
+    const key = `${bold ? 'b' : 'r'}${text}`;
+    if (!cache.has(key)) {
+      context.font = `${bold ? 700 : 400} ${FONT_SIZE}px ${family}`;
+      cache.set(key, context.measureText(text).width);
+    }
+    return cache.get(key);
+  };
+}
+
+/** `text`, cut with « … » if it is wider than `room` pixels. */
+function truncated(text, room, measure) {
+  if (measure(text) <= room) return text;
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (measure(`${text.slice(0, mid).trimEnd()}…`) <= room) low = mid;
+    else high = mid - 1;
+  }
+  return `${text.slice(0, low).trimEnd()}…`;
+}
+
+/** `text` on at most `most` lines of `room` pixels, broken between words; the last line is cut with
+ *  « … » if the text goes on. */
+function wrapped(text, room, measure, most = 2) {
+  const lines = [];
+  let words = text.split(/[ \t\n]+/).filter(Boolean);
+  while (words.length && lines.length < most) {
+    if (lines.length === most - 1) {
+      lines.push(truncated(words.join(' '), room, measure));
+      break;
+    }
+    let taken = 1;
+    while (taken < words.length && measure(words.slice(0, taken + 1).join(' ')) <= room) taken += 1;
+    lines.push(truncated(words.slice(0, taken).join(' '), room, measure));
+    words = words.slice(taken);
+  }
+  return lines.length ? lines : [''];
+}
+
+/** The SVG of a bar chart `width` pixels wide: labels beside the bars, or above them when narrow,
+ *  each on up to two lines. */
+function drawBars({ title, titleId, rows, width }) {
+  const measure = textMeasurer();
+  // Beside the bars, the labels take the room the widest needs, up to a little more than half.
+  const labelRoom = Math.min(Math.ceil(Math.max(0, ...rows.map((row) => measure(row.label)))) + 22, Math.round(width * 0.55));
   const max = Math.max(1, ...rows.map((row) => row.value));
-  const rowHeight = 30;
-  const barSpace = width - labelWidth - 60;
-  const height = rows.length * rowHeight + 10;
-  const titleId = `${id}-titre`;
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': titleId, class: 'chart', preserveAspectRatio: 'xMinYMin meet' },
+  const valueRoom = 8 + Math.max(0, ...rows.map((row) => measure(numberFormat.format(row.value), true))) + 4;
+  const narrow = width < NARROW;
+  const lineHeight = 18;
+  let y = 4;
+  const bars = rows.map((row) => {
+    const value = numberFormat.format(row.value);
+    const tooltip = s('title', {}, `${row.label} : ${value}`);
+    const rectClass = `bar-rect ${row.className || ''}`.trim();
+    if (narrow) {
+      const lines = wrapped(row.label, width - 2, measure);
+      const barTop = y + lines.length * lineHeight + 3;
+      const barWidth = Math.max(2, (row.value / max) * (width - valueRoom));
+      const group = s('g', { class: 'bar' }, tooltip,
+        s('text', { x: 0, y: y + FONT_SIZE, class: 'bar-label' },
+          lines.map((line, i) => s('tspan', { x: 0, y: y + FONT_SIZE + i * lineHeight }, line))),
+        s('rect', { x: 0, y: barTop, width: barWidth, height: 16, rx: 3, class: rectClass }),
+        s('text', { x: barWidth + 8, y: barTop + 8, 'dominant-baseline': 'middle', class: 'bar-value' }, value));
+      y = barTop + 16 + 12;
+      return group;
+    }
+    const lines = wrapped(row.label, labelRoom - 12, measure);
+    const rowHeight = 30 + (lines.length - 1) * (lineHeight - 2);
+    const barWidth = Math.max(2, (row.value / max) * (width - labelRoom - valueRoom));
+    const middle = y + rowHeight / 2;
+    const first = middle - ((lines.length - 1) * (lineHeight - 2)) / 2;
+    const group = s('g', { class: 'bar' }, tooltip,
+      s('text', { x: labelRoom - 10, y: first, 'text-anchor': 'end', 'dominant-baseline': 'middle', class: 'bar-label' },
+        lines.map((line, i) => s('tspan', { x: labelRoom - 10, y: first + i * (lineHeight - 2) }, line))),
+      s('rect', { x: labelRoom, y: middle - 10, width: barWidth, height: 20, rx: 3, class: rectClass }),
+      s('text', { x: labelRoom + barWidth + 8, y: middle, 'dominant-baseline': 'middle', class: 'bar-value' }, value));
+    y += rowHeight;
+    return group;
+  });
+  const height = Math.ceil(y + 6);
+  return s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': titleId, class: 'chart' },
     s('title', { id: titleId }, title),
-    rows.map((row, i) => {
-      const y = i * rowHeight + 5;
-      const barWidth = Math.max(2, (row.value / max) * barSpace);
-      const text = row.label.length > maxLabel ? `${row.label.slice(0, maxLabel - 1).trimEnd()}…` : row.label;
-      return s('g', { class: 'bar' },
-        s('title', {}, `${row.label} : ${numberFormat.format(row.value)}`),
-        s('text', { x: labelWidth - 10, y: y + rowHeight / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle', class: 'bar-label' }, text),
-        s('rect', { x: labelWidth, y: y + 4, width: barWidth, height: rowHeight - 10, rx: 3, class: `bar-rect ${row.className || ''}` }),
-        s('text', { x: labelWidth + barWidth + 8, y: y + rowHeight / 2, 'dominant-baseline': 'middle', class: 'bar-value' }, numberFormat.format(row.value)));
-    }));
-  return h('figure', { class: 'chart-figure', id }, svg, caption ? h('figcaption', {}, caption) : null);
+    bars);
+}
+
+/**
+ * A bar chart in a <figure>: drawn once at a guessed width, then for the width the figure takes on
+ * the page (ResizeObserver), and again whenever it changes, until the figure leaves the page.
+ */
+function barChart({ id, title, rows, caption }) {
+  const titleId = `${id}-titre`;
+  const figure = h('figure', { class: 'chart-figure', id }, caption ? h('figcaption', {}, caption) : null);
+  let drawn = 0;
+  const draw = (room) => {
+    const width = Math.max(200, Math.floor(room));
+    if (width === drawn) return;
+    drawn = width;
+    const svg = drawBars({ title, titleId, rows, width });
+    const old = figure.querySelector('svg');
+    if (old) old.replaceWith(svg);
+    else figure.prepend(svg);
+  };
+  draw(760);
+  const observer = new ResizeObserver(([entry]) => {
+    if (!figure.isConnected) observer.disconnect();
+    else if (entry.contentRect.width > 0) draw(entry.contentRect.width);
+  });
+  observer.observe(figure);
+  return figure;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -83,7 +188,7 @@ export async function recurrenceView(url, stale) {
             caption: 'Nombre de programmes distincts où chaque leçon a été observée ; la couleur dit sa polarité : vert, facteur clé de succès ; orange, écueil ; rouge, facteur d’échec. Le tableau ci-dessous détaille les mêmes chiffres.',
             rows: rows.map((row, i) => ({ label: `${i + 1}. ${row.lesson.title}`, value: row.programmeCount, className: `polarity-${row.lesson.polarity.toLowerCase()}` })),
           }),
-          h('div', { class: 'table-scroll' }, h('table', { class: 'recurrence-table' },
+          scrollTable('Leçons classées par nombre de programmes', h('table', { class: 'recurrence-table' },
             h('caption', {}, 'Leçons classées par nombre de programmes, puis de fiches-projet'),
             h('thead', {}, h('tr', {}, ['Rang', 'Leçon', 'Polarité', 'Catégories', 'Programmes', 'Fiches', 'Contredite par'].map((title) => h('th', { scope: 'col' }, title)))),
             h('tbody', {}, rows.map((row, i) => h('tr', {},
@@ -113,12 +218,14 @@ export async function overviewView(stale) {
   }`);
   if (stale()) return;
   pageTitle('Aperçu de la base');
-  const toRows = (stats, param) => stats.rows.map((row) => ({ label: row.keys[0].label, value: row.count, value0: row.keys[0].value, param }));
-  const chartWithLinks = (id, title, stats, param, kind) => {
-    const rows = toRows(stats, param);
+  // Phases in the order of the démarche (years ascending), whatever order the counts come in.
+  const toRows = (stats, dimension) => inDimensionOrder(dimension,
+    stats.rows.map((row) => ({ label: row.keys[0].label, value: row.count, value0: row.keys[0].value })), (row) => row.value0);
+  const chartWithLinks = (id, title, stats, dimension, param, kind) => {
+    const rows = toRows(stats, dimension);
     return h('section', { class: 'block' }, h('h2', {}, title),
       rows.length ? [
-        barChart({ id, title, rows, width: 560, labelWidth: 250, maxLabel: 27 }),
+        barChart({ id, title, rows }),
         h('details', {}, h('summary', {}, 'Les chiffres, et la recherche correspondante'),
           h('ul', {}, rows.map((row) => h('li', {}, h('a', { href: searchHref({ q: '', filters: { type: [kind], [param]: [row.value0] } }) }, row.label), ` : ${numberFormat.format(row.value)}`)))),
       ] : h('p', {}, 'Rien à compter pour l’instant.'));
@@ -131,12 +238,12 @@ export async function overviewView(stale) {
     h('p', { class: 'lead' }, `${plural(data.parProgramme.total, 'fiche-projet publiée', 'fiches-projet publiées')} et ${plural(data.parCategorie.total, 'leçon publiée', 'leçons publiées')}. `,
       h('a', { href: pathTo('recurrence') }, 'Voir les leçons qui reviennent le plus'), '.'),
     h('div', { class: 'grid-2' },
-      chartWithLinks('chart-programmes', 'Fiches-projet par programme', data.parProgramme, 'programme', 'SHEET'),
-      chartWithLinks('chart-phases', 'Fiches-projet par phase de la démarche', data.parPhase, 'phase', 'SHEET'),
-      chartWithLinks('chart-categories', 'Leçons par catégorie', data.parCategorie, 'categorie', 'LESSON'),
-      chartWithLinks('chart-polarites', 'Leçons par polarité', data.parPolarite, 'polarite', 'LESSON')),
+      chartWithLinks('chart-programmes', 'Fiches-projet par programme', data.parProgramme, 'PROGRAMME', 'programme', 'SHEET'),
+      chartWithLinks('chart-phases', 'Fiches-projet par phase de la démarche', data.parPhase, 'PHASE', 'phase', 'SHEET'),
+      chartWithLinks('chart-categories', 'Leçons par catégorie', data.parCategorie, 'CATEGORY', 'categorie', 'LESSON'),
+      chartWithLinks('chart-polarites', 'Leçons par polarité', data.parPolarite, 'POLARITY', 'polarite', 'LESSON')),
     programmes.length ? h('section', { class: 'block' }, h('h2', {}, 'Fiches-projet par programme et par phase'),
-      h('div', { class: 'table-scroll' }, h('table', { class: 'matrix' },
+      scrollTable('Fiches-projet par programme et par phase', h('table', { class: 'matrix' },
         h('caption', { class: 'visually-hidden' }, 'Nombre de fiches-projet par programme (lignes) et par phase (colonnes)'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Programme'), phases.map((phase) => h('th', { scope: 'col' }, phase.label)))),
         h('tbody', {}, programmes.map(([id, name]) => h('tr', {}, h('th', { scope: 'row' }, name),

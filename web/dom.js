@@ -1,7 +1,8 @@
 // retex — les outils DOM de la page : création d'éléments (HTML et SVG), extraits surlignés, liens
 // sûrs, Markdown rendu en nœuds texte, formats français, et la région principale. Aucun texte venu de
 // l'API n'est inséré comme HTML : tout passe par des nœuds texte, sauf les extraits surlignés, dont
-// seules les balises <mark> sont gardées (voir `highlighted`).
+// seules les balises <mark> sont gardées (voir `highlighted`). Les tableaux larges défilent dans leur
+// cadre (`scrollTable`), les dates s'écrivent « 1er septembre 2021 » (`formatDate`).
 
 /** The page's main region, where every view is drawn. */
 export const main = document.getElementById('contenu');
@@ -120,13 +121,35 @@ export function markdown(source) {
 
 export const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' });
+/** A date (`2021-09-01`, or a date and time) as French writes it: « 1er septembre 2021 », « 2 septembre
+ *  2021 » (the first day of a month is an ordinal). Every date the page shows goes through here. */
 export function formatDate(iso) {
   if (!iso) return '';
   const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
+  if (Number.isNaN(date.getTime())) return iso;
+  return dateFormat.formatToParts(date).map((part) => (part.type === 'day' && part.value === '1' ? '1er' : part.value)).join('');
 }
 export function plural(count, one, many) {
   return `${numberFormat.format(count)} ${count > 1 ? many : one}`;
+}
+
+/** Whether each wide-table wrapper scrolls sideways: one that does is focusable, so that the keyboard
+ *  scrolls it too (one that does not stays out of the tab order). */
+const scrollables = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    if (!target.isConnected) scrollables.unobserve(target);
+    else if (target.scrollWidth > target.clientWidth + 1) target.setAttribute('tabindex', '0');
+    else target.removeAttribute('tabindex');
+  }
+});
+
+/** A table that may be wider than a phone's screen, in a wrapper that scrolls sideways (its last
+ *  columns stay within reach, the page itself never wider than the screen): a region named
+ *  « Tableau : `name` » (apart from a section of the same title). */
+export function scrollTable(name, table) {
+  const box = h('div', { class: 'table-scroll', role: 'region', 'aria-label': `Tableau : ${name}` }, table);
+  scrollables.observe(box);
+  return box;
 }
 
 /** Replaces the content of the page's main region (arrays are flattened, empty values skipped). */

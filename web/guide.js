@@ -3,7 +3,7 @@
 // écueils de chaque étape, avec un exemple et un témoignage, puis les indicateurs des fiches
 // concernées ; à imprimer.
 
-import { h, markdown, numberFormat, plural, show, pageTitle } from './dom.js';
+import { h, markdown, numberFormat, plural, scrollTable, show, pageTitle } from './dom.js';
 import { gql, values } from './api.js';
 import { navigate, pathTo } from './router.js';
 
@@ -53,7 +53,7 @@ function indicatorsTable(indicators) {
   return h('section', { class: 'block', id: 'indicateurs', 'aria-labelledby': 'indicateurs-titre' },
     h('h2', { id: 'indicateurs-titre' }, 'Indicateurs des fiches concernées'),
     indicators.length
-      ? h('div', { class: 'table-scroll' }, h('table', { class: 'guide-indicators' },
+      ? scrollTable('Indicateurs des fiches concernées', h('table', { class: 'guide-indicators' },
         h('caption', { class: 'visually-hidden' }, 'Indicateurs suivis par les fiches-projet du guide : nombre de fiches, cible et réalisé'),
         h('thead', {}, h('tr', {}, ['Indicateur', 'Unité', 'Fiches', 'Cible', 'Réalisé'].map((title) => h('th', { scope: 'col' }, title)))),
         h('tbody', {}, indicators.map((indicator) => h('tr', {},

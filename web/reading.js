@@ -1,8 +1,8 @@
 // retex — la lecture : la page d'une fiche-projet et celle d'une leçon (Markdown rendu en nœuds
 // texte), et, pour les relecteurs, l'archivage sous l'une ou l'autre.
 
-import { main, h, markdown, safeUrl, numberFormat, formatDate, plural, show, pageTitle } from './dom.js';
-import { getToken, gql, label, viewer } from './api.js';
+import { main, h, markdown, safeUrl, numberFormat, formatDate, plural, scrollTable, show, pageTitle } from './dom.js';
+import { getToken, gql, inDimensionOrder, label, viewer } from './api.js';
 import { navigate, pathTo } from './router.js';
 import { searchHref } from './search.js';
 import { loadSheetAdvice, sheetAdviceSection } from './advice.js';
@@ -96,7 +96,7 @@ export async function sheetView(slug, stale) {
       phase.startedOn || phase.endedOn ? h('p', { class: 'dates' }, [phase.startedOn ? `Du ${formatDate(phase.startedOn)}` : '', phase.endedOn ? ` au ${formatDate(phase.endedOn)}` : ''].join('').trim()) : null,
       facts([['Méthodes', phase.methods.join(', ')], ['Participants', phase.participants.join(', ')]]),
       phase.outcome ? h('p', {}, phase.outcome) : null))) : null),
-    section('Indicateurs', sheet.indicators.length ? h('div', { class: 'table-scroll' }, h('table', {},
+    section('Indicateurs', sheet.indicators.length ? scrollTable('Indicateurs du projet', h('table', {},
       h('caption', { class: 'visually-hidden' }, 'Indicateurs du projet'),
       h('thead', {}, h('tr', {}, ['Indicateur', 'Référence', 'Objectif', 'Réalisé'].map((title) => h('th', { scope: 'col' }, title)))),
       h('tbody', {}, sheet.indicators.map((indicator) => h('tr', {},
@@ -162,7 +162,7 @@ export async function lessonView(slug, stale) {
       h('p', { class: 'lead' }, lesson.programmeCount > 0 ? `Observée dans ${plural(lesson.programmeCount, 'programme', 'programmes')}.` : 'Pas encore observée dans un programme publié.')),
     facts([
       ['Catégories', tags('LessonCategory', lesson.categories)],
-      ['Phases', tags('Phase', lesson.phases)],
+      ['Phases', tags('Phase', inDimensionOrder('PHASE', lesson.phases))],
       ['Thèmes', tags('Theme', lesson.themes)],
       ['Types de territoire', tags('TerritoryType', lesson.territoryTypes)],
       ['Niveau de preuve', label('EvidenceLevel', lesson.evidenceLevel)],

@@ -4,7 +4,7 @@
 // recherches enregistrées et leurs nouveautés.
 
 import { main, h, highlighted, numberFormat, plural, show, pageTitle } from './dom.js';
-import { getToken, gql, label, viewer } from './api.js';
+import { getToken, gql, inDimensionOrder, label, viewer } from './api.js';
 import { navigate, pathTo } from './router.js';
 
 /** The facets of the search, in the order shown, with their URL parameter, filter field and parameter
@@ -479,8 +479,10 @@ function renderFacets(state, facets) {
   for (const dim of DIMENSIONS) {
     const facet = facets.find((f) => f.dimension === dim.dimension);
     const chosen = state.filters[dim.param] || [];
-    const shown = [...(facet?.values || [])];
-    for (const value of chosen) if (!shown.some((v) => v.value === value)) shown.push({ value, label: filterLabel(dim, value), count: 0 });
+    const listed = [...(facet?.values || [])];
+    for (const value of chosen) if (!listed.some((v) => v.value === value)) listed.push({ value, label: filterLabel(dim, value), count: 0 });
+    // Phases in the order of the démarche (years ascending), not by count.
+    const shown = inDimensionOrder(dim.dimension, listed, (v) => v.value);
     if (!shown.length) continue;
     const id = `facet-${dim.param}`;
     groups.push(h('fieldset', { class: 'facet', id },

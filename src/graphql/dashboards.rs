@@ -56,7 +56,7 @@ pub struct StatsRow {
 pub struct Stats {
     /// The records matching the query and filter.
     pub total: i32,
-    /// Largest first.
+    /// In the order `order` asks for (largest first, or by value for years, phases, statuses and evidence levels).
     pub rows: Vec<StatsRow>,
     /// Whether rows were left out past `first`.
     pub truncated: bool,
@@ -304,6 +304,7 @@ pub struct DashboardQuery;
 impl DashboardQuery {
     /// Counts published sheets or lessons grouped by one or two dimensions, under a full-text query
     /// and the filters of `search`: rows a chart uses directly.
+    #[allow(clippy::too_many_arguments)] // one per GraphQL argument
     async fn stats(
         &self,
         ctx: &Context<'_>,
@@ -322,10 +323,18 @@ impl DashboardQuery {
             desc = "The most rows to return, 1 to 5,000 (1,000 by default); `truncated` says when more existed."
         )]
         first: i32,
+        #[graphql(
+            desc = "How rows are ordered. By default, in the order of the values when the first dimension has one (YEAR, PHASE, STATUS, EVIDENCE_LEVEL: years ascending, phases in the order of the démarche), else largest first."
+        )]
+        order: Option<StatsOrder>,
     ) -> async_graphql::Result<Stats> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
-        stats(ctx, app, viewer, kind, group_by, query, filter, first).await
+        if !(1..=MAX_STATS_ROWS as i32).contains(&first) {
+            return Err(Error::invalid("first", format!("{first} is outside 1 to {MAX_STATS_ROWS}"))).gql();
+        }
+        let rows = stats(ctx, app, viewer, kind, group_by, query, filter, order).await?;
+        Ok(rows.first(first))
     }
 
     /// Sums of the indicators of the published sheets matching a full-text query and search's
@@ -538,6 +547,57 @@ impl DashboardQuery {
     }
 }
 
+/// How the rows of `stats` are ordered.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum StatsOrder {
+    /// Largest count first (ties by value).
+    Count,
+    /// In the order of the values: years ascending, vocabulary values in their order (phases in the
+    /// order of the démarche), programmes and structures by name; then by the second dimension.
+    Value,
+}
+
+/// The rank of a value in its dimension's own order: its place in its vocabulary, a year's number,
+/// else its label.
+fn value_rank(dimension: Dimension, value: &str, label: &str) -> (i64, String) {
+    fn place<T: Vocabulary>(code: &str) -> i64 {
+        T::ALL.iter().position(|value| value.code() == code).map_or(i64::MAX, |at| at as i64)
+    }
+    let place = match dimension {
+        Dimension::Phase => place::<Phase>(value),
+        Dimension::Status => place::<SheetStatus>(value),
+        Dimension::EvidenceLevel => place::<EvidenceLevel>(value),
+        Dimension::Theme => place::<Theme>(value),
+        Dimension::Polarity => place::<Polarity>(value),
+        Dimension::Category => place::<LessonCategory>(value),
+        Dimension::TerritoryType => place::<TerritoryType>(value),
+        Dimension::Region => place::<Region>(value),
+        Dimension::Year => value.parse::<i64>().unwrap_or(i64::MAX),
+        Dimension::Kind | Dimension::Programme | Dimension::Structure => 0,
+    };
+    (place, crate::domain::fold(label))
+}
+
+/// Whether a dimension's values have an order of their own, which its counts are shown in by default.
+fn ordinal(dimension: Dimension) -> bool {
+    matches!(dimension, Dimension::Year | Dimension::Phase | Dimension::Status | Dimension::EvidenceLevel)
+}
+
+/// The rows of a grouped count, all of them, ordered; `first` keeps a page.
+struct AllRows {
+    total: i32,
+    rows: Vec<StatsRow>,
+}
+
+impl AllRows {
+    fn first(mut self, first: i32) -> Stats {
+        let first = usize::try_from(first).unwrap_or(0);
+        let truncated = self.rows.len() > first;
+        self.rows.truncate(first);
+        Stats { total: self.total, truncated, rows: self.rows }
+    }
+}
+
 /// Runs a grouped count and labels its rows.
 #[allow(clippy::too_many_arguments)]
 async fn stats(
@@ -548,17 +608,14 @@ async fn stats(
     group_by: Vec<SearchDimension>,
     query: Option<String>,
     filter: Option<SearchFilter>,
-    first: i32,
-) -> async_graphql::Result<Stats> {
+    order: Option<StatsOrder>,
+) -> async_graphql::Result<AllRows> {
     let query = query.unwrap_or_default();
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::invalid("query", format!("is longer than {MAX_QUERY_CHARS} characters"))).gql();
     }
     if !(1..=2).contains(&group_by.len()) {
         return Err(Error::invalid("groupBy", "group by one or two dimensions")).gql();
-    }
-    if !(1..=MAX_STATS_ROWS as i32).contains(&first) {
-        return Err(Error::invalid("first", format!("{first} is outside 1 to {MAX_STATS_ROWS}"))).gql();
     }
     let dimensions: Vec<Dimension> = group_by.into_iter().map(Dimension::from).collect();
     if dimensions.len() == 2 && dimensions[0] == dimensions[1] {
@@ -587,12 +644,20 @@ async fn stats(
             })
             .collect();
         if let Some(keys) = keys {
-            out.push(StatsRow { keys, count: count(*n) });
+            let ranks: Vec<(i64, String)> = dimensions
+                .iter()
+                .zip(&keys)
+                .map(|(dimension, key)| value_rank(*dimension, &key.value, &key.label))
+                .collect();
+            out.push((ranks, StatsRow { keys, count: count(*n) }));
         }
     }
-    let truncated = out.len() > first as usize;
-    out.truncate(first as usize);
-    Ok(Stats { total: count(total as u64), truncated, rows: out })
+    // The index gives rows largest first; by value, they are ordered here, over every row.
+    let by_value = order.unwrap_or(if ordinal(dimensions[0]) { StatsOrder::Value } else { StatsOrder::Count });
+    if by_value == StatsOrder::Value {
+        out.sort_by(|(a, _), (b, _)| a.cmp(b));
+    }
+    Ok(AllRows { total: count(total as u64), rows: out.into_iter().map(|(_, row)| row).collect() })
 }
 
 /// Labels the values of dimensions as the caller may see them (`App::labels`).

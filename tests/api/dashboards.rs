@@ -583,3 +583,42 @@ async fn a_subscription_over_http_is_refused_with_the_way_to_subscribe() {
     assert_eq!(code(&error), "INVALID_INPUT");
     assert!(error["message"].as_str().unwrap_or_default().contains("/graphql/ws"), "{error}");
 }
+
+#[tokio::test]
+async fn counts_by_year_or_phase_come_in_their_own_order_and_others_largest_first() {
+    let app = spawn_demo().await;
+    let query = "query($groupBy: [SearchDimension!]!, $order: StatsOrder) {
+        stats(kind: SHEET, groupBy: $groupBy, order: $order) { rows { count keys { value } } } }";
+    let rows = |data: &Value| -> Vec<(String, i64)> {
+        data["stats"]["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|row| {
+                (
+                    row["keys"][0]["value"].as_str().unwrap_or_default().to_owned(),
+                    row["count"].as_i64().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let order: Vec<&str> = <retex::domain::Phase as retex::domain::Vocabulary>::ALL
+        .iter()
+        .map(|phase| retex::domain::Vocabulary::code(*phase))
+        .collect();
+    let phases = rows(&app.ok(query, json!({ "groupBy": ["PHASE"] })).await);
+    let places: Vec<usize> =
+        phases.iter().filter_map(|(value, _)| order.iter().position(|phase| phase == value)).collect();
+    assert_eq!(places.len(), phases.len());
+    assert!(places.windows(2).all(|pair| pair[0] < pair[1]), "phases in the order of the démarche: {phases:?}");
+    let by_count = rows(&app.ok(query, json!({ "groupBy": ["PHASE"], "order": "COUNT" })).await);
+    assert!(by_count.windows(2).all(|pair| pair[0].1 >= pair[1].1), "{by_count:?}");
+    assert_ne!(by_count, phases, "the demo's phases are not already in count order");
+
+    let years = rows(&app.ok(query, json!({ "groupBy": ["YEAR"] })).await);
+    let numbers: Vec<i64> = years.iter().filter_map(|(value, _)| value.parse().ok()).collect();
+    assert!(numbers.len() > 2 && numbers.windows(2).all(|pair| pair[0] < pair[1]), "{years:?}");
+
+    let themes = rows(&app.ok(query, json!({ "groupBy": ["THEME"] })).await);
+    assert!(themes.windows(2).all(|pair| pair[0].1 >= pair[1].1), "largest first: {themes:?}");
+}

@@ -26,7 +26,7 @@ fragment InputValue on __InputValue { name description type { ...TypeRef } defau
 fragment TypeRef on __Type {
   kind name
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
-    ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
 }";
 
 fn limit_error(response: &Value) -> &Value {

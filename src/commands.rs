@@ -468,19 +468,8 @@ async fn relevance_run(
 ) -> Result<()> {
     use crate::relevance::{by_category, evaluate, table};
     let folder = std::env::temp_dir().join(format!("retex-relevance-{}-{}", std::process::id(), suite.corpus));
-    std::fs::create_dir_all(&folder).map_err(Error::internal)?;
-    let url = format!("sqlite://{}?mode=rwc", folder.join("retex.db").display());
     let outcome = async {
-        let app = App::open_with_search(&url, &folder.join("index")).await?;
-        match dataset {
-            None => {
-                crate::demo::load_if_empty(&app).await?;
-            }
-            Some(dataset) => {
-                let dataset: dataset::Dataset = serde_json::from_value(dataset).map_err(Error::internal)?;
-                app.load_dataset(&Viewer::System { name: "pertinence".into() }, &dataset).await?;
-            }
-        }
+        let app = fresh_base(&folder, dataset).await?;
         let scored = evaluate(&app, suite, args.literal).await?;
         println!("{name} ({} requêtes)\n{}", scored.len(), table(&by_category(&scored)));
         if args.misses {

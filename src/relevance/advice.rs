@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use super::generated::Draw;
 use crate::app::App;
 use crate::domain::advice::MAX_ADVICE_ITEMS;
 use crate::domain::{Phase, RecordId, Theme, Viewer, Vocabulary};
@@ -112,28 +113,6 @@ pub fn table(evaluation: &Evaluation) -> String {
         ));
     }
     out
-}
-
-/// A small deterministic generator (SplitMix64), so that the base never depends on a library's
-/// sequence.
-struct Draw(u64);
-
-impl Draw {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
 }
 
 /// Activities of the generated base: code, what the sheets call it, theme, public.

@@ -2,8 +2,12 @@
 // server started on the demo data. Usage:
 //   RETEX_URL=http://127.0.0.1:18080 RETEX_ADMIN_TOKEN=retex_… node e2e/run.mjs
 // CHROMIUM overrides the browser (default /usr/bin/chromium). Screenshots go to target/e2e/.
-// Seven pages are checked with axe-core (no serious or critical violation) on a desktop screen and on a
-// phone's (390 × 844), where nothing may be wider than the screen.
+// The admin token is used once, by this program (as any program uses the API), to invite an
+// administrator; everyone else signs in in the page: the administrator accepts the invitation, invites
+// a contributor and a reviewer with the page's form, and each accepts their link.
+// Thirteen pages are checked with axe-core (no serious or critical violation) on a desktop screen and on
+// a phone's (390 × 844), where nothing may be wider than the screen. The map of projects (`/carte`) is
+// checked to draw its points in their regions; no page asks anything of another origin than the server.
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -49,7 +53,8 @@ async function until(probe, message, timeout = 10_000) {
   }
 }
 
-async function graphql(query, variables = {}, token = admin) {
+/** A GraphQL request from this program: anonymous, or with an API token. */
+async function graphql(query, variables = {}, token = null) {
   const headers = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch(`${base}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
@@ -61,7 +66,7 @@ async function graphql(query, variables = {}, token = admin) {
 async function main() {
   check(admin, 'RETEX_ADMIN_TOKEN is missing');
 
-  begin('setup: a contributor token and a reviewer token, through the API');
+  begin('setup: the organisation of the contributor and the programme of the reviewer to invite');
   const setup = await graphql(`{
     organisations(filter: {kinds: [SUPPORT_STRUCTURE]}, first: 1) { nodes { id name } }
     programmes(first: 1, sort: {field: TITLE, direction: ASC}) { nodes { id name } }
@@ -69,19 +74,29 @@ async function main() {
   const organisation = setup.organisations.nodes[0];
   const programme = setup.programmes.nodes[0];
   check(organisation && programme, 'the demo has no support structure or no programme');
-  const token = async (role, input) =>
-    (await graphql('mutation($input: ApiTokenInput!) { createApiToken(input: $input) { secret } }', { input: { role, name: `${role} e2e`, ...input } }))
-      .createApiToken.secret;
-  const contributor = await token('CONTRIBUTOR', { organisation: organisation.id });
-  const reviewer = await token('REVIEWER', { programme: programme.id });
   log(`contributor for « ${organisation.name} », reviewer of « ${programme.name} »`);
+  // The people of this run, each with an address of their own (a run may follow another on one server).
+  const run = Math.random().toString(36).replace(/[^a-z0-9]/g, '').slice(0, 8);
+  const people = {
+    admin: { email: `admin-${run}@exemple.fr`, name: 'Camille Administratrice', password: 'la marmotte plie le papier' },
+    contributor: { email: `contributrice-${run}@exemple.fr`, name: 'Claire Contributrice', password: 'un bocage sous la pluie fine' },
+    reviewer: { email: `relecteur-${run}@exemple.fr`, name: 'Rémi Relecteur', password: 'trois tasses de café noir' },
+  };
 
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
   const errors = [];
   const pages = [];
-  const newPage = async (options = {}) => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...options });
+  const serverOrigin = new URL(base).origin;
+  /** Requests of any page to another origin than the server's (none is allowed). */
+  const elsewhere = [];
+  /** A page in a context of its own (its own cookies: one person), or in `context`. */
+  const newPage = async ({ context: shared = null, ...options } = {}) => {
+    const context = shared || await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...options });
     const page = await context.newPage();
+    page.on('request', (request) => {
+      const url = request.url();
+      if (!url.startsWith(`${serverOrigin}/`) && !url.startsWith('data:')) elsewhere.push(`${step}: ${url}`);
+    });
     page.on('pageerror', (error) => errors.push(`${step}: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error' && !/401|404|Failed to load resource/.test(message.text())) errors.push(`${step}: console: ${message.text()}`);
@@ -290,6 +305,272 @@ async function main() {
     await until(async () => /Garage solidaire/.test(await page.locator('h1').textContent()), 'the guide does not follow the activity type chosen');
     check(new URL(page.url()).searchParams.get('theme') === 'MOBILITY', `the theme left the address: ${page.url()}`);
 
+    begin('map of projects: a point per territory, in its region, each linking to its territory');
+    const mapPage = await newPage();
+    const mapRequests = [];
+    mapPage.on('request', (request) => mapRequests.push(request.url()));
+    await mapPage.goto(`${base}/carte`);
+    await ready(mapPage);
+    await mapPage.waitForSelector('#carte svg .map-point');
+    check((await mapPage.locator('#carte .map-region').count()) === 18, 'the map does not draw the 18 regions (13 metropolitan, 5 overseas)');
+    const allPoints = await mapPage.locator('#carte a.map-point').count();
+    const listed = await mapPage.locator('.map-table tbody tr').count();
+    check(allPoints > 1 && listed >= allPoints, `the map draws ${allPoints} points and lists ${listed} territories`);
+    // Known places, overseas ones included, land in their region's outline; so does every point drawn.
+    const misplaced = await mapPage.evaluate(async () => {
+      const { frameOf, project } = await import('/assets/map.js');
+      const inRegion = (region, x, y) => {
+        const path = document.querySelector(`#carte path[data-region="${region}"]`);
+        const near = [[0, 0], [3, 0], [-3, 0], [0, 3], [0, -3]];
+        return Boolean(path) && near.some(([dx, dy]) => path.isPointInFill(new DOMPoint(x + dx, y + dy)));
+      };
+      const places = [
+        ['BRETAGNE', 48.07, -2.96], ['NORMANDIE', 48.9, -0.2], ['HAUTS_DE_FRANCE', 50.29, 2.78], ['ILE_DE_FRANCE', 48.86, 2.35],
+        ['GRAND_EST', 48.69, 6.18], ['PAYS_DE_LA_LOIRE', 47.47, -0.55], ['CENTRE_VAL_DE_LOIRE', 47.08, 2.4],
+        ['BOURGOGNE_FRANCHE_COMTE', 47.32, 5.04], ['NOUVELLE_AQUITAINE', 45.83, 1.26], ['AUVERGNE_RHONE_ALPES', 45.78, 3.08],
+        ['OCCITANIE', 44.35, 2.57], ['PROVENCE_ALPES_COTE_D_AZUR', 44.09, 6.24], ['CORSE', 42.31, 9.15], ['GUADELOUPE', 16.17, -61.68],
+        ['MARTINIQUE', 14.65, -61.02], ['GUYANE', 4.0, -53.0], ['LA_REUNION', -21.13, 55.53], ['MAYOTTE', -12.82, 45.14],
+      ];
+      const wrong = places.filter(([region, latitude, longitude]) => {
+        const frame = frameOf(latitude, longitude);
+        return !frame || !inRegion(region, ...project(frame, latitude, longitude));
+      }).map(([region]) => region);
+      for (const point of document.querySelectorAll('#carte a.map-point')) {
+        const dot = point.querySelector('circle');
+        if (!inRegion(point.dataset.region, Number(dot.getAttribute('cx')), Number(dot.getAttribute('cy')))) wrong.push(point.getAttribute('aria-label'));
+      }
+      return wrong;
+    });
+    check(misplaced.length === 0, `points outside their region: ${misplaced.join(', ')}`);
+    const pointLabel = await mapPage.locator('#carte a.map-point').last().getAttribute('aria-label');
+    check(/ : \d+ fiches?-projet$/.test(pointLabel), `a point is not named with its number of sheets: ${pointLabel}`);
+    await mapPage.screenshot({ path: join(shots, 'map.png'), fullPage: true });
+    // A point is a link to its territory, followed within the page (no reload).
+    await mapPage.evaluate(() => { window.e2eSamePage = true; });
+    await mapPage.locator('#carte a.map-point').last().click();
+    const territoryName = pointLabel.replace(/ : \d+ fiches?-projet$/, '');
+    await mapPage.waitForSelector(`h1:has-text(${JSON.stringify(territoryName)})`);
+    check(new URL(mapPage.url()).pathname.startsWith('/territoires/'), `the point did not lead to a territory page: ${mapPage.url()}`);
+    check(await mapPage.evaluate(() => window.e2eSamePage === true), 'following a point reloaded the page');
+    check((await mapPage.locator('#fiches li a[href^="/fiches/"]').count()) >= 1, `the territory « ${territoryName} » lists no sheet`);
+    await mapPage.locator('.territory-map svg .map-point').waitFor();
+    const territoryPath = new URL(mapPage.url()).pathname;
+    log(`${allPoints} points, ${listed} territories listed; « ${pointLabel} » → ${territoryPath}`);
+
+    begin('map of projects: the filters of the address (the search\'s), and the links between map and list');
+    await mapPage.goto(`${base}/carte`);
+    await ready(mapPage);
+    const narrowing = await until(async () => {
+      for (const input of await mapPage.locator('#facet-programme input').all()) {
+        const text = await input.evaluate((box) => box.parentElement.textContent);
+        const count = Number(text.match(/\((\d+)\)\s*$/)?.[1]);
+        if (count > 0 && count < listed) return { value: await input.getAttribute('data-value'), text: text.trim() };
+      }
+      return null;
+    }, 'no programme narrows the map');
+    const programmeMap = `/carte?programme=${encodeURIComponent(narrowing.value)}`;
+    await mapPage.goto(`${base}${programmeMap}`);
+    await ready(mapPage);
+    await mapPage.waitForSelector('#carte svg .map-point');
+    const programmePoints = await mapPage.locator('#carte a.map-point').count();
+    check(programmePoints < allPoints, `the programme « ${narrowing.text} » does not reduce the points (${programmePoints} of ${allPoints})`);
+    check(await mapPage.isChecked(`#facet-programme input[data-value="${narrowing.value}"]`), 'the programme of the address is not ticked');
+    const listHref = new URL(await mapPage.getAttribute('#list-link', 'href'), base);
+    check(listHref.pathname === '/' && listHref.searchParams.get('programme') === narrowing.value, `« Voir la liste » does not carry the filter: ${listHref}`);
+    await mapPage.click('#list-link');
+    await until(async () => countOf(await countText(mapPage)) > 0 && (await mapPage.isChecked(`#facet-programme input[data-value="${narrowing.value}"]`)), 'the list does not show the map\'s search');
+    // Back to the map from the search, its filters with it; then a facet ticked on the map narrows it.
+    await mapPage.click('#map-link');
+    await until(() => new URL(mapPage.url()).pathname === '/carte' && new URL(mapPage.url()).searchParams.get('programme') === narrowing.value,
+      `« Voir sur la carte » does not carry the search: ${mapPage.url()}`);
+    await until(async () => (await mapPage.locator('#carte a.map-point').count()) === programmePoints, 'the map from the search does not show the same points');
+    await mapPage.locator(`#facet-programme input[data-value="${narrowing.value}"]`).uncheck();
+    await until(() => !new URL(mapPage.url()).searchParams.has('programme'), `unticking the programme did not leave the address: ${mapPage.url()}`);
+    await until(async () => (await mapPage.locator('#carte a.map-point').count()) === allPoints, 'without the programme, the map does not show every point again');
+    const foreign = mapRequests.filter((url) => !url.startsWith(`${serverOrigin}/`) && !url.startsWith('data:'));
+    check(foreign.length === 0, `the map asked for something elsewhere: ${foreign.join(', ')}`);
+    log(`« ${narrowing.text} »: ${programmePoints} of ${allPoints} points; ${mapRequests.length} requests, all to ${serverOrigin}`);
+
+    begin('an organisation, from a sheet: its sheets and the lessons observed in them');
+    const withStructure = (await graphql(`{ search(filter: {kinds: [SHEET]}, first: 100) { hits { node { ... on ProjectSheet {
+      slug title supportingStructure { slug name } lessons(role: OBSERVED_IN, first: 5) { lesson { title } } } } } } }`, {}, null))
+      .search.hits.map((hit) => hit.node).find((sheet) => sheet.supportingStructure && sheet.lessons.length);
+    check(withStructure, 'the demo has no published sheet with a supporting structure and a lesson');
+    await mapPage.goto(`${base}/fiches/${encodeURIComponent(withStructure.slug)}`);
+    await ready(mapPage);
+    await mapPage.locator('.facts a[href^="/territoires/"]').first().waitFor();
+    await mapPage.locator('.facts a', { hasText: withStructure.supportingStructure.name }).first().click();
+    await mapPage.waitForSelector(`h1:has-text(${JSON.stringify(withStructure.supportingStructure.name)})`);
+    const organisationPath = new URL(mapPage.url()).pathname;
+    check(organisationPath === `/organisations/${withStructure.supportingStructure.slug}`, `the structure does not lead to its page: ${mapPage.url()}`);
+    await mapPage.locator('#fiches li', { hasText: withStructure.title }).waitFor();
+    const organisationLessons = await mapPage.locator('#lecons li a[href^="/lecons/"]').allTextContents();
+    for (const link of withStructure.lessons) {
+      check(organisationLessons.some((text) => text.trim() === link.lesson.title), `the organisation does not list the lesson « ${link.lesson.title} »: ${organisationLessons.join(' | ')}`);
+    }
+    await mapPage.screenshot({ path: join(shots, 'organisation.png'), fullPage: true });
+    log(`« ${withStructure.supportingStructure.name} »: ${await mapPage.locator('#fiches li').count()} sheets, ${organisationLessons.length} lessons`);
+
+    begin('accounts: an administrator invited by a program (the admin token, once), who accepts in the page');
+    const invited = (await graphql(`mutation($input: InvitationInput!) { invitePerson(input: $input) { url purpose role expiresAt } }`,
+      { input: { email: people.admin.email, name: people.admin.name, role: 'ADMIN' } }, admin)).invitePerson;
+    check(invited.purpose === 'INVITATION' && invited.role === 'ADMIN', `invitePerson answered ${JSON.stringify(invited)}`);
+    const adminLink = new URL(invited.url, base).href;
+    check(new URL(adminLink).pathname === '/invitation' && /^#retex_/.test(new URL(adminLink).hash), `the invitation is not /invitation#retex_…: ${invited.url}`);
+    // One person per browser context (its own cookies): the administrator's, who later becomes the
+    // contributor's (after signing out); it may read what « Copier le lien » copies.
+    const first = await newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
+    // The link's secret is in the address's fragment: only `/auth/link` and `/auth/accept` receive it,
+    // in their body, and the page sends no password it refuses itself.
+    const adminSecret = new URL(adminLink).hash.slice(1);
+    const linkRequests = [];
+    first.on('request', (request) => linkRequests.push({ url: request.url(), body: request.postData() || '' }));
+    await first.goto(adminLink);
+    await ready(first);
+    await first.waitForSelector('#invitation-form');
+    const purpose = (await first.locator('#lien-objet').textContent()).trim();
+    check(purpose === `Invitation pour ${people.admin.email}, rôle Administrateur.`, `the invitation says « ${purpose} »`);
+    check((await first.inputValue('#i-name')) === people.admin.name, 'the name of the invitation is not proposed');
+    check((await first.getAttribute('#i-password', 'autocomplete')) === 'new-password', 'the password field is not autocomplete="new-password"');
+    check((await first.getAttribute('#i-email', 'autocomplete')) === 'username', 'the address field is not autocomplete="username"');
+    // The checks of the page, before anything is sent: 10 characters at least, twice the same.
+    await first.fill('#i-password', 'court');
+    await first.fill('#i-confirm', 'court');
+    await first.click('#invitation-form button[type=submit]');
+    await until(async () => /10 au moins/.test(await first.locator('#i-password-erreur').textContent()), 'no message for a password of 5 characters');
+    check(await first.evaluate(() => document.activeElement?.id === 'i-password'), 'the focus is not on the password refused');
+    check((await first.getAttribute('#i-password', 'aria-invalid')) === 'true', 'the short password is not marked invalid');
+    await first.fill('#i-password', people.admin.password);
+    await first.fill('#i-confirm', `${people.admin.password}s`);
+    await first.click('#invitation-form button[type=submit]');
+    await until(async () => /pas les mêmes/.test(await first.locator('#i-confirm-erreur').textContent()), 'no message for two different passwords');
+    check(await first.evaluate(() => document.activeElement?.id === 'i-confirm'), 'the focus is not on the confirmation refused');
+    check(!linkRequests.some((request) => request.body.includes('"password"')), 'a password the page refuses was sent to the server');
+    const secretTo = linkRequests.filter((request) => request.url.includes(adminSecret) || request.body.includes(adminSecret))
+      .map((request) => new URL(request.url).pathname);
+    check(JSON.stringify(secretTo) === JSON.stringify(['/auth/link']), `the link's secret went to ${secretTo.join(', ')}`);
+    await first.screenshot({ path: join(shots, 'invitation.png'), fullPage: true });
+    await first.fill('#i-confirm', people.admin.password);
+    await first.click('#invitation-form button[type=submit]');
+    await until(() => new URL(first.url()).pathname === '/contribuer', `accepting the invitation did not lead to « Contribuer »: ${first.url()}`);
+    check(!first.url().includes('#') && !(await first.evaluate(() => location.hash)), `the link's secret stayed in the address: ${first.url()}`);
+    await first.locator('#account', { hasText: people.admin.name }).waitFor();
+    await first.locator('#account button', { hasText: 'Se déconnecter' }).waitFor();
+    await first.locator('#identite', { hasText: 'Vous êtes' }).waitFor();
+    // The session is in cookies: HttpOnly for the session, readable for its CSRF token; Chromium keeps
+    // `Secure` cookies on http://127.0.0.1 and http://localhost, not on other plain-HTTP addresses.
+    const sessionCookies = async (page) => Object.fromEntries((await page.context().cookies()).filter((c) => c.value).map((c) => [c.name, c]));
+    const opened = await sessionCookies(first);
+    check(opened.retex_session?.httpOnly && opened.retex_csrf && !opened.retex_csrf.httpOnly,
+      `the browser did not keep the session's cookies: ${JSON.stringify(Object.keys(opened))}`);
+    log(`« ${purpose} » → signed in, cookies ${Object.keys(opened).join(', ')} (Secure: ${opened.retex_session.secure})`);
+
+    begin('accounts: the administrator invites a contributor and a reviewer with the page\'s form, and copies the link');
+    await first.click('#account a:has-text("Comptes")');
+    await first.waitForSelector('#invite-form');
+    const roles = await first.locator('#inv-role option').allTextContents();
+    check(JSON.stringify(roles) === JSON.stringify(['Lecteur', 'Contributeur', 'Relecteur', 'Administrateur']), `the roles offered are ${roles.join(', ')}`);
+    await first.selectOption('#inv-role', 'CONTRIBUTOR');
+    check(await first.isVisible('#inv-organisation') && !(await first.isVisible('#inv-programme')), 'a contributor\'s invitation does not ask for an organisation (only)');
+    await first.fill('#inv-email', 'pas-une-adresse');
+    await first.selectOption('#inv-organisation', organisation.id);
+    await first.click('#invite-form button[type=submit]');
+    const emailRefused = await until(async () => (await first.locator('#inv-email-erreur').textContent()).trim(), 'no message next to a wrong address');
+    check(await first.evaluate(() => document.activeElement?.id === 'inv-email'), 'the focus is not on the address refused');
+    check(!/\b(is|not|an|address)\b/.test(emailRefused), `the address is refused in English: ${emailRefused}`);
+    await first.fill('#inv-email', people.contributor.email);
+    await first.fill('#inv-name', people.contributor.name);
+    await first.click('#invite-form button[type=submit]');
+    const issued = first.locator('#invite-result .issued-link');
+    await issued.waitFor();
+    const contributorLink = await first.inputValue('#invitation-lien');
+    check(contributorLink.startsWith(`${serverOrigin}/invitation#retex_`), `the link shown is not an absolute address on this server: ${contributorLink}`);
+    const expiry = await first.locator('#invitation-expire').textContent();
+    check(new RegExp(`jusqu’au (1er|\\d{1,2}) (${MONTHS}) \\d{4} à \\d\\d:\\d\\d`).test(expiry), `the link's expiry is not a French date: ${expiry}`);
+    await first.click('#invitation-copier');
+    await first.locator('#invitation-copie', { hasText: 'Lien copié' }).waitFor();
+    const copied = await first.evaluate(() => navigator.clipboard.readText());
+    check(copied === contributorLink, `« Copier le lien » copied ${copied}`);
+    await first.screenshot({ path: join(shots, 'accounts.png'), fullPage: true });
+    await first.selectOption('#inv-role', 'REVIEWER');
+    check(await first.isVisible('#inv-programme') && !(await first.isVisible('#inv-organisation')), 'a reviewer\'s invitation does not ask for a programme (only)');
+    await first.fill('#inv-email', people.reviewer.email);
+    await first.fill('#inv-name', people.reviewer.name);
+    await first.selectOption('#inv-programme', programme.id);
+    await first.click('#invite-form button[type=submit]');
+    await first.locator('#invite-result .issued-link', { hasText: people.reviewer.email }).waitFor();
+    const reviewerLink = await first.inputValue('#invitation-lien');
+    check(reviewerLink !== contributorLink && reviewerLink.startsWith(`${serverOrigin}/invitation#retex_`), `the reviewer's link: ${reviewerLink}`);
+    await first.locator('#people-table tr', { hasText: people.admin.email }).locator('text=Actif').waitFor();
+    log(`links for ${people.contributor.email} and ${people.reviewer.email}; ${expiry.trim()}`);
+
+    begin('accounts: signing out; a wrong password says so in French');
+    await first.click('#account button:has-text("Se déconnecter")');
+    await first.locator('#account a', { hasText: 'Se connecter' }).waitFor();
+    await first.locator('#banner', { hasText: 'Votre session est fermée' }).waitFor();
+    check(!(await sessionCookies(first)).retex_session, 'signing out left the session cookie');
+    await first.waitForSelector('main .notice a[href^="/connexion"]');
+    check(!(await first.locator('#people-table').count()), 'the accounts are still shown once signed out');
+    await first.click('#account a:has-text("Se connecter")');
+    await first.waitForSelector('#connexion-form');
+    check(new URL(first.url()).searchParams.get('retour') === '/comptes', `« Se connecter » does not come back here: ${first.url()}`);
+    check((await first.getAttribute('#c-email', 'autocomplete')) === 'username' && (await first.getAttribute('#c-password', 'autocomplete')) === 'current-password',
+      'the sign-in fields are not autocomplete="username" / "current-password"');
+    await first.click('#connexion-form button[type=submit]');
+    await until(async () => (await first.locator('#c-email-erreur').textContent()).trim(), 'no message for an empty address');
+    check(await first.evaluate(() => document.activeElement?.id === 'c-email'), 'the focus is not on the empty address');
+    await first.fill('#c-email', people.admin.email);
+    await first.fill('#c-password', 'ce n’est pas le bon');
+    await first.click('#connexion-form button[type=submit]');
+    const wrong = (await first.locator('#connexion-erreur .notice-error').textContent()).trim();
+    check(/mot de passe/.test(wrong) && !/\b(the|or|is|wrong|password)\b/.test(wrong), `a wrong password is not said in French: ${wrong}`);
+    check((await first.getAttribute('#c-password', 'aria-invalid')) === 'true', 'the refused password is not marked invalid');
+    check((await first.getAttribute('#c-password', 'aria-describedby')).split(' ').includes('connexion-erreur'), 'the password field is not described by the refusal');
+    await first.screenshot({ path: join(shots, 'sign-in.png'), fullPage: true });
+    log(`wrong password: ${wrong}`);
+
+    begin('accounts: the contributor opens the copied link in the same browser, and lands signed in');
+    await first.goto(copied);
+    await ready(first);
+    await first.waitForSelector('#invitation-form');
+    check((await first.locator('#lien-objet').textContent()).trim() === `Invitation pour ${people.contributor.email}, rôle Contributeur.`,
+      `the contributor's invitation says « ${await first.locator('#lien-objet').textContent()} »`);
+    check((await first.inputValue('#i-name')) === people.contributor.name, 'the contributor\'s name is not proposed');
+    await first.fill('#i-password', people.contributor.password);
+    await first.fill('#i-confirm', people.contributor.password);
+    await first.click('#invitation-form button[type=submit]');
+    await until(() => new URL(first.url()).pathname === '/contribuer' && !first.url().includes('#'), `the contributor did not land on « Contribuer »: ${first.url()}`);
+    await first.locator('#identite', { hasText: `Vous êtes ${people.contributor.name}, contributeur pour ${organisation.name}` }).waitFor();
+    await first.locator('#account', { hasText: people.contributor.name }).waitFor();
+    check(!(await first.locator('#account a', { hasText: 'Comptes' }).count()), 'a contributor is offered the accounts page');
+    const author = first;
+
+    begin('accounts: a link used already says so in French; the administrator signs in again, back where they were');
+    const adminPage = await newPage();
+    await adminPage.goto(adminLink);
+    await ready(adminPage);
+    const used = (await adminPage.locator('#lien-erreur').textContent()).trim();
+    check(/lien/i.test(used) && !/\b(this|link|was|already|used)\b/i.test(used), `a used link is not said in French: ${used}`);
+    check(!(await adminPage.locator('#invitation-form').count()), 'a used link still offers its form');
+    log(`used link: ${used}`);
+    await adminPage.goto(`${base}/comptes`);
+    await ready(adminPage);
+    await adminPage.click('#account a:has-text("Se connecter")');
+    await adminPage.waitForSelector('#connexion-form');
+    await adminPage.fill('#c-email', people.admin.email);
+    await adminPage.fill('#c-password', people.admin.password);
+    await adminPage.click('#connexion-form button[type=submit]');
+    await until(() => new URL(adminPage.url()).pathname === '/comptes', `signing in did not come back to /comptes: ${adminPage.url()}`);
+    const contributorRow = adminPage.locator('#people-table tbody tr', { hasText: people.contributor.email });
+    await contributorRow.waitFor();
+    const rowText = (await contributorRow.textContent()).replace(/\s+/g, ' ');
+    for (const expected of [people.contributor.name, 'Contributeur', organisation.name, 'Actif']) {
+      check(rowText.includes(expected), `the contributor's row does not say « ${expected} »: ${rowText}`);
+    }
+    check(new RegExp(`(1er|\\d{1,2}) (${MONTHS}) \\d{4}`).test(rowText), `the contributor's last sign-in is not a French date: ${rowText}`);
+    await adminPage.screenshot({ path: join(shots, 'people.png'), fullPage: true });
+    const adminCookies = await adminPage.context().cookies();
+
     begin('accessibility (axe-core) on a desktop screen and on a phone; nothing wider than a phone');
     const vocabularies = (await graphql('{ vocabularies { name values { code } } }')).vocabularies;
     const phaseOrder = vocabularies.find((list) => list.name === 'Phase').values.map((value) => value.code);
@@ -307,14 +588,24 @@ async function main() {
       { name: 'lesson', path: new URL(lessonUrl).pathname, shown: '#programmes li' },
       { name: 'checklist', path: `${prepared.pathname}${prepared.search}`, shown: '.checklist-phase' },
       { name: 'guide', path: '/guide?theme=MOBILITY', shown: '.guide-indicators' },
+      { name: 'map', path: programmeMap, shown: '#carte a.map-point' },
+      { name: 'organisation', path: organisationPath, shown: '#lecons li' },
+      { name: 'territory', path: territoryPath, shown: '.territory-map svg .map-point' },
       { name: 'recurrence', path: '/recurrence', shown: '#recurrence-chart svg .bar' },
+      { name: 'sign-in', path: '/connexion', shown: '#connexion-form' },
+      // The reviewer's invitation, not used yet: showing it does not use it.
+      { name: 'invitation', path: `${new URL(reviewerLink).pathname}${new URL(reviewerLink).hash}`, shown: '#invitation-form' },
+      // The accounts, as the administrator sees them (their session's cookies, for this page only).
+      { name: 'accounts', path: '/comptes', shown: '#people-table', cookies: adminCookies },
+      // The overview last: the order of its phases is read on the phone's page below.
       { name: 'overview', path: '/apercu', shown: '#chart-phases svg .bar' },
     ];
     const problems = [];
     const phone = await newPage({ viewport: PHONE, isMobile: true, hasTouch: true });
     for (const [screen, tab] of [['desktop', await newPage()], ['phone', phone]]) {
       for (const checked of checkedPages) {
-        const where = `${screen} ${checked.path}`;
+        const where = `${screen} ${checked.name === 'invitation' ? '/invitation#…' : checked.path}`;
+        if (checked.cookies) await tab.context().addCookies(checked.cookies);
         await tab.goto(`${base}${checked.path}`);
         await ready(tab);
         await tab.waitForSelector(checked.shown);
@@ -355,6 +646,7 @@ async function main() {
         if (layout.scrollWidth > layout.clientWidth + 1) problems.push(`${where}: the page is ${layout.scrollWidth} px wide for ${layout.clientWidth}: ${layout.found.join(', ')}`);
         for (const problem of [...layout.charts, ...layout.tables]) problems.push(`${where}: ${problem}`);
         if (screen === 'phone') await tab.screenshot({ path: join(shots, `phone-${checked.name}.png`), fullPage: true });
+        if (checked.cookies) await tab.context().clearCookies();
       }
     }
     // Phases in the order of the démarche (not by count): the search's facet, the overview's chart.
@@ -390,56 +682,70 @@ async function main() {
     check(refused.status() === 400, `/flux.atom?theme=NOPE answered ${refused.status()}`);
     log(`${(atom.match(/<entry[\s>]/g) || []).length} entries for MOBILITY; theme=NOPE: ${(await refused.text()).trim().slice(0, 120)}`);
 
-    begin('GraphiQL at /graphql: served by retex alone, with the page\'s token, and the schema\'s documentation');
-    const graphiql = await newPage();
-    const origin = new URL(base).origin;
+    begin('GraphiQL at /graphql: served by retex alone, with the session of the page (its CSRF token), and the schema\'s documentation');
+    // The administrator, signed in on the page: GraphiQL's queries go with the session's cookies and
+    // its CSRF token (the `retex_csrf` cookie, sent back as `X-CSRF-Token`).
+    const graphiql = await newPage({ context: adminPage.context() });
     const graphiqlRequests = [];
     graphiql.on('request', (request) => graphiqlRequests.push(request));
-    // A member who saved their token on « Contribuer »: GraphiQL sends it too (same localStorage key).
-    await graphiql.context().addInitScript((secret) => localStorage.setItem('retex.jeton', secret), contributor);
-    await graphiql.goto(`${base}/graphql`); // Chromium asks for text/html, as any browser does
+    const runInGraphiql = async (tab, query) => {
+      await tab.goto(`${base}/graphql`); // Chromium asks for text/html, as any browser does
+      await tab.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror');
+      await tab.evaluate((text) => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(text), query);
+      await tab.click('.graphiql-execute-button');
+      const result = await until(async () => {
+        const text = await tab.locator('.graphiql-response').textContent();
+        return text.includes('"programmes"') && text;
+      }, 'GraphiQL shows no result with « "programmes" »');
+      check(!result.includes('"errors"'), `GraphiQL's query failed: ${result.slice(0, 300)}`);
+      // The response as shown (CodeMirror's text, with its markers): its viewer, read from it.
+      return { authenticated: /"authenticated":\s*true/.test(result), text: result.replace(/[\u200b\s]+/g, ' ') };
+    };
+    const graphiqlQuery = '{ viewer { authenticated name } programmes(first: 2) { nodes { name } } }';
+    const signedInResult = await runInGraphiql(graphiql, graphiqlQuery);
     check((await graphiql.title()) === 'retex — GraphiQL', `GraphiQL's title is « ${await graphiql.title()} »`);
     check((await graphiql.getAttribute('html', 'lang')) === 'fr', 'GraphiQL\'s page is not in French (lang="fr")');
-    await graphiql.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror');
-    const graphiqlQuery = '{ programmes(first: 2) { nodes { name } } }';
-    await graphiql.evaluate((query) => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(query), graphiqlQuery);
-    await graphiql.click('.graphiql-execute-button');
-    const graphiqlResult = await until(async () => {
-      const text = await graphiql.locator('.graphiql-response').textContent();
-      return text.includes('"programmes"') && text;
-    }, 'GraphiQL shows no result with « "programmes" »');
-    check(!graphiqlResult.includes('"errors"'), `GraphiQL's query failed: ${graphiqlResult.slice(0, 300)}`);
+    check(signedInResult.authenticated && signedInResult.text.includes(`"name": "${people.admin.name}"`),
+      `GraphiQL did not query with the administrator's session: ${signedInResult.text.slice(0, 200)}`);
     await graphiql.click('[aria-label="Show Documentation Explorer"]');
     const docs = graphiql.locator('.graphiql-doc-explorer');
     await docs.locator('a', { hasText: /^Query$/ }).first().click();
     await docs.locator('.graphiql-doc-explorer-title', { hasText: /^Query$/ }).waitFor();
     // The documentation shows the schema's own descriptions (introspection): the Query type's, as the API gives it.
-    const queryType = (await graphql('{ __type(name: "Query") { description } }', {}, contributor)).__type;
+    const queryType = (await graphql('{ __type(name: "Query") { description } }')).__type;
     const plain = (text) => (text || '').replace(/[`*_]/g, '').replace(/\s+/g, ' ').trim();
     const described = plain(queryType.description).slice(0, 40);
     check(described.length > 0, 'the Query type has no description');
     await until(async () => plain(await docs.textContent()).includes(described), `the documentation does not show Query's description « ${described} »`);
     await graphiql.screenshot({ path: join(shots, 'graphiql.png') });
-    const elsewhere = graphiqlRequests.map((request) => request.url()).filter((url) => !url.startsWith(`${origin}/`));
-    check(elsewhere.length === 0, `GraphiQL loaded something from elsewhere: ${elsewhere.join(', ')}`);
+    const graphiqlElsewhere = graphiqlRequests.map((request) => request.url()).filter((url) => !url.startsWith(`${serverOrigin}/`));
+    check(graphiqlElsewhere.length === 0, `GraphiQL loaded something from elsewhere: ${graphiqlElsewhere.join(', ')}`);
     const posts = graphiqlRequests.filter((request) => request.method() === 'POST' && new URL(request.url()).pathname === '/graphql');
     check(posts.length >= 2, `GraphiQL sent ${posts.length} queries (introspection, then the query)`);
+    const csrf = adminCookies.find((cookie) => cookie.name === 'retex_csrf').value;
     for (const post of posts) {
       const headers = post.headers();
-      check(headers.authorization === `Bearer ${contributor}`, `a query of GraphiQL went without the page's token: ${headers.authorization || 'none'}`);
+      check(headers['x-csrf-token'] === csrf, `a query of GraphiQL went without the session's CSRF token: ${headers['x-csrf-token'] || 'none'}`);
+      check(!headers.authorization, `a query of GraphiQL went with an Authorization header: ${headers.authorization}`);
       check(/application\/graphql-response\+json/.test(headers.accept || ''), `a query of GraphiQL accepts ${headers.accept}`);
     }
-    log(`${graphiqlRequests.length} requests, all to ${origin}: ${[...new Set(graphiqlRequests.map((request) => new URL(request.url()).pathname))].join(', ')}`);
+    await graphiql.close();
+    // Without a session, GraphiQL reads what is published, and sends no CSRF token.
+    const anonymousGraphiql = await newPage();
+    const anonymousPosts = [];
+    anonymousGraphiql.on('request', (request) => request.method() === 'POST' && anonymousPosts.push(request));
+    const anonymousResult = await runInGraphiql(anonymousGraphiql, graphiqlQuery);
+    check(!anonymousResult.authenticated && /"authenticated": false/.test(anonymousResult.text), `anonymous GraphiQL is signed in: ${anonymousResult.text.slice(0, 200)}`);
+    check(anonymousPosts.length >= 1 && anonymousPosts.every((post) => !post.headers()['x-csrf-token']), 'anonymous GraphiQL sent a CSRF token');
+    log(`${graphiqlRequests.length} requests, all to ${serverOrigin}: ${[...new Set(graphiqlRequests.map((request) => new URL(request.url()).pathname))].join(', ')}; anonymously too`);
 
     begin('contributor: the API\'s validation messages, then a draft, submitted');
     const word = `quokka${Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6)}`;
     const title = `Recyclerie ${word} du bocage`;
-    const author = await newPage();
+    // The contributor, signed in by their invitation (above).
     await author.goto(`${base}/contribuer`);
     await ready(author);
-    await author.fill('#jeton', contributor);
-    await author.click('text=Enregistrer le jeton');
-    await author.waitForSelector('text=Vous êtes');
+    await author.locator('#identite', { hasText: `Vous êtes ${people.contributor.name}` }).waitFor();
     await author.waitForSelector('#sheet-form');
     await author.click('#sheet-form button[type=submit]');
     const titleError = await until(async () => (await author.locator('#f-title-erreur').textContent()).trim(), 'no validation message next to the empty title');
@@ -512,7 +818,11 @@ async function main() {
     const savedItem = author.locator('#saved-searches .saved-search', { hasText: 'Garages suivis' });
     await savedItem.waitFor();
     const savedId = await savedItem.getAttribute('data-id');
-    const savedNow = async () => (await graphql('{ savedSearches { id name feed newSinceLastVisit } }', {}, contributor)).savedSearches;
+    // The saved searches of the contributor, asked with their session (as the page asks: `gql`).
+    const savedNow = async () => author.evaluate(async () => {
+      const { gql } = await import('/assets/api.js');
+      return (await gql('{ savedSearches { id name feed newSinceLastVisit } }')).savedSearches;
+    });
     const kept = (await savedNow()).find((saved) => saved.id === savedId);
     check(kept && kept.name === 'Garages suivis', `savedSearches does not hold « Garages suivis »: ${JSON.stringify(await savedNow())}`);
     const keptFeed = new URL(kept.feed, base).searchParams;
@@ -552,13 +862,18 @@ async function main() {
     check((await author.locator('a[href="https://example.org/etude.pdf"]', { hasText: 'Étude d’opportunité' }).count()) === 1,
       'the document written in the form is not on the sheet');
 
-    begin('reviewer: publishes the draft');
+    begin('reviewer: accepts their invitation, then publishes the draft');
     const review = await newPage();
-    await review.goto(`${base}/contribuer`);
+    await review.goto(reviewerLink);
     await ready(review);
-    await review.fill('#jeton', reviewer);
-    await review.click('text=Enregistrer le jeton');
-    await review.waitForSelector('text=Vous êtes');
+    await review.waitForSelector('#invitation-form');
+    check((await review.locator('#lien-objet').textContent()).trim() === `Invitation pour ${people.reviewer.email}, rôle Relecteur.`,
+      `the reviewer's invitation says « ${await review.locator('#lien-objet').textContent()} »`);
+    await review.fill('#i-password', people.reviewer.password);
+    await review.fill('#i-confirm', people.reviewer.password);
+    await review.click('#invitation-form button[type=submit]');
+    await until(() => new URL(review.url()).pathname === '/contribuer', `the reviewer did not land on « Contribuer »: ${review.url()}`);
+    await review.locator('#identite', { hasText: `Vous êtes ${people.reviewer.name}, relecteur du programme ${programme.name}` }).waitFor();
     const pending = review.locator('.work-item', { hasText: title });
     await pending.locator('button', { hasText: 'Publier' }).click();
     await review.locator('.work-item', { hasText: title }).waitFor({ state: 'detached' });
@@ -606,6 +921,41 @@ async function main() {
     await ready(page);
     await until(async () => /Aucun résultat/.test(await countText(page)), 'an anonymous search still finds the archived sheet');
 
+    begin('administrator: a password reset link for the contributor, then their account disabled; their session ends');
+    await adminPage.goto(`${base}/comptes`);
+    await ready(adminPage);
+    const row = adminPage.locator('#people-table tbody tr', { hasText: people.contributor.email });
+    await row.locator('button', { hasText: 'Lien de réinitialisation' }).click();
+    await adminPage.locator('#people-result .issued-link[data-purpose="PASSWORD_RESET"]').waitFor();
+    const resetLink = await adminPage.inputValue('#reinitialisation-lien');
+    check(resetLink.startsWith(`${serverOrigin}/invitation#retex_`), `the reset link is not an absolute address on this server: ${resetLink}`);
+    const resetPage = await newPage();
+    await resetPage.goto(resetLink);
+    await ready(resetPage);
+    await resetPage.waitForSelector('#invitation-form');
+    check((await resetPage.locator('#lien-objet').textContent()).trim() === `Nouveau mot de passe pour ${people.contributor.email}.`,
+      `the reset link says « ${await resetPage.locator('#lien-objet').textContent()} »`);
+    check(!(await resetPage.locator('#i-name').count()), 'a reset link asks for a name');
+    await row.locator('button', { hasText: 'Désactiver' }).click();
+    const confirm = row.locator('.confirm');
+    check((await confirm.textContent()).includes(`Désactiver le compte de ${people.contributor.name} ?`), 'disabling asks for no confirmation');
+    check(await adminPage.evaluate(() => document.activeElement?.textContent === 'Annuler'), 'the focus is not on « Annuler »');
+    await confirm.locator('button', { hasText: 'Annuler' }).click();
+    check(!(await row.locator('.confirm').count()) && (await row.locator('text=Actif').count()) === 1, '« Annuler » did not keep the account');
+    await row.locator('button', { hasText: 'Désactiver' }).click();
+    await row.locator('.confirm button', { hasText: 'Oui, désactiver' }).click();
+    await adminPage.locator('#people-table tbody tr', { hasText: people.contributor.email }).locator('.badge', { hasText: 'Désactivé' }).waitFor();
+    await author.goto(`${base}/contribuer`);
+    await ready(author);
+    const ended = author.locator('#banner .session-ended');
+    await ended.waitFor();
+    check(/Votre session a pris fin : reconnectez-vous/.test(await ended.textContent()), `the banner says « ${await ended.textContent()} »`);
+    check((await ended.locator('a').getAttribute('href')) === '/connexion?retour=%2Fcontribuer', `the banner's link: ${await ended.locator('a').getAttribute('href')}`);
+    await author.locator('#account a', { hasText: 'Se connecter' }).waitFor();
+    check(!(await author.locator('#sheet-form').count()), 'the form is still offered once the session has ended');
+    await author.screenshot({ path: join(shots, 'session-ended.png'), fullPage: true });
+
+    check(elsewhere.length === 0, `requests left the server's origin:\n${elsewhere.join('\n')}`);
     check(anonymousSaved.length === 0, `the anonymous page asked for saved searches: ${anonymousSaved[0]}`);
     check(errors.length === 0, `errors in the page:\n${errors.join('\n')}`);
     log(`passed; screenshots in ${shots}`);

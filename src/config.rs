@@ -284,6 +284,22 @@ pub struct ServeArgs {
     /// `https://host[:port]` (or `http://`); none by default, so browsers keep other origins out.
     #[arg(long, env = "RETEX_CORS_ALLOWED_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_allowed_origins: Vec<String>,
+    /// The server's public address (`https://retex.example.org`), which the links sent by e-mail
+    /// start with; without it, invitation links are given as paths for the page to complete.
+    #[arg(long, env = "RETEX_PUBLIC_URL", value_parser = parse_origin)]
+    pub public_url: Option<String>,
+    /// The SMTP server that sends invitation and reset links (`smtp://relay:25`,
+    /// `smtp://user:password@host:587?tls=required`, `smtps://…`); none by default: links are handed
+    /// over by whoever issued them. Needs `--public-url` and `--mail-from`.
+    #[arg(long, env = "RETEX_SMTP_URL", requires_all = ["public_url", "mail_from"])]
+    pub smtp_url: Option<String>,
+    /// The sender of those e-mails: `retex <retex@example.org>`.
+    #[arg(long, env = "RETEX_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Sends the session cookies without `Secure`, for a server reached over plain HTTP on another
+    /// host than localhost (browsers keep `Secure` cookies for HTTPS and localhost). Off by default.
+    #[arg(long, env = "RETEX_INSECURE_COOKIES", default_value_t = false)]
+    pub insecure_cookies: bool,
 }
 
 /// An origin of the CORS allow-list: a scheme, a host and an optional port, nothing else.

@@ -23,8 +23,10 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod i18n;
 pub mod ids;
 pub mod indexer;
+pub mod mail;
 pub mod progress;
 pub mod relevance;
 pub mod search;
@@ -49,6 +51,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
         },
     )
     .await?;
+    let mailer = match (&args.smtp_url, &args.mail_from) {
+        (Some(url), Some(from)) => Some(mail::Mailer::new(url, from)?),
+        _ => None,
+    };
+    let app = app.with_links(args.public_url.clone(), mailer);
     tracing::info!(database = app.store().backend_name(), index_dir = %args.storage.index_dir.display(), "database ready");
     if args.demo {
         match demo::load_if_empty(&app).await? {
@@ -65,6 +72,17 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
                     "Jeton ADMIN de la démo (n°{}), affiché cette seule fois ; envoyez-le en `Authorization: Bearer …` pour écrire :\n{secret}",
                     token.id
                 );
+                let invitation = domain::NewInvitation::parse(
+                    "admin@demo.retex.fr",
+                    Some("Administratrice de la démo"),
+                    domain::Role::Admin,
+                    None,
+                    None,
+                )
+                .map_err(error::Error::from)?;
+                let link = app.invite(&domain::Viewer::System { name: "démo".into() }, invitation).await?;
+                let url = if link.url.starts_with('/') { format!("http://{}{}", args.listen, link.url) } else { link.url };
+                println!("Invitation de l'administratrice de la démo (admin@demo.retex.fr), valable 7 jours, une fois :\n{url}");
             }
             None => tracing::info!("the database already holds records: demo dataset not loaded"),
         }
@@ -78,6 +96,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
         anonymous_access: args.anonymous_access,
         index_max_lag: Duration::from_secs(args.index_max_lag_secs),
         cors_allowed_origins: args.cors_allowed_origins.clone(),
+        secure_cookies: !args.insecure_cookies,
         ..http::Limits::default()
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

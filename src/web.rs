@@ -53,17 +53,23 @@ const JS: &str = "text/javascript; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
-/// The files served at `/assets/{name}`: the page's modules (`main.js` starts it), its routes and its
-/// style sheet, as (name, content type, body).
-const ASSETS: [(&str, &str, &str); 12] = [
+/// The files served at `/assets/{name}`: the page's modules (`main.js` starts it), its routes, the
+/// map's regions (`france-regions.json`, imported by `map.js`; see `web/README.md`) and its style
+/// sheet, as (name, content type, body).
+const ASSETS: [(&str, &str, &str); 17] = [
     ("main.js", JS, include_str!("../web/main.js")),
     ("dom.js", JS, include_str!("../web/dom.js")),
     ("api.js", JS, include_str!("../web/api.js")),
     ("router.js", JS, include_str!("../web/router.js")),
     ("search.js", JS, include_str!("../web/search.js")),
     ("reading.js", JS, include_str!("../web/reading.js")),
+    ("profiles.js", JS, include_str!("../web/profiles.js")),
+    ("map.js", JS, include_str!("../web/map.js")),
+    ("france-regions.json", JSON, include_str!("../web/france-regions.json")),
     ("charts.js", JS, include_str!("../web/charts.js")),
     ("contribute.js", JS, include_str!("../web/contribute.js")),
+    ("account.js", JS, include_str!("../web/account.js")),
+    ("people.js", JS, include_str!("../web/people.js")),
     ("advice.js", JS, include_str!("../web/advice.js")),
     ("guide.js", JS, include_str!("../web/guide.js")),
     ("routes.json", JSON, ROUTES),
@@ -111,7 +117,21 @@ mod tests {
     fn the_page_answers_every_route_but_the_root_which_is_served_apart() {
         assert_eq!(
             page_paths(),
-            ["/fiches/{slug}", "/lecons/{slug}", "/preparer", "/guide", "/recurrence", "/apercu", "/contribuer"]
+            [
+                "/carte",
+                "/fiches/{slug}",
+                "/lecons/{slug}",
+                "/organisations/{slug}",
+                "/territoires/{slug}",
+                "/preparer",
+                "/guide",
+                "/recurrence",
+                "/apercu",
+                "/contribuer",
+                "/comptes",
+                "/connexion",
+                "/invitation"
+            ]
         );
     }
 

@@ -1,10 +1,10 @@
-// retex — la contribution : le jeton d'accès, les formulaires de brouillon (fiche-projet, leçon) et
-// les erreurs de l'API à côté de leurs champs, la liste des brouillons et contributions à relire
-// (soumettre, publier, renvoyer à l'auteur).
+// retex — la contribution, pour les personnes connectées (`account.js`) : qui écrit, les formulaires de
+// brouillon (fiche-projet, leçon) et les erreurs de l'API à côté de leurs champs, la liste des
+// brouillons et contributions à relire (soumettre, publier, renvoyer à l'auteur).
 
 import { h, show, pageTitle } from './dom.js';
-import { getToken, setToken, gql, label, values, viewer, showViewer } from './api.js';
-import { render, pathTo } from './router.js';
+import { gql, label, values, viewer } from './api.js';
+import { pathTo, signInPath } from './router.js';
 import { KIND_LABELS } from './search.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -149,41 +149,19 @@ function showErrors(form, error) {
 export async function contributeView(stale) {
   pageTitle('Contribuer');
   let who = null;
-  let tokenError = null;
-  if (getToken()) {
-    try {
-      who = await viewer();
-    } catch (error) {
-      tokenError = error;
-    }
+  let failure = null;
+  try {
+    who = await viewer();
+  } catch (error) {
+    failure = error;
   }
   if (stale()) return;
-  const tokenInput = h('input', { id: 'jeton', type: 'password', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'jeton-aide' });
-  const tokenForm = h('form', { class: 'token-form', id: 'token-form' },
-    h('div', { class: 'field' },
-      h('label', { for: 'jeton' }, 'Jeton d’accès'),
-      h('p', { class: 'hint', id: 'jeton-aide' }, 'Collez le jeton (retex_…) que l’administrateur vous a remis. Il reste dans ce navigateur et accompagne chaque demande.'),
-      h('div', { class: 'search-row' }, tokenInput, h('button', { type: 'submit', class: 'primary' }, 'Enregistrer le jeton'))));
-  tokenForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    setToken(tokenInput.value.trim());
-    document.getElementById('banner').replaceChildren();
-    showViewer();
-    render();
-  });
-  const forget = h('button', { type: 'button', class: 'secondary', id: 'forget-token', onclick: () => { setToken(''); showViewer(); render(); } }, 'Oublier le jeton');
-  const identity = who?.authenticated
-    ? h('div', { class: 'notice' },
-      h('p', {}, 'Vous êtes ', h('strong', {}, who.name), ', ', label('Role', who.role).toLowerCase(),
-        who.organisation ? ` pour ${who.organisation.name}` : '', who.programme ? `, relecteur du programme ${who.programme.name}` : '', '.'),
-      forget)
-    : null;
   const parts = [
     h('h1', { tabindex: '-1' }, 'Contribuer'),
     h('p', { class: 'lead' }, 'Les contributeurs écrivent des fiches-projet et des leçons en brouillon, puis les soumettent ; un relecteur du programme les publie. Seules les contributions publiées sont visibles de tous.'),
     h('section', { class: 'block' }, h('h2', {}, 'Votre accès'),
-      tokenError ? h('p', { class: 'notice notice-error' }, `Ce jeton est refusé : ${tokenError.message}`, ' ', forget) : null,
-      identity || tokenForm),
+      failure ? h('p', { class: 'notice notice-error' }, `Votre compte n’a pas pu être lu : ${failure.message}`) : null,
+      who?.authenticated ? identity(who) : signInInvite()),
   ];
   if (!who?.authenticated) {
     show(...parts);
@@ -226,6 +204,25 @@ export async function contributeView(stale) {
     show(...parts, h('section', { class: 'block' }, h('h2', { id: 'worklist-title', tabindex: '-1' }, 'Brouillons et contributions à relire'),
       h('p', { id: 'annonce-contribution', class: 'visually-hidden', 'aria-live': 'polite' }), worklistBox));
   }
+}
+
+/** Who is signed in, with which role and scope; where to invite people, for those who may. */
+function identity(who) {
+  const name = who.person?.name || who.name;
+  return h('div', { class: 'notice', id: 'identite' },
+    h('p', {}, 'Vous êtes ', h('strong', {}, name), ', ', label('Role', who.role).toLowerCase(),
+      who.organisation ? ` pour ${who.organisation.name}` : '', who.programme ? ` du programme ${who.programme.name}` : '', '.'),
+    who.mayInvite || who.mayAdminister
+      ? h('p', {}, h('a', { href: pathTo('people') }, who.mayAdminister ? 'Inviter une personne, gérer les comptes' : 'Inviter une personne'))
+      : null);
+}
+
+/** Without a session: how to sign in, and how programs write (with an API token, not this page). */
+function signInInvite() {
+  return h('div', { class: 'notice', id: 'identite' },
+    h('p', {}, 'Pour écrire ou relire, connectez-vous avec le compte que vous a ouvert une invitation. ',
+      h('a', { href: signInPath(), 'data-sign-in': '' }, 'Se connecter')),
+    h('p', { class: 'hint' }, 'Les programmes (imports, scripts) écrivent par l’API GraphQL avec un jeton d’API (en-tête « Authorization: Bearer … ») ; cette page n’en a pas besoin.'));
 }
 
 async function loadWorklist() {

@@ -2,7 +2,7 @@
 // sûrs, Markdown rendu en nœuds texte, formats français, et la région principale. Aucun texte venu de
 // l'API n'est inséré comme HTML : tout passe par des nœuds texte, sauf les extraits surlignés, dont
 // seules les balises <mark> sont gardées (voir `highlighted`). Les tableaux larges défilent dans leur
-// cadre (`scrollTable`), les dates s'écrivent « 1er septembre 2021 » (`formatDate`).
+// cadre (`scrollTable`), les dates s'écrivent « 1er septembre 2021 » (`formatDate`, `formatDateTime`).
 
 /** The page's main region, where every view is drawn. */
 export const main = document.getElementById('contenu');
@@ -128,6 +128,15 @@ export function formatDate(iso) {
   const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(date.getTime())) return iso;
   return dateFormat.formatToParts(date).map((part) => (part.type === 'day' && part.value === '1' ? '1er' : part.value)).join('');
+}
+const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short' });
+/** A moment (an ISO date and time) in this browser's time zone, as French writes it: « 10 décembre
+ *  2026 à 14:38 » (« 1er » for the first day of a month). */
+export function formatDateTime(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return dateTimeFormat.formatToParts(date).map((part) => (part.type === 'day' && part.value === '1' ? '1er' : part.value)).join('');
 }
 export function plural(count, one, many) {
   return `${numberFormat.format(count)} ${count > 1 ? many : one}`;

@@ -1,8 +1,9 @@
 // retex — la lecture : la page d'une fiche-projet et celle d'une leçon (Markdown rendu en nœuds
-// texte), et, pour les relecteurs, l'archivage sous l'une ou l'autre.
+// texte), et, pour les relecteurs, l'archivage sous l'une ou l'autre. Les organisations et les
+// territoires d'une fiche mènent à leur page (`profiles.js`).
 
 import { main, h, markdown, safeUrl, numberFormat, formatDate, plural, scrollTable, show, pageTitle } from './dom.js';
-import { getToken, gql, inDimensionOrder, label, viewer } from './api.js';
+import { hasSession, gql, inDimensionOrder, label, viewer } from './api.js';
 import { navigate, pathTo } from './router.js';
 import { searchHref } from './search.js';
 import { loadSheetAdvice, sheetAdviceSection } from './advice.js';
@@ -22,8 +23,8 @@ function notFound(what) {
 const SHEET_QUERY = `query Fiche($slug: String!) {
   sheet(slug: $slug) {
     id slug version title summary body socialNeed activityType themes targetPublics status publicationStatus sourceUrl licence
-    programmes { id name } territories { name types region }
-    supportingStructure { name } projectHolder { name } partners { name }
+    programmes { id name funders { slug name } } territories { slug name types region }
+    supportingStructure { slug name } projectHolder { slug name } partners { slug name }
     phases { phase startedOn endedOn methods participants outcome }
     indicators { name unit baseline target actual }
     testimonies { quote speaker role }
@@ -32,22 +33,29 @@ const SHEET_QUERY = `query Fiche($slug: String!) {
   }
 }`;
 
-function statusBadge(status) {
+export function statusBadge(status) {
   return status && status !== 'PUBLISHED' ? h('span', { class: `badge badge-${status.toLowerCase()}` }, label('PublicationStatus', status)) : null;
 }
 
-function tags(vocabulary, codes) {
+export function tags(vocabulary, codes) {
   return codes?.length ? h('ul', { class: 'tags' }, codes.map((code) => h('li', {}, label(vocabulary, code)))) : null;
 }
 
-function facts(pairs) {
+export function facts(pairs) {
   const rows = pairs.filter(([, value]) => value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && !value.length));
   return rows.length ? h('dl', { class: 'facts' }, rows.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value)))) : null;
 }
 
-function section(title, ...content) {
+export function section(title, ...content) {
   const body = content.flat(Infinity).filter(Boolean);
   return body.length ? h('section', { class: 'block' }, h('h2', {}, title), body) : null;
+}
+
+/** Links to the pages of some records (`view`: `organisation`, `territory`), separated by commas; each
+ *  record once. `suffix` adds words after a name (a territory's region). */
+export function recordLinks(view, records, suffix = () => '') {
+  const seen = new Map((records || []).filter(Boolean).map((record) => [record.slug, record]));
+  return [...seen.values()].map((record, i) => [i ? ', ' : '', h('a', { href: pathTo(view, { slug: record.slug }) }, record.name), suffix(record)]);
 }
 
 export async function sheetView(slug, stale) {
@@ -79,13 +87,14 @@ export async function sheetView(slug, stale) {
       sheet.summary ? h('p', { class: 'lead' }, sheet.summary) : null),
     facts([
       ['Programme', sheet.programmes.map((p, i) => [i ? ', ' : '', h('a', { href: searchHref({ q: '', filters: { programme: [p.id] } }) }, p.name)])],
-      ['Territoire', sheet.territories.map((t) => t.name + (t.region ? ` (${label('Region', t.region)})` : '')).join(', ')],
+      ['Territoire', recordLinks('territory', sheet.territories, (t) => (t.region ? ` (${label('Region', t.region)})` : ''))],
       ['Type de territoire', [...new Set(sheet.territories.flatMap((t) => t.types))].map((t) => label('TerritoryType', t)).join(', ')],
       ['Activité', label('ActivityType', sheet.activityType)],
       ['Où en est le projet', label('SheetStatus', sheet.status)],
-      ['Structure d’accompagnement', sheet.supportingStructure?.name],
-      ['Porteur', sheet.projectHolder?.name],
-      ['Partenaires', sheet.partners.map((p) => p.name).join(', ')],
+      ['Structure d’accompagnement', recordLinks('organisation', [sheet.supportingStructure])],
+      ['Porteur', recordLinks('organisation', [sheet.projectHolder])],
+      ['Partenaires', recordLinks('organisation', sheet.partners)],
+      ['Financeurs de ses programmes', recordLinks('organisation', sheet.programmes.flatMap((p) => p.funders))],
       ['Thèmes', tags('Theme', sheet.themes)],
       ['Publics', tags('TargetPublic', sheet.targetPublics)],
     ]),
@@ -191,7 +200,7 @@ export async function lessonView(slug, stale) {
  * whether this reviewer may; its refusal is shown.
  */
 async function addArchiving(record, what, stale) {
-  if (!getToken() || record.publicationStatus === 'ARCHIVED') return;
+  if (!hasSession() || record.publicationStatus === 'ARCHIVED') return;
   let who = null;
   try {
     who = await viewer();

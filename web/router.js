@@ -42,6 +42,21 @@ function isPagePath(path) {
   return matchRoute(path) !== null;
 }
 
+/** The view a path shows (`contribute`, `signIn`…), or null for an address the page does not have. */
+export function viewOf(path) {
+  return matchRoute(path)?.view ?? null;
+}
+
+/** The sign-in page's address that comes back here once signed in (`/connexion?retour=…`); from the
+ *  sign-in page itself, that page; from a one-time link's page, the sign-in page alone (the link's
+ *  secret never goes into an address). */
+export function signInPath() {
+  const view = viewOf(location.pathname);
+  if (view === 'signIn') return location.pathname + location.search;
+  if (view === 'invitation') return pathTo('signIn');
+  return `${pathTo('signIn')}?retour=${encodeURIComponent(location.pathname + location.search)}`;
+}
+
 /** The functions that draw each view, by the names `routes.json` gives them (set by `main.js`). */
 let views = {};
 export function setViews(table) {
@@ -53,14 +68,15 @@ export function setViews(table) {
 export function navigate(href, { replace = false, keepFocus = false } = {}) {
   if (replace) history.replaceState(null, '', href);
   else history.pushState(null, '', href);
-  render({ moveFocus: !replace && !keepFocus });
+  return render({ moveFocus: !replace && !keepFocus });
 }
 
 document.addEventListener('click', (event) => {
+  // Links of an SVG drawing (the map's points) too: their `href` and `target` are read as attributes.
   const link = event.target.closest('a[href]');
-  if (!link || link.target || link.hasAttribute('download')) return;
+  if (!link || link.getAttribute('target') || link.hasAttribute('download')) return;
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  const url = new URL(link.href);
+  const url = new URL(link.getAttribute('href'), location.href);
   if (url.origin !== location.origin || !isPagePath(url.pathname)) return;
   if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
   event.preventDefault();
@@ -78,8 +94,12 @@ export async function render({ moveFocus = false } = {}) {
   const focusedId = document.activeElement && document.activeElement !== document.body ? document.activeElement.id : '';
   const route = matchRoute(path);
   const view = route ? route.view : 'missing';
+  // A short-lived notice (« Votre session est fermée ») goes with the page it was shown over; the
+  // links to the sign-in page come back here.
+  for (const notice of document.querySelectorAll('#banner .transient')) notice.remove();
+  for (const link of document.querySelectorAll('a[data-sign-in]')) link.setAttribute('href', signInPath());
   for (const link of document.querySelectorAll('[data-nav]')) {
-    const active = { search: ['search'], prepare: ['prepare'], guide: ['guide'], recurrence: ['recurrence'], overview: ['overview'], contribute: ['contribute'] }[link.dataset.nav];
+    const active = { search: ['search'], map: ['map'], prepare: ['prepare'], guide: ['guide'], recurrence: ['recurrence'], overview: ['overview'], contribute: ['contribute'] }[link.dataset.nav];
     if (active.includes(view)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -90,11 +110,17 @@ export async function render({ moveFocus = false } = {}) {
       main.setAttribute('aria-busy', 'true');
       if (view === 'sheet') await views.sheet(decodeURIComponent(route.params.slug), stale);
       else if (view === 'lesson') await views.lesson(decodeURIComponent(route.params.slug), stale);
+      else if (view === 'organisation') await views.organisation(decodeURIComponent(route.params.slug), stale);
+      else if (view === 'territory') await views.territory(decodeURIComponent(route.params.slug), stale);
+      else if (view === 'map') await views.map(url, stale);
       else if (view === 'prepare') await views.prepare(url, stale);
       else if (view === 'guide') await views.guide(url, stale);
       else if (view === 'recurrence') await views.recurrence(url, stale);
       else if (view === 'overview') await views.overview(stale);
       else if (view === 'contribute') await views.contribute(stale);
+      else if (view === 'signIn') await views.signIn(url, stale);
+      else if (view === 'invitation') await views.invitation(url, stale);
+      else if (view === 'people') await views.people(stale);
       else missingView();
     }
   } catch (error) {

@@ -1,23 +1,26 @@
 // retex — la recherche : le formulaire et ses suggestions, les facettes et filtres actifs, les
 // résultats et « Afficher plus », tout l'état étant dans l'adresse (`/?q=…&theme=…&pages=…`), le
-// flux Atom qui suit la même recherche (`/flux.atom?q=…&theme=…`) et, pour qui a un jeton, les
-// recherches enregistrées et leurs nouveautés.
+// flux Atom qui suit la même recherche (`/flux.atom?q=…&theme=…`) et, pour qui est connecté, les
+// recherches enregistrées et leurs nouveautés. La carte des projets (`/carte`) lit la même adresse et
+// reprend d'ici son état, son filtre et ses contrôles (`readSearchState`, `searchFilter`,
+// `openFacets`, `filterControls`).
 
 import { main, h, highlighted, numberFormat, plural, show, pageTitle } from './dom.js';
-import { getToken, gql, inDimensionOrder, label, viewer } from './api.js';
+import { hasSession, gql, inDimensionOrder, label, viewer } from './api.js';
 import { navigate, pathTo } from './router.js';
 
 /** The facets of the search, in the order shown, with their URL parameter, filter field and parameter
- *  of the Atom feed (`/flux.atom?theme=…`). */
-const DIMENSIONS = [
+ *  of the Atom feed (`/flux.atom?theme=…`). `sheets`: a facet that narrows project sheets (the map of
+ *  projects, `/carte`, offers these; the others are about lessons or kinds of record). */
+export const DIMENSIONS = [
   { dimension: 'KIND', param: 'type', filter: 'kinds', feed: 'kind', title: 'Type' },
-  { dimension: 'PROGRAMME', param: 'programme', filter: 'programmes', feed: 'programme', title: 'Programme' },
-  { dimension: 'THEME', param: 'theme', filter: 'themes', feed: 'theme', title: 'Thème', vocabulary: 'Theme' },
-  { dimension: 'PHASE', param: 'phase', filter: 'phases', feed: 'phase', title: 'Phase', vocabulary: 'Phase' },
+  { dimension: 'PROGRAMME', param: 'programme', filter: 'programmes', feed: 'programme', title: 'Programme', sheets: true },
+  { dimension: 'THEME', param: 'theme', filter: 'themes', feed: 'theme', title: 'Thème', vocabulary: 'Theme', sheets: true },
+  { dimension: 'PHASE', param: 'phase', filter: 'phases', feed: 'phase', title: 'Phase', vocabulary: 'Phase', sheets: true },
   { dimension: 'CATEGORY', param: 'categorie', filter: 'categories', feed: 'category', title: 'Catégorie de leçon', vocabulary: 'LessonCategory' },
   { dimension: 'POLARITY', param: 'polarite', filter: 'polarities', feed: 'polarity', title: 'Polarité', vocabulary: 'Polarity' },
-  { dimension: 'TERRITORY_TYPE', param: 'territoire', filter: 'territoryTypes', feed: 'territoryType', title: 'Type de territoire', vocabulary: 'TerritoryType' },
-  { dimension: 'REGION', param: 'region', filter: 'regions', feed: 'region', title: 'Région', vocabulary: 'Region' },
+  { dimension: 'TERRITORY_TYPE', param: 'territoire', filter: 'territoryTypes', feed: 'territoryType', title: 'Type de territoire', vocabulary: 'TerritoryType', sheets: true },
+  { dimension: 'REGION', param: 'region', filter: 'regions', feed: 'region', title: 'Région', vocabulary: 'Region', sheets: true },
 ];
 /** The kinds of record a feed carries. */
 const FEED_KINDS = ['SHEET', 'LESSON'];
@@ -29,7 +32,9 @@ const EXAMPLES = ['épicerie solidaire', 'mobilité rurale', 'garage', 'tiers-li
 /** Labels seen in facets (programme names), for the filters shown when their value has no hit left. */
 const facetLabels = new Map();
 
-function readSearchState(url) {
+/** The state of a search in an address (`?q=…&theme=…&pages=…&mots=1`): the search page's, and the
+ *  map's (`/carte`), which reads the same parameters. */
+export function readSearchState(url) {
   const params = url.searchParams;
   const filters = {};
   for (const dim of DIMENSIONS) {
@@ -42,13 +47,15 @@ function readSearchState(url) {
   return { q: (params.get('q') || '').trim(), filters, pages, literal: params.get('mots') === '1' };
 }
 
-export function searchHref(state) {
+/** The address of a search's words and filters: on the search page, or on another view that reads
+ *  them too (`searchHref(state, 'map')` → `/carte?…`). */
+export function searchHref(state, view = 'search') {
   const params = new URLSearchParams();
   if (state.q) params.set('q', state.q);
   for (const dim of DIMENSIONS) for (const value of state.filters[dim.param] || []) params.append(dim.param, value);
   if (state.literal) params.set('mots', '1');
   const query = params.toString();
-  return query ? `/?${query}` : '/';
+  return query ? `${pathTo(view)}?${query}` : pathTo(view);
 }
 
 /** The Atom feed of a search (its words and filters, under the feed's parameter names), or null
@@ -68,10 +75,11 @@ function feedHref(state) {
   return query ? `/flux.atom?${query}` : '/flux.atom';
 }
 
-/** The filter of a search, as `search` takes it (`kinds`, `themes`…). */
-function searchFilter(state) {
+/** The filter of a search, as `search` takes it (`kinds`, `themes`…), from the facets `dimensions`
+ *  only (all of them by default). */
+export function searchFilter(state, dimensions = DIMENSIONS) {
   const filter = {};
-  for (const dim of DIMENSIONS) if (state.filters[dim.param]) filter[dim.filter] = state.filters[dim.param];
+  for (const dim of dimensions) if (state.filters[dim.param]) filter[dim.filter] = state.filters[dim.param];
   return filter;
 }
 
@@ -105,7 +113,8 @@ function savedSearchHref(feed) {
   return searchHref({ q: (params.get('q') || '').trim(), filters });
 }
 
-function filterLabel(dim, value) {
+/** How a chip names a filter's value (« Programme : … », the label of its vocabulary). */
+export function filterLabel(dim, value) {
   if (dim.dimension === 'KIND') return KIND_LABELS[value] || value;
   if (dim.vocabulary) return label(dim.vocabulary, value);
   return facetLabels.get(`${dim.dimension}:${value}`) || value;
@@ -153,7 +162,7 @@ function searchShell() {
     h('h1', { class: 'visually-hidden', tabindex: '-1' }, 'Rechercher'),
     form,
     h('div', { class: 'search-layout' },
-      // « Mes recherches enregistrées » comes above the facets, for token holders (`renderSavedSearches`).
+      // « Mes recherches enregistrées » comes above the facets, for those signed in (`renderSavedSearches`).
       h('div', { class: 'search-side', id: 'search-side' },
         h('aside', { class: 'facets', 'aria-labelledby': 'facets-title' },
           h('details', { class: 'facets-box', open: true },
@@ -162,6 +171,8 @@ function searchShell() {
             h('div', { id: 'facet-groups' })))),
       h('section', { class: 'results', 'aria-labelledby': 'count' },
         h('p', { id: 'count', class: 'count', 'aria-live': 'polite', 'aria-atomic': 'true' }),
+        h('p', { class: 'map-link' }, h('a', { id: 'map-link', href: pathTo('map') }, 'Voir sur la carte'),
+          h('span', { class: 'hint' }, ' — les territoires des fiches-projet de cette recherche')),
         h('div', { class: 'feed-link', id: 'feed' }, h('a', { id: 'feed-link', href: '/flux.atom', type: 'application/atom+xml' }, 'S’abonner (Atom)'),
           h('span', { class: 'hint' }, ' — les nouvelles fiches et leçons de cette recherche, dans un lecteur de flux'),
           h('span', { id: 'save-search-action', hidden: true }, ' · ',
@@ -204,6 +215,7 @@ function setupSuggestions(form, input, list) {
     const kind = option.node && TYPENAME_KIND[option.node.__typename];
     if (kind === 'SHEET') navigate(pathTo('sheet', { slug: option.node.slug }));
     else if (kind === 'LESSON') navigate(pathTo('lesson', { slug: option.node.slug }));
+    else if (kind === 'ORGANISATION') navigate(pathTo('organisation', { slug: option.node.slug }));
     else {
       input.value = option.text;
       form.requestSubmit();
@@ -274,6 +286,7 @@ export async function searchView(url, { stale, reuse }) {
   const input = document.getElementById('q');
   if (document.activeElement !== input || input.value.trim() !== state.q) input.value = state.q;
   pageTitle(state.q ? `Recherche « ${state.q} »` : 'Rechercher');
+  document.getElementById('map-link').setAttribute('href', searchHref(state, 'map'));
   const feed = feedHref(state);
   document.getElementById('feed').hidden = !feed;
   if (feed) document.getElementById('feed-link').setAttribute('href', feed);
@@ -294,24 +307,11 @@ export async function searchView(url, { stale, reuse }) {
   }
   if (stale()) return;
   const results = data.search;
-  // A facet in which values are ticked counts as if none were: its other values stay on offer with
-  // the number of results they would add (one more query per such facet).
-  const chosenDims = DIMENSIONS.filter((dim) => state.filters[dim.param]);
-  const own = await Promise.all(chosenDims.map((dim) => {
-    const without = { ...filter };
-    delete without[dim.filter];
-    return gql(FACET_QUERY, { query: state.q || null, filter: without, facets: [dim.dimension] }).catch(() => null);
-  }));
+  const facets = await openFacets(state, filter, results.facets);
   if (stale()) return;
-  own.forEach((answer) => {
-    const facet = answer?.search?.facets?.[0];
-    if (!facet) return;
-    const at = results.facets.findIndex((f) => f.dimension === facet.dimension);
-    if (at >= 0) results.facets[at] = facet;
-    else results.facets.push(facet);
-  });
-  for (const facet of results.facets) for (const value of facet.values) facetLabels.set(`${facet.dimension}:${value.value}`, value.label);
-  renderFacets(state, results.facets);
+  const controls = filterControls(state, facets);
+  document.getElementById('active-filters').replaceChildren(controls.active);
+  document.getElementById('facet-groups').replaceChildren(...controls.groups);
   renderInterpretation(state, results.interpretation || []);
   const filtered = Object.keys(state.filters).length > 0;
   if (results.totalCount === 0) {
@@ -396,6 +396,7 @@ function recordHref(node) {
   if (kind === 'SHEET') return pathTo('sheet', { slug: node.slug });
   if (kind === 'LESSON') return pathTo('lesson', { slug: node.slug });
   if (kind === 'PROGRAMME') return searchHref({ q: '', filters: { programme: [node.id] } });
+  if (kind === 'ORGANISATION') return pathTo('organisation', { slug: node.slug });
   return null;
 }
 
@@ -460,63 +461,97 @@ function renderInterpretation(state, interpretation) {
     h('a', { href: searchHref({ ...state, literal: true }), class: 'clear' }, 'Ignorer')));
 }
 
-function renderFacets(state, facets) {
-  const active = document.getElementById('active-filters');
+/**
+ * The facets of a search (`facets`, as `search` counts them under the whole `filter`), each facet in
+ * which values are ticked counted as if none were: its other values stay on offer with the number of
+ * results they would add (one more query per such facet, under `filter` less its own field). The labels
+ * seen are kept for the chips of filters whose value has no result left.
+ */
+export async function openFacets(state, filter, facets, dimensions = DIMENSIONS) {
+  const chosen = dimensions.filter((dim) => state.filters[dim.param]);
+  const own = await Promise.all(chosen.map((dim) => {
+    const without = { ...filter };
+    delete without[dim.filter];
+    return gql(FACET_QUERY, { query: state.q || null, filter: without, facets: [dim.dimension] }).catch(() => null);
+  }));
+  const result = [...facets];
+  for (const answer of own) {
+    const facet = answer?.search?.facets?.[0];
+    if (!facet) continue;
+    const at = result.findIndex((f) => f.dimension === facet.dimension);
+    if (at >= 0) result[at] = facet;
+    else result.push(facet);
+  }
+  for (const facet of result) for (const value of facet.values) facetLabels.set(`${facet.dimension}:${value.value}`, value.label);
+  return result;
+}
+
+/** A search's words and filters with one facet's values replaced (none: the facet's filter removed). */
+function withValues(state, dim, chosen) {
+  const filters = { ...state.filters, [dim.param]: chosen };
+  if (!chosen.length) delete filters[dim.param];
+  return { q: state.q, filters };
+}
+
+/**
+ * The controls of a search's filters, for the page `view` that shows it (the search page, or the map,
+ * which reads the same address): `active`, the chips of the filters of `dimensions` that are applied
+ * (each removes its own; « Tout effacer »), and `groups`, one fieldset of boxes per facet of
+ * `dimensions` (ticking one goes to the address with it). Filters of other dimensions stay in the
+ * addresses they lead to.
+ */
+export function filterControls(state, facets, { dimensions = DIMENSIONS, view = 'search' } = {}) {
   const chips = [];
-  for (const dim of DIMENSIONS) {
+  for (const dim of dimensions) {
     for (const value of state.filters[dim.param] || []) {
-      const rest = { ...state.filters, [dim.param]: state.filters[dim.param].filter((v) => v !== value) };
-      if (!rest[dim.param].length) delete rest[dim.param];
-      chips.push(h('li', {}, h('a', { class: 'chip', href: searchHref({ q: state.q, filters: rest }) },
+      const rest = withValues(state, dim, state.filters[dim.param].filter((v) => v !== value));
+      chips.push(h('li', {}, h('a', { class: 'chip', href: searchHref(rest, view) },
         `${dim.title} : ${filterLabel(dim, value)}`, h('span', { 'aria-hidden': 'true' }, ' ×'), h('span', { class: 'visually-hidden' }, ' (retirer ce filtre)'))));
     }
   }
-  active.replaceChildren(chips.length
+  const active = chips.length
     ? h('div', { class: 'active' }, h('p', { class: 'active-title' }, 'Filtres actifs'), h('ul', { class: 'chips' }, chips),
-      h('a', { href: searchHref({ q: state.q, filters: {} }), class: 'clear' }, 'Tout effacer'))
-    : '');
-  const groups = [];
-  for (const dim of DIMENSIONS) {
-    const facet = facets.find((f) => f.dimension === dim.dimension);
-    const chosen = state.filters[dim.param] || [];
-    const listed = [...(facet?.values || [])];
-    for (const value of chosen) if (!listed.some((v) => v.value === value)) listed.push({ value, label: filterLabel(dim, value), count: 0 });
-    // Phases in the order of the démarche (years ascending), not by count.
-    const shown = inDimensionOrder(dim.dimension, listed, (v) => v.value);
-    if (!shown.length) continue;
-    const id = `facet-${dim.param}`;
-    groups.push(h('fieldset', { class: 'facet', id },
-      h('legend', {}, dim.title),
-      h('ul', {}, shown.map((value) => {
-        const inputId = `${id}-${value.value}`.replace(/[^A-Za-z0-9_-]/g, '_');
-        const checked = chosen.includes(value.value);
-        const box = h('input', { type: 'checkbox', id: inputId, checked, 'data-param': dim.param, 'data-value': value.value });
-        box.addEventListener('change', () => {
-          const next = { ...state.filters };
-          const list = new Set(next[dim.param] || []);
-          if (box.checked) list.add(value.value);
-          else list.delete(value.value);
-          if (list.size) next[dim.param] = [...list];
-          else delete next[dim.param];
-          navigate(searchHref({ q: state.q, filters: next }), { keepFocus: true });
-        });
-        const labelText = dim.dimension === 'KIND' ? KIND_LABELS[value.value] || value.label : value.label;
-        return h('li', {}, box, h('label', { for: inputId }, labelText, ' ', h('span', { class: 'facet-count' }, `(${numberFormat.format(value.count)})`)));
-      }))));
-  }
-  document.getElementById('facet-groups').replaceChildren(...groups);
+      h('a', { href: searchHref({ q: state.q, filters: {} }, view), class: 'clear' }, 'Tout effacer'))
+    : '';
+  const groups = dimensions.map((dim) => facetGroup(state, dim, facets.find((f) => f.dimension === dim.dimension), view)).filter(Boolean);
+  return { active, groups };
+}
+
+/** One facet's fieldset: a box per value (ticked ones included, even with no result left), with its count. */
+function facetGroup(state, dim, facet, view) {
+  const chosen = state.filters[dim.param] || [];
+  const listed = [...(facet?.values || [])];
+  for (const value of chosen) if (!listed.some((v) => v.value === value)) listed.push({ value, label: filterLabel(dim, value), count: 0 });
+  // Phases in the order of the démarche (years ascending), not by count.
+  const shown = inDimensionOrder(dim.dimension, listed, (v) => v.value);
+  if (!shown.length) return null;
+  const id = `facet-${dim.param}`;
+  return h('fieldset', { class: 'facet', id },
+    h('legend', {}, dim.title),
+    h('ul', {}, shown.map((value) => {
+      const inputId = `${id}-${value.value}`.replace(/[^A-Za-z0-9_-]/g, '_');
+      const box = h('input', { type: 'checkbox', id: inputId, checked: chosen.includes(value.value), 'data-param': dim.param, 'data-value': value.value });
+      box.addEventListener('change', () => {
+        const next = new Set(chosen);
+        if (box.checked) next.add(value.value);
+        else next.delete(value.value);
+        navigate(searchHref(withValues(state, dim, [...next]), view), { keepFocus: true });
+      });
+      const labelText = dim.dimension === 'KIND' ? KIND_LABELS[value.value] || value.label : value.label;
+      return h('li', {}, box, h('label', { for: inputId }, labelText, ' ', h('span', { class: 'facet-count' }, `(${numberFormat.format(value.count)})`)));
+    })));
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Saved searches: a token holder's, each with what is new since its last visit.
+// Saved searches: a signed-in person's, each with what is new since its last visit.
 
 /**
- * « Enregistrer cette recherche » and « Mes recherches enregistrées », for token holders only: without
- * a token (or with one the server refuses), neither is drawn and no saved search is asked for.
+ * « Enregistrer cette recherche » and « Mes recherches enregistrées », for those signed in only: without
+ * a session (or with one the server has ended), neither is drawn and no saved search is asked for.
  */
 async function renderSavedSearches(state, stale) {
   let who = null;
-  if (getToken()) {
+  if (hasSession()) {
     try {
       who = await viewer();
     } catch {
@@ -557,7 +592,7 @@ async function refreshSavedSearches() {
     failure = error;
   }
   const side = document.getElementById('search-side');
-  if (ticket !== savedAsked || !side || !getToken()) return;
+  if (ticket !== savedAsked || !side || !hasSession()) return;
   let section = document.getElementById('saved-searches');
   if (!section) {
     section = savedSection();

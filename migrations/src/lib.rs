@@ -12,6 +12,8 @@ mod m20261128_000005_external_keys;
 mod m20261202_000006_sheet_scope_index;
 mod m20261202_000007_thesaurus;
 mod m20261203_000008_saved_searches;
+mod m20261203_000009_people;
+mod m20261203_000010_funding;
 
 /// Lists the migrations in the order they apply.
 pub struct Migrator;
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_sheet_scope_index::Migration),
             Box::new(m20261202_000007_thesaurus::Migration),
             Box::new(m20261203_000008_saved_searches::Migration),
+            Box::new(m20261203_000009_people::Migration),
+            Box::new(m20261203_000010_funding::Migration),
         ]
     }
 }

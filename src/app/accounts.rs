@@ -28,23 +28,32 @@ impl App {
     /// this once and stored only as a digest.
     pub async fn create_token(&self, viewer: &Viewer, token: NewToken) -> Result<(ApiToken, String)> {
         allowed(viewer.may_administer())?;
-        let conn = self.store.connection();
-        let mut problems = Problems::default();
-        if let Some(organisation) = token.organisation
-            && store::slugs::<OrganisationFields, _>(conn, &[organisation.get()]).await?.is_empty()
-        {
-            problems.add("organisation", format!("there is no organisation {organisation}"));
-        }
-        if let Some(programme) = token.programme
-            && store::slugs::<ProgrammeFields, _>(conn, &[programme.get()]).await?.is_empty()
-        {
-            problems.add("programme", format!("there is no programme {programme}"));
-        }
-        problems.into_result()?;
+        self.check_token_scope(token.organisation, token.programme).await?;
         let secret = new_secret()?;
         let stored = store::insert_token(self.store.writer(), &token, &digest(&secret), &viewer.author()).await?;
         tracing::info!(token = stored.id, role = stored.role.code(), by = %viewer.author(), "API token created");
         Ok((stored, secret))
+    }
+
+    /// Checks that the organisation and programme a token (or an invitation) names exist.
+    pub(super) async fn check_token_scope(
+        &self,
+        organisation: Option<OrganisationId>,
+        programme: Option<ProgrammeId>,
+    ) -> Result<()> {
+        let conn = self.store.connection();
+        let mut problems = Problems::default();
+        if let Some(organisation) = organisation
+            && store::slugs::<OrganisationFields, _>(conn, &[organisation.get()]).await?.is_empty()
+        {
+            problems.add("organisation", format!("there is no organisation {organisation}"));
+        }
+        if let Some(programme) = programme
+            && store::slugs::<ProgrammeFields, _>(conn, &[programme.get()]).await?.is_empty()
+        {
+            problems.add("programme", format!("there is no programme {programme}"));
+        }
+        Ok(problems.into_result()?)
     }
 
     /// Revokes an API token (administrators only): requests that present it are refused from now on.
@@ -66,7 +75,9 @@ impl App {
     /// Lists the API tokens (administrators only), revoked ones included.
     pub async fn tokens(&self, viewer: &Viewer) -> Result<Vec<ApiToken>> {
         allowed(viewer.may_administer())?;
-        store::tokens(self.store.connection()).await
+        let conn = self.store.connection();
+        let people = store::person_tokens(conn).await?;
+        Ok(store::tokens(conn).await?.into_iter().filter(|token| !people.contains(&token.id)).collect())
     }
 
     /// Returns the identity of a request presenting `secret`, or `None` when no active token has it.

@@ -72,6 +72,53 @@ impl App {
             .map_err(Error::internal)
     }
 
+    /// Sums the funding plans of the published sheets matching a search request, by funder (names
+    /// compared without case or accents), programme (a sheet counts in each of its programmes), year
+    /// or kind. Largest amount first; years in order.
+    pub async fn funding_sums(
+        &self,
+        viewer: &Viewer,
+        mut request: SearchRequest,
+        by: FundingGrouping,
+    ) -> Result<Vec<FundingSum>> {
+        let _turn = self.heavy_turn().await?;
+        request.visible = viewer.visibility().search_statuses();
+        request.kinds = vec![Kind::Sheet];
+        let dimension = (by == FundingGrouping::Programme).then_some(crate::search::Dimension::Programme);
+        let groups = self.on_index(move |index, synonyms| index.matching(&request, synonyms, dimension)).await?;
+        let ids: Vec<i64> = groups.iter().map(|(id, _)| *id).collect();
+        let lines = store::funding_of(self.store.connection(), &ids).await?;
+        let programmes: HashMap<i64, Vec<String>> = groups.into_iter().collect();
+        let mut sums: BTreeMap<String, FundingSum> = BTreeMap::new();
+        for line in lines {
+            let keys: Vec<(String, String)> = match by {
+                FundingGrouping::Funder => vec![(fold(&line.funder), line.funder.clone())],
+                FundingGrouping::Year => vec![line.year.map_or_else(
+                    || ("9999".to_owned(), String::new()),
+                    |year| (format!("{year:04}"), year.to_string()),
+                )],
+                FundingGrouping::Kind => vec![(line.kind.clone(), line.kind.clone())],
+                FundingGrouping::Programme => programmes
+                    .get(&line.sheet)
+                    .map(|values| values.iter().map(|value| (value.clone(), value.clone())).collect())
+                    .unwrap_or_default(),
+            };
+            for (key, value) in keys {
+                let sum = sums.entry(key).or_insert_with(|| FundingSum { value, ..FundingSum::default() });
+                sum.amount_cents += line.amount_cents;
+                sum.lines += 1;
+                if !sum.sheets.contains(&line.sheet) {
+                    sum.sheets.push(line.sheet);
+                }
+            }
+        }
+        let mut out: Vec<FundingSum> = sums.into_values().collect();
+        if by != FundingGrouping::Year {
+            out.sort_by(|a, b| b.amount_cents.cmp(&a.amount_cents).then_with(|| a.value.cmp(&b.value)));
+        }
+        Ok(out)
+    }
+
     /// Ranks published lessons by the number of distinct programmes, then sheets, that evidence them,
     /// with the number of sheets that contradict each. The ranking reads the search index, where
     /// each lesson's counts are kept (from its published sheets and their published programmes) and
@@ -272,4 +319,24 @@ impl App {
             .take(limit)
             .collect())
     }
+}
+
+/// What funding sums are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FundingGrouping {
+    Funder,
+    Programme,
+    Year,
+    Kind,
+}
+
+/// The funding of one group: the lines' amounts summed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FundingSum {
+    /// The funder's name (as first written), the programme's id, the year (empty when none), or the
+    /// kind's code.
+    pub value: String,
+    pub amount_cents: i64,
+    pub lines: usize,
+    pub sheets: Vec<i64>,
 }

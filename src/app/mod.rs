@@ -31,16 +31,18 @@ mod feed;
 mod guide;
 mod import;
 mod news;
+mod people;
 mod records;
 mod search;
 
 pub use accounts::SECRET_PREFIX;
 pub use advice::{Advice, AdviceItem, HeldOut};
-pub use dashboards::RecurrentLesson;
+pub use dashboards::{FundingGrouping, FundingSum, RecurrentLesson};
 pub use feed::ChangeEvent;
 pub use guide::{Guide, GuideEntry, GuideIndicator, GuidePhase, GuideScope};
 pub use import::{DatasetSummary, Outcome};
 pub use news::{FEED_ENTRIES, FeedQuery, SavedSearch, parse_query_string, percent_encode};
+pub use people::{IssuedLink, LINK_PATH, SessionSecrets, SessionViewer, SignedIn, WRONG_CREDENTIALS};
 pub use records::Editable;
 pub use search::{
     Found, FoundHit, GlossaryInput, IndexLag, Interpretation, LabelledFacet, Labels, MAX_GLOSSARY_SOURCE,
@@ -64,6 +66,10 @@ pub struct App {
     /// at least one): more wait their turn, so that they never take every core and every database
     /// connection from the small requests beside them.
     heavy: Arc<tokio::sync::Semaphore>,
+    /// The server's public address (`https://retex.example.org`), for links sent by e-mail.
+    public_url: Option<String>,
+    /// Sends one-time links by e-mail, when an SMTP server is configured.
+    mailer: Option<Arc<crate::mail::Mailer>>,
 }
 
 /// How many whole-base computations run at once: one less than the cores, at least one.
@@ -97,7 +103,13 @@ impl App {
     pub async fn open_with(url: &str, settings: &StoreSettings) -> Result<Self> {
         let store = Store::connect_with(url, settings).await?;
         store.migrate().await?;
-        Ok(Self { store, search: None, heavy: Arc::new(tokio::sync::Semaphore::new(heavy_permits())) })
+        Ok(Self {
+            store,
+            search: None,
+            heavy: Arc::new(tokio::sync::Semaphore::new(heavy_permits())),
+            public_url: None,
+            mailer: None,
+        })
     }
 
     /// Opens the database and the search index in `index_dir`, and starts the indexer that keeps the
@@ -126,6 +138,14 @@ impl App {
         };
         app.search = Some(Arc::new(Indexer::start(app.store.clone(), root, index, options)?));
         Ok(app)
+    }
+
+    /// Sets the server's public address (for the links of e-mails) and the mailer that sends
+    /// one-time links, if any.
+    pub fn with_links(mut self, public_url: Option<String>, mailer: Option<crate::mail::Mailer>) -> Self {
+        self.public_url = public_url;
+        self.mailer = mailer.map(Arc::new);
+        self
     }
 
     /// Stops the indexer after its current batch (what it had not committed is redone at the next

@@ -5,8 +5,8 @@
 
 use super::names::Names;
 use super::records::{
-    Centroid, DocumentForm, EvidenceLinkForm, IndicatorForm, LessonRecord, OrganisationRecord, PhaseRecordForm,
-    ProgrammeRecord, SheetRecord, TerritoryRecord, TestimonyForm,
+    AmountText, Centroid, DocumentForm, EvidenceLinkForm, FundingForm, IndicatorForm, LessonRecord, OrganisationRecord,
+    PhaseRecordForm, ProgrammeRecord, SheetRecord, TerritoryRecord, TestimonyForm,
 };
 use crate::domain::*;
 
@@ -218,6 +218,19 @@ impl SheetRecord {
             let themes = codes(&mut p, "themes", &self.themes);
             let target_publics = codes(&mut p, "targetPublics", &self.target_publics);
             let status = code(&mut p, "status", &self.status);
+            let funding: Vec<Option<FundingDraft>> = self
+                .funding
+                .iter()
+                .enumerate()
+                .map(|(i, form)| {
+                    Some(FundingDraft {
+                        funder: form.funder.clone(),
+                        amount: form.amount.0.clone(),
+                        year: form.year,
+                        kind: opt_code(&mut p, &format!("funding[{i}].kind"), &form.kind)?,
+                    })
+                })
+                .collect();
             Some(SheetDraft {
                 slug: (!self.slug.is_empty()).then(|| self.slug.clone()),
                 title: self.title.clone(),
@@ -257,6 +270,8 @@ impl SheetRecord {
                 documents: documents.into_iter().collect::<Option<_>>()?,
                 source_url: self.source_url.clone(),
                 licence: self.licence.clone(),
+                budget: self.budget.as_ref().map(|budget| budget.0.clone()),
+                funding: funding.into_iter().collect::<Option<_>>()?,
             })
         })();
         finish_draft(p, draft)
@@ -320,6 +335,17 @@ impl SheetRecord {
                     title: document.title.to_string(),
                     kind: document.kind.code().to_owned(),
                     url: document.url.as_str().to_owned(),
+                })
+                .collect(),
+            budget: fields.budget.map(|budget| AmountText(budget.plain())),
+            funding: fields
+                .funding
+                .iter()
+                .map(|line| FundingForm {
+                    funder: line.funder.to_string(),
+                    amount: AmountText(line.amount.plain()),
+                    year: line.year.map(|year| year.get().into()),
+                    kind: Some(line.kind.code().to_owned()),
                 })
                 .collect(),
             source_url: fields.source_url.as_ref().map(|url| url.as_str().to_owned()),

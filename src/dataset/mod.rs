@@ -22,7 +22,7 @@ pub use files::{Format, Locations, locate, read_bytes, read_paths};
 pub use lines::{Line, from_lines};
 pub use names::{Names, Slot, SlotMut};
 pub use records::{
-    Centroid, DocumentForm, EvidenceLinkForm, IndicatorForm, LessonRecord, OrganisationRecord, PhaseRecordForm,
+    AmountText, Centroid, DocumentForm, EvidenceLinkForm, FundingForm, IndicatorForm, LessonRecord, OrganisationRecord, PhaseRecordForm,
     ProgrammeRecord, Provenance, SheetRecord, TerritoryRecord, TestimonyForm,
 };
 pub use writer::{Target, Writer, Written};

@@ -167,6 +167,44 @@ pub struct IndicatorForm {
     pub actual: Option<f64>,
 }
 
+/// An amount of euros as a dataset gives it: a number (`12500.5`), or text as people write it
+/// (`"12 500,50 €"`), read by `Amount::parse` when the record is validated. Written as a number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmountText(pub String);
+
+impl Serialize for AmountText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.parse::<f64>() {
+            Ok(number) if number.is_finite() && !self.0.contains(['e', 'E']) => serializer.serialize_f64(number),
+            _ => serializer.serialize_str(&self.0),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AmountText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => Ok(Self(text)),
+            serde_json::Value::Number(number) => Ok(Self(number.to_string())),
+            other => Err(serde::de::Error::custom(format!(
+                "an amount is a number of euros or a text such as \"12 500,50 €\", not {other}"
+            ))),
+        }
+    }
+}
+
+/// A line of a funding plan.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FundingForm {
+    pub funder: String,
+    pub amount: AmountText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TestimonyForm {
@@ -227,6 +265,12 @@ pub struct SheetRecord {
     pub testimonies: Vec<TestimonyForm>,
     #[serde(default)]
     pub documents: Vec<DocumentForm>,
+    /// The total budget in euros.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<AmountText>,
+    /// The funding plan, line by line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funding: Vec<FundingForm>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -205,6 +205,16 @@ pub struct IndicatorDraft {
     pub actual: Option<f64>,
 }
 
+/// The raw form of a line of a funding plan. The amount is text, read by `Amount::parse` (the API's
+/// numbers are written as text first), so that every way in gives the same problems.
+#[derive(Debug, Clone, Default)]
+pub struct FundingDraft {
+    pub funder: String,
+    pub amount: String,
+    pub year: Option<i64>,
+    pub kind: Option<FundingKind>,
+}
+
 /// The raw form of a testimony.
 #[derive(Debug, Clone)]
 pub struct TestimonyDraft {
@@ -244,6 +254,9 @@ pub struct SheetDraft {
     pub documents: Vec<DocumentDraft>,
     pub source_url: Option<String>,
     pub licence: Option<String>,
+    /// The total budget in euros, as text (`Amount::parse`).
+    pub budget: Option<String>,
+    pub funding: Vec<FundingDraft>,
 }
 
 fn labels(p: &mut Problems, field: &str, raw: &[String]) -> Option<Vec<Label>> {
@@ -291,6 +304,21 @@ impl SheetDraft {
             Some(Document { title: title?, kind: draft.kind, url: url? })
         });
         let documents: Option<Vec<Document>> = documents.collect::<Vec<_>>().into_iter().collect();
+        let funding = self.funding.iter().enumerate().map(|(i, draft)| {
+            let funder = p.check(format!("funding[{i}].funder"), Label::parse(&draft.funder));
+            let funder = funder.filter(|funder| !funder.as_str().is_empty()).or_else(|| {
+                p.add(format!("funding[{i}].funder"), "is empty: name who funds (« Région Bretagne »)");
+                None
+            });
+            let amount = p.check(format!("funding[{i}].amount"), Amount::parse(&draft.amount));
+            let year = match draft.year {
+                None => Some(None),
+                Some(year) => p.check(format!("funding[{i}].year"), Year::parse(year)).map(Some),
+            };
+            Some(Funding { funder: funder?, amount: amount?, year: year?, kind: draft.kind.unwrap_or(FundingKind::Other) })
+        });
+        let funding: Option<Vec<Funding>> = funding.collect::<Vec<_>>().into_iter().collect();
+        let budget = optional(&mut p, "budget", &self.budget, Amount::parse);
         let slug = slug_or_title(&mut p, &self.slug, &self.title);
         let title = title(&mut p, "title", &self.title);
         let summary = p.check("summary", Summary::parse(&self.summary));
@@ -329,6 +357,8 @@ impl SheetDraft {
                 documents: documents?,
                 source_url: source_url?,
                 licence: licence?,
+                budget: budget?,
+                funding: funding?,
             })
         })();
         finish(p, fields, SheetFields::check)
@@ -520,6 +550,17 @@ impl SheetFields {
                 .collect(),
             source_url: self.source_url.as_ref().map(|url| url.as_str().to_owned()),
             licence: self.licence.as_ref().map(ToString::to_string),
+            budget: self.budget.map(Amount::plain),
+            funding: self
+                .funding
+                .iter()
+                .map(|line| FundingDraft {
+                    funder: line.funder.to_string(),
+                    amount: line.amount.plain(),
+                    year: line.year.map(|year| year.get().into()),
+                    kind: Some(line.kind),
+                })
+                .collect(),
         }
     }
 }
@@ -570,6 +611,38 @@ mod tests {
         let problems = draft.validate().err().unwrap_or_default();
         let fields: Vec<&str> = problems.iter().map(|problem| problem.field.as_str()).collect();
         assert_eq!(fields, vec!["indicators[0].baseline", "slug", "title", "activityType", "sourceUrl"]);
+    }
+
+    #[test]
+    fn a_funding_plan_names_its_bad_lines_and_stays_within_the_budget() {
+        let line = |funder: &str, amount: &str| FundingDraft {
+            funder: funder.into(),
+            amount: amount.into(),
+            year: Some(2024),
+            kind: Some(FundingKind::PublicGrant),
+        };
+        let draft = SheetDraft {
+            title: "Garage solidaire".into(),
+            activity_type: Some(ActivityType::SolidarityGarage),
+            budget: Some("douze mille".into()),
+            funding: vec![line("Région Bretagne", "12 000"), line("", "abc")],
+            ..SheetDraft::default()
+        };
+        let problems = draft.validate().err().unwrap_or_default();
+        let fields: Vec<&str> = problems.iter().map(|problem| problem.field.as_str()).collect();
+        assert_eq!(fields, vec!["funding[1].funder", "funding[1].amount", "budget"]);
+
+        let draft = SheetDraft {
+            title: "Garage solidaire".into(),
+            activity_type: Some(ActivityType::SolidarityGarage),
+            budget: Some("20 000 €".into()),
+            funding: vec![line("Région Bretagne", "12 000"), line("Fondation de France", "9 000,50")],
+            ..SheetDraft::default()
+        };
+        let problems = draft.validate().err().unwrap_or_default();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "funding");
+        assert!(problems[0].problem.contains("21\u{202f}000,50 €"), "{}", problems[0].problem);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fmt;
 
-use super::text::{Body, Label, Problems, Prose, Rna, Siren, Slug, Summary, Title, WebAddress, Year};
+use super::text::{Amount, Body, Label, Problems, Prose, Rna, Siren, Slug, Summary, Title, WebAddress, Year};
 use super::vocabulary::*;
 
 /// The kinds of records, as they appear in global ids, the change log and revisions.
@@ -233,6 +233,17 @@ pub struct Indicator {
     pub actual: Option<f64>,
 }
 
+/// A line of a sheet's funding plan: who gave how much, when and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Funding {
+    /// The funder as the sheet names it (« Région Bretagne », « Fondation de France »): dashboards
+    /// sum by this name, ignoring case and accents.
+    pub funder: Label,
+    pub amount: Amount,
+    pub year: Option<Year>,
+    pub kind: FundingKind,
+}
+
 /// Words of a person involved in a project.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Testimony {
@@ -275,6 +286,10 @@ pub struct SheetFields {
     pub documents: Vec<Document>,
     pub source_url: Option<WebAddress>,
     pub licence: Option<Label>,
+    /// The project's total budget, in euros.
+    pub budget: Option<Amount>,
+    /// Where the money comes from, line by line.
+    pub funding: Vec<Funding>,
 }
 
 impl SheetFields {
@@ -285,6 +300,7 @@ impl SheetFields {
             ("indicators", self.indicators.len()),
             ("testimonies", self.testimonies.len()),
             ("documents", self.documents.len()),
+            ("funding", self.funding.len()),
         ] {
             if len > MAX_SHEET_ITEMS {
                 problems.add(field, format!("has {len} items, at most {MAX_SHEET_ITEMS} are allowed"));
@@ -300,6 +316,19 @@ impl SheetFields {
         check_distinct(problems, "programmes", &self.programmes);
         check_distinct(problems, "territories", &self.territories);
         check_distinct(problems, "partners", &self.partners);
+        if let Some(budget) = self.budget {
+            let planned: i64 = self.funding.iter().map(|line| line.amount.cents()).sum();
+            if planned > budget.cents() {
+                problems.add(
+                    "funding",
+                    format!(
+                        "adds up to {} €, more than the budget of {} €",
+                        super::text::french_number(planned as f64 / 100.0, 2),
+                        super::text::french_number(budget.euros(), 2)
+                    ),
+                );
+            }
+        }
     }
 }
 

@@ -292,6 +292,116 @@ impl Year {
     }
 }
 
+/// An amount of money in euros, kept in cents: 0 to ten billion euros.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount(i64);
+
+impl Amount {
+    /// The largest amount accepted, in cents (ten billion euros).
+    const MAX_CENTS: i64 = 1_000_000_000_000;
+
+    /// Reads an amount in euros as people write it: `12500`, `12 500`, `12 500,50 €`, `12.500,50`,
+    /// `12500.5`, `EUR 3 000`. At most two decimals; never negative.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let cleaned: String = raw
+            .trim()
+            .trim_end_matches("EUR")
+            .trim_start_matches("EUR")
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '€' | '\u{202f}' | '\u{a0}' | '\''))
+            .collect();
+        let not_amount =
+            || format!("`{}` is not an amount: write a number of euros, such as 12 500 or 12 500,50", raw.trim());
+        if cleaned.is_empty() {
+            return Err("is empty: write a number of euros, such as 12 500".into());
+        }
+        let normalised = match (cleaned.contains('.'), cleaned.contains(',')) {
+            // 12.500,50: dots group thousands, the comma is the decimal mark.
+            (true, true) => cleaned.replace('.', "").replace(',', "."),
+            (false, true) => cleaned.replace(',', "."),
+            // 12.500 (three figures after one dot) groups thousands the continental way.
+            (true, false) if cleaned.matches('.').count() > 1 => cleaned.replace('.', ""),
+            _ => cleaned,
+        };
+        if normalised.starts_with('-') {
+            return Err(format!("`{}` is negative: an amount is 0 or more", raw.trim()));
+        }
+        if !normalised.chars().all(|c| c.is_ascii_digit() || c == '.') || normalised.matches('.').count() > 1 {
+            return Err(not_amount());
+        }
+        let (whole, fraction) = normalised.split_once('.').unwrap_or((&normalised, ""));
+        if whole.is_empty() && fraction.is_empty() {
+            return Err(not_amount());
+        }
+        if fraction.len() > 2 {
+            return Err(format!("`{}` has more than two decimals: amounts are in euros and cents", raw.trim()));
+        }
+        let euros: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| not_amount())? };
+        let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| not_amount())?;
+        let total = euros.checked_mul(100).and_then(|value| value.checked_add(cents));
+        match total {
+            Some(total) if total <= Self::MAX_CENTS => Ok(Self(total)),
+            _ => Err(format!("`{}` is more than ten billion euros", raw.trim())),
+        }
+    }
+
+    /// Reads an amount given as a number of euros (the API's `Float`).
+    pub fn from_euros(euros: f64) -> Result<Self, String> {
+        if !euros.is_finite() {
+            return Err("must be a finite number of euros".into());
+        }
+        if euros < 0.0 {
+            return Err(format!("{euros} is negative: an amount is 0 or more"));
+        }
+        let cents = (euros * 100.0).round();
+        if (euros * 100.0 - cents).abs() > 1e-6 * cents.abs().max(1.0) {
+            return Err(format!("{euros} has more than two decimals: amounts are in euros and cents"));
+        }
+        if cents > Self::MAX_CENTS as f64 {
+            return Err(format!("{euros} is more than ten billion euros"));
+        }
+        Ok(Self(cents as i64))
+    }
+
+    /// An amount of so many cents, as stored.
+    pub fn from_cents(cents: i64) -> Result<Self, String> {
+        if (0..=Self::MAX_CENTS).contains(&cents) {
+            Ok(Self(cents))
+        } else {
+            Err(format!("{cents} cents is not an amount between 0 and ten billion euros"))
+        }
+    }
+
+    pub fn cents(self) -> i64 {
+        self.0
+    }
+
+    pub fn euros(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+
+    /// The amount as a plain number of euros (`12500`, `12500.5`), as datasets write it.
+    pub fn plain(self) -> String {
+        if self.0 % 100 == 0 { format!("{}", self.0 / 100) } else { format!("{}.{:02}", self.0 / 100, self.0 % 100) }
+    }
+}
+
+/// Writes a number the French way: thousands apart by a narrow no-break space (`12 345`), a decimal
+/// comma (`0,87`), `decimals` figures after it.
+pub fn french_number(value: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, value.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(digit);
+    }
+    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    if fraction.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{fraction}") }
+}
+
 /// A finite number (indicator values): no NaN, no infinity.
 pub fn finite(raw: f64) -> Result<f64, String> {
     if raw.is_finite() { Ok(raw) } else { Err("must be a finite number".into()) }
@@ -300,6 +410,30 @@ pub fn finite(raw: f64) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_read_as_people_write_them() {
+        for (raw, cents) in [
+            ("12500", 1_250_000),
+            ("12 500", 1_250_000),
+            ("12\u{202f}500,50 €", 1_250_050),
+            ("12.500,5", 1_250_050),
+            ("12500.5", 1_250_050),
+            ("1.250.000", 125_000_000),
+            ("EUR 3 000", 300_000),
+            ("0", 0),
+        ] {
+            assert_eq!(Amount::parse(raw).map(Amount::cents), Ok(cents), "{raw}");
+        }
+        for bad in ["", "douze mille", "-5", "12,345", "1e5", "12 500 k€", "99999999999999"] {
+            assert!(Amount::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert_eq!(Amount::from_euros(12500.5).map(Amount::plain), Ok("12500.50".into()));
+        assert_eq!(Amount::from_euros(3000.0).map(Amount::plain), Ok("3000".into()));
+        assert!(Amount::from_euros(0.001).is_err());
+        assert!(Amount::from_euros(f64::NAN).is_err());
+        assert!(Amount::from_euros(-1.0).is_err());
+    }
 
     #[test]
     fn a_numbered_slug_stays_a_slug_within_its_length() {

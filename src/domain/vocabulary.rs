@@ -219,6 +219,20 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where a line of a sheet's funding plan comes from.
+    FundingKind {
+        PublicGrant = "PUBLIC_GRANT" => "Subvention publique",
+        EuropeanFunds = "EUROPEAN_FUNDS" => "Fonds européens",
+        Philanthropy = "PHILANTHROPY" => "Mécénat et fondations",
+        Loan = "LOAN" => "Prêt",
+        OwnFunds = "OWN_FUNDS" => "Fonds propres",
+        EarnedIncome = "EARNED_INCOME" => "Recettes d’activité",
+        InKind = "IN_KIND" => "Contribution en nature",
+        Other = "OTHER" => "Autre",
+    }
+}
+
+vocabulary! {
     /// Whether a lesson is something to reproduce or to avoid.
     Polarity {
         SuccessFactor = "SUCCESS_FACTOR" => "Facteur clé de succès",
@@ -325,6 +339,7 @@ mod loose_tests {
         distinct::<SheetStatus>();
         distinct::<Phase>();
         distinct::<DocumentKind>();
+        distinct::<FundingKind>();
         distinct::<Polarity>();
         distinct::<EvidenceLevel>();
         distinct::<LessonCategory>();

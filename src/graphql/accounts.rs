@@ -1,5 +1,7 @@
-//! Who is calling (`viewer`) and the API tokens administrators manage (`apiTokens`,
-//! `createApiToken`, `revokeApiToken`). A token's secret appears once, in `createApiToken`'s answer.
+//! Who is calling (`viewer`), the API tokens administrators manage (`apiTokens`, `createApiToken`,
+//! `revokeApiToken`) and people's accounts (`people`, `invitePerson`, `issuePasswordReset`,
+//! `disablePerson`). A token's secret appears once, in `createApiToken`'s answer; a one-time link
+//! once, in the answer that issues it.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -18,6 +20,14 @@ fn token_id(id: i64) -> ID {
 
 fn decode_token_id(id: &ID) -> Result<i64, Error> {
     ids::decode_other("ApiToken", id).map_err(|problem| Error::invalid("id", problem))
+}
+
+fn person_id(id: i64) -> ID {
+    ids::encode_other("Person", id)
+}
+
+fn decode_person_id(id: &ID) -> Result<i64, Error> {
+    ids::decode_other("Person", id).map_err(|problem| Error::invalid("person", problem))
 }
 
 async fn organisation(
@@ -74,6 +84,18 @@ impl ViewerNode {
             _ => None,
         };
         programme(ctx, id).await
+    }
+
+    /// The account of a person signed in (with the page's session), or null for a program's token
+    /// and for anonymous callers.
+    async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PersonNode>> {
+        let app = ctx.data::<App>()?;
+        Ok(app.person_of(&self.0).await.gql()?.map(PersonNode))
+    }
+
+    /// Whether the caller may invite people (administrators; reviewers, for their programme).
+    async fn may_invite(&self) -> bool {
+        self.0.may_invite(Role::Reviewer, true).is_ok()
     }
 
     /// Whether the caller may create records (as drafts).
@@ -144,6 +166,125 @@ impl ApiTokenNode {
     }
 }
 
+/// A person's account: who signs in with which address, with which role and scope.
+pub struct PersonNode(Person);
+
+/// A person's account (never its password): the address it signs in with, its role and scope, and
+/// whether it is disabled.
+#[Object(name = "Person")]
+impl PersonNode {
+    /// The account's global id, as `issuePasswordReset` and `disablePerson` take it.
+    async fn id(&self) -> ID {
+        person_id(self.0.id)
+    }
+
+    /// The address the person signs in with, in lower case.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    /// The person's name, recorded as the author of their changes.
+    async fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    /// The role the person acts with.
+    async fn role(&self) -> Role {
+        self.0.role
+    }
+
+    /// The organisation a contributor writes for.
+    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
+        organisation(ctx, self.0.organisation).await
+    }
+
+    /// The programme a reviewer reviews.
+    async fn programme(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProgrammeNode>> {
+        programme(ctx, self.0.programme).await
+    }
+
+    /// When the account was created (its invitation accepted).
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the person last signed in.
+    async fn last_signed_in_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_signed_in_at
+    }
+
+    /// Until when sign-ins are refused after too many failed ones, if the account is locked.
+    async fn locked_until(&self) -> Option<DateTime<Utc>> {
+        self.0.locked_until.filter(|until| *until > Utc::now())
+    }
+
+    /// When the account was disabled; it cannot sign in since.
+    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.disabled_at
+    }
+}
+
+/// What a one-time link is for.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "LinkPurpose")]
+pub enum LinkPurposeValue {
+    /// Creates an account with the invitation's role and scope.
+    Invitation,
+    /// Replaces the password of an existing account.
+    PasswordReset,
+}
+
+/// A one-time link just issued (an invitation, a password reset).
+#[derive(SimpleObject)]
+pub struct IssuedLinkNode {
+    /// What the link is for.
+    pub purpose: LinkPurposeValue,
+    /// The address it is for.
+    pub email: String,
+    /// The role the account has (or will have).
+    pub role: Role,
+    /// The page's address that uses the link, to hand over to the person (absolute when the server's
+    /// public address is configured, else a path starting with `/invitation#`). Shown this once:
+    /// only its digest is stored. It works once, until `expiresAt`.
+    pub url: String,
+    /// When the link stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Whether the link was also sent by e-mail (an SMTP server is configured and took it).
+    pub emailed: bool,
+}
+
+impl From<crate::app::IssuedLink> for IssuedLinkNode {
+    fn from(issued: crate::app::IssuedLink) -> Self {
+        Self {
+            purpose: match issued.link.purpose {
+                LinkPurpose::Invitation => LinkPurposeValue::Invitation,
+                LinkPurpose::PasswordReset => LinkPurposeValue::PasswordReset,
+            },
+            email: issued.link.email,
+            role: issued.link.role,
+            url: issued.url,
+            expires_at: issued.link.expires_at,
+            emailed: issued.emailed,
+        }
+    }
+}
+
+/// Whom to invite, with which role and scope.
+#[derive(InputObject)]
+pub struct InvitationInput {
+    /// The address the person will sign in with (and where the link is sent, if e-mail is configured).
+    pub email: String,
+    /// The person's name, proposed on the page where they choose their password (they may change it).
+    pub name: Option<String>,
+    /// The role of the account. CONTRIBUTOR needs `organisation`, REVIEWER needs `programme`; READER
+    /// and ADMIN take neither. A reviewer invites reviewers of its own programme only.
+    pub role: Role,
+    /// The organisation a CONTRIBUTOR writes for (required for that role).
+    pub organisation: Option<ID>,
+    /// The programme a REVIEWER reviews (required for that role).
+    pub programme: Option<ID>,
+}
+
 /// A new token and its secret.
 #[derive(SimpleObject)]
 pub struct CreatedApiToken {
@@ -183,6 +324,12 @@ impl AccountsQuery {
         let (app, viewer) = (ctx.data::<App>()?, ctx.data::<Viewer>()?);
         Ok(app.tokens(viewer).await.gql()?.into_iter().map(ApiTokenNode).collect())
     }
+
+    /// Every person's account, disabled ones included (administrators only).
+    async fn people(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PersonNode>> {
+        let (app, viewer) = (ctx.data::<App>()?, ctx.data::<Viewer>()?);
+        Ok(app.people(viewer).await.gql()?.into_iter().map(PersonNode).collect())
+    }
 }
 
 #[derive(Default)]
@@ -221,5 +368,49 @@ impl AccountsMutation {
         let (app, viewer) = (ctx.data::<App>()?, ctx.data::<Viewer>()?);
         let id = decode_token_id(&id).gql()?;
         Ok(ApiTokenNode(app.revoke_token(viewer, id).await.gql()?))
+    }
+
+    /// Invites a person (administrators; a reviewer invites reviewers of its programme): returns a
+    /// one-time link, valid 7 days, that creates the account with this role and scope. The link is
+    /// also sent by e-mail when the server has an SMTP server.
+    async fn invite_person(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Whom to invite, with which role and scope.")] input: InvitationInput,
+    ) -> async_graphql::Result<IssuedLinkNode> {
+        let (app, viewer) = (ctx.data::<App>()?, ctx.data::<Viewer>()?);
+        let mut problems = Problems::default();
+        let organisation =
+            ids::decode_opt::<OrganisationId>(&mut problems, "organisation", input.organisation.as_ref());
+        let programme = ids::decode_opt::<ProgrammeId>(&mut problems, "programme", input.programme.as_ref());
+        problems.into_result().map_err(Error::InvalidInput).gql()?;
+        let new = NewInvitation::parse(&input.email, input.name.as_deref(), input.role, organisation, programme)
+            .map_err(Error::InvalidInput)
+            .gql()?;
+        Ok(app.invite(viewer, new).await.gql()?.into())
+    }
+
+    /// Issues a password reset link for a person's account (administrators only): valid 24 hours,
+    /// once; using it ends the person's sessions.
+    async fn issue_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's id (`Person.id`).")] person: ID,
+    ) -> async_graphql::Result<IssuedLinkNode> {
+        let (app, viewer) = (ctx.data::<App>()?, ctx.data::<Viewer>()?);
+        let person = decode_person_id(&person).gql()?;
+        Ok(app.issue_password_reset(viewer, person).await.gql()?.into())
+    }
+
+    /// Disables a person's account (administrators only): its sessions end and it cannot sign in; the
+    /// account stays, as the author of its changes.
+    async fn disable_person(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's id (`Person.id`); not the caller's own.")] person: ID,
+    ) -> async_graphql::Result<PersonNode> {
+        let (app, viewer) = (ctx.data::<App>()?, ctx.data::<Viewer>()?);
+        let person = decode_person_id(&person).gql()?;
+        Ok(PersonNode(app.disable_person(viewer, person).await.gql()?))
     }
 }

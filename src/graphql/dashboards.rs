@@ -79,6 +79,36 @@ pub struct IndicatorTotal {
     pub actual: Option<f64>,
 }
 
+/// What funding sums are grouped by.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum FundingGroup {
+    /// By funder, as sheets name them (case and accents ignored).
+    Funder,
+    /// By programme: a sheet counts in each of its programmes.
+    Programme,
+    /// By year of the funding, in order (lines without a year last).
+    Year,
+    /// By kind of funding (grant, European funds, loan…).
+    Kind,
+}
+
+/// The funding of one group of sheets: their funding plan lines summed.
+#[derive(SimpleObject)]
+pub struct FundingTotal {
+    /// The value grouped by: the funder's name, the programme's global id, the year (empty when the
+    /// lines give none), or the kind's code.
+    pub value: String,
+    /// The label to show, in French: the funder's name, the programme's name, the year (« Année non
+    /// précisée » when none), the kind's label.
+    pub label: String,
+    /// The sum of the lines' amounts, in euros.
+    pub amount: f64,
+    /// Funding lines summed.
+    pub lines: i32,
+    /// Sheets whose funding plan has such lines.
+    pub sheets: i32,
+}
+
 /// A lesson and the number that capitalisation is about: in how many programmes it recurs.
 pub struct LessonRecurrence(RecurrentLesson);
 
@@ -383,6 +413,66 @@ impl DashboardQuery {
                 sheets: count(sum.sheets),
                 target: sum.target,
                 actual: sum.actual,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Sums of the funding plans of the published sheets matching a full-text query and search's
+    /// filters, by funder, programme, year or kind: the largest amount first (years in order).
+    async fn funding_totals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to sum by.")] by: FundingGroup,
+        #[graphql(
+            desc = "A full-text query, as `search` takes it (at most 1,000 characters); every sheet when absent."
+        )]
+        query: Option<String>,
+        #[graphql(desc = "The filters of `search`.")] filter: Option<SearchFilter>,
+    ) -> async_graphql::Result<Vec<FundingTotal>> {
+        use crate::app::FundingGrouping;
+        let app = ctx.data::<App>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        let query = query.unwrap_or_default();
+        if query.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::invalid("query", format!("is longer than {MAX_QUERY_CHARS} characters"))).gql();
+        }
+        let mut request = SearchRequest { text: query, ..SearchRequest::default() };
+        filter.unwrap_or_default().apply(&mut request).gql()?;
+        let grouping = match by {
+            FundingGroup::Funder => FundingGrouping::Funder,
+            FundingGroup::Programme => FundingGrouping::Programme,
+            FundingGroup::Year => FundingGrouping::Year,
+            FundingGroup::Kind => FundingGrouping::Kind,
+        };
+        let sums = app.funding_sums(viewer, request, grouping).await.gql()?;
+        let values: Vec<(Dimension, &str)> = match grouping {
+            FundingGrouping::Programme => sums.iter().map(|sum| (Dimension::Programme, sum.value.as_str())).collect(),
+            _ => Vec::new(),
+        };
+        let labels = labels(ctx, &values).await?;
+        let mut out = Vec::with_capacity(sums.len());
+        for sum in sums {
+            let (value, label) = match grouping {
+                FundingGrouping::Programme => {
+                    // A programme the caller may not see is left out.
+                    let Some(pair) = labels.get(Dimension::Programme, &sum.value) else { continue };
+                    pair
+                }
+                FundingGrouping::Funder => (sum.value.clone(), sum.value.clone()),
+                FundingGrouping::Year if sum.value.is_empty() => (String::new(), "Année non précisée".to_owned()),
+                FundingGrouping::Year => (sum.value.clone(), sum.value.clone()),
+                FundingGrouping::Kind => {
+                    let label = FundingKind::from_code(&sum.value).map_or_else(|| sum.value.clone(), |kind| kind.label().to_owned());
+                    (sum.value.clone(), label)
+                }
+            };
+            out.push(FundingTotal {
+                value,
+                label,
+                amount: sum.amount_cents as f64 / 100.0,
+                lines: count(sum.lines as u64),
+                sheets: count(sum.sheets.len() as u64),
             });
         }
         Ok(out)

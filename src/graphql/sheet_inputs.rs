@@ -70,6 +70,37 @@ pub struct DocumentInput {
     pub url: String,
 }
 
+/// A line of a sheet's funding plan.
+#[derive(InputObject)]
+pub struct FundingInput {
+    /// Who funds (1 to 200 characters): « Région Bretagne », « Fondation de France »… Dashboards sum
+    /// by this name, ignoring case and accents.
+    pub funder: String,
+    /// How much, in euros (0 to ten billion, at most two decimals).
+    pub amount: f64,
+    /// The year of the funding (1900 to 2100).
+    pub year: Option<i32>,
+    /// Where the money comes from; OTHER when absent.
+    pub kind: Option<FundingKind>,
+}
+
+/// An amount of the API as the text drafts read (exact to the cent).
+fn amount_text(euros: f64) -> String {
+    Amount::from_euros(euros).map_or_else(|_| euros.to_string(), Amount::plain)
+}
+
+fn funding(inputs: Vec<FundingInput>) -> Vec<FundingDraft> {
+    inputs
+        .into_iter()
+        .map(|input| FundingDraft {
+            funder: input.funder,
+            amount: amount_text(input.amount),
+            year: input.year.map(i64::from),
+            kind: input.kind,
+        })
+        .collect()
+}
+
 fn phases(inputs: Vec<PhaseRecordInput>) -> Vec<PhaseDraft> {
     inputs
         .into_iter()
@@ -164,6 +195,11 @@ pub struct ProjectSheetInput {
     pub source_url: Option<String>,
     /// The licence of the sheet's content (at most 200 characters), as « CC BY 4.0 ».
     pub licence: Option<String>,
+    /// The project's total budget, in euros (at most two decimals).
+    pub budget: Option<f64>,
+    /// The funding plan (at most 20 lines), whose total may not exceed the budget.
+    #[graphql(default)]
+    pub funding: Vec<FundingInput>,
 }
 
 impl ProjectSheetInput {
@@ -190,6 +226,8 @@ impl ProjectSheetInput {
             documents: documents(self.documents),
             source_url: self.source_url,
             licence: self.licence,
+            budget: self.budget.map(amount_text),
+            funding: funding(self.funding),
         };
         p.into_result().map(|()| draft)
     }
@@ -240,6 +278,10 @@ pub struct ProjectSheetPatch {
     pub source_url: MaybeUndefined<String>,
     /// A new licence (at most 200 characters); `null` clears it.
     pub licence: MaybeUndefined<String>,
+    /// A new total budget, in euros; `null` clears it.
+    pub budget: MaybeUndefined<f64>,
+    /// The new funding plan (at most 20 lines), replacing it whole.
+    pub funding: Option<Vec<FundingInput>>,
 }
 
 impl ProjectSheetPatch {
@@ -279,6 +321,8 @@ impl ProjectSheetPatch {
         set(&mut draft.documents, self.documents.map(documents));
         patch(&mut draft.source_url, self.source_url);
         patch(&mut draft.licence, self.licence);
+        patch(&mut draft.budget, self.budget.map_value(amount_text));
+        set(&mut draft.funding, self.funding.map(funding));
         p.into_result()
     }
 }

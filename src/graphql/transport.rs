@@ -7,6 +7,7 @@ use async_graphql::{Request, Variables};
 use serde::Deserialize;
 
 use super::{RetexSchema, execute};
+use crate::i18n::Language;
 use crate::app::App;
 use crate::domain::Viewer;
 
@@ -203,6 +204,42 @@ impl std::io::Write for Bounded {
     }
 }
 
+/// Gives the errors of a response in `language`: each message, and each problem of invalid input
+/// (whose message is rebuilt from its problems, field names kept).
+pub fn localise(errors: &mut [async_graphql::ServerError], language: Language) {
+    use async_graphql::Value;
+    if language == Language::English {
+        return;
+    }
+    for error in errors {
+        let mut rebuilt = Vec::new();
+        if let Some(extensions) = error.extensions.as_mut()
+            && let Some(Value::List(problems)) = extensions.get("problems").cloned()
+        {
+            let mut translated = Vec::with_capacity(problems.len());
+            for problem in problems {
+                let Value::Object(mut object) = problem else { continue };
+                let field = match object.get("field") {
+                    Some(Value::String(field)) => field.clone(),
+                    _ => String::new(),
+                };
+                if let Some(Value::String(text)) = object.get("problem").cloned() {
+                    let text = language.say(&text);
+                    rebuilt.push(format!("{field} : {text}"));
+                    object.insert(async_graphql::Name::new("problem"), Value::from(text));
+                }
+                translated.push(Value::Object(object));
+            }
+            extensions.set("problems", Value::List(translated));
+        }
+        error.message = if rebuilt.is_empty() {
+            language.say(&error.message)
+        } else {
+            format!("saisie invalide : {}", rebuilt.join(" ; "))
+        };
+    }
+}
+
 /// Runs a request as `viewer`. A response longer than `max_response_bytes` is replaced by one
 /// `LIMIT_EXCEEDED` error that names the limit (`data` is null: nothing of the answer is sent).
 pub async fn run(
@@ -211,9 +248,11 @@ pub async fn run(
     viewer: Viewer,
     mut request: GraphqlRequest,
     max_response_bytes: usize,
+    language: Language,
 ) -> GraphqlResponse {
     let operation = request.operation_type();
-    let response = execute(schema, app, viewer, request.0).await;
+    let mut response = execute(schema, app, viewer, request.0).await;
+    localise(&mut response.errors, language);
     let outcome = match response.errors.first() {
         None => "ok",
         Some(error) => {
@@ -246,10 +285,10 @@ pub async fn run(
     }
     drop(writer);
     let done = if operation == "mutation" { "the mutation was carried out, but " } else { "" };
-    let message = format!(
+    let message = language.say(&format!(
         "{done}the response is larger than the limit of {max_response_bytes} bytes (limit: response size): \
          ask for fewer rows (first) or fewer fields"
-    );
+    ));
     let body = serde_json::json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": "LIMIT_EXCEEDED" } }] });
     GraphqlResponse {
         body: body.to_string().into_bytes(),
@@ -261,6 +300,21 @@ pub async fn run(
 }
 
 /// Returns a GraphQL error response body with one error and its code.
+/// The body of a request that failed with a retex error outside of GraphQL (sign-in, links), shaped
+/// as GraphQL errors are (`extensions.code`, `extensions.problems`), in `language`.
+pub fn error_of(error: &crate::error::Error, language: Language) -> Vec<u8> {
+    let mut errors = [async_graphql::ServerError::from(super::error::to_graphql(error).into_server_error(
+        async_graphql::Pos::default(),
+    ))];
+    localise(&mut errors, language);
+    let [error] = errors;
+    let mut body = serde_json::json!({ "errors": [error] });
+    if let Some(first) = body["errors"][0].as_object_mut() {
+        first.remove("locations");
+    }
+    body.to_string().into_bytes()
+}
+
 pub fn error_body(code: &str, message: &str) -> Vec<u8> {
     let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     body.to_string().into_bytes()

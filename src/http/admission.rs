@@ -29,13 +29,13 @@ struct Bucket {
 }
 
 /// What the limiter decided for one request.
-struct RateDecision {
-    allowed: bool,
+pub(super) struct RateDecision {
+    pub(super) allowed: bool,
     remaining: u32,
     /// Seconds until the bucket is full again (`RateLimit-Reset`).
     reset_secs: u64,
     /// Seconds until the next request is allowed, when refused (`Retry-After`).
-    retry_secs: u64,
+    pub(super) retry_secs: u64,
 }
 
 /// Clients remembered before full buckets are forgotten.
@@ -46,7 +46,7 @@ impl RateLimiter {
         Self { per_minute, buckets: Mutex::new(HashMap::new()) }
     }
 
-    fn check(&self, client: Client, now: Instant) -> RateDecision {
+    pub(super) fn check(&self, client: Client, now: Instant) -> RateDecision {
         let capacity = f64::from(self.per_minute);
         let per_second = capacity / 60.0;
         let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -69,6 +69,13 @@ impl RateLimiter {
         }
     }
 }
+
+/// Sign-in attempts (and one-time link checks) an address may make per minute.
+pub(super) const SIGN_INS_PER_MINUTE: u32 = 20;
+
+/// The refusal of a write made with a session cookie but without its CSRF token.
+pub(super) const CSRF_MISSING: &str =
+    "this request comes with a session cookie but without its CSRF token (X-CSRF-Token header): reload the page";
 
 /// What the `Authorization` header says.
 enum Credentials {
@@ -117,12 +124,39 @@ pub(super) async fn admit(
     }
     let media = negotiate(request.headers()).unwrap_or(MediaType::Json);
     // Who is calling, or why the request is refused (and whether a credential was presented).
-    let identity: Result<Viewer, (&str, bool)> = match credentials(request.headers()) {
-        Credentials::None if state.limits.anonymous_access => Ok(Viewer::Anonymous),
-        Credentials::None => Err((
-            "this server does not answer anonymous requests: send an API token as `Authorization: Bearer <token>`",
+    let anonymous: Result<Viewer, (&str, bool)> = if state.limits.anonymous_access {
+        Ok(Viewer::Anonymous)
+    } else {
+        Err((
+            "this server does not answer anonymous requests: send an API token as `Authorization: Bearer <token>`, or sign in",
             false,
-        )),
+        ))
+    };
+    let identity: Result<Viewer, (&str, bool)> = match credentials(request.headers()) {
+        Credentials::None => match super::auth::cookie(request.headers(), super::auth::SESSION_COOKIE) {
+            None => anonymous,
+            Some(secret) => match state.app.authenticate_session(secret).await {
+                Ok(Some(session)) => {
+                    let reads_only = matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD);
+                    let presented = request
+                        .headers()
+                        .get(super::auth::CSRF_HEADER)
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or_default();
+                    if !reads_only && !crate::app::App::csrf_matches(&session, presented) {
+                        return error(StatusCode::FORBIDDEN, media, "FORBIDDEN", CSRF_MISSING);
+                    }
+                    Ok(session.viewer)
+                }
+                // An expired or ended session reads as no session at all.
+                Ok(None) => anonymous,
+                Err(err @ crate::error::Error::Unavailable(_)) => return unavailable(media, &err.to_string()),
+                Err(err) => {
+                    tracing::error!(error = %err, cause = ?std::error::Error::source(&err), "session check failed");
+                    return error(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error");
+                }
+            },
+        },
         Credentials::Malformed(message) => Err((message, true)),
         Credentials::Bearer(secret) => match state.app.authenticate(&secret).await {
             Ok(Some(viewer)) => Ok(viewer),

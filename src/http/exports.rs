@@ -205,7 +205,8 @@ pub(super) async fn export_csv(
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET"));
         return response;
     }
-    let answer = transport::run(&state.schema, &state.app, viewer, request, state.limits.max_response_bytes).await;
+    let answer = transport::run(&state.schema, &state.app, viewer, request, state.limits.max_response_bytes, super::language())
+        .await;
     let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
     if body.get("errors").is_some() {
         return json_response(StatusCode::BAD_REQUEST, MediaType::Json, answer.body);

@@ -3,6 +3,7 @@
 //! shutdown. GraphQL itself is `graphql::transport`'s; this module only moves bytes and headers.
 
 mod admission;
+mod auth;
 mod exports;
 mod feeds;
 mod graphql;
@@ -22,6 +23,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::App;
 use crate::graphql::{RetexSchema, transport};
+use crate::i18n::Language;
 use crate::telemetry;
 use admission::{RateLimiter, admit, time_limit};
 use exports::{export_csv, export_json, export_jsonl};
@@ -55,6 +57,8 @@ pub struct Limits {
     pub subscriptions: crate::graphql::subscription::ConnectionRules,
     /// Origins whose pages may call the API from a browser (CORS); none by default.
     pub cors_allowed_origins: Vec<String>,
+    /// Whether session cookies carry `Secure` (browsers then keep them for HTTPS and localhost).
+    pub secure_cookies: bool,
 }
 
 impl Default for Limits {
@@ -71,6 +75,7 @@ impl Default for Limits {
             max_sockets_per_client: 16,
             subscriptions: crate::graphql::subscription::ConnectionRules::default(),
             cors_allowed_origins: Vec::new(),
+            secure_cookies: true,
         }
     }
 }
@@ -81,6 +86,8 @@ struct AppState {
     schema: RetexSchema,
     limits: Limits,
     rate: Arc<RateLimiter>,
+    /// Sign-in attempts per address (`admission::SIGN_INS_PER_MINUTE`).
+    sign_ins: Arc<RateLimiter>,
     /// Dataset exports running at once (each holds a thread that writes its body).
     exports: Arc<tokio::sync::Semaphore>,
     sockets: Sockets,
@@ -104,7 +111,8 @@ pub fn router(app: App, limits: Limits) -> Router {
     let exports = Arc::new(tokio::sync::Semaphore::new(limits.concurrent_exports));
     let cors = cors(&limits.cors_allowed_origins);
     let timeout = limits.request_timeout;
-    let state = AppState { app, schema, limits, rate, exports, sockets: Sockets::default() };
+    let sign_ins = Arc::new(RateLimiter::new(admission::SIGN_INS_PER_MINUTE));
+    let state = AppState { app, schema, limits, rate, sign_ins, exports, sockets: Sockets::default() };
     let router = Router::new()
         .route(
             "/graphql",
@@ -121,6 +129,10 @@ pub fn router(app: App, limits: Limits) -> Router {
             get(export_jsonl).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
         )
         .route("/flux.atom", get(feeds::feed).layer(axum::middleware::from_fn_with_state(state.clone(), admit)))
+        .route("/auth/sign-in", axum::routing::post(auth::sign_in))
+        .route("/auth/sign-out", axum::routing::post(auth::sign_out))
+        .route("/auth/link", axum::routing::post(auth::link))
+        .route("/auth/accept", axum::routing::post(auth::accept))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/", get(page))
@@ -129,6 +141,7 @@ pub fn router(app: App, limits: Limits) -> Router {
     let router = router
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(timeout, time_limit))
+        .layer(axum::middleware::from_fn(localised))
         .layer(TraceLayer::new_for_http());
     match cors {
         Some(cors) => router.layer(cors),
@@ -149,7 +162,7 @@ fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
         tower_http::cors::CorsLayer::new()
             .allow_origin(tower_http::cors::AllowOrigin::list(origins))
             .allow_methods([Method::GET, Method::POST])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, header::ACCEPT_LANGUAGE])
             .expose_headers([
                 header::RETRY_AFTER,
                 HeaderName::from_static("ratelimit-limit"),
@@ -231,8 +244,40 @@ fn json_response(status: StatusCode, media: MediaType, body: Vec<u8>) -> Respons
     response
 }
 
+tokio::task_local! {
+    /// The language the request's client reads (`Accept-Language`), for the messages of its answer.
+    static LANGUAGE: Language;
+}
+
+/// The language of the request being answered (French outside of one).
+fn language() -> Language {
+    LANGUAGE.try_with(|language| *language).unwrap_or_default()
+}
+
+/// Answers each request in the language its client reads: French by default, English with
+/// `Accept-Language: en`; says which in the `Content-Language` of JSON answers.
+async fn localised(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let accept = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+    let language = Language::from_accept(accept);
+    let mut response = LANGUAGE.scope(language, next.run(request)).await;
+    let headers = response.headers_mut();
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|media| media.starts_with(JSON) || media.starts_with(GRAPHQL_RESPONSE));
+    if is_json && !headers.contains_key(header::CONTENT_LANGUAGE) {
+        let tag = match language {
+            Language::French => "fr",
+            Language::English => "en",
+        };
+        headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(tag));
+    }
+    headers.append(header::VARY, HeaderValue::from_static("accept-language"));
+    response
+}
+
 fn error(status: StatusCode, media: MediaType, code: &str, message: &str) -> Response {
-    json_response(status, media, transport::error_body(code, message))
+    json_response(status, media, transport::error_body(code, &language().say(message)))
 }
 
 /// How long a client is asked to wait before retrying while the database is unavailable.

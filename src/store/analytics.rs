@@ -264,3 +264,54 @@ pub async fn indicators_of<C: ConnectionTrait>(conn: &C, sheets: &[i64]) -> Resu
     }
     Ok(out)
 }
+
+/// One line of a sheet's funding plan, as dashboards sum it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FundingRow {
+    pub sheet: i64,
+    pub funder: String,
+    pub amount_cents: i64,
+    pub year: Option<i32>,
+    pub kind: String,
+}
+
+/// Returns the funding lines of these sheets: by id lists when they are few, in one pass over the
+/// table otherwise.
+pub async fn funding_of<C: ConnectionTrait>(conn: &C, sheets: &[i64]) -> Result<Vec<FundingRow>> {
+    const IN_LIST: usize = 1_000;
+    let a = Alias::new;
+    let base = || {
+        Query::select()
+            .columns([a("sheet_id"), a("funder"), a("amount_cents"), a("year"), a("kind")])
+            .from(a("sheet_funding"))
+            .to_owned()
+    };
+    let read = |row: &sea_orm::QueryResult| -> Result<FundingRow> {
+        Ok(FundingRow {
+            sheet: row.try_get("", "sheet_id").map_err(db_error)?,
+            funder: row.try_get("", "funder").map_err(db_error)?,
+            amount_cents: row.try_get("", "amount_cents").map_err(db_error)?,
+            year: row.try_get("", "year").map_err(db_error)?,
+            kind: row.try_get("", "kind").map_err(db_error)?,
+        })
+    };
+    let mut out = Vec::new();
+    if sheets.is_empty() {
+        return Ok(out);
+    }
+    if sheets.len() <= IN_LIST {
+        let query = base().and_where(col("sheet_funding", "sheet_id").is_in(sheets.to_vec())).to_owned();
+        for row in rows(conn, &query).await? {
+            out.push(read(&row)?);
+        }
+    } else {
+        let wanted: std::collections::HashSet<i64> = sheets.iter().copied().collect();
+        for row in rows(conn, &base()).await? {
+            let line = read(&row)?;
+            if wanted.contains(&line.sheet) {
+                out.push(line);
+            }
+        }
+    }
+    Ok(out)
+}

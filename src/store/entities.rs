@@ -96,6 +96,8 @@ pub mod sheet {
         pub status: String,
         pub source_url: Option<String>,
         pub licence: Option<String>,
+        /// The total budget, in cents of euro.
+        pub budget_cents: Option<i64>,
         pub publication_status: String,
         pub version: i32,
         pub created_at: i64,
@@ -204,6 +206,23 @@ pub mod sheet_indicator {
         pub baseline: Option<f64>,
         pub target: Option<f64>,
         pub actual: Option<f64>,
+    }
+    no_relations!();
+}
+
+pub mod sheet_funding {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sheet_funding")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub sheet_id: i64,
+        pub position: i32,
+        pub funder: String,
+        pub amount_cents: i64,
+        pub year: Option<i32>,
+        pub kind: String,
     }
     no_relations!();
 }
@@ -326,6 +345,69 @@ pub mod api_token {
         pub secret_digest: String,
         pub created_by: String,
         pub created_at: i64,
+        pub revoked_at: Option<i64>,
+    }
+    no_relations!();
+}
+
+pub mod person {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "person")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The token whose role and scope the person acts with (its secret is never issued).
+        pub token_id: i64,
+        pub email: String,
+        /// The argon2id hash of the password, in the PHC string format.
+        pub password_hash: String,
+        pub failed_attempts: i32,
+        pub locked_until: Option<i64>,
+        pub created_at: i64,
+        pub last_signed_in_at: Option<i64>,
+    }
+    no_relations!();
+}
+
+pub mod invitation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "invitation")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The SHA-256 digest of the link's secret, in hex.
+        pub secret_digest: String,
+        pub purpose: String,
+        pub email: String,
+        pub name: Option<String>,
+        pub role: String,
+        pub organisation_id: Option<i64>,
+        pub programme_id: Option<i64>,
+        pub person_id: Option<i64>,
+        pub created_by: String,
+        pub created_at: i64,
+        pub expires_at: i64,
+        pub used_at: Option<i64>,
+    }
+    no_relations!();
+}
+
+pub mod session {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "session")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The SHA-256 digest of the session cookie's secret, in hex.
+        pub secret_digest: String,
+        /// The SHA-256 digest of the session's CSRF token, in hex.
+        pub csrf_digest: String,
+        pub person_id: i64,
+        pub created_at: i64,
+        pub expires_at: i64,
         pub revoked_at: Option<i64>,
     }
     no_relations!();

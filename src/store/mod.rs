@@ -15,11 +15,14 @@ mod journal;
 mod kinds;
 mod records;
 mod relations;
+mod people;
 mod saved;
 mod sql;
 mod tokens;
 
-pub use analytics::{FunnelGrouping, FurthestRow, IndicatorRow, SpanRow, contradicting, funnel_figures, indicators_of};
+pub use analytics::{
+    FundingRow, FunnelGrouping, FurthestRow, IndicatorRow, SpanRow, contradicting, funding_of, funnel_figures, indicators_of,
+};
 pub use backup::{BackupInfo, inspect as inspect_backup, sqlite_file};
 pub use clusters::{ClusterRow, add_members, clusters_of, create_cluster, members, ranked_clusters, remove_member};
 pub use external::{add_external_keys, external_keys_of, ids_by_external_keys, slugs_by_ids};
@@ -33,6 +36,11 @@ pub use records::{
     slugs, update, update_many, versions, visible_keys, within_scope,
 };
 pub use relations::{RelationIndex, Reverse, reverse};
+pub use people::{
+    Credentials, NewLink, SessionRow, insert_link, insert_person, insert_session, link_by_digest, people, person_by_email,
+    person_by_id, person_by_token, person_tokens, record_failure, record_sign_in, revoke_session, revoke_sessions_of,
+    session_by_digest, set_password, use_link,
+};
 pub use saved::{
     SavedSearchRow, count_saved_searches, delete_saved_search, insert_saved_search, saved_search, saved_searches,
     visit_saved_search,

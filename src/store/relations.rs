@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::db_error;
 use super::entities::{
-    lesson_evidence, programme_funder, sheet_document, sheet_indicator, sheet_partner, sheet_phase, sheet_programme,
+    lesson_evidence, programme_funder, sheet_document, sheet_funding, sheet_indicator, sheet_partner, sheet_phase, sheet_programme,
     sheet_territory, sheet_testimony, tag,
 };
 use super::sql::{insert_all, parse_code, visible_in};
@@ -22,6 +22,7 @@ pub struct RelationIndex {
     links: HashMap<(LinkTable, i64), Vec<i64>>,
     pub(crate) phases: HashMap<i64, Vec<sheet_phase::Model>>,
     pub(crate) indicators: HashMap<i64, Vec<sheet_indicator::Model>>,
+    pub(crate) funding: HashMap<i64, Vec<sheet_funding::Model>>,
     pub(crate) testimonies: HashMap<i64, Vec<sheet_testimony::Model>>,
     pub(crate) documents: HashMap<i64, Vec<sheet_document::Model>>,
     pub(crate) evidence: HashMap<i64, Vec<lesson_evidence::Model>>,

@@ -105,7 +105,12 @@ async fn a_revoked_token_is_refused_at_once_and_bad_credentials_get_401() {
     assert_eq!(revoked["revokeApiToken"]["active"], false);
 
     let send = |authorization: Option<String>| {
-        let mut request = app.client.post(app.graphql_url()).json(&json!({ "query": "{ viewer { role } }" }));
+        // In English, as a client that asks for it (French is the default).
+        let mut request = app
+            .client
+            .post(app.graphql_url())
+            .header("accept-language", "en-GB, en;q=0.9")
+            .json(&json!({ "query": "{ viewer { role } }" }));
         if let Some(value) = authorization {
             request = request.header("authorization", value);
         }
@@ -210,7 +215,7 @@ async fn a_contributor_edits_its_organisations_drafts_and_nothing_else() {
     let version = submitted["data"]["setPublicationStatus"]["version"].as_i64().expect("submitted");
     let publish = move_as(&app, &ours, &id, version, "PUBLISHED", None).await;
     assert_eq!(error_code(&publish), "FORBIDDEN", "publishing is a reviewer's decision");
-    assert!(publish["errors"][0]["message"].as_str().unwrap_or_default().contains("reviewer"));
+    assert!(publish["errors"][0]["message"].as_str().unwrap_or_default().contains("relecteur"), "{publish:#}");
 
     let version = app
         .ok(MOVE, json!({ "id": id, "version": version, "status": "PUBLISHED" }))

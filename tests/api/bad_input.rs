@@ -48,7 +48,7 @@ async fn every_problem_of_an_input_is_named_with_its_field() {
     let fields: Vec<&str> =
         error["extensions"]["problems"].as_array().into_iter().flatten().filter_map(|p| p["field"].as_str()).collect();
     assert_eq!(fields, vec!["slug", "title", "sourceUrl"], "{error}");
-    assert!(error["message"].as_str().unwrap_or_default().contains("at most 200"), "{error}");
+    assert!(error["message"].as_str().unwrap_or_default().contains("200 au plus"), "{error}");
 
     let dates = app
         .fails(
@@ -138,7 +138,7 @@ async fn page_sizes_above_100_and_foreign_cursors_are_refused() {
     let app = spawn_app().await;
     let error = app.fails("{ sheets(first: 1000) { totalCount } }", json!({})).await;
     assert_eq!(code(&error), "INVALID_INPUT");
-    assert!(error["message"].as_str().unwrap_or_default().contains("maximum page size of 100"), "{error}");
+    assert!(error["message"].as_str().unwrap_or_default().contains("taille de page maximale de 100"), "{error}");
     let negative = app.fails("{ lessons(last: -1) { totalCount } }", json!({})).await;
     assert_eq!(code(&negative), "INVALID_INPUT");
     let both = app.fails("{ lessons(first: 1, last: 1) { totalCount } }", json!({})).await;

@@ -126,7 +126,7 @@ fn read_probes() -> Vec<Probe> {
             "query($sheet: ID!) { node(id: $sheet) { id ... on ProjectSheet { {ProjectSheet} owner { id } revisions { {Revision} } \
               programmes { id } territories { id } supportingStructure { id } projectHolder { id } partners { id } \
               phases { {PhaseRecordNode} } indicators { {IndicatorNode} } testimonies { {TestimonyNode} } \
-              documents { {DocumentNode} } lessons(first: 100) { {LessonLink} lesson { {Lesson} } } } } }",
+              documents { {DocumentNode} } funding { {FundingNode} } lessons(first: 100) { {LessonLink} lesson { {Lesson} } } } } }",
         ),
         read(
             "query($lesson: ID!) { nodes(ids: [$lesson]) { id ... on Lesson { {Lesson} owner { id } revisions { {Revision} } \
@@ -152,6 +152,8 @@ fn read_probes() -> Vec<Probe> {
             "{ stats(kind: LESSON, groupBy: [POLARITY, PROGRAMME], query: \"collectivité\") { {Stats} rows { {StatsRow} keys { {StatsKey} } } } }",
         ),
         read("{ indicatorTotals(groupBy: PROGRAMME) { {IndicatorTotal} key { {StatsKey} } } }"),
+        read("{ fundingTotals(by: PROGRAMME) { {FundingTotal} } }"),
+        read("{ fundingTotals(by: FUNDER, query: \"Zéphyrine\") { {FundingTotal} } }"),
         read("{ recurrence(first: 100) { {LessonRecurrence} lesson { id } } }"),
         read("{ lessonClusters(first: 100) { {LessonCluster} lessons { id } } }"),
         read(
@@ -184,8 +186,9 @@ fn read_probes() -> Vec<Probe> {
         read("{ guide(filter: { activityType: SOLIDARITY_GARAGE }) { {Guide} } }"),
         read("{ savedSearches { {SavedSearch} } }"),
         // Who the caller is, and the tokens (administrators only).
-        read("{ viewer { {Viewer} organisation { id } programme { id } } }"),
+        read("{ viewer { {Viewer} organisation { id } programme { id } person { {Person} organisation { id } programme { id } } } }"),
         read("{ apiTokens { {ApiToken} organisation { id } programme { id } } }"),
+        read("{ people { {Person} organisation { id } programme { id } } }"),
         // A hidden record, asked for directly: answered as one that does not exist.
         targeted("query($t: [ID!]!) { nodes(ids: $t) { id } }", Target::Ids),
         targeted("query($t: ID!) { similar(id: $t) { score } }", Target::Id(Sheet)),
@@ -290,6 +293,16 @@ fn write_probes() -> Vec<Probe> {
             Target::Id(Organisation),
         ),
         read("mutation { revokeApiToken(id: \"999999\") { id } }"),
+        targeted(
+            "mutation($t: ID!) { invitePerson(input: { email: \"sonde@exemple.fr\", role: CONTRIBUTOR, organisation: $t }) { url } }",
+            Target::Id(Organisation),
+        ),
+        targeted(
+            "mutation($t: ID!) { invitePerson(input: { email: \"sonde@exemple.fr\", role: REVIEWER, programme: $t }) { url } }",
+            Target::Id(Programme),
+        ),
+        read("mutation { issuePasswordReset(person: \"UGVyc29uOjk5OTk5OQ\") { url } }"),
+        read("mutation { disablePerson(person: \"UGVyc29uOjk5OTk5OQ\") { id } }"),
         targeted(
             "mutation($t: ID!) { saveSearch(input: { name: \"Sonde\", filter: { programmes: [$t] } }) { id } }",
             Target::Id(Programme),

@@ -7,17 +7,18 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The libraries that belong to one layer each.
-const OWNED: [(&str, &str); 6] = [
+const OWNED: [(&str, &str); 7] = [
     ("sea_orm", "store"),
     ("migration", "store"),
     ("tantivy", "search"),
     ("async_graphql", "graphql"),
     ("axum", "http"),
     ("tower_http", "http"),
+    ("lettre", "mail"),
 ];
 
 /// For each layer, the modules of the crate it may name (besides its own).
-const MAY_NAME: [(&str, &[&str]); 19] = [
+const MAY_NAME: [(&str, &[&str]); 21] = [
     ("domain", &[]),
     ("error", &["domain"]),
     ("ids", &["domain"]),
@@ -25,9 +26,12 @@ const MAY_NAME: [(&str, &[&str]); 19] = [
     ("search", &["domain", "error"]),
     ("dataset", &["domain", "error"]),
     ("indexer", &["domain", "error", "search", "store"]),
-    ("app", &["domain", "error", "ids", "store", "search", "indexer", "dataset"]),
-    ("graphql", &["app", "domain", "error", "ids"]),
-    ("http", &["app", "graphql", "domain", "error", "dataset", "telemetry", "web"]),
+    ("app", &["domain", "error", "ids", "store", "search", "indexer", "dataset", "mail"]),
+    ("graphql", &["app", "domain", "error", "ids", "i18n"]),
+    ("http", &["app", "graphql", "domain", "error", "dataset", "telemetry", "web", "i18n"]),
+    // E-mail sends the one-time links; the languages of messages are a catalogue over the domain.
+    ("mail", &["domain", "error"]),
+    ("i18n", &["domain"]),
     ("web", &[]),
     ("telemetry", &[]),
     ("progress", &["domain"]),
@@ -36,11 +40,27 @@ const MAY_NAME: [(&str, &[&str]); 19] = [
     // The administrative commands act on storage itself: backups (`store`) and index rebuilds (`indexer`).
     (
         "commands",
-        &["app", "config", "dataset", "demo", "domain", "error", "ids", "progress", "relevance", "store", "indexer"],
+        &[
+            "app",
+            "config",
+            "dataset",
+            "demo",
+            "domain",
+            "error",
+            "ids",
+            "progress",
+            "relevance",
+            "store",
+            "indexer",
+            "i18n",
+        ],
     ),
     // The relevance suite runs queries through the search use case, as the search box does.
     ("relevance", &["app", "domain", "error"]),
-    ("lib", &["app", "config", "http", "graphql", "indexer", "store", "telemetry", "error", "domain", "progress"]),
+    (
+        "lib",
+        &["app", "config", "http", "graphql", "indexer", "store", "telemetry", "error", "domain", "progress", "mail", "i18n"],
+    ),
     ("main", &[]),
 ];
 

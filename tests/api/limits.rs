@@ -132,7 +132,7 @@ async fn a_client_past_its_rate_gets_429_naming_the_limit_and_sees_its_budget() 
     assert!((1..=20).contains(&retry), "retry after {retry} s");
     let body: Value = refused.json().await.expect("a JSON body");
     assert_eq!(code(&body["errors"][0]), "RATE_LIMITED");
-    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("3 per minute"), "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("3 par minute"), "{body}");
     // The health check is not counted.
     let health = app.client.get(format!("{}/healthz", app.address)).send().await.expect("a response");
     assert_eq!(health.status(), 200);
@@ -165,7 +165,7 @@ async fn an_answer_past_the_response_size_cap_is_one_error_naming_the_limit() {
     let error = limit_error(&response);
     assert_eq!(code(error), "LIMIT_EXCEEDED", "{response}");
     let message = error["message"].as_str().unwrap_or_default();
-    assert!(message.contains("(limit: response size)") && message.contains("8192 bytes"), "{message}");
+    assert!(message.contains("(limit: response size)") && message.contains("8192 octets"), "{message}");
     assert!(response.to_string().len() < 1024, "the refusal is short");
 
     // A mutation past the cap says it was carried out.
@@ -174,7 +174,7 @@ async fn an_answer_past_the_response_size_cap_is_one_error_naming_the_limit() {
         .post("mutation($input: ProjectSheetInput!) { createSheet(input: $input) { body } }", json!({ "input": input }))
         .await;
     let message = limit_error(&created)["message"].as_str().unwrap_or_default().to_owned();
-    assert!(message.starts_with("the mutation was carried out"), "{message}");
+    assert!(message.starts_with("la mutation a été effectuée"), "{message}");
     let found = app.ok("{ sheet(slug: \"encore-un-garage\") { title } }", json!({})).await;
     assert_eq!(found["sheet"]["title"], "Encore un garage");
 }

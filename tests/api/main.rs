@@ -16,6 +16,7 @@ mod leaks;
 mod limits;
 mod operations;
 mod pagination;
+mod people;
 mod records;
 mod relevance;
 mod schema;

@@ -62,7 +62,8 @@ async fn a_page_of_100_sheets_with_their_relations_costs_a_bounded_number_of_sta
     assert_eq!(small_data["sheets"]["nodes"].as_array().map(Vec::len), Some(10));
 
     println!("statements for a page of 10 sheets: {small:?}; for 100 sheets: {large:?}");
-    // One statement per table and level, 23 in all, plus one to authenticate the request's token,
+    // One statement per table and level, 24 in all (a sheet owns five lists: phases, indicators,
+    // testimonies, documents and its funding plan), plus one to authenticate the request's token,
     // whatever the number of rows, on every run, under the whole parallel suite too: a batch closes
     // when the request has polled every resolver of its level (a list of 100 rows yields half-way
     // through; that must not split it), and hands its rows to all of them before the request runs
@@ -72,5 +73,5 @@ async fn a_page_of_100_sheets_with_their_relations_costs_a_bounded_number_of_sta
         small.iter().chain(&large).all(|count| *count == first),
         "the statements varied between runs or grew with the rows: {small:?} for 10 sheets, {large:?} for 100"
     );
-    assert!(first <= 24, "a page of 100 sheets with programmes, territories and lessons cost {first} statements");
+    assert!(first <= 25, "a page of 100 sheets with programmes, territories and lessons cost {first} statements");
 }

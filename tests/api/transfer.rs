@@ -645,7 +645,7 @@ async fn an_export_that_fails_part_way_never_looks_whole() {
         let response = app.client.get(format!("{}/export/{path}", app.address)).send().await.expect("send");
         assert_eq!(response.status(), 500, "{path}");
         let body: Value = response.json().await.expect("a JSON error");
-        assert!(body.to_string().contains("export failed"), "{body}");
+        assert!(body.to_string().contains("l’export a échoué"), "{body}");
     }
 
     // The command: a non-zero exit, and the output as it was (no file, no folder half-replaced,

@@ -54,6 +54,8 @@ pub enum Form {
     Indicator,
     Testimony,
     Document,
+    /// A line of a funding plan.
+    Funding,
     /// An evidence link; also given as a bare sheet slug (role OBSERVED_IN).
     EvidenceLink,
 }

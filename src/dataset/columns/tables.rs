@@ -97,6 +97,8 @@ const SHEET: &[Field] = &[
     field("indicators", &["indicateurs"], Shape::Nested(Form::Indicator)),
     field("testimonies", &["témoignages"], Shape::Nested(Form::Testimony)),
     field("documents", &["documents"], Shape::Nested(Form::Document)),
+    field("budget", &["budget", "budget total"], Shape::Text),
+    field("funding", &["financements", "plan de financement"], Shape::Nested(Form::Funding)),
     field("sourceUrl", &["url source", "adresse source", "lien source"], Shape::Text),
     PUBLICATION,
     PROVENANCE,

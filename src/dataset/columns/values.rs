@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{Field, Form, Object, Shape, fields, normalise, record_fields};
 use crate::dataset::{
-    Centroid, Dataset, DocumentForm, EvidenceLinkForm, IndicatorForm, PhaseRecordForm, TestimonyForm,
+    Centroid, Dataset, DocumentForm, EvidenceLinkForm, FundingForm, IndicatorForm, PhaseRecordForm, TestimonyForm,
 };
 use crate::domain::Kind;
 
@@ -210,6 +210,12 @@ impl Form {
             ],
             Form::Testimony => &[("quote", &["citation"]), ("speaker", &["auteur", "personne"]), ("role", &["rôle"])],
             Form::Document => &[("title", &["titre"]), ("kind", &["type"]), ("url", &["lien", "adresse"])],
+            Form::Funding => &[
+                ("funder", &["financeur"]),
+                ("amount", &["montant"]),
+                ("year", &["année"]),
+                ("kind", &["nature", "type"]),
+            ],
             Form::EvidenceLink => &[("sheet", &["fiche"]), ("role", &["rôle"]), ("note", &[])],
         }
     }
@@ -248,6 +254,7 @@ impl Form {
             Form::Indicator => check::<IndicatorForm>(items),
             Form::Testimony => check::<TestimonyForm>(items),
             Form::Document => check::<DocumentForm>(items),
+            Form::Funding => check::<FundingForm>(items),
             Form::EvidenceLink => check::<EvidenceLinkForm>(items),
         }
     }

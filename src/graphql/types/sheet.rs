@@ -43,6 +43,19 @@ pub struct IndicatorNode {
     pub actual: Option<f64>,
 }
 
+/// A line of a sheet's funding plan.
+#[derive(SimpleObject)]
+pub struct FundingNode {
+    /// Who funds, as the sheet names them.
+    pub funder: String,
+    /// How much, in euros.
+    pub amount: f64,
+    /// The year of the funding, if known.
+    pub year: Option<i32>,
+    /// Where the money comes from.
+    pub kind: FundingKind,
+}
+
 /// Words of a person involved in the project.
 #[derive(SimpleObject)]
 pub struct TestimonyNode {
@@ -226,6 +239,32 @@ record_object!(#[Object(name = "ProjectSheet")] SheetNode, Kind::Sheet,
             .iter()
             .map(|document| DocumentNode { title: document.title.to_string(), kind: document.kind, url: document.url.as_str().to_owned() })
             .collect())
+    }
+    /// The project's total budget in euros, if known.
+    async fn budget(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<f64>> {
+        Ok(self.0.get(ctx).await?.fields.budget.map(Amount::euros))
+    }
+    /// The funding plan, line by line (at most 20): who gave how much, when and how.
+    async fn funding(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FundingNode>> {
+        let record = self.0.get(ctx).await?;
+        Ok(record
+            .fields
+            .funding
+            .iter()
+            .map(|line| FundingNode {
+                funder: line.funder.to_string(),
+                amount: line.amount.euros(),
+                year: line.year.map(Year::get),
+                kind: line.kind,
+            })
+            .collect())
+    }
+    /// The part of the budget the funding plan covers, from 0 to 1, when both are known and the
+    /// budget is not zero.
+    async fn funding_coverage(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<f64>> {
+        let fields = &self.0.get(ctx).await?.fields;
+        let planned: i64 = fields.funding.iter().map(|line| line.amount.cents()).sum();
+        Ok(fields.budget.filter(|budget| budget.cents() > 0 && !fields.funding.is_empty()).map(|budget| planned as f64 / budget.cents() as f64))
     }
     /// What the network learned for this project at a phase of the démarche: the published lessons
     /// that fit it, best fit first, each with why it was offered. Lessons already linked to the sheet

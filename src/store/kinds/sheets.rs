@@ -8,7 +8,7 @@ use super::{ids, linked_to, opt_parse, raw_ids, statuses_of, tagged};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::db_error;
-use crate::store::entities::{sheet, sheet_document, sheet_indicator, sheet_phase, sheet_testimony};
+use crate::store::entities::{sheet, sheet_document, sheet_funding, sheet_indicator, sheet_phase, sheet_testimony};
 use crate::store::records::Table;
 use crate::store::relations::{LinkTable, RelationIndex, delete_links, delete_tags, insert_links, tag_rows};
 use crate::store::sql::{codes_in, col, ids_in, insert_all, parse_code, set, stored};
@@ -61,6 +61,7 @@ impl Table for SheetFields {
             status: set(self.status.code().to_owned()),
             source_url: set(self.source_url.as_ref().map(|url| url.as_str().to_owned())),
             licence: set(self.licence.as_ref().map(ToString::to_string)),
+            budget_cents: set(self.budget.map(Amount::cents)),
             ..Default::default()
         }
     }
@@ -91,6 +92,7 @@ impl Table for SheetFields {
         children!(sheet_indicator, indicators);
         children!(sheet_testimony, testimonies);
         children!(sheet_document, documents);
+        children!(sheet_funding, funding);
         Ok(relations)
     }
 
@@ -109,7 +111,7 @@ impl Table for SheetFields {
                         .map_err(db_error)?;
                 )+};
             }
-            delete!(sheet_phase, sheet_indicator, sheet_testimony, sheet_document);
+            delete!(sheet_phase, sheet_indicator, sheet_testimony, sheet_document, sheet_funding);
         }
         Ok(())
     }
@@ -173,6 +175,12 @@ impl Table for SheetFields {
             title: document.title.to_string(),
             kind: document.kind.code().to_owned(),
             url: document.url.as_str().to_owned(),
+        });
+        insert!(sheet_funding, funding, |line| {
+            funder: line.funder.to_string(),
+            amount_cents: line.amount.cents(),
+            year: line.year.map(Year::get),
+            kind: line.kind.code().to_owned(),
         });
         Ok(())
     }
@@ -240,6 +248,21 @@ impl Table for SheetFields {
                 })
             })
             .collect::<Result<_>>()?;
+        let funding = relations
+            .funding
+            .get(&row.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|line| {
+                Ok(Funding {
+                    funder: stored("funder", Label::parse(&line.funder))?,
+                    amount: stored("funding amount", Amount::from_cents(line.amount_cents))?,
+                    year: line.year.map(|year| stored("funding year", Year::parse(year.into()))).transpose()?,
+                    kind: parse_code(&line.kind)?,
+                })
+            })
+            .collect::<Result<_>>()?;
         Ok(SheetFields {
             slug: stored("slug", Slug::parse(&row.slug))?,
             title: stored("title", Title::parse(&row.title))?,
@@ -261,6 +284,8 @@ impl Table for SheetFields {
             documents,
             source_url: opt_parse("sourceUrl", &row.source_url, WebAddress::parse)?,
             licence: opt_parse("licence", &row.licence, Label::parse)?,
+            budget: row.budget_cents.map(|cents| stored("budget", Amount::from_cents(cents))).transpose()?,
+            funding,
         })
     }
 

@@ -874,6 +874,16 @@ async function main() {
     await review.click('#invitation-form button[type=submit]');
     await until(() => new URL(review.url()).pathname === '/contribuer', `the reviewer did not land on « Contribuer »: ${review.url()}`);
     await review.locator('#identite', { hasText: `Vous êtes ${people.reviewer.name}, relecteur du programme ${programme.name}` }).waitFor();
+    // A reviewer invites reviewers of their programme only, and sees no list of accounts.
+    await review.click('#account a:has-text("Comptes")');
+    await review.waitForSelector('#invite-form');
+    const reviewerRoles = await review.locator('#inv-role option').allTextContents();
+    const reviewerProgrammes = await review.locator('#inv-programme option').allTextContents();
+    check(JSON.stringify(reviewerRoles) === '["Relecteur"]' && JSON.stringify(reviewerProgrammes) === JSON.stringify([programme.name]),
+      `a reviewer may invite ${reviewerRoles.join(', ')} for ${reviewerProgrammes.join(', ')}`);
+    check(!(await review.locator('#people-table').count()), 'a reviewer sees the list of accounts');
+    await review.goto(`${base}/contribuer`);
+    await ready(review);
     const pending = review.locator('.work-item', { hasText: title });
     await pending.locator('button', { hasText: 'Publier' }).click();
     await review.locator('.work-item', { hasText: title }).waitFor({ state: 'detached' });

@@ -97,10 +97,8 @@ pub async fn token(args: TokenArgs) -> Result<()> {
 pub async fn import(args: ImportArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let paths = args.paths.clone();
-    let (dataset, locations) = tokio::task::spawn_blocking(move || dataset::read_paths(&paths))
-        .await
-        .map_err(Error::internal)?
-        .map_err(Error::InvalidInput)?;
+    let files =
+        tokio::task::spawn_blocking(move || dataset::read_paths_partial(&paths)).await.map_err(Error::internal)?;
     let read = started.elapsed().as_secs_f64();
     // The load runs without the indexer: on SQLite the one transaction holds the database for its
     // whole length, and the index follows the change log once it is committed.
@@ -111,12 +109,8 @@ pub async fn import(args: ImportArgs) -> Result<()> {
         "enregistrements",
         Arc::clone(&progress),
     );
-    let result = app.import_dataset(&system(), &dataset, args.dry_run, &progress).await.map_err(|error| match error {
-        Error::InvalidInput(found) => Error::InvalidInput(dataset::locate(found, &locations)),
-        other => other,
-    });
+    let result = app.import_read(&system(), files, args.dry_run, &progress).await;
     shown.finish().await;
-    drop(dataset);
     let loaded = started.elapsed().as_secs_f64();
     if result.is_ok() && !args.dry_run {
         // The import is searchable when the command returns. A new index is built from the database
@@ -154,14 +148,37 @@ pub async fn import(args: ImportArgs) -> Result<()> {
     let summary = result?;
     let total = started.elapsed().as_secs_f64();
     if args.dry_run {
-        eprintln!("vérifié en {total:.1} s, rien n'a été écrit : {summary}");
+        eprintln!("vérifié en {} s, rien n'a été écrit : {summary}", crate::i18n::number(total, 1));
     } else {
         eprintln!(
-            "importé en {total:.1} s (lecture {read:.1} s, base de données {:.1} s, index {:.1} s) : {summary}",
-            loaded - read,
-            total - loaded
+            "importé en {} s (lecture {} s, base de données {} s, index {} s) : {summary}",
+            crate::i18n::number(total, 1),
+            crate::i18n::number(read, 1),
+            crate::i18n::number(loaded - read, 1),
+            crate::i18n::number(total - loaded, 1)
         );
     }
+    Ok(())
+}
+
+/// Runs `retex export --format xlsx`: a workbook, written beside `--output` and moved there once
+/// whole.
+async fn export_workbook(args: &ExportArgs) -> Result<()> {
+    let Some(output) = &args.output else {
+        return Err(Error::invalid("output", "an XLSX export is a workbook file: give it with --output FILE.xlsx"));
+    };
+    let app = App::open_with(&args.database.database_url, &args.database.settings()).await?;
+    let statuses: Vec<PublicationStatus> =
+        if args.include_drafts { PublicationStatus::ALL.to_vec() } else { vec![PublicationStatus::Published] };
+    let (bytes, counts) = app.export_workbook(&system(), &statuses).await?;
+    let mut temporary = output.as_os_str().to_owned();
+    temporary.push(".partial");
+    let temporary = std::path::PathBuf::from(temporary);
+    std::fs::write(&temporary, &bytes).and_then(|()| std::fs::rename(&temporary, output)).map_err(|err| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::invalid("output", format!("{} cannot be written: {err}", output.display()))
+    })?;
+    eprintln!("exporté (xlsx, 1 fichier(s)) : {counts}");
     Ok(())
 }
 
@@ -169,8 +186,14 @@ pub async fn import(args: ImportArgs) -> Result<()> {
 /// `--output` (a file for JSON and JSON Lines, a folder for CSV and Markdown).
 pub async fn export(args: ExportArgs) -> Result<()> {
     let format = Format::from_name(&args.format).ok_or_else(|| {
-        Error::invalid("format", format!("`{}` is not an export format; use json, jsonl, csv or markdown", args.format))
+        Error::invalid(
+            "format",
+            format!("`{}` is not an export format; use json, jsonl, csv, markdown or xlsx", args.format),
+        )
     })?;
+    if format == Format::Xlsx {
+        return export_workbook(&args).await;
+    }
     let several = matches!(format, Format::Csv | Format::Markdown);
     if several && args.output.is_none() {
         return Err(Error::invalid(
@@ -266,7 +289,11 @@ const POSTGRES_BACKUP: &str = "on PostgreSQL, back up with PostgreSQL's own tool
 `pg_restore --no-owner --dbname=\"$RETEX_DATABASE_URL\" retex.dump`, then run `retex reindex` (see docs/OPERATIONS.md, « Backup and restore (PostgreSQL) »)";
 
 fn contents(info: &crate::store::BackupInfo) -> String {
-    let records: Vec<String> = info.records.iter().map(|(table, count)| format!("{count} {table}")).collect();
+    let records: Vec<String> = info
+        .records
+        .iter()
+        .map(|(table, count)| format!("{} {table}", crate::i18n::number(*count as f64, 0)))
+        .collect();
     format!("{} ({} migrations)", records.join(", "), info.migrations)
 }
 
@@ -309,7 +336,7 @@ pub async fn backup(args: BackupArgs) -> Result<()> {
         let _ = std::fs::remove_file(&partial);
         Error::invalid("output", format!("cannot write {}: {err}", output.display()))
     })?;
-    println!("backup written to {}: {}", output.display(), contents(&info));
+    println!("sauvegarde écrite dans {} : {}", output.display(), contents(&info));
     Ok(())
 }
 
@@ -388,7 +415,7 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
     let rebuilt = crate::indexer::rebuild(app.store(), &args.storage.index_dir, &progress).await;
     shown.finish().await;
     rebuilt?;
-    println!("restored {} from {}: {}", target.display(), args.input.display(), contents(&info));
+    println!("{} restaurée depuis {} : {}", target.display(), args.input.display(), contents(&info));
     Ok(())
 }
 

@@ -81,8 +81,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Se
                 )
                 .map_err(error::Error::from)?;
                 let link = app.invite(&domain::Viewer::System { name: "démo".into() }, invitation).await?;
-                let url = if link.url.starts_with('/') { format!("http://{}{}", args.listen, link.url) } else { link.url };
-                println!("Invitation de l'administratrice de la démo (admin@demo.retex.fr), valable 7 jours, une fois :\n{url}");
+                let url =
+                    if link.url.starts_with('/') { format!("http://{}{}", args.listen, link.url) } else { link.url };
+                println!(
+                    "Invitation de l'administratrice de la démo (admin@demo.retex.fr), valable 7 jours, une fois :\n{url}"
+                );
             }
             None => tracing::info!("the database already holds records: demo dataset not loaded"),
         }

@@ -52,7 +52,10 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|err| Error::internal(format!("cannot build the message: {err}")))?;
-        self.transport.send(message).await.map_err(|err| Error::Unavailable(format!("the SMTP server refused the message: {err}")))?;
+        self.transport
+            .send(message)
+            .await
+            .map_err(|err| Error::Unavailable(format!("the SMTP server refused the message: {err}")))?;
         Ok(())
     }
 }

@@ -77,8 +77,8 @@ const ASSETS: [(&str, &str, &str); 17] = [
 ];
 
 /// GraphiQL's page (`web/graphiql/index.html`), served at `GET /graphql` to a browser: it loads
-/// React, ReactDOM and GraphiQL from `GRAPHIQL_ASSETS` only, so that it works offline, and sends
-/// the page's token (`localStorage`) with its queries.
+/// React, ReactDOM and GraphiQL from `GRAPHIQL_ASSETS` only, so that it works offline; a signed-in
+/// person's queries go with their session cookie and its CSRF token (`X-CSRF-Token`).
 pub const GRAPHIQL: &str = include_str!("../web/graphiql/index.html");
 
 /// The files GraphiQL's page loads, also served at `/assets/{name}`: pinned builds from the npm

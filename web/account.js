@@ -99,7 +99,9 @@ function signedInParts(who) {
   out.addEventListener('click', () => signOut(out));
   return [
     h('span', { class: 'account-name' }, h('span', { class: 'badge' }, label('Role', who.role)), ' ', who.person?.name || who.name),
-    who.mayInvite || who.mayAdminister ? h('a', { href: pathTo('people'), class: 'account-link' }, 'Comptes') : null,
+    who.mayInvite || who.mayAdminister
+      ? h('a', { href: pathTo('people'), class: 'account-link', 'data-nav': 'people', 'aria-current': viewOf(location.pathname) === 'people' ? 'page' : null }, 'Comptes')
+      : null,
     out,
   ].filter(Boolean);
 }
@@ -123,12 +125,19 @@ async function signOut(button) {
 // Sign-in (`/connexion?retour=…`)
 
 /** Where to go once signed in: the `retour` of the address when it is one of the page's own
- *  addresses (not the sign-in or link pages), else « Contribuer ». */
+ *  addresses on this origin (not the sign-in or link pages), as the browser reads it; else
+ *  « Contribuer ». */
 function returnPath(url) {
-  const back = url.searchParams.get('retour') || '';
-  if (!/^\/(?![/\\])/.test(back)) return pathTo('contribute');
-  const view = viewOf(new URL(back, location.origin).pathname);
-  return view && view !== 'signIn' && view !== 'invitation' ? back : pathTo('contribute');
+  const back = url.searchParams.get('retour');
+  if (!back) return pathTo('contribute');
+  let target;
+  try {
+    target = new URL(back, location.origin);
+  } catch {
+    return pathTo('contribute');
+  }
+  const view = target.origin === location.origin ? viewOf(target.pathname) : null;
+  return view && view !== 'signIn' && view !== 'invitation' ? target.pathname + target.search : pathTo('contribute');
 }
 
 export async function signInView(url, stale) {

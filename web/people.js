@@ -79,7 +79,9 @@ function organisationOptions(organisations) {
 
 function inviteSection(who, scopes) {
   const roles = who.mayAdminister ? values('Role').map((value) => value.code) : ['REVIEWER'];
-  const role = selectField('inv-role', 'Rôle', roles.map((code) => h('option', { value: code }, label('Role', code))), ROLE_HINTS[roles[0]]);
+  // Contributors are those most often invited: their role comes first chosen.
+  const role = selectField('inv-role', 'Rôle',
+    roles.map((code) => h('option', { value: code, selected: code === 'CONTRIBUTOR' || roles.length === 1 }, label('Role', code))), '');
   const organisation = selectField('inv-organisation', 'Organisation', organisationOptions(scopes.organisations),
     'Celle pour laquelle la personne écrira.');
   const programme = selectField('inv-programme', 'Programme',

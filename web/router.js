@@ -99,7 +99,7 @@ export async function render({ moveFocus = false } = {}) {
   for (const notice of document.querySelectorAll('#banner .transient')) notice.remove();
   for (const link of document.querySelectorAll('a[data-sign-in]')) link.setAttribute('href', signInPath());
   for (const link of document.querySelectorAll('[data-nav]')) {
-    const active = { search: ['search'], map: ['map'], prepare: ['prepare'], guide: ['guide'], recurrence: ['recurrence'], overview: ['overview'], contribute: ['contribute'] }[link.dataset.nav];
+    const active = { search: ['search'], map: ['map'], prepare: ['prepare'], guide: ['guide'], recurrence: ['recurrence'], overview: ['overview'], contribute: ['contribute'], people: ['people'] }[link.dataset.nav];
     if (active.includes(view)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }

@@ -29,9 +29,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(a("locked_until")))
                     .col(big_integer(a("created_at")))
                     .col(big_integer_null(a("last_signed_in_at")))
-                    .foreign_key(
-                        ForeignKey::create().from(a("person"), a("token_id")).to(a("api_token"), a("id")),
-                    )
+                    .foreign_key(ForeignKey::create().from(a("person"), a("token_id")).to(a("api_token"), a("id")))
                     .to_owned(),
             )
             .await?;
@@ -52,9 +50,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(a("created_at")))
                     .col(big_integer(a("expires_at")))
                     .col(big_integer_null(a("used_at")))
-                    .foreign_key(
-                        ForeignKey::create().from(a("invitation"), a("person_id")).to(a("person"), a("id")),
-                    )
+                    .foreign_key(ForeignKey::create().from(a("invitation"), a("person_id")).to(a("person"), a("id")))
                     .to_owned(),
             )
             .await?;
@@ -69,9 +65,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(a("created_at")))
                     .col(big_integer(a("expires_at")))
                     .col(big_integer_null(a("revoked_at")))
-                    .foreign_key(
-                        ForeignKey::create().from(a("session"), a("person_id")).to(a("person"), a("id")),
-                    )
+                    .foreign_key(ForeignKey::create().from(a("session"), a("person_id")).to(a("person"), a("id")))
                     .to_owned(),
             )
             .await?;

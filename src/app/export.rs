@@ -113,6 +113,40 @@ impl App {
         Ok(())
     }
 
+    /// Exports the records the viewer may see with these publication statuses as an XLSX workbook
+    /// (one worksheet per kind, and the legend). A workbook is written whole: the records are held
+    /// in memory, then laid out off the async executor.
+    pub async fn export_workbook(
+        &self,
+        viewer: &Viewer,
+        statuses: &[PublicationStatus],
+    ) -> Result<(Vec<u8>, dataset::KindCounts)> {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Dataset>(2);
+        let collecting = tokio::spawn(async move {
+            let mut whole =
+                (Dataset { format: dataset::FORMAT.to_owned(), ..Dataset::default() }, dataset::Locations::default());
+            while let Some(page) = receiver.recv().await {
+                dataset::files::merge(&mut whole, (page, dataset::Locations::default()));
+            }
+            whole.0
+        });
+        let sent = self.export_pages(viewer, statuses, &Progress::default(), sender).await;
+        let whole = collecting.await.map_err(Error::internal)?;
+        sent?;
+        let counts = dataset::KindCounts {
+            organisations: whole.organisations.len(),
+            territories: whole.territories.len(),
+            programmes: whole.programmes.len(),
+            sheets: whole.sheets.len(),
+            lessons: whole.lessons.len(),
+        };
+        let bytes = tokio::task::spawn_blocking(move || dataset::xlsx::write(&whole))
+            .await
+            .map_err(Error::internal)?
+            .map_err(|problem| Error::internal(format!("the workbook cannot be written: {problem}")))?;
+        Ok((bytes, counts))
+    }
+
     /// Exports the records the viewer may see with these publication statuses through `writer`
     /// (see [`App::export_pages`]); the writing runs off the async executor, a page behind the
     /// reading. The export is finished (its document closed, its last file written) only when every

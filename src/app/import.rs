@@ -36,7 +36,10 @@ impl std::fmt::Display for DatasetSummary {
         write!(
             f,
             "{} ({} créés, {} mis à jour, {} inchangés)",
-            self.records, self.created, self.updated, self.unchanged
+            self.records,
+            french_number(self.created as f64, 0),
+            french_number(self.updated as f64, 0),
+            french_number(self.unchanged as f64, 0)
         )
     }
 }
@@ -483,15 +486,34 @@ impl App {
             return Err(Error::invalid("files", "give at least one file to import"));
         }
         let read = tokio::task::spawn_blocking(move || {
-            dataset::files::read_files(files.into_iter().map(|(name, bytes)| (name, Ok(bytes))), format)
+            dataset::files::read_files_partial(files.into_iter().map(|(name, bytes)| (name, Ok(bytes))), format)
         })
         .await
         .map_err(Error::internal)?;
-        let (dataset, locations) = read.map_err(Error::InvalidInput)?;
-        self.import_dataset(viewer, &dataset, dry_run, progress).await.map_err(|error| match error {
-            Error::InvalidInput(found) => Error::InvalidInput(dataset::locate(found, &locations)),
-            other => other,
-        })
+        self.import_read(viewer, read, dry_run, progress).await
+    }
+
+    /// Imports what files gave (see `dataset::files::read_files_partial`): when some of it could not
+    /// be read, what was read is still checked (values, references, duplicates) without writing, so
+    /// that every problem of the files is told at once; every problem names its file and line.
+    pub async fn import_read(
+        &self,
+        viewer: &Viewer,
+        (dataset, locations, mut problems): (Dataset, dataset::Locations, Vec<FieldProblem>),
+        dry_run: bool,
+        progress: &Progress,
+    ) -> Result<DatasetSummary> {
+        allowed(viewer.may_administer())?;
+        let checked = self.import_dataset(viewer, &dataset, dry_run || !problems.is_empty(), progress).await;
+        match checked {
+            Err(Error::InvalidInput(found)) => {
+                problems.extend(dataset::locate(found, &locations));
+                Err(Error::InvalidInput(problems))
+            }
+            Err(other) => Err(other),
+            Ok(_) if !problems.is_empty() => Err(Error::InvalidInput(problems)),
+            Ok(summary) => Ok(summary),
+        }
     }
 }
 

@@ -56,7 +56,8 @@ fn hash_password(password: &str) -> Result<String> {
     use argon2::password_hash::SaltString;
     let mut random = [0u8; 16];
     getrandom::fill(&mut random).map_err(|err| Error::internal(format!("no randomness for a salt: {err}")))?;
-    let salt = SaltString::encode_b64(&random).map_err(|err| Error::internal(format!("cannot encode a salt: {err}")))?;
+    let salt =
+        SaltString::encode_b64(&random).map_err(|err| Error::internal(format!("cannot encode a salt: {err}")))?;
     argon2::Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
@@ -219,7 +220,12 @@ impl App {
                     return Err(Error::Conflict(format!("an account already signs in with {}", link.email)));
                 }
                 let name = name.ok_or_else(|| Error::invalid("name", "is missing"))?;
-                let token = NewToken { name: Some(name), role: link.role, organisation: link.organisation, programme: link.programme };
+                let token = NewToken {
+                    name: Some(name),
+                    role: link.role,
+                    organisation: link.organisation,
+                    programme: link.programme,
+                };
                 let unusable = digest(&new_secret()?);
                 let token = store::insert_token(&tx, &token, &unusable, &link.created_by).await?;
                 store::insert_person(&tx, token.id, &link.email, &hash).await?
@@ -348,7 +354,10 @@ impl App {
         if let Viewer::Account(account) = viewer
             && account.token == found.token
         {
-            return Err(Error::invalid("person", "this is the caller's own account; another administrator disables it"));
+            return Err(Error::invalid(
+                "person",
+                "this is the caller's own account; another administrator disables it",
+            ));
         }
         let tx = self.store.begin().await?;
         store::revoke_token(&tx, found.token).await?;

@@ -274,6 +274,38 @@ impl SheetRecord {
                 funding: funding.into_iter().collect::<Option<_>>()?,
             })
         })();
+        if !p.is_empty() {
+            // Some values did not convert: the fields that do not depend on them are still checked,
+            // so that one pass tells every problem of the record.
+            let probe = SheetDraft {
+                slug: (!self.slug.is_empty()).then(|| self.slug.clone()),
+                title: self.title.clone(),
+                summary: self.summary.clone(),
+                body: self.body.clone(),
+                activity_type: Some(ActivityType::Other),
+                social_need: self.social_need.clone(),
+                source_url: self.source_url.clone(),
+                licence: self.licence.clone(),
+                budget: self.budget.as_ref().map(|budget| budget.0.clone()),
+                funding: self
+                    .funding
+                    .iter()
+                    .map(|form| FundingDraft {
+                        funder: form.funder.clone(),
+                        amount: form.amount.0.clone(),
+                        year: form.year,
+                        kind: None,
+                    })
+                    .collect(),
+                ..SheetDraft::default()
+            };
+            if let Err(found) = probe.validate() {
+                let told: Vec<String> = p.fields().map(str::to_owned).collect();
+                for problem in found.into_iter().filter(|problem| !told.contains(&problem.field)) {
+                    p.add(problem.field, problem.problem);
+                }
+            }
+        }
         finish_draft(p, draft)
     }
 

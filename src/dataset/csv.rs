@@ -15,30 +15,51 @@ use super::*;
 /// Reads one CSV file; `name` gives the kind of its records (its stem) and locates problems and
 /// records as `name:line`, the header being line 1. Returns every problem of every row.
 pub fn read(name: &str, text: &str) -> Result<(Dataset, Locations), Vec<FieldProblem>> {
+    let (dataset, locations, problems) = read_partial(name, text);
+    if problems.is_empty() { Ok((dataset, locations)) } else { Err(problems) }
+}
+
+/// Reads one CSV file as far as it can: the records of the rows that read, and every problem of the
+/// file (its columns and every bad cell of every row), so that an import reports them all at once.
+pub fn read_partial(name: &str, text: &str) -> (Dataset, Locations, Vec<FieldProblem>) {
     let stem = Path::new(name).file_stem().and_then(|stem| stem.to_str()).unwrap_or(name);
     let Some(kind) = columns::kind_of_stem(stem) else {
-        return Err(vec![FieldProblem {
-            field: name.to_owned(),
-            problem: format!(
-                "the file name does not say which records it holds: name it after a kind, or end its name with \
+        let empty = Dataset { format: FORMAT.to_owned(), ..Dataset::default() };
+        return (
+            empty,
+            Locations::default(),
+            vec![FieldProblem {
+                field: name.to_owned(),
+                problem: format!(
+                    "the file name does not say which records it holds: name it after a kind, or end its name with \
                  `-` or `_` and a kind (e.g. `fiches.csv`, `2024_lecons.csv`); kinds: {}",
-                columns::kind_names()
-            ),
-        }]);
+                    columns::kind_names()
+                ),
+            }],
+        );
     };
+    read_kind(name, kind, text)
+}
+
+/// Reads a table of records of one kind (a CSV file, a sheet of a workbook) as far as it can;
+/// problems and records are located as `name:line`, the header being line 1. An unknown column is
+/// reported and its cells left aside; rows are read all the same, unless a required column is
+/// missing (then only their cells are checked).
+pub fn read_kind(name: &str, kind: Kind, text: &str) -> (Dataset, Locations, Vec<FieldProblem>) {
     let mut problems = Problems::default();
     let mut reader = ::csv::ReaderBuilder::new().delimiter(delimiter(text)).flexible(true).from_reader(text.as_bytes());
+    let mut dataset = Dataset { format: FORMAT.to_owned(), ..Dataset::default() };
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(err) => {
             problems.add(format!("{name}:1"), format!("the header row cannot be read: {err}"));
-            return Err(problems.into_vec());
+            return (dataset, Locations::default(), problems.into_vec());
         }
     };
     let header = read_header(name, kind, &headers, &mut problems);
-    let header_ok = problems.is_empty();
+    let has = |wanted: &str| header.iter().any(|column| column.field.is_some_and(|field| field.name == wanted));
+    let header_ok = columns::required(kind).iter().all(|required| has(required)) && has("lat") == has("lon");
 
-    let mut dataset = Dataset { format: FORMAT.to_owned(), ..Dataset::default() };
     let mut locations = Locations::default();
     for row in reader.records() {
         let row = match row {
@@ -63,8 +84,7 @@ pub fn read(name: &str, text: &str) -> Result<(Dataset, Locations), Vec<FieldPro
             Err(problem) => problems.add(place, problem),
         }
     }
-    problems.into_result()?;
-    Ok((dataset, locations))
+    (dataset, locations, problems.into_vec())
 }
 
 /// Returns the delimiter of a file: `;` (French spreadsheets) when the header line has more `;`

@@ -17,6 +17,8 @@ pub enum Format {
     Csv,
     /// Markdown with a front-matter header: one record per file.
     Markdown,
+    /// An XLSX workbook: one worksheet per kind of record, laid out as the CSV files.
+    Xlsx,
 }
 
 impl Format {
@@ -29,6 +31,7 @@ impl Format {
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
             "markdown" | "md" => Some(Format::Markdown),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -39,6 +42,7 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
             Format::Markdown => "markdown",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -50,6 +54,7 @@ impl Format {
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
             "md" | "markdown" => Some(Format::Markdown),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -133,15 +138,40 @@ pub fn read_text(name: &str, text: &str, format: Format) -> Result<(Dataset, Loc
         Format::Jsonl => lines::read(name, text),
         Format::Csv => csv::read(name, text),
         Format::Markdown => markdown::read(name, text),
+        Format::Xlsx => Err(vec![FieldProblem {
+            field: name.to_owned(),
+            problem: "an XLSX workbook is read from its bytes, not as text".into(),
+        }]),
     }
 }
 
-/// Reads bytes (an upload) in `format`: they must be UTF-8.
+/// Reads bytes (an upload) in `format`: they must be UTF-8, but for a workbook.
 pub fn read_bytes(name: &str, bytes: &[u8], format: Format) -> Result<(Dataset, Locations), Vec<FieldProblem>> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|err| vec![FieldProblem { field: name.to_owned(), problem: format!("is not UTF-8 text: {err}") }])?;
-    // A byte-order mark, as spreadsheets write, is not part of the first header.
-    read_text(name, text.strip_prefix('\u{feff}').unwrap_or(text), format)
+    let (dataset, locations, problems) = read_bytes_partial(name, bytes, format);
+    if problems.is_empty() { Ok((dataset, locations)) } else { Err(problems) }
+}
+
+/// Reads bytes in `format` as far as they go: a table (CSV, a workbook) gives the records of the rows
+/// that read beside the problems of the others; the other formats all or nothing.
+pub fn read_bytes_partial(name: &str, bytes: &[u8], format: Format) -> (Dataset, Locations, Vec<FieldProblem>) {
+    let empty = || Dataset { format: FORMAT.to_owned(), ..Dataset::default() };
+    if format == Format::Xlsx {
+        return xlsx::read_partial(name, bytes);
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
+        Err(err) => {
+            let problem = FieldProblem { field: name.to_owned(), problem: format!("is not UTF-8 text: {err}") };
+            return (empty(), Locations::default(), vec![problem]);
+        }
+    };
+    if format == Format::Csv {
+        return csv::read_partial(name, text);
+    }
+    match read_text(name, text, format) {
+        Ok((dataset, locations)) => (dataset, locations, Vec::new()),
+        Err(problems) => (empty(), Locations::default(), problems),
+    }
 }
 
 /// Lists the dataset files a path names: the file itself, or every file of a known format in a
@@ -172,13 +202,19 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>, FieldProblem> {
 /// Reads files and folders into one dataset, with where each record came from. Every problem of
 /// every file is reported, not only the first.
 pub fn read_paths(paths: &[PathBuf]) -> Result<(Dataset, Locations), Vec<FieldProblem>> {
+    let (dataset, locations, problems) = read_paths_partial(paths);
+    if problems.is_empty() { Ok((dataset, locations)) } else { Err(problems) }
+}
+
+/// Reads files and folders as far as they go (see `read_files_partial`).
+pub fn read_paths_partial(paths: &[PathBuf]) -> (Dataset, Locations, Vec<FieldProblem>) {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for path in paths {
         match expand(path) {
             Ok(found) if found.is_empty() => problems.push(FieldProblem {
                 field: path.display().to_string(),
-                problem: "holds no .json, .jsonl, .csv or .md file".into(),
+                problem: "holds no .json, .jsonl, .csv, .md or .xlsx file".into(),
             }),
             Ok(found) => files.extend(found),
             Err(problem) => problems.push(problem),
@@ -189,14 +225,9 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<(Dataset, Locations), Vec<FieldPr
         let bytes = std::fs::read(&file);
         (file.display().to_string(), bytes)
     });
-    match read_files(read, None) {
-        Ok(merged) if problems.is_empty() => Ok(merged),
-        Ok(_) => Err(problems),
-        Err(found) => {
-            problems.extend(found);
-            Err(problems)
-        }
-    }
+    let (dataset, locations, found) = read_files_partial(read, None);
+    problems.extend(found);
+    (dataset, locations, problems)
 }
 
 /// Reads files given by name and content (read from disk, or uploaded) into one dataset, each in
@@ -205,6 +236,16 @@ pub fn read_files(
     files: impl IntoIterator<Item = (String, std::io::Result<Vec<u8>>)>,
     format: Option<Format>,
 ) -> Result<(Dataset, Locations), Vec<FieldProblem>> {
+    let (dataset, locations, problems) = read_files_partial(files, format);
+    if problems.is_empty() { Ok((dataset, locations)) } else { Err(problems) }
+}
+
+/// Reads files as far as they go (see `read_bytes_partial`): the records read, and every problem of
+/// every file, so that an import can go on checking what was read and tell all at once.
+pub fn read_files_partial(
+    files: impl IntoIterator<Item = (String, std::io::Result<Vec<u8>>)>,
+    format: Option<Format>,
+) -> (Dataset, Locations, Vec<FieldProblem>) {
     let mut problems = Vec::new();
     let mut merged = (Dataset { format: FORMAT.to_owned(), ..Dataset::default() }, Locations::default());
     for (name, bytes) in files {
@@ -218,16 +259,15 @@ pub fn read_files(
         let Some(format) = format.or_else(|| Format::of_file(&name)) else {
             problems.push(FieldProblem {
                 field: name,
-                problem: "has no known extension: use .json, .jsonl, .csv or .md, or say its format".into(),
+                problem: "has no known extension: use .json, .jsonl, .csv, .md or .xlsx, or say its format".into(),
             });
             continue;
         };
-        match read_bytes(&name, &bytes, format) {
-            Ok(read) => merge(&mut merged, read),
-            Err(found) => problems.extend(found),
-        }
+        let (dataset, locations, found) = read_bytes_partial(&name, &bytes, format);
+        problems.extend(found);
+        merge(&mut merged, (dataset, locations));
     }
-    if problems.is_empty() { Ok(merged) } else { Err(problems) }
+    (merged.0, merged.1, problems)
 }
 
 /// Adds a dataset read from one file to the datasets read so far.

@@ -16,14 +16,15 @@ pub mod markdown;
 mod names;
 mod records;
 pub mod writer;
+pub mod xlsx;
 
 pub use conversions::publication_status;
-pub use files::{Format, Locations, locate, read_bytes, read_paths};
+pub use files::{Format, Locations, locate, read_bytes, read_paths, read_paths_partial};
 pub use lines::{Line, from_lines};
 pub use names::{Names, Slot, SlotMut};
 pub use records::{
-    AmountText, Centroid, DocumentForm, EvidenceLinkForm, FundingForm, IndicatorForm, LessonRecord, OrganisationRecord, PhaseRecordForm,
-    ProgrammeRecord, Provenance, SheetRecord, TerritoryRecord, TestimonyForm,
+    AmountText, Centroid, DocumentForm, EvidenceLinkForm, FundingForm, IndicatorForm, LessonRecord, OrganisationRecord,
+    PhaseRecordForm, ProgrammeRecord, Provenance, SheetRecord, TerritoryRecord, TestimonyForm,
 };
 pub use writer::{Target, Writer, Written};
 
@@ -86,7 +87,11 @@ impl std::fmt::Display for KindCounts {
         write!(
             f,
             "{} organisations, {} territoires, {} programmes, {} fiches, {} leçons",
-            self.organisations, self.territories, self.programmes, self.sheets, self.lessons
+            crate::domain::french_number(self.organisations as f64, 0),
+            crate::domain::french_number(self.territories as f64, 0),
+            crate::domain::french_number(self.programmes as f64, 0),
+            crate::domain::french_number(self.sheets as f64, 0),
+            crate::domain::french_number(self.lessons as f64, 0)
         )
     }
 }

@@ -83,6 +83,9 @@ impl Writer {
                 stream.write_all(b"\n").map_err(text)?;
                 Out::Lines(stream)
             }
+            (Format::Xlsx, _) => {
+                return Err("an XLSX workbook is written whole, by `dataset::xlsx::write`".to_owned());
+            }
             (Format::Csv | Format::Markdown, Target::Stream(_)) => {
                 return Err(format!("a {} export is a folder of files", format.name()));
             }

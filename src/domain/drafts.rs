@@ -315,7 +315,12 @@ impl SheetDraft {
                 None => Some(None),
                 Some(year) => p.check(format!("funding[{i}].year"), Year::parse(year)).map(Some),
             };
-            Some(Funding { funder: funder?, amount: amount?, year: year?, kind: draft.kind.unwrap_or(FundingKind::Other) })
+            Some(Funding {
+                funder: funder?,
+                amount: amount?,
+                year: year?,
+                kind: draft.kind.unwrap_or(FundingKind::Other),
+            })
         });
         let funding: Option<Vec<Funding>> = funding.collect::<Vec<_>>().into_iter().collect();
         let budget = optional(&mut p, "budget", &self.budget, Amount::parse);

@@ -43,7 +43,8 @@ impl EmailAddress {
             return Err(format!("`{address}` is not an e-mail address (name@domain.fr)"));
         };
         let valid_part = |part: &str| {
-            !part.is_empty() && part.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"@<>()[],;:\"\\".contains(c))
+            !part.is_empty()
+                && part.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"@<>()[],;:\"\\".contains(c))
         };
         let valid_domain = valid_part(domain)
             && domain.contains('.')
@@ -171,12 +172,7 @@ impl NewInvitation {
 
     /// The token a person accepting this invitation acts with.
     pub fn token(&self, name: Label) -> NewToken {
-        NewToken {
-            name: Some(name),
-            role: self.role,
-            organisation: self.organisation,
-            programme: self.programme,
-        }
+        NewToken { name: Some(name), role: self.role, organisation: self.organisation, programme: self.programme }
     }
 }
 
@@ -287,8 +283,13 @@ mod tests {
 
     #[test]
     fn addresses_are_trimmed_lowered_and_checked() {
-        assert_eq!(EmailAddress::parse("  Claire.Martin@Fabrique.FR ").map(|e| e.0), Ok("claire.martin@fabrique.fr".into()));
-        for bad in ["", "claire", "claire@", "@fabrique.fr", "claire@fabrique", "cl aire@fabrique.fr", "a@b@c.fr", "a@-b.fr"] {
+        assert_eq!(
+            EmailAddress::parse("  Claire.Martin@Fabrique.FR ").map(|e| e.0),
+            Ok("claire.martin@fabrique.fr".into())
+        );
+        for bad in
+            ["", "claire", "claire@", "@fabrique.fr", "claire@fabrique", "cl aire@fabrique.fr", "a@b@c.fr", "a@-b.fr"]
+        {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -61,6 +61,11 @@ impl Problems {
         ok.then_some(values)
     }
 
+    /// The fields that have a problem so far.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|problem| problem.field.as_str())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

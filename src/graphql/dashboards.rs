@@ -463,7 +463,8 @@ impl DashboardQuery {
                 FundingGrouping::Year if sum.value.is_empty() => (String::new(), "Année non précisée".to_owned()),
                 FundingGrouping::Year => (sum.value.clone(), sum.value.clone()),
                 FundingGrouping::Kind => {
-                    let label = FundingKind::from_code(&sum.value).map_or_else(|| sum.value.clone(), |kind| kind.label().to_owned());
+                    let label = FundingKind::from_code(&sum.value)
+                        .map_or_else(|| sum.value.clone(), |kind| kind.label().to_owned());
                     (sum.value.clone(), label)
                 }
             };

@@ -22,6 +22,8 @@ pub enum DatasetFormat {
     Csv,
     /// Markdown with a front-matter header: one record per file.
     Markdown,
+    /// An XLSX workbook: one worksheet per kind (« Fiches », « Leçons »…), laid out as the CSV files.
+    Xlsx,
 }
 
 impl From<DatasetFormat> for Format {
@@ -31,6 +33,7 @@ impl From<DatasetFormat> for Format {
             DatasetFormat::Jsonl => Format::Jsonl,
             DatasetFormat::Csv => Format::Csv,
             DatasetFormat::Markdown => Format::Markdown,
+            DatasetFormat::Xlsx => Format::Xlsx,
         }
     }
 }

@@ -7,9 +7,9 @@ use async_graphql::{Request, Variables};
 use serde::Deserialize;
 
 use super::{RetexSchema, execute};
-use crate::i18n::Language;
 use crate::app::App;
 use crate::domain::Viewer;
+use crate::i18n::Language;
 
 /// A parsed GraphQL request.
 pub struct GraphqlRequest(Request);
@@ -303,9 +303,9 @@ pub async fn run(
 /// The body of a request that failed with a retex error outside of GraphQL (sign-in, links), shaped
 /// as GraphQL errors are (`extensions.code`, `extensions.problems`), in `language`.
 pub fn error_of(error: &crate::error::Error, language: Language) -> Vec<u8> {
-    let mut errors = [async_graphql::ServerError::from(super::error::to_graphql(error).into_server_error(
-        async_graphql::Pos::default(),
-    ))];
+    let mut errors = [async_graphql::ServerError::from(
+        super::error::to_graphql(error).into_server_error(async_graphql::Pos::default()),
+    )];
     localise(&mut errors, language);
     let [error] = errors;
     let mut body = serde_json::json!({ "errors": [error] });

@@ -1,6 +1,7 @@
 //! Exports: the whole dataset streamed as JSON or JSON Lines (`/export/dataset.json`,
-//! `/export/dataset.jsonl`, written by a thread into the body as the client reads it), and any
-//! query's answer as CSV (`/export.csv`).
+//! `/export/dataset.jsonl`, written by a thread into the body as the client reads it), as an XLSX
+//! workbook (`/export/dataset.xlsx`), the templates to fill in (`/modeles/retex.xlsx`,
+//! `/modeles/{kind}.csv`, `/modeles/legende.csv`), and any query's answer as CSV (`/export.csv`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,6 +18,89 @@ use crate::app::App;
 use crate::dataset::{self, Format};
 use crate::domain::{Progress, Viewer};
 use crate::graphql::transport;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn attachment(status: StatusCode, content_type: &'static str, name: &str, body: Vec<u8>) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    response
+}
+
+/// The whole dataset as an XLSX workbook (`GET /export/dataset.xlsx`): a worksheet per kind and the
+/// legend, as `importDataset` reads it back; `?includeDrafts=true` as for the other exports.
+pub(super) async fn export_xlsx(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let drafts = match include_drafts(&params) {
+        Ok(drafts) => drafts,
+        Err(message) => return error(StatusCode::BAD_REQUEST, MediaType::Json, "INVALID_INPUT", &message),
+    };
+    let statuses = match App::export_statuses(&viewer, drafts) {
+        Ok(statuses) => statuses,
+        Err(other) => {
+            let message = match other {
+                crate::error::Error::Forbidden(message) => message,
+                other => other.to_string(),
+            };
+            return error(StatusCode::FORBIDDEN, MediaType::Json, "FORBIDDEN", &message);
+        }
+    };
+    let Ok(_permit) = Arc::clone(&state.exports).try_acquire_owned() else {
+        let mut response = error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            MediaType::Json,
+            "BUSY",
+            "other dataset exports are running; try again in a minute",
+        );
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return response;
+    };
+    match state.app.export_workbook(&viewer, &statuses).await {
+        Ok((bytes, _)) => attachment(StatusCode::OK, XLSX, "retex.xlsx", bytes),
+        Err(failure) => {
+            tracing::warn!(error = %failure, "the workbook export failed");
+            error(StatusCode::INTERNAL_SERVER_ERROR, MediaType::Json, "INTERNAL", "the export failed")
+        }
+    }
+}
+
+/// The templates to fill in: `retex.xlsx` (a worksheet per kind with every column, and the legend),
+/// `{kind}.csv` (the header row of a kind: `fiches.csv`, `lecons.csv`…) and `legende.csv` (the
+/// values each coded column accepts). Public: they hold no record.
+pub(super) async fn template(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    const CSV: &str = "text/csv; charset=utf-8";
+    if name == "retex.xlsx" {
+        let empty = dataset::Dataset { format: dataset::FORMAT.to_owned(), ..dataset::Dataset::default() };
+        return match tokio::task::spawn_blocking(move || dataset::xlsx::write(&empty)).await {
+            Ok(Ok(bytes)) => attachment(StatusCode::OK, XLSX, "modele-retex.xlsx", bytes),
+            _ => {
+                error(StatusCode::INTERNAL_SERVER_ERROR, MediaType::Json, "INTERNAL", "the template cannot be written")
+            }
+        };
+    }
+    if name == "legende.csv" {
+        return attachment(StatusCode::OK, CSV, "legende.csv", dataset::xlsx::csv_legend().into_bytes());
+    }
+    let kind = name.strip_suffix(".csv").and_then(dataset::columns::kind_of_stem);
+    match kind {
+        Some(kind) => {
+            let file = format!("modele-{}.csv", dataset::columns::plural_name(kind));
+            attachment(StatusCode::OK, CSV, &file, dataset::xlsx::csv_template(kind).into_bytes())
+        }
+        None => error(
+            StatusCode::NOT_FOUND,
+            MediaType::Json,
+            "NOT_FOUND",
+            "no such template: retex.xlsx, legende.csv, or a kind's CSV (organisations.csv, territoires.csv, programmes.csv, fiches.csv, lecons.csv)",
+        ),
+    }
+}
 
 /// How long a dataset export waits for a client that reads nothing before it gives up.
 const EXPORT_STALL: Duration = Duration::from_secs(60);
@@ -205,8 +289,9 @@ pub(super) async fn export_csv(
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET"));
         return response;
     }
-    let answer = transport::run(&state.schema, &state.app, viewer, request, state.limits.max_response_bytes, super::language())
-        .await;
+    let answer =
+        transport::run(&state.schema, &state.app, viewer, request, state.limits.max_response_bytes, super::language())
+            .await;
     let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
     if body.get("errors").is_some() {
         return json_response(StatusCode::BAD_REQUEST, MediaType::Json, answer.body);

@@ -21,8 +21,9 @@ const MAX_UPLOAD_FILES: usize = 1_000;
 
 async fn run(state: &AppState, viewer: Viewer, media: MediaType, request: GraphqlRequest) -> Response {
     let started = Instant::now();
-    let response = transport::run(&state.schema, &state.app, viewer, request, state.limits.max_response_bytes, super::language())
-        .await;
+    let response =
+        transport::run(&state.schema, &state.app, viewer, request, state.limits.max_response_bytes, super::language())
+            .await;
     telemetry::graphql_request(response.operation, response.outcome, started.elapsed());
     if response.unavailable {
         telemetry::unavailable();

@@ -26,7 +26,7 @@ use crate::graphql::{RetexSchema, transport};
 use crate::i18n::Language;
 use crate::telemetry;
 use admission::{RateLimiter, admit, time_limit};
-use exports::{export_csv, export_json, export_jsonl};
+use exports::{export_csv, export_json, export_jsonl, export_xlsx, template};
 use graphql::{graphql_get, graphql_post};
 use health::{healthz, metrics};
 use page::{asset, page};
@@ -128,6 +128,11 @@ pub fn router(app: App, limits: Limits) -> Router {
             "/export/dataset.jsonl",
             get(export_jsonl).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
         )
+        .route(
+            "/export/dataset.xlsx",
+            get(export_xlsx).layer(axum::middleware::from_fn_with_state(state.clone(), admit)),
+        )
+        .route("/modeles/{name}", get(template))
         .route("/flux.atom", get(feeds::feed).layer(axum::middleware::from_fn_with_state(state.clone(), admit)))
         .route("/auth/sign-in", axum::routing::post(auth::sign_in))
         .route("/auth/sign-out", axum::routing::post(auth::sign_out))

@@ -1018,4 +1018,43 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
     ("a boolean", "un booléen"),
     ("a sequence", "une liste"),
     ("a map", "un objet"),
+    // src/dataset/xlsx.rs, src/http/exports.rs (workbooks and templates)
+    (
+        "is not an XLSX workbook (save it as « Classeur Excel (.xlsx) »): {}",
+        "n’est pas un classeur XLSX (enregistrez-le en « Classeur Excel (.xlsx) ») : {}",
+    ),
+    (
+        "the worksheet's name does not say which records it holds: name it after a kind (« Fiches », « Leçons »…); kinds: {}",
+        "le nom de la feuille ne dit pas quels enregistrements elle contient : nommez-la d’après un type (« Fiches », « Leçons »…) ; types : {}",
+    ),
+    ("the worksheet cannot be read: {}", "la feuille ne peut pas être lue : {}"),
+    ("the worksheet cannot be read", "la feuille ne peut pas être lue"),
+    (
+        "holds no worksheet of records: name a worksheet after a kind (« Fiches », « Leçons »…)",
+        "ne contient aucune feuille d’enregistrements : nommez une feuille d’après un type (« Fiches », « Leçons »…)",
+    ),
+    ("the workbook cannot be written: {}", "le classeur ne peut pas être écrit : {}"),
+    ("an XLSX workbook is read from its bytes, not as text", "un classeur XLSX se lit en octets, pas comme du texte"),
+    (
+        "an XLSX workbook is written whole, by `dataset::xlsx::write`",
+        "un classeur XLSX s’écrit d’un bloc, par `dataset::xlsx::write`",
+    ),
+    (
+        "an XLSX export is a workbook file: give it with --output FILE.xlsx",
+        "un export XLSX est un fichier classeur : donnez-le avec --output FICHIER.xlsx",
+    ),
+    ("the template cannot be written", "le modèle ne peut pas être écrit"),
+    (
+        "no such template: retex.xlsx, legende.csv, or a kind's CSV (organisations.csv, territoires.csv, programmes.csv, fiches.csv, lecons.csv)",
+        "ce modèle n’existe pas : retex.xlsx, legende.csv, ou le CSV d’un type (organisations.csv, territoires.csv, programmes.csv, fiches.csv, lecons.csv)",
+    ),
+    (
+        "`{}` is not an export format; use json, jsonl, csv, markdown or xlsx",
+        "`{}` n’est pas un format d’export ; utilisez json, jsonl, csv, markdown ou xlsx",
+    ),
+    (
+        "has no known extension: use .json, .jsonl, .csv, .md or .xlsx, or say its format",
+        "n’a pas d’extension connue : utilisez .json, .jsonl, .csv, .md ou .xlsx, ou indiquez son format",
+    ),
+    ("holds no .json, .jsonl, .csv, .md or .xlsx file", "ne contient aucun fichier .json, .jsonl, .csv, .md ou .xlsx"),
 ];

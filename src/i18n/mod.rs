@@ -141,10 +141,8 @@ fn translate(message: &str, depth: usize) -> Option<String> {
     }
     catalogue().iter().find_map(|template| {
         let values = captures(&template.parts, message)?;
-        let values: Vec<String> = values
-            .into_iter()
-            .map(|value| translate(value, depth + 1).unwrap_or_else(|| value.to_owned()))
-            .collect();
+        let values: Vec<String> =
+            values.into_iter().map(|value| translate(value, depth + 1).unwrap_or_else(|| value.to_owned())).collect();
         Some(fill(template.french, &values))
     })
 }

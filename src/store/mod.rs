@@ -13,15 +13,16 @@ mod entities;
 mod external;
 mod journal;
 mod kinds;
+mod people;
 mod records;
 mod relations;
-mod people;
 mod saved;
 mod sql;
 mod tokens;
 
 pub use analytics::{
-    FundingRow, FunnelGrouping, FurthestRow, IndicatorRow, SpanRow, contradicting, funding_of, funnel_figures, indicators_of,
+    FundingRow, FunnelGrouping, FurthestRow, IndicatorRow, SpanRow, contradicting, funding_of, funnel_figures,
+    indicators_of,
 };
 pub use backup::{BackupInfo, inspect as inspect_backup, sqlite_file};
 pub use clusters::{ClusterRow, add_members, clusters_of, create_cluster, members, ranked_clusters, remove_member};
@@ -31,16 +32,16 @@ pub use journal::{
     cluster_changed, glossary, glossary_changed, latest_change, record as record_revision,
     record_many as record_revisions, remove_glossary_entry, revisions, save_glossary_entry,
 };
+pub use people::{
+    Credentials, NewLink, SessionRow, insert_link, insert_person, insert_session, link_by_digest, people,
+    person_by_email, person_by_id, person_by_token, person_tokens, record_failure, record_sign_in, revoke_session,
+    revoke_sessions_of, session_by_digest, set_password, use_link,
+};
 pub use records::{
     Edit, Keys, StoredKind, count, get, get_many, id_by_slug, ids_after, ids_by_slugs, insert, insert_many, list,
     slugs, update, update_many, versions, visible_keys, within_scope,
 };
 pub use relations::{RelationIndex, Reverse, reverse};
-pub use people::{
-    Credentials, NewLink, SessionRow, insert_link, insert_person, insert_session, link_by_digest, people, person_by_email,
-    person_by_id, person_by_token, person_tokens, record_failure, record_sign_in, revoke_session, revoke_sessions_of,
-    session_by_digest, set_password, use_link,
-};
 pub use saved::{
     SavedSearchRow, count_saved_searches, delete_saved_search, insert_saved_search, saved_search, saved_searches,
     visit_saved_search,

@@ -118,7 +118,11 @@ async fn credentials_of<C: ConnectionTrait>(conn: &C, row: person::Model) -> Res
     let token = token_by_id(conn, row.token_id)
         .await?
         .ok_or_else(|| Error::internal(format!("person {} acts with a missing token", row.id)))?;
-    Ok(Credentials { person: person_of(&row, token)?, password_hash: row.password_hash, failed_attempts: row.failed_attempts })
+    Ok(Credentials {
+        person: person_of(&row, token)?,
+        password_hash: row.password_hash,
+        failed_attempts: row.failed_attempts,
+    })
 }
 
 /// Stores a new person, acting with `token`.

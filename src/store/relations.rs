@@ -8,8 +8,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::db_error;
 use super::entities::{
-    lesson_evidence, programme_funder, sheet_document, sheet_funding, sheet_indicator, sheet_partner, sheet_phase, sheet_programme,
-    sheet_territory, sheet_testimony, tag,
+    lesson_evidence, programme_funder, sheet_document, sheet_funding, sheet_indicator, sheet_partner, sheet_phase,
+    sheet_programme, sheet_territory, sheet_testimony, tag,
 };
 use super::sql::{insert_all, parse_code, visible_in};
 use crate::domain::{Kind, Visibility, Vocabulary};

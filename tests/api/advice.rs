@@ -388,10 +388,12 @@ async fn the_command_line_writes_a_guide_in_markdown() {
     assert!(!markdown.contains("tiers-lieu"), "a sheet of another activity");
     let run = retex(&app.database_url, app.index.path(), &["guide", "--theme", "SPORT"]);
     assert!(!run.status.success());
-    assert!(String::from_utf8_lossy(&run.stderr).contains("`SPORT` is not a value of Theme"));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("`SPORT` n’est pas une valeur de Theme"));
     let run = retex(&app.database_url, app.index.path(), &["guide"]);
     assert!(!run.status.success());
-    assert!(String::from_utf8_lossy(&run.stderr).contains("a guide needs a theme, an activity type or a programme"));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("un guide demande un thème, un type d’activité ou un programme")
+    );
 }
 
 async fn feed(app: &TestApp, query: &str) -> (u16, String, String) {

@@ -186,7 +186,9 @@ fn read_probes() -> Vec<Probe> {
         read("{ guide(filter: { activityType: SOLIDARITY_GARAGE }) { {Guide} } }"),
         read("{ savedSearches { {SavedSearch} } }"),
         // Who the caller is, and the tokens (administrators only).
-        read("{ viewer { {Viewer} organisation { id } programme { id } person { {Person} organisation { id } programme { id } } } }"),
+        read(
+            "{ viewer { {Viewer} organisation { id } programme { id } person { {Person} organisation { id } programme { id } } } }",
+        ),
         read("{ apiTokens { {ApiToken} organisation { id } programme { id } } }"),
         read("{ people { {Person} organisation { id } programme { id } } }"),
         // A hidden record, asked for directly: answered as one that does not exist.

@@ -622,3 +622,143 @@ async fn counts_by_year_or_phase_come_in_their_own_order_and_others_largest_firs
     let themes = rows(&app.ok(query, json!({ "groupBy": ["THEME"] })).await);
     assert!(themes.windows(2).all(|pair| pair[0].1 >= pair[1].1), "largest first: {themes:?}");
 }
+
+#[tokio::test]
+async fn funding_plans_are_validated_and_summed_by_funder_programme_year_and_kind() {
+    let app = spawn_app().await;
+    let garages = programme(&app, "Garages solidaires").await;
+    let seniors = programme(&app, "Silver Solidarités").await;
+    let line = |funder: &str, amount: f64, year: i32, kind: &str| json!({ "funder": funder, "amount": amount, "year": year, "kind": kind });
+    let first = sheet(
+        &app,
+        "Garage solidaire du Trégor",
+        json!({ "programmes": [garages], "budget": 100000, "funding": [
+            line("Région Bretagne", 40000.0, 2023, "PUBLIC_GRANT"),
+            line("Fondation de France", 12500.5, 2024, "PHILANTHROPY"),
+        ] }),
+    )
+    .await;
+    let second = sheet(
+        &app,
+        "Conciergerie des aînés",
+        json!({ "programmes": [garages, seniors], "funding": [line("région bretagne", 10000.0, 2024, "PUBLIC_GRANT")] }),
+    )
+    .await;
+    // A draft's plan counts for nobody: dashboards sum published sheets.
+    sheet(&app, "Brouillon", json!({ "funding": [line("Région Bretagne", 999999.0, 2024, "PUBLIC_GRANT")] })).await;
+    for created in [&first, &second] {
+        publish(&app, created["id"].as_str().expect("an id"), created["version"].as_i64().expect("a version")).await;
+    }
+
+    let read = app
+        .ok("{ sheet(slug: \"garage-solidaire-du-tregor\") { budget fundingCoverage funding { funder amount year kind } } }", json!({}))
+        .await;
+    assert_eq!(read["sheet"]["budget"], 100000.0);
+    assert_eq!(
+        read["sheet"]["funding"][1],
+        json!({ "funder": "Fondation de France", "amount": 12500.5, "year": 2024, "kind": "PHILANTHROPY" })
+    );
+    assert_eq!(read["sheet"]["fundingCoverage"], 0.525005);
+
+    let app = &app;
+    let totals = |by: &str| {
+        let query = format!("{{ fundingTotals(by: {by}) {{ value label amount lines sheets }} }}");
+        async move { app.ok_as(None, &query, json!({})).await["fundingTotals"].clone() }
+    };
+    let by_funder = totals("FUNDER").await;
+    assert_eq!(by_funder[0]["label"], "Région Bretagne", "names are compared without case: {by_funder:#}");
+    assert_eq!(by_funder[0]["amount"], 50000.0);
+    assert_eq!(by_funder[0]["sheets"], 2);
+    assert_eq!(by_funder[1]["amount"], 12500.5);
+    let by_year = totals("YEAR").await;
+    let years: Vec<(&str, f64)> = by_year
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| (row["value"].as_str().unwrap_or_default(), row["amount"].as_f64().unwrap_or_default()))
+        .collect();
+    assert_eq!(years, [("2023", 40000.0), ("2024", 22500.5)], "years in order");
+    let by_kind = totals("KIND").await;
+    assert_eq!(by_kind[0]["label"], "Subvention publique");
+    assert_eq!(by_kind[0]["amount"], 50000.0);
+    // Programmes are drafts here: their administrator sees them.
+    let by_programme =
+        app.ok("{ fundingTotals(by: PROGRAMME) { value label amount } }", json!({})).await["fundingTotals"].clone();
+    assert_eq!(by_programme[0]["label"], "Garages solidaires", "{by_programme:#}");
+    assert_eq!(by_programme[0]["amount"], 62500.5);
+    assert_eq!(by_programme[1]["amount"], 10000.0);
+
+    // A plan over the budget, and amounts that are not amounts, are refused with their fields.
+    let over = app
+        .fails(
+            "mutation($input: ProjectSheetInput!) { createSheet(input: $input) { id } }",
+            json!({ "input": { "title": "Trop", "activityType": "OTHER", "budget": 1000, "funding": [
+                line("Région", 900.0, 2024, "PUBLIC_GRANT"), line("État", 200.0, 2024, "PUBLIC_GRANT") ] } }),
+        )
+        .await;
+    assert_eq!(code(&over), "INVALID_INPUT");
+    assert!(
+        over["message"].as_str().unwrap_or_default().contains("1\u{202f}100,00 €, soit plus que le budget"),
+        "{over:#}"
+    );
+    let bad = app
+        .fails(
+            "mutation($input: ProjectSheetInput!) { createSheet(input: $input) { id } }",
+            json!({ "input": { "title": "Négatif", "activityType": "OTHER", "budget": -5, "funding": [
+                { "funder": "", "amount": 0.001 } ] } }),
+        )
+        .await;
+    let fields: Vec<&str> = bad["extensions"]["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|problem| problem["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["funding[0].funder", "funding[0].amount", "budget"], "{bad:#}");
+    let text = app
+        .post(
+            "mutation { createSheet(input: { title: \"T\", activityType: OTHER, budget: \"beaucoup\" }) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&text["errors"][0]), "INVALID_INPUT", "{text:#}");
+}
+
+#[tokio::test]
+async fn messages_are_in_french_unless_the_client_asks_for_english() {
+    let app = spawn_app().await;
+    let send = |language: Option<&'static str>| {
+        let mut request = app
+            .client
+            .post(app.graphql_url())
+            .bearer_auth(&app.admin)
+            .json(&json!({ "query": "{ sheet(slug: \"absente\") { title } sheets(first: 1000) { totalCount } }" }));
+        if let Some(language) = language {
+            request = request.header("accept-language", language);
+        }
+        request.send()
+    };
+    let french = send(None).await.expect("send");
+    assert_eq!(french.headers().get("content-language").and_then(|value| value.to_str().ok()), Some("fr"));
+    let french: Value = french.json().await.expect("JSON");
+    let english: Value = send(Some("en-US,en;q=0.9")).await.expect("send").json().await.expect("JSON");
+    let first = |body: &Value| body["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(first(&french).starts_with("saisie invalide : first : 1000 dépasse"), "{french:#}");
+    assert!(first(&english).starts_with("invalid input: first: 1000 is more than"), "{english:#}");
+    assert_eq!(
+        french["errors"][0]["extensions"]["code"], english["errors"][0]["extensions"]["code"],
+        "codes do not change"
+    );
+    // The parser's and validator's own messages too.
+    let unknown: Value = app
+        .client
+        .post(app.graphql_url())
+        .json(&json!({ "query": "{ fiches { titre } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(first(&unknown).contains("n’existe pas sur le type"), "{unknown:#}");
+}

@@ -59,7 +59,20 @@ const MAY_NAME: [(&str, &[&str]); 21] = [
     ("relevance", &["app", "domain", "error"]),
     (
         "lib",
-        &["app", "config", "http", "graphql", "indexer", "store", "telemetry", "error", "domain", "progress", "mail", "i18n"],
+        &[
+            "app",
+            "config",
+            "http",
+            "graphql",
+            "indexer",
+            "store",
+            "telemetry",
+            "error",
+            "domain",
+            "progress",
+            "mail",
+            "i18n",
+        ],
     ),
     ("main", &[]),
 ];

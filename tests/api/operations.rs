@@ -369,7 +369,7 @@ async fn a_backup_taken_under_writes_restores_to_the_same_records() {
     })
     .await
     .expect("the backup");
-    assert!(said.contains("backup written"), "{said}");
+    assert!(said.contains("sauvegarde écrite"), "{said}");
     let written = writer.await.expect("the writer");
     assert!(written > 0);
 
@@ -381,7 +381,7 @@ async fn a_backup_taken_under_writes_restores_to_the_same_records() {
         &folder.path().join("restored-index"),
         &["restore", "--input", during.to_str().expect("a path")],
     ));
-    assert!(said.contains("restored"), "{said}");
+    assert!(said.contains("restaurée"), "{said}");
     let copy = App::open(&restored).await.expect("open the restored base");
     let store = copy.store();
     let count = |sql: &'static str| async move { store.scalar(sql).await.expect("a count") };
@@ -421,10 +421,10 @@ async fn backups_and_restores_refuse_bad_paths_and_files_and_leave_the_base_unto
 
     // Backups: into a folder that does not exist, over an existing file.
     let said = failed(&retex(&app.database_url, &index, &["backup", "--output", &path("absent/b.db")]));
-    assert!(said.contains("does not exist"), "{said}");
+    assert!(said.contains("n’existe pas"), "{said}");
     std::fs::write(path("taken.db"), "déjà là").expect("write");
     let said = failed(&retex(&app.database_url, &index, &["backup", "--output", &path("taken.db")]));
-    assert!(said.contains("already exists"), "{said}");
+    assert!(said.contains("existe déjà"), "{said}");
     assert_eq!(std::fs::read_to_string(path("taken.db")).expect("read"), "déjà là");
 
     // Restores: a file that is not SQLite, a truncated backup, a SQLite base that is not retex's,
@@ -438,10 +438,10 @@ async fn backups_and_restores_refuse_bad_paths_and_files_and_leave_the_base_unto
     foreign.writer().execute_unprepared("CREATE TABLE recettes (nom TEXT)").await.expect("a table");
     foreign.close().await.expect("close");
     for (input, expected) in [
-        ("garbage.db", "not a SQLite database"),
-        ("truncated.db", "damaged"),
-        ("foreign.db", "not a retex base"),
-        ("missing.db", "cannot read"),
+        ("garbage.db", "n’est pas une base SQLite"),
+        ("truncated.db", "endommagé"),
+        ("foreign.db", "pas une base retex"),
+        ("missing.db", "impossible de lire"),
         ("good.db", "--replace"),
     ] {
         let said = failed(&retex(&app.database_url, &index, &["restore", "--input", &path(input)]));

@@ -158,7 +158,8 @@ async fn an_invited_person_signs_in_and_writes_with_the_role_of_the_invitation()
     assert_eq!(created["data"]["createSheet"]["revisions"][0]["author"], "Claire Martin");
 
     // The account is listed for administrators, not among API tokens.
-    let people = app.ok("{ people { email role organisation { slug } lastSignedInAt } apiTokens { name } }", json!({})).await;
+    let people =
+        app.ok("{ people { email role organisation { slug } lastSignedInAt } apiTokens { name } }", json!({})).await;
     assert_eq!(people["people"][0]["email"], "claire.martin@fabrique.fr");
     assert!(people["people"][0]["lastSignedInAt"].is_string());
     assert!(!strings(&people["apiTokens"]).iter().any(|name| name.contains("Claire")), "{people:#}");
@@ -247,7 +248,8 @@ async fn an_acceptance_names_every_problem_of_the_form() {
 #[tokio::test]
 async fn wrong_passwords_say_the_same_as_unknown_addresses_and_five_lock_the_account() {
     let app = spawn_app().await;
-    let secret = invite(&app, &app.admin, json!({ "email": "d@fabrique.fr", "name": "Dominique", "role": "READER" })).await;
+    let secret =
+        invite(&app, &app.admin, json!({ "email": "d@fabrique.fr", "name": "Dominique", "role": "READER" })).await;
     let mut browser = Browser::new(&app);
     assert_eq!(browser.accept(&secret, None, PASSWORD).await.0, StatusCode::OK);
 
@@ -270,9 +272,8 @@ async fn wrong_passwords_say_the_same_as_unknown_addresses_and_five_lock_the_acc
 
     // An administrator's reset link unlocks it and ends the old sessions.
     let id = app.ok("{ people { id } }", json!({})).await["people"][0]["id"].as_str().expect("an id").to_owned();
-    let reset = app
-        .ok("mutation($id: ID!) { issuePasswordReset(person: $id) { purpose url } }", json!({ "id": id }))
-        .await;
+    let reset =
+        app.ok("mutation($id: ID!) { issuePasswordReset(person: $id) { purpose url } }", json!({ "id": id })).await;
     assert_eq!(reset["issuePasswordReset"]["purpose"], "PASSWORD_RESET");
     let (_, before) = browser.graphql(WHO, json!({}), true).await;
     assert_eq!(before["data"]["viewer"]["authenticated"], true, "the first session is still open");
@@ -311,16 +312,16 @@ async fn a_disabled_account_loses_its_sessions_and_cannot_sign_in() {
         .await;
     assert_eq!(error_code(&own), "INVALID_INPUT", "{own:#}");
 
-    let disabled = app
-        .ok("mutation($id: ID!) { disablePerson(person: $id) { disabledAt } }", json!({ "id": id }))
-        .await;
+    let disabled =
+        app.ok("mutation($id: ID!) { disablePerson(person: $id) { disabledAt } }", json!({ "id": id })).await;
     assert!(disabled["disablePerson"]["disabledAt"].is_string());
     let (_, who) = browser.graphql(WHO, json!({}), true).await;
     assert_eq!(who["data"]["viewer"]["authenticated"], false, "{who:#}");
     let (status, body) = browser.sign_in("e@fabrique.fr", PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body:#}");
     // No reset link for a disabled account.
-    let refused = app.fails("mutation($id: ID!) { issuePasswordReset(person: $id) { url } }", json!({ "id": id })).await;
+    let refused =
+        app.fails("mutation($id: ID!) { issuePasswordReset(person: $id) { url } }", json!({ "id": id })).await;
     assert_eq!(code(&refused), "INVALID_INPUT");
 }
 
@@ -343,7 +344,9 @@ async fn who_may_invite_whom() {
         let refused = app.fails_as(Some(&reviewer), INVITE, json!({ "input": input })).await;
         assert_eq!(code(&refused), "FORBIDDEN", "{input}: {refused:#}");
     }
-    let refused = app.fails_as(Some(&contributor), INVITE, json!({ "input": { "email": "g@fabrique.fr", "role": "READER" } })).await;
+    let refused = app
+        .fails_as(Some(&contributor), INVITE, json!({ "input": { "email": "g@fabrique.fr", "role": "READER" } }))
+        .await;
     assert_eq!(code(&refused), "FORBIDDEN");
     let refused = app.fails_as(None, INVITE, json!({ "input": { "email": "g@fabrique.fr", "role": "READER" } })).await;
     assert_eq!(code(&refused), "FORBIDDEN");

@@ -65,9 +65,9 @@ async fn a_file_with_three_errors_reports_them_all_and_writes_nothing() {
     let report = String::from_utf8_lossy(&output.stderr);
     for (line, field) in [(2, "name"), (3, "website"), (4, "region")] {
         assert!(report.contains(&format!("structures.jsonl:{line} (")), "line {line} named: {report}");
-        assert!(report.contains(&format!("): {field}: ")), "field {field} named: {report}");
+        assert!(report.contains(&format!("): {field} : ")), "field {field} named: {report}");
     }
-    assert!(report.contains("3 problems; nothing was written"), "{report}");
+    assert!(report.contains("3 problèmes ; rien n'a été écrit"), "{report}");
     let exported =
         ok(retex(&database, &dir.path().join("index"), &["export", "--format", "jsonl", "--include-drafts"]));
     assert_eq!(exported.lines().count(), 1, "nothing was written, not even the valid line");
@@ -117,6 +117,155 @@ const THREE_ERRORS: &str = concat!(
 );
 
 const UPLOAD: &str = "mutation($files: [Upload!]!, $dryRun: Boolean!) { importDataset(files: $files, dryRun: $dryRun) { dryRun organisations territories programmes sheets lessons created updated unchanged } }";
+
+/// Sends `importDataset` with files given as bytes (a workbook).
+async fn upload_bytes(app: &TestApp, files: &[(&str, Vec<u8>)], dry_run: bool) -> Value {
+    let nulls: Vec<Value> = files.iter().map(|_| Value::Null).collect();
+    let operations = serde_json::json!({ "query": UPLOAD, "variables": { "files": nulls, "dryRun": dry_run } });
+    let map: serde_json::Map<String, Value> =
+        (0..files.len()).map(|i| (i.to_string(), serde_json::json!([format!("variables.files.{i}")]))).collect();
+    let mut form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", Value::Object(map).to_string());
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        form = form.part(i.to_string(), reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()));
+    }
+    let request = app.client.post(app.graphql_url()).multipart(form).bearer_auth(&app.admin);
+    request.send().await.expect("send the upload").json().await.expect("a JSON answer")
+}
+
+/// A workbook with one worksheet, from its rows of cells.
+fn workbook(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let worksheet = workbook.add_worksheet();
+    worksheet.set_name(sheet).expect("a worksheet name");
+    for (row, cells) in rows.iter().enumerate() {
+        for (column, cell) in cells.iter().enumerate() {
+            worksheet.write_string(row as u32, column as u16, *cell).expect("a cell");
+        }
+    }
+    workbook.save_to_buffer().expect("a workbook")
+}
+
+#[tokio::test]
+async fn a_workbook_exported_over_http_imports_back_whole() {
+    let demo = spawn_demo().await;
+    let response = demo.client.get(format!("{}/export/dataset.xlsx", demo.address)).send().await.expect("send");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers().get("content-type").and_then(|value| value.to_str().ok()),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    let bytes = response.bytes().await.expect("the workbook").to_vec();
+    assert!(bytes.starts_with(b"PK"));
+
+    let app = spawn_app().await;
+    let answer = upload_bytes(&app, &[("retex.xlsx", bytes.clone())], false).await;
+    assert!(answer.get("errors").is_none(), "{answer:#}");
+    let sheets = app.ok("{ sheets { totalCount } }", json!({})).await["sheets"]["totalCount"].clone();
+    let published = demo.ok_as(None, "{ sheets { totalCount } }", json!({})).await["sheets"]["totalCount"].clone();
+    assert_eq!(sheets, published, "every published sheet came back");
+    let funded = app
+        .ok("{ sheet(slug: \"garage-solidaire-pays-de-brest-carhaix\") { budget funding { funder amount year kind } } }", json!({}))
+        .await;
+    assert_eq!(funded["sheet"]["budget"], 180000.0, "{funded:#}");
+    assert_eq!(funded["sheet"]["funding"][0]["funder"], "Région Bretagne");
+    let again = upload_bytes(&app, &[("retex.xlsx", bytes)], false).await;
+    assert_eq!(again["data"]["importDataset"]["created"], 0, "re-importing creates nothing: {again:#}");
+}
+
+#[tokio::test]
+async fn every_problem_of_a_workbook_is_told_at_once_in_french() {
+    let app = spawn_app().await;
+    let bytes = workbook(
+        "Fiches",
+        &[
+            &["slug", "titre", "type d'activité", "statut", "couleur", "programmes", "budget", "financements"],
+            &["garage-a", "Garage A", "garage solidaire", "Lancé", "bleu", "", "", ""],
+            &["garage-a", "Garage A bis", "Garage solidaire", "lance", "", "", "", ""],
+            &[
+                "epicerie",
+                "Épicerie",
+                "épicerie",
+                "Lancé",
+                "",
+                "programme-inconnu",
+                "beaucoup",
+                r#"[{"financeur": "Région", "montant": "douze mille"}]"#,
+            ],
+        ],
+    );
+    let answer = upload_bytes(&app, &[("import.xlsx", bytes)], false).await;
+    assert_eq!(code(&answer["errors"][0]), "INVALID_INPUT", "{answer:#}");
+    let problems: Vec<(String, String)> = answer["errors"][0]["extensions"]["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|problem| {
+            (
+                problem["field"].as_str().unwrap_or_default().to_owned(),
+                problem["problem"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let told = |place: &str, words: &str| {
+        problems.iter().any(|(field, problem)| field.contains(place) && problem.contains(words))
+    };
+    // The unknown column, a reference, a duplicate, a value, an amount: all at once, in French.
+    assert!(told("import.xlsx[Fiches]:1: couleur", "colonne inconnue"), "{problems:#?}");
+    assert!(told("import.xlsx[Fiches]:4", "programme-inconnu"), "{problems:#?}");
+    assert!(told("import.xlsx[Fiches]:3", "deux fois"), "{problems:#?}");
+    assert!(told("import.xlsx[Fiches]:4", "épicerie"), "{problems:#?}");
+    assert!(told("import.xlsx[Fiches]:4", "`douze mille` n’est pas un montant"), "{problems:#?}");
+    assert!(told("import.xlsx[Fiches]:4", "`beaucoup` n’est pas un montant"), "{problems:#?}");
+    assert_eq!(app.ok("{ sheets { totalCount } }", json!({})).await["sheets"]["totalCount"], 0, "nothing written");
+
+    // A workbook whose worksheets are not named after a kind, and a file that is no workbook.
+    let answer = upload_bytes(&app, &[("import.xlsx", workbook("Feuil1", &[&["titre"]]))], false).await;
+    assert!(answer["errors"][0]["message"].as_str().unwrap_or_default().contains("Feuil1"), "{answer:#}");
+    let answer = upload_bytes(&app, &[("import.xlsx", b"pas un classeur".to_vec())], false).await;
+    assert!(answer["errors"][0]["message"].as_str().unwrap_or_default().contains("XLSX"), "{answer:#}");
+}
+
+#[tokio::test]
+async fn a_csv_file_with_a_bad_column_still_has_its_rows_checked() {
+    let app = spawn_app().await;
+    let text = "slug;titre;type d'activité;statut;couleur\n\
+                garage-a;Garage A;garage solidaire;Lancé;bleu\n\
+                garage-a;Garage B;garage solidaire;Lancé;\n\
+                garage-c;Garage C;garage;Lancé;\n";
+    let answer = upload(&app, Some(&app.admin), &[("fiches.csv", text)], false).await;
+    let fields: Vec<&str> = answer["errors"][0]["extensions"]["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|problem| problem["field"].as_str())
+        .collect();
+    assert!(fields.iter().any(|field| field.ends_with("fiches.csv:1: couleur")), "{fields:?}");
+    assert!(fields.iter().any(|field| field.starts_with("fiches.csv:3")), "the duplicate: {fields:?}");
+    assert!(fields.iter().any(|field| field.starts_with("fiches.csv:4")), "the bad value: {fields:?}");
+}
+
+#[tokio::test]
+async fn templates_give_every_column_in_french_and_a_legend() {
+    let app = spawn_app().await;
+    let get = |path: &str| app.client.get(format!("{}{path}", app.address)).send();
+    let workbook = get("/modeles/retex.xlsx").await.expect("send");
+    assert_eq!(workbook.status(), 200);
+    let bytes = workbook.bytes().await.expect("bytes").to_vec();
+    let (read, _, problems) = retex::dataset::xlsx::read_partial("modele.xlsx", &bytes);
+    assert!(problems.is_empty() && read.is_empty(), "{problems:?}");
+    let fiches = get("/modeles/fiches.csv").await.expect("send").text().await.expect("text");
+    for column in ["titre", "statut", "financements", "budget"] {
+        assert!(fiches.contains(column), "{column}: {fiches}");
+    }
+    let legend = get("/modeles/legende.csv").await.expect("send").text().await.expect("text");
+    assert!(legend.contains("LAUNCHED;Lancé") && legend.contains("PUBLIC_GRANT;Subvention publique"), "{legend}");
+    let missing = get("/modeles/recettes.csv").await.expect("send");
+    assert_eq!(missing.status(), 404);
+    let body: Value = missing.json().await.expect("JSON");
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("modèle"), "{body}");
+}
 
 /// Sends `importDataset` as a multipart request (the GraphQL multipart request spec) with these files.
 async fn upload(app: &TestApp, token: Option<&str>, files: &[(&str, &str)], dry_run: bool) -> Value {
@@ -358,11 +507,14 @@ async fn external_ids_match_records_and_stand_for_slugs() {
     let report = String::from_utf8_lossy(&output.stderr);
     assert!(
         report.contains(
-            "clash.jsonl:1 (autre-structure): externalId: `CRM-17` is already the key of the organisation `crm-17`"
+            "clash.jsonl:1 (autre-structure): externalId : `CRM-17` est déjà la clé de l’organisation `crm-17`"
         ),
         "{report}"
     );
-    assert!(report.contains("clash.jsonl:3 (deux): externalId: `CRM-90` names two organisation records"), "{report}");
+    assert!(
+        report.contains("clash.jsonl:3 (deux): externalId : `CRM-90` désigne deux organisations de l’import"),
+        "{report}"
+    );
 }
 
 #[tokio::test]
@@ -665,7 +817,7 @@ async fn an_export_that_fails_part_way_never_looks_whole() {
     let failed = retex(&database, &index, &["export", "--format", "csv", "--output", target]);
     assert!(!failed.status.success(), "the export failed");
     let said = String::from_utf8_lossy(&failed.stderr);
-    assert!(said.contains("NOT_A_CODE") || said.contains("internal"), "{said}");
+    assert!(said.contains("NOT_A_CODE") || said.contains("erreur interne"), "{said}");
     assert_eq!(std::fs::read_to_string(folder.join("organisations.csv")).expect("kept"), "an earlier export\n");
     assert_eq!(std::fs::read_dir(&folder).expect("folder").count(), 1, "nothing added to the folder");
     let single = dir.path().join("base-export.json");
@@ -781,7 +933,7 @@ async fn a_spreadsheet_may_name_values_by_their_french_labels_however_written() 
     let output = retex(&database, &dir.path().join("index"), &["import", file.to_str().expect("a path")]);
     assert!(!output.status.success());
     let report = String::from_utf8_lossy(&output.stderr);
-    assert!(report.contains("`Lancée` is not a valid SheetStatus value"), "{report}");
+    assert!(report.contains("`Lancée` n’est pas une valeur valide de SheetStatus"), "{report}");
     assert!(report.contains("LAUNCHED (Lancé)"), "{report}");
-    assert!(report.contains("`garage` is not a valid ActivityType value"), "{report}");
+    assert!(report.contains("`garage` n’est pas une valeur valide de ActivityType"), "{report}");
 }

@@ -103,7 +103,10 @@ async fn graphiql_is_served_from_the_binary_and_loads_nothing_from_elsewhere() {
     assert!(content_type.starts_with("text/html"), "GraphiQL is served as {content_type}");
     let page = response.text().await.expect("a body");
     assert!(page.contains(r#"<html lang="fr">"#) && page.contains("<title>retex — GraphiQL</title>"), "{page}");
-    assert!(page.contains("'retex.jeton'"), "GraphiQL does not send the token the web page keeps");
+    assert!(
+        page.contains("'retex_csrf'") && page.contains("X-CSRF-Token") && !page.contains("localStorage"),
+        "GraphiQL sends the session's CSRF token, and keeps no token of its own"
+    );
     assert_eq!(loaded_from_elsewhere(&page), None, "GraphiQL's page loads something from elsewhere");
     for (file, kind) in [
         ("react.production.min.js", "text/javascript"),

@@ -664,9 +664,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     for query in queries() {
         let body =
             json!({ "query": graphql_query, "variables": { "q": query.text, "filter": query.filter } }).to_string();
-        let response =
-            transport::run(&schema, &app, public.clone(), transport::from_json_body(body.as_bytes())?, usize::MAX)
-                .await;
+        let response = transport::run(
+            &schema,
+            &app,
+            public.clone(),
+            transport::from_json_body(body.as_bytes())?,
+            usize::MAX,
+            retex::i18n::Language::French,
+        )
+        .await;
         let value: serde_json::Value = serde_json::from_slice(&response.body)?;
         if value.get("errors").is_some() {
             return Err(format!("query {:?} failed: {value}", query.text).into());
@@ -706,7 +712,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 json!({ "query": graphql_query, "variables": { "q": query.text, "filter": query.filter } }).to_string();
             let started = Instant::now();
             let request = transport::from_json_body(body.as_bytes())?;
-            let response = transport::run(&schema, &app, public.clone(), request, usize::MAX).await;
+            let response =
+                transport::run(&schema, &app, public.clone(), request, usize::MAX, retex::i18n::Language::French).await;
             api.push(started.elapsed());
             std::hint::black_box(response.body);
         }
@@ -777,7 +784,15 @@ async fn sqlite_read_throughput(url: &str) -> Result<(), Box<dyn std::error::Err
                     let started = Instant::now();
                     let body = json!({ "query": READ_PAGE }).to_string();
                     let Ok(request) = transport::from_json_body(body.as_bytes()) else { break };
-                    let response = transport::run(&schema, &app, Viewer::Anonymous, request, usize::MAX).await;
+                    let response = transport::run(
+                        &schema,
+                        &app,
+                        Viewer::Anonymous,
+                        request,
+                        usize::MAX,
+                        retex::i18n::Language::French,
+                    )
+                    .await;
                     if response.outcome != "ok" {
                         break;
                     }
@@ -898,7 +913,8 @@ async fn dashboards(
         async move {
             let started = Instant::now();
             let request = transport::from_json_body(body.as_bytes())?;
-            let response = transport::run(schema, app, viewer.clone(), request, usize::MAX).await;
+            let response =
+                transport::run(schema, app, viewer.clone(), request, usize::MAX, retex::i18n::Language::French).await;
             let elapsed = started.elapsed();
             let value: serde_json::Value = serde_json::from_slice(&response.body)?;
             if value.get("errors").is_some() {
@@ -972,8 +988,15 @@ async fn worst_allowed(
         async move {
             let started = Instant::now();
             let request = transport::from_json_body(body.as_bytes())?;
-            let response =
-                transport::run(schema, app, Viewer::Anonymous, request, transport::DEFAULT_MAX_RESPONSE_BYTES).await;
+            let response = transport::run(
+                schema,
+                app,
+                Viewer::Anonymous,
+                request,
+                transport::DEFAULT_MAX_RESPONSE_BYTES,
+                retex::i18n::Language::French,
+            )
+            .await;
             Ok::<_, Box<dyn std::error::Error + Send + Sync>>((started.elapsed(), response))
         }
     };
@@ -1014,8 +1037,15 @@ async fn worst_allowed(
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let body = json!({ "query": query }).to_string();
                 if let Ok(request) = transport::from_json_body(body.as_bytes()) {
-                    transport::run(&schema, &app, Viewer::Anonymous, request, transport::DEFAULT_MAX_RESPONSE_BYTES)
-                        .await;
+                    transport::run(
+                        &schema,
+                        &app,
+                        Viewer::Anonymous,
+                        request,
+                        transport::DEFAULT_MAX_RESPONSE_BYTES,
+                        retex::i18n::Language::French,
+                    )
+                    .await;
                 }
             }
         }));

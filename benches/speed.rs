@@ -136,7 +136,7 @@ fn request(query: &BenchQuery) -> Result<SearchRequest, Failure> {
 /// response body.
 async fn in_process(schema: &graphql::RetexSchema, app: &App, body: &str) -> Result<Vec<u8>, Failure> {
     let request = transport::from_json_body(body.as_bytes())?;
-    Ok(transport::run(schema, app, Viewer::Anonymous, request, usize::MAX).await.body)
+    Ok(transport::run(schema, app, Viewer::Anonymous, request, usize::MAX, retex::i18n::Language::French).await.body)
 }
 
 /// A `retex serve` process on a database and an index.

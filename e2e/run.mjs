@@ -5,9 +5,12 @@
 // The admin token is used once, by this program (as any program uses the API), to invite an
 // administrator; everyone else signs in in the page: the administrator accepts the invitation, invites
 // a contributor and a reviewer with the page's form, and each accepts their link.
-// Thirteen pages are checked with axe-core (no serious or critical violation) on a desktop screen and on
+// Fourteen pages are checked with axe-core (no serious or critical violation) on a desktop screen and on
 // a phone's (390 × 844), where nothing may be wider than the screen. The map of projects (`/carte`) is
 // checked to draw its points in their regions; no page asks anything of another origin than the server.
+// A sheet's funding plan is checked against the API, and its print version (print media, a PDF); the
+// overview's funding charts too; the administrator downloads the spreadsheet templates and imports a CSV
+// file with two problems through the page's form, both listed in French.
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -108,6 +111,8 @@ async function main() {
   const ready = (page) => page.waitForSelector('html[data-ready="true"]');
   const countText = (page) => page.locator('#count').textContent();
   const countOf = (text) => Number((text || '').replace(/\u202f|\u00a0| /g, '').match(/^\d+/)?.[0] ?? NaN);
+  /** Text with its narrow and no-break spaces (French numbers: « 180 000 € ») as plain spaces. */
+  const spaced = (text) => (text || '').replace(/[\u202f\u00a0]/g, ' ').replace(/\s+/g, ' ').trim();
 
   try {
     const page = await newPage();
@@ -247,10 +252,74 @@ async function main() {
     await until(async () => (await page.locator('#hit-list > li').count()) === shownMore, `a reload does not show the ${shownMore} results again`);
     log(`${firstPage} results, then ${shownMore}, and ${shownMore} after a reload`);
 
-    begin('overview: charts');
+    begin('overview: charts, and the funding by funder (the ten largest) and by year (in order)');
     await page.goto(`${base}/apercu`);
     await ready(page);
     check((await page.locator('figure svg').count()) >= 3, 'the overview shows fewer than 3 charts');
+    const fundingTotals = await graphql(`{ funders: fundingTotals(by: FUNDER) { label amount } years: fundingTotals(by: YEAR) { value label amount } }`);
+    check(fundingTotals.funders.length > 0 && fundingTotals.years.length > 0, 'the demo has no funding plan');
+    await page.waitForSelector('#chart-financeurs svg .bar');
+    const funderBars = await page.locator('#chart-financeurs svg .bar title').allTextContents();
+    const topFunders = fundingTotals.funders.slice(0, 10);
+    check(funderBars.length === topFunders.length, `the chart by funder shows ${funderBars.length} bars for ${topFunders.length} funders`);
+    check(spaced(funderBars[0]) === spaced(`${topFunders[0].label} : ${new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(topFunders[0].amount)}`),
+      `the largest funder's bar says « ${funderBars[0]} »`);
+    const yearRows = await page.locator('#chart-annees + details tbody th').allTextContents();
+    const yearsInOrder = fundingTotals.years.filter((row) => row.value).map((row) => row.value).sort();
+    check(JSON.stringify(yearRows.filter((text) => /^\d{4}$/.test(text.trim())).map((text) => text.trim())) === JSON.stringify(yearsInOrder),
+      `the years are not in order: ${yearRows.join(', ')}`);
+    check((await page.locator('#chart-annees svg .bar').count()) === fundingTotals.years.length, 'the chart by year does not show every year');
+    log(`funding: ${funderBars.length} funders (largest « ${spaced(funderBars[0])} »), years ${yearRows.join(', ')}`);
+
+    begin('a sheet\'s budget and funding plan, as the API gives them');
+    const fundedSlug = 'garage-solidaire-pays-de-brest-carhaix';
+    const funded = (await graphql(`query($slug: String!) { sheet(slug: $slug) { title budget fundingCoverage funding { funder amount year kind } } }`, { slug: fundedSlug })).sheet;
+    check(funded.budget === 180000 && funded.funding.length === 4, `the demo sheet ${fundedSlug} has ${funded.budget} € and ${funded.funding.length} lines`);
+    await page.goto(`${base}/fiches/${fundedSlug}`);
+    await ready(page);
+    await page.waitForSelector('#financement .funding-table');
+    check(spaced(await page.locator('#financement .funding-budget').textContent()) === 'Budget du projet : 180 000 €',
+      `the budget says « ${spaced(await page.locator('#financement .funding-budget').textContent())} »`);
+    const fundingRows = await page.locator('#financement tbody tr').evaluateAll((rows) => rows.map((row) => [...row.cells].map((cell) => cell.textContent)));
+    check(fundingRows.length === 4, `the funding table has ${fundingRows.length} lines`);
+    const kindLabels = { PUBLIC_GRANT: 'Subvention publique', EUROPEAN_FUNDS: 'Fonds européens', PHILANTHROPY: 'Mécénat et fondations', EARNED_INCOME: 'Recettes d’activité' };
+    for (const [i, line] of funded.funding.entries()) {
+      const [funder, amount, year, kind] = fundingRows[i].map(spaced);
+      const expected = `${new Intl.NumberFormat('fr-FR').format(line.amount).replace(/[\u202f\u00a0]/g, ' ')} €`;
+      check(funder === line.funder && amount === expected && year === String(line.year ?? '—') && kind === (kindLabels[line.kind] || kind),
+        `the funding line ${i + 1} says ${JSON.stringify(fundingRows[i])}, not ${JSON.stringify(line)}`);
+    }
+    const fundedTotal = funded.funding.reduce((sum, line) => sum + line.amount, 0);
+    const totalRow = spaced(await page.locator('#financement tfoot tr').evaluate((row) => [...row.cells].map((cell) => cell.textContent).join(' ')));
+    check(totalRow === `Total ${new Intl.NumberFormat('fr-FR').format(fundedTotal).replace(/[\u202f\u00a0]/g, ' ')} €`, `the total row says « ${totalRow} »`);
+    const coverageText = spaced(await page.locator('#financement .funding-coverage').textContent());
+    check(coverageText.startsWith(`Plan couvrant ${Math.round(funded.fundingCoverage * 100)} % du budget`), `the coverage says « ${coverageText} »`);
+    log(`« ${funded.title} »: ${totalRow}; ${coverageText}`);
+
+    begin('printing a sheet: « Imprimer la fiche », then print media: no navigation nor buttons, the sheet and its address; a PDF');
+    await page.evaluate(() => { window.print = () => { window.e2ePrinted = true; }; });
+    await page.click('button:has-text("Imprimer la fiche")');
+    check(await page.evaluate(() => window.e2ePrinted === true), '« Imprimer la fiche » did not open the print dialog');
+    await page.emulateMedia({ media: 'print' });
+    check(!(await page.isVisible('nav')) && !(await page.isVisible('#account')) && !(await page.isVisible('#imprimer')), 'the navigation, the account or the print button is printed');
+    check(!(await page.isVisible('#conseils')), 'the advice for the next step is printed');
+    check(await page.isVisible(`h1:has-text(${JSON.stringify(funded.title)})`), 'the sheet\'s title is not printed');
+    check(await page.isVisible('#financement .funding-table'), 'the funding table is not printed');
+    const printedFooter = await page.locator('.print-footer').textContent();
+    check(await page.isVisible('.print-footer') && printedFooter.includes(page.url()), `the printed sheet does not end with its address: ${printedFooter}`);
+    const externalLink = await page.evaluate(() => {
+      const link = [...document.querySelectorAll('article a[href^="http"]')].find((a) => !a.classList.contains('bare-url'));
+      return link ? { href: link.getAttribute('href'), after: getComputedStyle(link, '::after').content } : null;
+    });
+    if (externalLink) check(externalLink.after.includes(externalLink.href), `an external link is printed without its address: ${JSON.stringify(externalLink)}`);
+    const printedWidth = await page.evaluate(() => document.querySelector('article.record').getBoundingClientRect().width / document.documentElement.clientWidth);
+    check(printedWidth > 0.9, `the printed sheet is not full width (${Math.round(printedWidth * 100)} %)`);
+    await page.screenshot({ path: join(shots, 'sheet-print.png'), fullPage: true });
+    const pdf = await page.pdf({ format: 'A4', printBackground: false });
+    check(pdf.subarray(0, 5).toString() === '%PDF-' && pdf.length > 10_000, `page.pdf() gave ${pdf.length} bytes`);
+    await page.emulateMedia({ media: 'screen' });
+    check(await page.isVisible('nav'), 'the navigation stayed hidden on screen');
+    log(`printed: ${Math.round(printedWidth * 100)} % wide, a PDF of ${pdf.length} bytes, external link ${externalLink ? externalLink.after : 'none'}`);
 
     begin('prepare a project: a checklist phase by phase, its state in the address');
     await page.click('nav >> text=Préparer un projet');
@@ -571,6 +640,54 @@ async function main() {
     await adminPage.screenshot({ path: join(shots, 'people.png'), fullPage: true });
     const adminCookies = await adminPage.context().cookies();
 
+    begin('administrator: the spreadsheet templates and the export on « Contribuer », then a CSV with two problems checked by the page\'s form');
+    await adminPage.goto(`${base}/contribuer`);
+    await ready(adminPage);
+    await adminPage.waitForSelector('#tableurs #import-form');
+    const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const xlsxTemplate = await adminPage.getAttribute('#tableurs a:has-text("Modèle Excel (.xlsx)")', 'href');
+    check(xlsxTemplate === '/modeles/retex.xlsx', `the Excel template links ${xlsxTemplate}`);
+    const downloads = await adminPage.locator('#tableurs a[download]').evaluateAll((links) => links.map((a) => [a.textContent, a.getAttribute('href')]));
+    for (const href of ['/modeles/fiches.csv', '/modeles/lecons.csv', '/modeles/organisations.csv', '/modeles/territoires.csv', '/modeles/programmes.csv', '/modeles/legende.csv', '/export/dataset.xlsx']) {
+      check(downloads.some(([, link]) => link === href), `« Contribuer » does not link ${href}: ${JSON.stringify(downloads)}`);
+    }
+    check(downloads.some(([text, href]) => text === 'Légende des valeurs' && href === '/modeles/legende.csv'), 'no « Légende des valeurs »');
+    check(downloads.some(([text, href]) => text === 'Exporter en Excel' && href === '/export/dataset.xlsx'), 'no « Exporter en Excel »');
+    // Downloaded from the page (its session's cookies go with them): each answers, the workbooks as XLSX.
+    const fetched = await adminPage.evaluate(async (links) => Promise.all(links.map(async ([, href]) => {
+      const response = await fetch(href);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { href, status: response.status, type: response.headers.get('content-type'), zip: bytes[0] === 0x50 && bytes[1] === 0x4b };
+    })), downloads);
+    for (const file of fetched) {
+      check(file.status === 200, `${file.href} answered ${file.status}`);
+      if (file.href.includes('.xlsx')) check(file.type === xlsxType && file.zip, `${file.href} is served as ${file.type}`);
+      else check(/^text\/csv/.test(file.type), `${file.href} is served as ${file.type}`);
+    }
+    check((await adminPage.getAttribute('#import-fichiers', 'accept')).split(',').includes('.xlsx'), 'the import form does not accept .xlsx files');
+    check(await adminPage.isChecked('#import-essai'), 'the import form does not check the files first (dry run)');
+    const badCsv = ["identifiant;titre;type d'activité;statut;budget", 'fiche-e2e-sans-titre;;Garage solidaire;Lancé;1000',
+      'fiche-e2e-budget;Fiche au budget illisible;Garage solidaire;Lancé;beaucoup', ''].join('\n');
+    await adminPage.setInputFiles('#import-fichiers', { name: 'fiches.csv', mimeType: 'text/csv', buffer: Buffer.from(badCsv) });
+    await adminPage.click('#import-form button[type=submit]');
+    await adminPage.waitForSelector('#import-problemes');
+    const importProblems = (await adminPage.locator('#import-problemes li').allTextContents()).map(spaced);
+    check(importProblems.length === 2, `the import lists ${importProblems.length} problems: ${importProblems.join(' | ')}`);
+    check(/fiches\.csv:2\b.*titre : ne doit pas être vide/.test(importProblems[0]), `the empty title is not listed: ${importProblems[0]}`);
+    check(/fiches\.csv:3\b.*budget : « beaucoup » n’est pas un montant/.test(importProblems[1]), `the unreadable budget is not listed: ${importProblems[1]}`);
+    check(importProblems.every((text) => !/\b(must|not|is|empty|amount)\b/.test(text)), `a problem is in English: ${importProblems.join(' | ')}`);
+    check(/2 problèmes/.test(await adminPage.locator('#import-problemes > p').textContent()), 'the refusal does not count its problems');
+    await adminPage.locator('#tableurs').screenshot({ path: join(shots, 'import-problems.png') });
+    // A good file, checked only: the page says what it would do, and nothing is written.
+    await adminPage.setInputFiles('#import-fichiers', { name: 'fiches.csv', mimeType: 'text/csv',
+      buffer: Buffer.from("identifiant;titre;type d'activité;statut;budget\nfiche-e2e-verifiee;Fiche vérifiée;Garage solidaire;Lancé;12 500,50\n") });
+    await adminPage.click('#import-form button[type=submit]');
+    const checkedOnly = spaced(await adminPage.locator('#import-bilan').textContent());
+    check(/Vérification réussie, rien n’a été écrit/.test(checkedOnly) && /1 fiche-projet : 1 serait créé/.test(checkedOnly), `the dry run says « ${checkedOnly} »`);
+    const written = await graphql('{ sheet(slug: "fiche-e2e-verifiee") { id } }', {}, admin).then(() => true, (error) => (/NOT_FOUND/.test(error.message) ? false : error.message));
+    check(written === false, `the dry run wrote the sheet (or the check failed: ${written})`);
+    log(`templates and export (${fetched.length} files) answer; problems: ${importProblems.join(' | ')}`);
+
     begin('accessibility (axe-core) on a desktop screen and on a phone; nothing wider than a phone');
     const vocabularies = (await graphql('{ vocabularies { name values { code } } }')).vocabularies;
     const phaseOrder = vocabularies.find((list) => list.name === 'Phase').values.map((value) => value.code);
@@ -585,6 +702,8 @@ async function main() {
     const checkedPages = [
       { name: 'search', path: '/?q=epicerie', shown: '#hit-list li' },
       { name: 'sheet', path: `/fiches/${encodeURIComponent(axeSheet.slug)}`, shown: '#conseils' },
+      // A sheet with a funding plan (a table with its total row), unless it is the sheet above.
+      ...(axeSheet.slug === fundedSlug ? [] : [{ name: 'funded-sheet', path: `/fiches/${fundedSlug}`, shown: '#financement .funding-table' }]),
       { name: 'lesson', path: new URL(lessonUrl).pathname, shown: '#programmes li' },
       { name: 'checklist', path: `${prepared.pathname}${prepared.search}`, shown: '.checklist-phase' },
       { name: 'guide', path: '/guide?theme=MOBILITY', shown: '.guide-indicators' },
@@ -598,7 +717,7 @@ async function main() {
       // The accounts, as the administrator sees them (their session's cookies, for this page only).
       { name: 'accounts', path: '/comptes', shown: '#people-table', cookies: adminCookies },
       // The overview last: the order of its phases is read on the phone's page below.
-      { name: 'overview', path: '/apercu', shown: '#chart-phases svg .bar' },
+      { name: 'overview', path: '/apercu', shown: '#chart-annees svg .bar' },
     ];
     const problems = [];
     const phone = await newPage({ viewport: PHONE, isMobile: true, hasTouch: true });
@@ -609,6 +728,8 @@ async function main() {
         await tab.goto(`${base}${checked.path}`);
         await ready(tab);
         await tab.waitForSelector(checked.shown);
+        // What folded sections hold is checked too, unfolded (their tables, their links).
+        await tab.evaluate(() => document.querySelectorAll('main details').forEach((details) => { details.open = true; }));
         // Charts and table frames are fitted to the screen once laid out (ResizeObserver): two frames.
         await tab.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
         await tab.addScriptTag({ path: axePath });

@@ -54,28 +54,50 @@ fn describe(token: &ApiToken) -> String {
     text
 }
 
-/// Runs `retex token create|revoke|list`.
+/// Reads the role and scope of a token or an invitation, the records named by slug or id.
+async fn read_scope(
+    app: &App,
+    scope: crate::config::ScopeArgs,
+) -> Result<(Role, Option<OrganisationId>, Option<ProgrammeId>)> {
+    let role = Role::from_code(&scope.role.trim().to_ascii_uppercase()).ok_or_else(|| {
+        let known: Vec<&str> = Role::ALL.iter().map(|role| role.code()).collect();
+        Error::invalid("role", format!("`{}` is not a role; use one of {}", scope.role, known.join(", ")))
+    })?;
+    let organisation = match scope.organisation {
+        Some(reference) => Some(resolve::<OrganisationFields>(app, "organisation", &reference).await?),
+        None => None,
+    };
+    let programme = match scope.programme {
+        Some(reference) => Some(resolve::<ProgrammeFields>(app, "programme", &reference).await?),
+        None => None,
+    };
+    Ok((role, organisation, programme))
+}
+
+/// Runs `retex token create|invite|revoke|list`.
 pub async fn token(args: TokenArgs) -> Result<()> {
     let app = App::open_with(&args.database.database_url, &args.database.settings()).await?;
     match args.action {
-        TokenAction::Create { role, organisation, programme, name } => {
-            let role = Role::from_code(&role.trim().to_ascii_uppercase()).ok_or_else(|| {
-                let known: Vec<&str> = Role::ALL.iter().map(|role| role.code()).collect();
-                Error::invalid("role", format!("`{role}` is not a role; use one of {}", known.join(", ")))
-            })?;
-            let organisation = match organisation {
-                Some(reference) => Some(resolve::<OrganisationFields>(&app, "organisation", &reference).await?),
-                None => None,
-            };
-            let programme = match programme {
-                Some(reference) => Some(resolve::<ProgrammeFields>(&app, "programme", &reference).await?),
-                None => None,
-            };
+        TokenAction::Create { scope, name } => {
+            let (role, organisation, programme) = read_scope(&app, scope).await?;
             let new = NewToken::parse(name.as_deref(), role, organisation, programme)?;
             let (token, secret) = app.create_token(&system(), new).await?;
             eprintln!("Jeton créé : {}", describe(&token));
             eprintln!("Son secret, affiché cette seule fois (seule son empreinte est conservée) :");
             println!("{secret}");
+        }
+        TokenAction::Invite { email, scope, name, public_url } => {
+            let (role, organisation, programme) = read_scope(&app, scope).await?;
+            let invitation = NewInvitation::parse(&email, name.as_deref(), role, organisation, programme)?;
+            let app = app.with_links(public_url, None);
+            let issued = app.invite(&system(), invitation).await?;
+            eprintln!(
+                "Invitation pour {} ({}), valable jusqu'au {}, une seule fois :",
+                issued.link.email,
+                issued.link.role.label(),
+                issued.link.expires_at.format("%d/%m/%Y %H:%M UTC")
+            );
+            println!("{}", issued.url);
         }
         TokenAction::Revoke { id } => {
             let raw =

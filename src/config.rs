@@ -163,22 +163,44 @@ pub struct TokenArgs {
     pub action: TokenAction,
 }
 
+/// The role and scope of a token or an invitation.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// READER, CONTRIBUTOR (needs --organisation), REVIEWER (needs --programme) or ADMIN.
+    #[arg(long)]
+    pub role: String,
+    /// The organisation a contributor writes for: its slug, database id or GraphQL id.
+    #[arg(long)]
+    pub organisation: Option<String>,
+    /// The programme a reviewer reviews: its slug, database id or GraphQL id.
+    #[arg(long)]
+    pub programme: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum TokenAction {
     /// Creates a token and prints its secret on standard output, this once: only its digest is stored.
     Create {
-        /// READER, CONTRIBUTOR (needs --organisation), REVIEWER (needs --programme) or ADMIN.
-        #[arg(long)]
-        role: String,
-        /// The organisation a contributor writes for: its slug, database id or GraphQL id.
-        #[arg(long)]
-        organisation: Option<String>,
-        /// The programme a reviewer reviews: its slug, database id or GraphQL id.
-        #[arg(long)]
-        programme: Option<String>,
+        #[command(flatten)]
+        scope: ScopeArgs,
         /// Who holds the token; recorded as the author of its changes.
         #[arg(long)]
         name: Option<String>,
+    },
+    /// Invites a person: prints a one-time link (7 days) that creates their account with this role
+    /// and scope, as `invitePerson` does; the way to the first administrator's account.
+    Invite {
+        /// The address the person will sign in with.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// The person's name, proposed when they choose their password.
+        #[arg(long)]
+        name: Option<String>,
+        /// The server's public address, which the printed link starts with (`https://retex.example.org`).
+        #[arg(long, env = "RETEX_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Revokes a token: requests presenting it are refused at once.
     Revoke {

@@ -56,7 +56,7 @@ const CSS: &str = "text/css; charset=utf-8";
 /// The files served at `/assets/{name}`: the page's modules (`main.js` starts it), its routes, the
 /// map's regions (`france-regions.json`, imported by `map.js`; see `web/README.md`) and its style
 /// sheet, as (name, content type, body).
-const ASSETS: [(&str, &str, &str); 17] = [
+const ASSETS: [(&str, &str, &str); 18] = [
     ("main.js", JS, include_str!("../web/main.js")),
     ("dom.js", JS, include_str!("../web/dom.js")),
     ("api.js", JS, include_str!("../web/api.js")),
@@ -68,6 +68,7 @@ const ASSETS: [(&str, &str, &str); 17] = [
     ("france-regions.json", JSON, include_str!("../web/france-regions.json")),
     ("charts.js", JS, include_str!("../web/charts.js")),
     ("contribute.js", JS, include_str!("../web/contribute.js")),
+    ("spreadsheets.js", JS, include_str!("../web/spreadsheets.js")),
     ("account.js", JS, include_str!("../web/account.js")),
     ("people.js", JS, include_str!("../web/people.js")),
     ("advice.js", JS, include_str!("../web/advice.js")),

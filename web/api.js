@@ -1,7 +1,8 @@
-// retex — l'accès au serveur : `gql` (POST /graphql) et `authPost` (POST /auth/…), avec la session
-// de la personne connectée (ses cookies, du même site) et son jeton anti-CSRF, lu dans le cookie
-// `retex_csrf` et renvoyé dans l'en-tête `X-CSRF-Token` de chaque POST ; le bandeau qui dit que la
-// session a pris fin ; les libellés des vocabulaires et l'identité du lecteur (`viewer`).
+// retex — l'accès au serveur : `gql` (POST /graphql), `gqlUpload` (des fichiers, en multipart) et
+// `authPost` (POST /auth/…), avec la session de la personne connectée (ses cookies, du même site) et
+// son jeton anti-CSRF, lu dans le cookie `retex_csrf` et renvoyé dans l'en-tête `X-CSRF-Token` de
+// chaque POST ; le bandeau qui dit que la session a pris fin ; les libellés des vocabulaires et
+// l'identité du lecteur (`viewer`).
 
 import { h, formatDateTime } from './dom.js';
 import { signInPath } from './router.js';
@@ -94,13 +95,18 @@ export function hasSession() {
 
 /** POSTs a JSON body to the server, with the CSRF token when a session is open; answers the status
  *  and the JSON body (`null` for an empty one), or throws when the server cannot be reached. */
-async function post(path, payload) {
-  const headers = { 'content-type': 'application/json', accept: 'application/json' };
+function post(path, payload) {
+  return send(path, JSON.stringify(payload), { 'content-type': 'application/json' });
+}
+
+/** POSTs `body` (JSON text, or a `FormData` whose type the browser writes) as `post` says. */
+async function send(path, body, headers = {}) {
   const csrf = csrfToken();
-  if (csrf) headers['x-csrf-token'] = csrf;
+  const all = { ...headers, accept: 'application/json' };
+  if (csrf) all['x-csrf-token'] = csrf;
   let response;
   try {
-    response = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(payload) });
+    response = await fetch(path, { method: 'POST', headers: all, credentials: 'same-origin', body });
   } catch {
     throw new ApiError([{ message: 'Le serveur ne répond pas : vérifiez votre connexion.' }], 0);
   }
@@ -113,7 +119,23 @@ async function post(path, payload) {
 }
 
 export async function gql(query, variables = {}) {
-  const { status, body, withSession } = await post('/graphql', { query, variables });
+  return graphqlData(await post('/graphql', { query, variables }));
+}
+
+/**
+ * A GraphQL operation that uploads files (the GraphQL multipart request: an `operations` part, a `map`
+ * part, then one part per file), as `importDataset` takes them: `files` become the `$files` variable.
+ */
+export async function gqlUpload(query, variables, files) {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query, variables: { ...variables, files: files.map(() => null) } }));
+  form.append('map', JSON.stringify(Object.fromEntries(files.map((_, i) => [String(i), [`variables.files.${i}`]]))));
+  files.forEach((file, i) => form.append(String(i), file, file.name));
+  return graphqlData(await send('/graphql', form));
+}
+
+/** The `data` of a GraphQL answer, or its errors as an `ApiError` (the session checked on a refusal). */
+function graphqlData({ status, body, withSession }) {
   if (body?.errors?.length) {
     const error = new ApiError(body.errors, status);
     if (withSession && (status === 401 || status === 403 || ['UNAUTHENTICATED', 'FORBIDDEN'].includes(error.code))) checkSession();

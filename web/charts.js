@@ -1,8 +1,8 @@
 // retex — les graphiques : barres en SVG inline, chacune à côté d'un tableau ou de liens qui disent
 // la même chose ; les vues « Récurrence » (leçons qui reviennent le plus) et « Aperçu » (la base en
-// chiffres).
+// chiffres, et ses financements par financeur et par année).
 
-import { h, s, numberFormat, plural, scrollTable, show, pageTitle } from './dom.js';
+import { h, s, numberFormat, formatEuros, plural, scrollTable, show, pageTitle } from './dom.js';
 import { gql, inDimensionOrder, label, values } from './api.js';
 import { navigate, pathTo } from './router.js';
 import { searchHref } from './search.js';
@@ -65,18 +65,18 @@ function wrapped(text, room, measure, most = 2) {
 }
 
 /** The SVG of a bar chart `width` pixels wide: labels beside the bars, or above them when narrow,
- *  each on up to two lines. */
-function drawBars({ title, titleId, rows, width }) {
+ *  each on up to two lines; `format` writes the values (counts by default, or amounts). */
+function drawBars({ title, titleId, rows, width, format = (value) => numberFormat.format(value) }) {
   const measure = textMeasurer();
   // Beside the bars, the labels take the room the widest needs, up to a little more than half.
   const labelRoom = Math.min(Math.ceil(Math.max(0, ...rows.map((row) => measure(row.label)))) + 22, Math.round(width * 0.55));
   const max = Math.max(1, ...rows.map((row) => row.value));
-  const valueRoom = 8 + Math.max(0, ...rows.map((row) => measure(numberFormat.format(row.value), true))) + 4;
+  const valueRoom = 8 + Math.max(0, ...rows.map((row) => measure(format(row.value), true))) + 4;
   const narrow = width < NARROW;
   const lineHeight = 18;
   let y = 4;
   const bars = rows.map((row) => {
-    const value = numberFormat.format(row.value);
+    const value = format(row.value);
     const tooltip = s('title', {}, `${row.label} : ${value}`);
     const rectClass = `bar-rect ${row.className || ''}`.trim();
     if (narrow) {
@@ -114,7 +114,7 @@ function drawBars({ title, titleId, rows, width }) {
  * A bar chart in a <figure>: drawn once at a guessed width, then for the width the figure takes on
  * the page (ResizeObserver), and again whenever it changes, until the figure leaves the page.
  */
-function barChart({ id, title, rows, caption }) {
+function barChart({ id, title, rows, caption, format }) {
   const titleId = `${id}-titre`;
   const figure = h('figure', { class: 'chart-figure', id }, caption ? h('figcaption', {}, caption) : null);
   let drawn = 0;
@@ -122,7 +122,7 @@ function barChart({ id, title, rows, caption }) {
     const width = Math.max(200, Math.floor(room));
     if (width === drawn) return;
     drawn = width;
-    const svg = drawBars({ title, titleId, rows, width });
+    const svg = drawBars({ title, titleId, rows, width, format });
     const old = figure.querySelector('svg');
     if (old) old.replaceWith(svg);
     else figure.prepend(svg);
@@ -215,6 +215,8 @@ export async function overviewView(stale) {
     croise: stats(kind: SHEET, groupBy: [PROGRAMME, PHASE]) { rows { keys { value label } count } }
     parCategorie: stats(kind: LESSON, groupBy: [CATEGORY]) { total rows { keys { value label } count } }
     parPolarite: stats(kind: LESSON, groupBy: [POLARITY]) { total rows { keys { value label } count } }
+    parFinanceur: fundingTotals(by: FUNDER) { value label amount lines sheets }
+    parAnnee: fundingTotals(by: YEAR) { value label amount lines sheets }
   }`);
   if (stale()) return;
   pageTitle('Aperçu de la base');
@@ -251,5 +253,48 @@ export async function overviewView(stale) {
             const count = cell(id, phase);
             return h('td', { class: `number heat-${Math.min(4, count)}` }, count ? String(count) : '·');
           }))))))) : null,
+    fundingBlock(data.parFinanceur, data.parAnnee),
   );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Overview: the funding plans of the published sheets
+
+/** How many funders the chart by funder shows (the largest amounts). */
+const TOP_FUNDERS = 10;
+
+/** « Financements »: the funding plans of the published sheets summed by funder (the ten largest)
+ *  and by year (in order), each chart with a table of the same amounts. */
+function fundingBlock(byFunder, byYear) {
+  const total = byYear.reduce((sum, row) => sum + row.amount, 0);
+  const lines = byYear.reduce((sum, row) => sum + row.lines, 0);
+  const funders = byFunder.slice(0, TOP_FUNDERS);
+  const years = inDimensionOrder('YEAR', byYear, (row) => row.value);
+  return h('section', { class: 'block', id: 'financements', 'aria-labelledby': 'financements-titre' },
+    h('h2', { id: 'financements-titre' }, 'Financements'),
+    lines ? [
+      h('p', {}, `Les plans de financement des fiches-projet publiées : ${formatEuros(total)} au total, en ${plural(lines, 'ligne', 'lignes')}.`),
+      h('div', { class: 'grid-2' },
+        fundingChart({
+          id: 'chart-financeurs', rows: funders, what: 'Financeur',
+          title: byFunder.length > TOP_FUNDERS ? `Les ${TOP_FUNDERS} premiers financeurs (sur ${byFunder.length})` : 'Montants par financeur',
+        }),
+        fundingChart({ id: 'chart-annees', rows: years, what: 'Année', title: 'Montants par année' })),
+    ] : h('p', {}, 'Aucun plan de financement renseigné pour l’instant.'));
+}
+
+/** One funding chart (amounts in euros) under its heading, and the table of its amounts, lines and
+ *  sheets. */
+function fundingChart({ id, title, rows, what }) {
+  return h('div', { class: 'funding-chart' }, h('h3', {}, title),
+    barChart({ id, title, format: formatEuros, rows: rows.map((row) => ({ label: row.label, value: row.amount })) }),
+    h('details', {}, h('summary', {}, 'Les montants en tableau'),
+      scrollTable(title, h('table', { class: 'funding-totals' },
+        h('caption', { class: 'visually-hidden' }, title),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, what),
+          ['Montant', 'Lignes', 'Fiches'].map((name) => h('th', { scope: 'col', class: 'number' }, name)))),
+        h('tbody', {}, rows.map((row) => h('tr', {}, h('th', { scope: 'row' }, row.label),
+          h('td', { class: 'number' }, formatEuros(row.amount)),
+          h('td', { class: 'number' }, numberFormat.format(row.lines)),
+          h('td', { class: 'number' }, numberFormat.format(row.sheets)))))))));
 }

@@ -1,11 +1,13 @@
 // retex — la contribution, pour les personnes connectées (`account.js`) : qui écrit, les formulaires de
 // brouillon (fiche-projet, leçon) et les erreurs de l'API à côté de leurs champs, la liste des
-// brouillons et contributions à relire (soumettre, publier, renvoyer à l'auteur).
+// brouillons et contributions à relire (soumettre, publier, renvoyer à l'auteur), et les tableurs
+// (modèles, export, import : `spreadsheets.js`).
 
 import { h, show, pageTitle } from './dom.js';
 import { gql, label, values, viewer } from './api.js';
 import { pathTo, signInPath } from './router.js';
 import { KIND_LABELS } from './search.js';
+import { spreadsheetSection } from './spreadsheets.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Contributing
@@ -197,13 +199,17 @@ export async function contributeView(stale) {
         h('input', { type: 'radio', name: 'draft-kind', id: `kind-${value}`, value, onchange: () => choose(value) }),
         h('label', { for: `kind-${value}` }, text))));
     parts.push(h('section', { class: 'block' }, h('h2', {}, 'Écrire un brouillon'), kindChoice, formBox));
-    show(...parts, h('section', { class: 'block' }, h('h2', { id: 'worklist-title', tabindex: '-1' }, 'Brouillons et contributions à relire'),
-      h('p', { id: 'annonce-contribution', class: 'visually-hidden', 'aria-live': 'polite' }), worklistBox));
+    show(...parts, worklistSection(worklistBox), spreadsheetSection(who));
     choose('SHEET', lists);
   } else {
-    show(...parts, h('section', { class: 'block' }, h('h2', { id: 'worklist-title', tabindex: '-1' }, 'Brouillons et contributions à relire'),
-      h('p', { id: 'annonce-contribution', class: 'visually-hidden', 'aria-live': 'polite' }), worklistBox));
+    show(...parts, worklistSection(worklistBox), spreadsheetSection(who));
   }
+}
+
+/** « Brouillons et contributions à relire », around the list `renderWorklist` draws. */
+function worklistSection(worklistBox) {
+  return h('section', { class: 'block' }, h('h2', { id: 'worklist-title', tabindex: '-1' }, 'Brouillons et contributions à relire'),
+    h('p', { id: 'annonce-contribution', class: 'visually-hidden', 'aria-live': 'polite' }), worklistBox);
 }
 
 /** Who is signed in, with which role and scope; where to invite people, for those who may. */

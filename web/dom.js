@@ -2,7 +2,8 @@
 // sûrs, Markdown rendu en nœuds texte, formats français, et la région principale. Aucun texte venu de
 // l'API n'est inséré comme HTML : tout passe par des nœuds texte, sauf les extraits surlignés, dont
 // seules les balises <mark> sont gardées (voir `highlighted`). Les tableaux larges défilent dans leur
-// cadre (`scrollTable`), les dates s'écrivent « 1er septembre 2021 » (`formatDate`, `formatDateTime`).
+// cadre (`scrollTable`), les dates s'écrivent « 1er septembre 2021 » (`formatDate`, `formatDateTime`), les
+// montants « 180 000 € » (`formatEuros`).
 
 /** The page's main region, where every view is drawn. */
 export const main = document.getElementById('contenu');
@@ -120,6 +121,18 @@ export function markdown(source) {
 }
 
 export const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+const euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+const eurosAndCents = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** An amount in euros as French writes it: « 180 000 € », with cents only when it has some
+ *  (« 12 500,50 € »). */
+export function formatEuros(amount) {
+  return (Number.isInteger(Math.round(amount * 100) / 100) ? euros : eurosAndCents).format(amount);
+}
+const percent = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 0 });
+/** A share (0 to 1) as a whole percentage: « 92 % ». */
+export function formatPercent(share) {
+  return percent.format(share);
+}
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' });
 /** A date (`2021-09-01`, or a date and time) as French writes it: « 1er septembre 2021 », « 2 septembre
  *  2021 » (the first day of a month is an ordinal). Every date the page shows goes through here. */

@@ -1,8 +1,9 @@
-// retex — la lecture : la page d'une fiche-projet et celle d'une leçon (Markdown rendu en nœuds
-// texte), et, pour les relecteurs, l'archivage sous l'une ou l'autre. Les organisations et les
-// territoires d'une fiche mènent à leur page (`profiles.js`).
+// retex — la lecture : la page d'une fiche-projet (son budget et son plan de financement, « Imprimer
+// la fiche ») et celle d'une leçon (Markdown rendu en nœuds texte), et, pour les relecteurs,
+// l'archivage sous l'une ou l'autre. Les organisations et les territoires d'une fiche mènent à leur
+// page (`profiles.js`).
 
-import { main, h, markdown, safeUrl, numberFormat, formatDate, plural, scrollTable, show, pageTitle } from './dom.js';
+import { main, h, markdown, safeUrl, numberFormat, formatDate, formatEuros, formatPercent, plural, scrollTable, show, pageTitle } from './dom.js';
 import { hasSession, gql, inDimensionOrder, label, viewer } from './api.js';
 import { navigate, pathTo } from './router.js';
 import { searchHref } from './search.js';
@@ -27,6 +28,7 @@ const SHEET_QUERY = `query Fiche($slug: String!) {
     supportingStructure { slug name } projectHolder { slug name } partners { slug name }
     phases { phase startedOn endedOn methods participants outcome }
     indicators { name unit baseline target actual }
+    budget fundingCoverage funding { funder amount year kind }
     testimonies { quote speaker role }
     documents { title kind url }
     lessons(first: 100) { role note lesson { slug title polarity } }
@@ -84,7 +86,8 @@ export async function sheetView(slug, stale) {
     h('header', { class: 'record-header' },
       h('p', { class: 'kind kind-sheet' }, 'Fiche-projet', ' ', statusBadge(sheet.publicationStatus)),
       h('h1', { tabindex: '-1' }, sheet.title),
-      sheet.summary ? h('p', { class: 'lead' }, sheet.summary) : null),
+      sheet.summary ? h('p', { class: 'lead' }, sheet.summary) : null,
+      printButton()),
     facts([
       ['Programme', sheet.programmes.map((p, i) => [i ? ', ' : '', h('a', { href: searchHref({ q: '', filters: { programme: [p.id] } }) }, p.name)])],
       ['Territoire', recordLinks('territory', sheet.territories, (t) => (t.region ? ` (${label('Region', t.region)})` : ''))],
@@ -105,6 +108,7 @@ export async function sheetView(slug, stale) {
       phase.startedOn || phase.endedOn ? h('p', { class: 'dates' }, [phase.startedOn ? `Du ${formatDate(phase.startedOn)}` : '', phase.endedOn ? ` au ${formatDate(phase.endedOn)}` : ''].join('').trim()) : null,
       facts([['Méthodes', phase.methods.join(', ')], ['Participants', phase.participants.join(', ')]]),
       phase.outcome ? h('p', {}, phase.outcome) : null))) : null),
+    fundingSection(sheet),
     section('Indicateurs', sheet.indicators.length ? scrollTable('Indicateurs du projet', h('table', {},
       h('caption', { class: 'visually-hidden' }, 'Indicateurs du projet'),
       h('thead', {}, h('tr', {}, ['Indicateur', 'Référence', 'Objectif', 'Réalisé'].map((title) => h('th', { scope: 'col' }, title)))),
@@ -123,11 +127,79 @@ export async function sheetView(slug, stale) {
       contradicted.length ? [h('h3', {}, 'Leçons que ce projet contredit'), h('ul', { class: 'lesson-list' }, contradicted.map(lessonItem))] : null),
     sheetAdviceSection(nextStep),
     sheet.sourceUrl || sheet.licence ? h('p', { class: 'source' },
-      sheet.sourceUrl && safeUrl(sheet.sourceUrl) ? ['Source : ', h('a', { href: safeUrl(sheet.sourceUrl), rel: 'noopener' }, sheet.sourceUrl)] : null,
+      sheet.sourceUrl && safeUrl(sheet.sourceUrl) ? ['Source : ', h('a', { href: safeUrl(sheet.sourceUrl), rel: 'noopener', class: 'bare-url' }, sheet.sourceUrl)] : null,
       sheet.licence ? ` — Licence : ${sheet.licence}` : null) : null,
+    printFooter(),
   ));
   await addArchiving(sheet, 'la fiche', stale);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// A sheet's budget and funding plan
+
+/** « Budget et plan de financement »: the budget, the plan's lines with their total, and the share of
+ *  the budget they cover; nothing when the sheet has neither budget nor plan. */
+function fundingSection(sheet) {
+  if (sheet.budget === null && !sheet.funding.length) return null;
+  const total = sheet.funding.reduce((sum, line) => sum + line.amount, 0);
+  return h('section', { class: 'block funding', id: 'financement', 'aria-labelledby': 'financement-titre' },
+    h('h2', { id: 'financement-titre' }, 'Budget et plan de financement'),
+    sheet.budget !== null ? h('p', { class: 'funding-budget' }, 'Budget du projet : ', h('strong', {}, formatEuros(sheet.budget))) : null,
+    sheet.funding.length ? fundingTable(sheet.funding, total) : h('p', {}, 'Aucun plan de financement renseigné.'),
+    coverage(sheet, total));
+}
+
+/** The plan's lines (funder, amount, year, kind) and their total, in a frame that scrolls on a phone. */
+function fundingTable(lines, total) {
+  return scrollTable('Plan de financement', h('table', { class: 'funding-table' },
+    h('caption', { class: 'visually-hidden' }, 'Plan de financement du projet, ligne par ligne'),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, 'Financeur'), h('th', { scope: 'col', class: 'number' }, 'Montant'),
+      h('th', { scope: 'col', class: 'number' }, 'Année'), h('th', { scope: 'col' }, 'Nature'))),
+    h('tbody', {}, lines.map((line) => h('tr', {},
+      h('th', { scope: 'row' }, line.funder),
+      h('td', { class: 'number' }, formatEuros(line.amount)),
+      h('td', { class: 'number' }, line.year === null ? '—' : String(line.year)),
+      h('td', {}, label('FundingKind', line.kind))))),
+    h('tfoot', {}, h('tr', {},
+      h('th', { scope: 'row' }, 'Total'), h('td', { class: 'number' }, formatEuros(total)), h('td', {}), h('td', {})))));
+}
+
+/** « Plan couvrant 92 % du budget », and what remains to fund, when the API gives the share. */
+function coverage(sheet, total) {
+  if (sheet.fundingCoverage === null || sheet.fundingCoverage === undefined) return null;
+  const remaining = sheet.budget - total;
+  return h('p', { class: 'funding-coverage' }, `Plan couvrant ${formatPercent(sheet.fundingCoverage)} du budget`,
+    remaining >= 0.005 ? ` (reste à financer : ${formatEuros(remaining)})` : '', '.');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Printing a sheet
+
+/** « Imprimer la fiche »: the browser's print dialog, with the print style sheet (style.css). */
+function printButton() {
+  return h('div', { class: 'actions screen-only' }, h('button', {
+    type: 'button', class: 'secondary', id: 'imprimer',
+    onclick: () => {
+      refreshPrintFooter();
+      window.print();
+    },
+  }, 'Imprimer la fiche'));
+}
+
+/** The line at the bottom of a printed sheet: its address and the day it was printed (hidden on screen). */
+function printFooter() {
+  return h('p', { class: 'print-only print-footer' }, printFooterText());
+}
+function printFooterText() {
+  const today = new Date();
+  const day = [today.getFullYear(), today.getMonth() + 1, today.getDate()].map((n) => String(n).padStart(2, '0')).join('-');
+  return `Fiche imprimée depuis ${location.href} le ${formatDate(day)}.`;
+}
+function refreshPrintFooter() {
+  for (const footer of document.querySelectorAll('.print-footer')) footer.textContent = printFooterText();
+}
+window.addEventListener('beforeprint', refreshPrintFooter);
 
 // ---------------------------------------------------------------------------------------------------
 // Reading: a lesson

@@ -15,7 +15,7 @@ pub enum Format {
     Jsonl,
     /// CSV: one file per kind of record, named after the kind.
     Csv,
-    /// Markdown with a front-matter header: one record per file.
+    /// Markdown: one record per file, a document with its data block (or a front-matter header).
     Markdown,
     /// An XLSX workbook: one worksheet per kind of record, laid out as the CSV files.
     Xlsx,

@@ -58,9 +58,12 @@ enum Out {
         open: Option<Box<CsvFile>>,
         done: Vec<Kind>,
     },
+    /// `names`: the names of the records written, by kind and slug (and external id), so that the
+    /// document of a record names those it refers to; they come first, kinds in dependency order.
     Markdown {
         folder: PathBuf,
         paths: HashSet<PathBuf>,
+        names: markdown::DisplayNames,
     },
 }
 
@@ -90,7 +93,9 @@ impl Writer {
                 return Err(format!("a {} export is a folder of files", format.name()));
             }
             (Format::Csv, Target::Folder(folder)) => Out::Csv { folder, open: None, done: Vec::new() },
-            (Format::Markdown, Target::Folder(folder)) => Out::Markdown { folder, paths: HashSet::new() },
+            (Format::Markdown, Target::Folder(folder)) => {
+                Out::Markdown { folder, paths: HashSet::new(), names: markdown::DisplayNames::new() }
+            }
         };
         let files = usize::from(matches!(out, Out::Json { .. } | Out::Lines(_)));
         Ok(Writer { out, written: Written { files, records: KindCounts::default() }, distribution: None })
@@ -198,7 +203,7 @@ impl Writer {
                     file.row(&object)?;
                 }
             }
-            Out::Markdown { folder, paths } => {
+            Out::Markdown { folder, paths, names } => {
                 let slug = object.get("slug").and_then(Value::as_str).unwrap_or_default();
                 Slug::parse(slug).map_err(|problem| format!("a {} slug {problem}", kind.as_str()))?;
                 let path = PathBuf::from(columns::plural_name(kind)).join(format!("{slug}.md"));
@@ -207,9 +212,21 @@ impl Writer {
                 }
                 let target = folder.join(&path);
                 let mut file = create(&target)?;
-                file.write_all(markdown::to_markdown(kind, &object)?.as_bytes()).map_err(text)?;
+                file.write_all(markdown::to_markdown(kind, &object, names)?.as_bytes()).map_err(text)?;
                 file.flush().map_err(text)?;
                 self.written.files += 1;
+                // The records that refer to this one come after it: they name it. No record refers
+                // to a lesson.
+                let name = object.get(if kind == Kind::Sheet { "title" } else { "name" }).and_then(Value::as_str);
+                if kind != Kind::Lesson
+                    && let Some(name) = name.filter(|name| !name.trim().is_empty())
+                {
+                    for key in ["slug", "externalId"] {
+                        if let Some(id) = object.get(key).and_then(Value::as_str).filter(|id| !id.is_empty()) {
+                            names.insert((kind, id.to_owned()), name.to_owned());
+                        }
+                    }
+                }
             }
         }
         self.written.records.add(kind);

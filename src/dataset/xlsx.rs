@@ -215,7 +215,8 @@ pub fn legend_rows() -> Vec<(&'static str, &'static str, &'static str, &'static 
         T::ALL.iter().map(|value| (value.code(), value.label())).collect()
     }
     use crate::domain::*;
-    let coded: [(Kind, &str, Vec<(&'static str, &'static str)>); 16] = [
+    type Values = Vec<(&'static str, &'static str)>;
+    let coded: [(Kind, &str, Values); 16] = [
         (Kind::Organisation, "kind", values::<OrganisationKind>()),
         (Kind::Organisation, "region", values::<Region>()),
         (Kind::Territory, "level", values::<TerritoryLevel>()),

@@ -303,9 +303,7 @@ pub async fn run(
 /// The body of a request that failed with a retex error outside of GraphQL (sign-in, links), shaped
 /// as GraphQL errors are (`extensions.code`, `extensions.problems`), in `language`.
 pub fn error_of(error: &crate::error::Error, language: Language) -> Vec<u8> {
-    let mut errors = [async_graphql::ServerError::from(
-        super::error::to_graphql(error).into_server_error(async_graphql::Pos::default()),
-    )];
+    let mut errors = [super::error::to_graphql(error).into_server_error(async_graphql::Pos::default())];
     localise(&mut errors, language);
     let [error] = errors;
     let mut body = serde_json::json!({ "errors": [error] });
@@ -324,6 +322,79 @@ pub fn error_body(code: &str, message: &str) -> Vec<u8> {
 /// in `data` (depth first) becomes the rows, each element flattened into columns named by their
 /// path (`keys.0.label`, `count`). Text that a spreadsheet would run as a formula is prefixed with
 /// an apostrophe. Starts with a byte-order mark so that spreadsheets read the accents.
+/// The French words of the fields analysts export most, for readable CSV headers.
+const HEADER_WORDS: [(&str, &str); 40] = [
+    ("count", "nombre"),
+    ("total", "total"),
+    ("keys", "clé"),
+    ("key", "clé"),
+    ("dimension", "dimension"),
+    ("value", "valeur"),
+    ("label", "libellé"),
+    ("title", "titre"),
+    ("name", "nom"),
+    ("slug", "identifiant"),
+    ("id", "id"),
+    ("summary", "résumé"),
+    ("status", "statut"),
+    ("publicationStatus", "statut de publication"),
+    ("activityType", "type d’activité"),
+    ("themes", "thèmes"),
+    ("programmes", "programmes"),
+    ("programme", "programme"),
+    ("territories", "territoires"),
+    ("sheets", "fiches"),
+    ("sheet", "fiche"),
+    ("lessons", "leçons"),
+    ("lesson", "leçon"),
+    ("polarity", "polarité"),
+    ("evidenceLevel", "niveau de preuve"),
+    ("categories", "catégories"),
+    ("phases", "phases"),
+    ("phase", "phase"),
+    ("year", "année"),
+    ("amount", "montant"),
+    ("funder", "financeur"),
+    ("lines", "lignes"),
+    ("kind", "nature"),
+    ("budget", "budget"),
+    ("target", "cible"),
+    ("actual", "réalisé"),
+    ("unit", "unité"),
+    ("share", "part"),
+    ("programmeCount", "nombre de programmes"),
+    ("sheetCount", "nombre de fiches"),
+];
+
+/// A column's header as people read it: the path of its field with French words where known, list
+/// positions counted from 1 (`keys.0.label` → `clé 1 › libellé`).
+fn readable(path: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for segment in path.split('.') {
+        if let Ok(index) = segment.parse::<usize>() {
+            if let Some(last) = words.last_mut() {
+                last.push_str(&format!(" {}", index + 1));
+            }
+            continue;
+        }
+        let word = HEADER_WORDS.iter().find(|(name, _)| *name == segment).map(|(_, word)| (*word).to_owned());
+        words.push(word.unwrap_or_else(|| {
+            // camelCase to words: `startedOn` → `started on`.
+            let mut spaced = String::with_capacity(segment.len() + 4);
+            for c in segment.chars() {
+                if c.is_uppercase() {
+                    spaced.push(' ');
+                    spaced.extend(c.to_lowercase());
+                } else {
+                    spaced.push(c);
+                }
+            }
+            spaced
+        }));
+    }
+    words.join(" › ")
+}
+
 pub fn csv_of(data: &serde_json::Value, separator: char) -> Result<String, String> {
     fn first_list(value: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
         match value {
@@ -373,7 +444,7 @@ pub fn csv_of(data: &serde_json::Value, separator: char) -> Result<String, Strin
     }
     let separator_text = separator.to_string();
     let mut out = String::from("\u{feff}");
-    let header: Vec<String> = columns.iter().map(|column| cell(column, separator)).collect();
+    let header: Vec<String> = columns.iter().map(|column| cell(&readable(column), separator)).collect();
     out.push_str(&header.join(&separator_text));
     out.push_str("\r\n");
     for row in flat_rows {
@@ -397,7 +468,7 @@ mod tests {
         ] } });
         let csv = csv_of(&data, ',').expect("a CSV");
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-        assert_eq!(lines[0], "count,keys.0.label");
+        assert_eq!(lines[0], "nombre,clé 1 › libellé");
         assert_eq!(lines[1], "2,\"Mobilité, rurale\"");
         assert_eq!(lines[2], "1,\"'=HYPERLINK(\"\"x\"\")\"");
         assert!(csv_of(&serde_json::json!({ "viewer": { "role": "READER" } }), ',').is_err());

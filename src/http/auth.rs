@@ -102,15 +102,15 @@ fn failure(err: &Error, sign_in: bool) -> Response {
 }
 
 /// Reads a JSON body, or says what is wrong with it.
-fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, Response> {
+fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, Box<Response>> {
     serde_json::from_slice(bytes).map_err(|err| {
         let message = format!("the body must be a JSON object with the fields this endpoint reads: {err}");
-        error(StatusCode::BAD_REQUEST, MediaType::Json, "BAD_REQUEST", &message)
+        Box::new(error(StatusCode::BAD_REQUEST, MediaType::Json, "BAD_REQUEST", &message))
     })
 }
 
 /// Spends one attempt of the address's sign-in budget, or answers 429.
-fn throttle(state: &AppState, peer: SocketAddr) -> Result<(), Response> {
+fn throttle(state: &AppState, peer: SocketAddr) -> Result<(), Box<Response>> {
     let decision = state.sign_ins.check(Client::Address(peer.ip()), Instant::now());
     if decision.allowed {
         return Ok(());
@@ -122,7 +122,7 @@ fn throttle(state: &AppState, peer: SocketAddr) -> Result<(), Response> {
     );
     let mut response = error(StatusCode::TOO_MANY_REQUESTS, MediaType::Json, "RATE_LIMITED", &message);
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(decision.retry_secs));
-    Err(response)
+    Err(Box::new(response))
 }
 
 #[derive(Deserialize)]
@@ -138,11 +138,11 @@ pub(super) async fn sign_in(
     bytes: Bytes,
 ) -> Response {
     if let Err(response) = throttle(&state, peer) {
-        return response;
+        return *response;
     }
     let request: SignInBody = match body(&bytes) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match state.app.sign_in(&request.email, &request.password).await {
         Ok(signed) => signed_in(&state, &signed),
@@ -186,11 +186,11 @@ pub(super) async fn link(
     bytes: Bytes,
 ) -> Response {
     if let Err(response) = throttle(&state, peer) {
-        return response;
+        return *response;
     }
     let request: LinkBody = match body(&bytes) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match state.app.one_time_link(request.secret.trim()).await {
         Ok(link) => {
@@ -224,11 +224,11 @@ pub(super) async fn accept(
     bytes: Bytes,
 ) -> Response {
     if let Err(response) = throttle(&state, peer) {
-        return response;
+        return *response;
     }
     let request: AcceptBody = match body(&bytes) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match state.app.accept_link(request.secret.trim(), request.name.as_deref(), &request.password).await {
         Ok(signed) => signed_in(&state, &signed),

@@ -1057,4 +1057,27 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
         "n’a pas d’extension connue : utilisez .json, .jsonl, .csv, .md ou .xlsx, ou indiquez son format",
     ),
     ("holds no .json, .jsonl, .csv, .md or .xlsx file", "ne contient aucun fichier .json, .jsonl, .csv, .md ou .xlsx"),
+    // src/dataset/markdown.rs (the data block of exported documents)
+    (
+        "the `<!-- retex … -->` line must be followed by the data block, a ```yaml fence",
+        "la ligne `<!-- retex … -->` doit être suivie du bloc de données, un bloc ```yaml",
+    ),
+    (
+        "the data block ends the file: move the text after it above the `<!-- retex … -->` line",
+        "le bloc de données termine le fichier : placez le texte qui le suit au-dessus de la ligne `<!-- retex … -->`",
+    ),
+    (
+        "the data block is not closed: end it with a ``` line",
+        "le bloc de données n’est pas fermé : terminez-le par une ligne ```",
+    ),
+    (
+        "the data block is empty: it needs at least `type:` (fiche, leçon, programme, organisation or territoire)",
+        "le bloc de données est vide : il lui faut au moins `type:` (fiche, leçon, programme, organisation ou territoire)",
+    ),
+    ("the data block must hold `key: value` lines", "le bloc de données doit contenir des lignes `clé: valeur`"),
+    ("the data block is not valid YAML: {}", "le bloc de données n’est pas du YAML valide : {}"),
+    (
+        "the data block has no `type:`; give one of fiche, leçon, programme, organisation or territoire",
+        "le bloc de données n’a pas de `type:` ; indiquez fiche, leçon, programme, organisation ou territoire",
+    ),
 ];

@@ -334,7 +334,8 @@ async fn the_funnel_and_coverage_match_the_dataset() {
 #[tokio::test]
 async fn any_aggregate_exports_as_csv() {
     let app = spawn_demo().await;
-    let query = "{ stats(kind: SHEET, groupBy: [PROGRAMME]) { rows { count keys { label } } } }";
+    // The columns come in the query's order (keys before count), with readable headers.
+    let query = "{ stats(kind: SHEET, groupBy: [PROGRAMME]) { rows { keys { label } count } } }";
     let response = app
         .client
         .get(format!("{}/export.csv", app.address))
@@ -347,11 +348,11 @@ async fn any_aggregate_exports_as_csv() {
     assert_eq!(content_type.as_deref(), Some("text/csv; charset=utf-8"));
     let csv = response.text().await.expect("a body");
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(lines[0], "count;keys.0.label");
+    assert_eq!(lines[0], "clé 1 › libellé;nombre");
     let answer = app.ok_as(None, query, json!({})).await;
     let rows = answer["stats"]["rows"].as_array().cloned().unwrap_or_default();
     assert_eq!(lines.len(), rows.len() + 1);
-    assert_eq!(lines[1], format!("{};{}", rows[0]["count"], rows[0]["keys"][0]["label"].as_str().unwrap_or_default()));
+    assert_eq!(lines[1], format!("{};{}", rows[0]["keys"][0]["label"].as_str().unwrap_or_default(), rows[0]["count"]));
 
     let mutation = app
         .client

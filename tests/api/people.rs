@@ -364,3 +364,42 @@ async fn who_may_invite_whom() {
     let refused = app.fails(INVITE, json!({ "input": { "email": "H@fabrique.fr", "role": "READER" } })).await;
     assert_eq!(code(&refused), "CONFLICT", "{refused:#}");
 }
+
+#[tokio::test]
+async fn the_first_administrator_is_invited_from_the_command_line() {
+    let app = spawn_app().await;
+    let output = retex(
+        &app.database_url,
+        app.index.path(),
+        &[
+            "token",
+            "invite",
+            "--email",
+            "Admin@Reseau.fr",
+            "--role",
+            "admin",
+            "--public-url",
+            "https://retex.example.org",
+        ],
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let url = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    assert!(url.starts_with("https://retex.example.org/invitation#retex_"), "{url}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Administrateur"), "the role in French");
+    let mut browser = Browser::new(&app);
+    let (status, body) = browser.accept(&secret_of(&url), Some("Alex"), PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body:#}");
+    assert_eq!(body["person"]["role"], "ADMIN");
+    // Bad input on the command line is told in French.
+    let output = retex(
+        &app.database_url,
+        app.index.path(),
+        &["token", "invite", "--email", "pas-une-adresse", "--role", "ADMIN"],
+    );
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("n’est pas une adresse e-mail"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

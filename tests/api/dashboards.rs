@@ -743,11 +743,22 @@ async fn messages_are_in_french_unless_the_client_asks_for_english() {
     assert_eq!(french.headers().get("content-language").and_then(|value| value.to_str().ok()), Some("fr"));
     let french: Value = french.json().await.expect("JSON");
     let english: Value = send(Some("en-US,en;q=0.9")).await.expect("send").json().await.expect("JSON");
-    let first = |body: &Value| body["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
-    assert!(first(&french).starts_with("saisie invalide : first : 1000 dépasse"), "{french:#}");
-    assert!(first(&english).starts_with("invalid input: first: 1000 is more than"), "{english:#}");
+    // The two errors come in the order their fields resolve: each is found by its path.
+    let on = |body: &Value, field: &str| {
+        body["errors"]
+            .as_array()
+            .and_then(|errors| errors.iter().find(|error| error["path"][0] == field))
+            .cloned()
+            .unwrap_or_else(|| panic!("no error on {field}: {body:#}"))
+    };
+    let message = |error: Value| error["message"].as_str().unwrap_or_default().to_owned();
+    assert!(message(on(&french, "sheets")).starts_with("saisie invalide : first : 1000 dépasse"), "{french:#}");
+    assert!(message(on(&english, "sheets")).starts_with("invalid input: first: 1000 is more than"), "{english:#}");
+    assert_eq!(message(on(&french, "sheet")), "fiche-projet de slug `absente` introuvable", "{french:#}");
+    assert_eq!(message(on(&english, "sheet")), "sheet with slug `absente` not found");
     assert_eq!(
-        french["errors"][0]["extensions"]["code"], english["errors"][0]["extensions"]["code"],
+        on(&french, "sheets")["extensions"]["code"],
+        on(&english, "sheets")["extensions"]["code"],
         "codes do not change"
     );
     // The parser's and validator's own messages too.
@@ -761,5 +772,8 @@ async fn messages_are_in_french_unless_the_client_asks_for_english() {
         .json()
         .await
         .expect("JSON");
-    assert!(first(&unknown).contains("n’existe pas sur le type"), "{unknown:#}");
+    assert!(
+        unknown["errors"][0]["message"].as_str().unwrap_or_default().contains("n’existe pas sur le type"),
+        "{unknown:#}"
+    );
 }

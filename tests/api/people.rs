@@ -403,3 +403,84 @@ async fn the_first_administrator_is_invited_from_the_command_line() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// A fake SMTP server on loopback that takes one message and hands over its text.
+async fn fake_smtp() -> (String, tokio::task::JoinHandle<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+    let url = format!("smtp://{}", listener.local_addr().expect("an address"));
+    let server = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.expect("a client");
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        let mut message = String::new();
+        let mut in_data = false;
+        write.write_all(b"220 fake ESMTP\r\n").await.expect("greet");
+        while let Ok(Some(line)) = lines.next_line().await {
+            if in_data {
+                if line == "." {
+                    in_data = false;
+                    write.write_all(b"250 queued\r\n").await.expect("answer");
+                } else {
+                    message.push_str(&line);
+                    message.push('\n');
+                }
+                continue;
+            }
+            let verb = line.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+            let answer: &[u8] = match verb.as_str() {
+                "EHLO" | "HELO" => b"250-fake\r\n250 8BITMIME\r\n",
+                "DATA" => {
+                    in_data = true;
+                    b"354 go on\r\n"
+                }
+                "QUIT" => {
+                    write.write_all(b"221 bye\r\n").await.expect("answer");
+                    break;
+                }
+                _ => b"250 OK\r\n",
+            };
+            write.write_all(answer).await.expect("answer");
+        }
+        message
+    });
+    (url, server)
+}
+
+#[tokio::test]
+async fn an_invitation_goes_by_e_mail_when_a_server_is_configured() {
+    let app = spawn_app().await;
+    let (url, server) = fake_smtp().await;
+    let mailer = retex::mail::Mailer::new(&url, "retex <retex@reseau.fr>").expect("a mailer");
+    let sending = app.app.clone().with_links(Some("https://retex.example.org".into()), Some(mailer));
+    let invitation = retex::domain::NewInvitation::parse(
+        "camille@fabrique.fr",
+        Some("Camille"),
+        retex::domain::Role::Reader,
+        None,
+        None,
+    )
+    .expect("an invitation");
+    let issued =
+        sending.invite(&retex::domain::Viewer::System { name: "test".into() }, invitation).await.expect("invited");
+    assert!(issued.emailed, "the SMTP server took the message");
+    assert!(issued.url.starts_with("https://retex.example.org/invitation#retex_"), "{}", issued.url);
+    let message =
+        tokio::time::timeout(std::time::Duration::from_secs(10), server).await.expect("in time").expect("a message");
+    assert!(message.contains("camille@fabrique.fr"), "{message}");
+    assert!(message.contains("invitation"), "{message}");
+    // The link sits in the body, quoted-printable or not, whole once soft breaks are joined.
+    let body = message.replace("=\n", "").replace("=3D", "=");
+    assert!(body.contains(&issued.url), "{message}");
+
+    // A server that does not answer: the link is still issued, to hand over.
+    let unreachable = retex::mail::Mailer::new("smtp://127.0.0.1:9", "retex <retex@reseau.fr>").expect("a mailer");
+    let failing = app.app.clone().with_links(None, Some(unreachable));
+    let invitation =
+        retex::domain::NewInvitation::parse("dominique@fabrique.fr", None, retex::domain::Role::Reader, None, None)
+            .expect("an invitation");
+    let issued =
+        failing.invite(&retex::domain::Viewer::System { name: "test".into() }, invitation).await.expect("invited");
+    assert!(!issued.emailed);
+    assert!(issued.url.starts_with("/invitation#retex_"));
+}

@@ -403,26 +403,37 @@ pub fn csv_of(data: &serde_json::Value, separator: char) -> Result<String, Strin
             _ => None,
         }
     }
-    fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    /// A number as a spreadsheet reads it: whole numbers without `.0`, and a decimal comma when the
+    /// columns are `;`-separated (spreadsheets set to French).
+    fn number(number: &serde_json::Number, separator: char) -> String {
+        let text = match number.as_f64() {
+            Some(value) if number.is_f64() && value.fract() == 0.0 && value.abs() < 1e15 => format!("{}", value as i64),
+            _ => number.to_string(),
+        };
+        if separator == ';' { text.replace('.', ",") } else { text }
+    }
+    fn flatten(prefix: &str, value: &serde_json::Value, separator: char, out: &mut Vec<(String, String)>) {
         match value {
             serde_json::Value::Object(entries) => {
                 for (key, value) in entries {
                     let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-                    flatten(&path, value, out);
+                    flatten(&path, value, separator, out);
                 }
             }
             serde_json::Value::Array(items) => {
                 for (index, value) in items.iter().enumerate() {
-                    flatten(&format!("{prefix}.{index}"), value, out);
+                    flatten(&format!("{prefix}.{index}"), value, separator, out);
                 }
             }
             serde_json::Value::Null => out.push((prefix.to_owned(), String::new())),
             serde_json::Value::String(text) => out.push((prefix.to_owned(), text.clone())),
+            serde_json::Value::Number(value) => out.push((prefix.to_owned(), number(value, separator))),
             other => out.push((prefix.to_owned(), other.to_string())),
         }
     }
     fn cell(text: &str, separator: char) -> String {
-        let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err() {
+        let numeric = text.replace(',', ".").parse::<f64>().is_ok();
+        let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !numeric {
             format!("'{text}")
         } else {
             text.to_owned()
@@ -434,7 +445,7 @@ pub fn csv_of(data: &serde_json::Value, separator: char) -> Result<String, Strin
     let mut flat_rows = Vec::with_capacity(rows.len());
     for row in rows {
         let mut flat = Vec::new();
-        flatten("", row, &mut flat);
+        flatten("", row, separator, &mut flat);
         for (column, _) in &flat {
             if !columns.contains(column) {
                 columns.push(column.clone());
@@ -459,6 +470,15 @@ pub fn csv_of(data: &serde_json::Value, separator: char) -> Result<String, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_spreadsheets_read_them() {
+        let data = serde_json::json!({ "rows": [{ "amount": 80000.0, "share": 0.25, "count": 3, "delta": -1.5 }] });
+        let comma = csv_of(&data, ',').expect("a CSV");
+        assert!(comma.contains("80000,0.25,3,-1.5"), "{comma}");
+        let semicolon = csv_of(&data, ';').expect("a CSV");
+        assert!(semicolon.contains("80000;0,25;3;-1,5"), "{semicolon}");
+    }
 
     #[test]
     fn the_first_list_becomes_rows_with_flattened_columns_and_safe_cells() {

@@ -53,7 +53,7 @@ fn failure(error: &Error) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
-    let mut response = (status, format!("{error}\n")).into_response();
+    let mut response = (status, format!("{}\n", super::say(error))).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     response
 }

@@ -281,6 +281,22 @@ async fn localised(request: axum::extract::Request, next: axum::middleware::Next
     response
 }
 
+/// An error of the use cases as the request's client reads it: invalid input problem by problem (field
+/// names kept), the rest as a whole.
+fn say(error: &crate::error::Error) -> String {
+    let language = language();
+    match error {
+        crate::error::Error::InvalidInput(problems) if language == Language::French => {
+            let problems: Vec<String> = problems
+                .iter()
+                .map(|problem| format!("{} : {}", problem.field, language.say(&problem.problem)))
+                .collect();
+            format!("saisie invalide : {}", problems.join(" ; "))
+        }
+        other => language.say(&other.to_string()),
+    }
+}
+
 fn error(status: StatusCode, media: MediaType, code: &str, message: &str) -> Response {
     json_response(status, media, transport::error_body(code, &language().say(message)))
 }

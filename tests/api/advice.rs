@@ -448,14 +448,14 @@ async fn an_atom_feed_carries_the_newest_published_records_of_a_search() {
     assert!(entries(&body).iter().all(|id| id.contains("/lecons/")), "{body}");
     assert!(!entries(&body).is_empty());
 
-    // Bad parameters are named.
+    // Bad parameters are named, in French.
     for (query, words) in [
-        ("?theme=NOPE", "`NOPE` is not a value of Theme"),
-        ("?colour=red", "colour: is not a parameter of feeds"),
-        ("?kind=PROGRAMME", "not a kind a feed carries"),
-        ("?programme=pas-un-programme", "is not a published programme"),
-        ("?phase=", "phase: is empty"),
-        ("?q=a&q=b", "twice"),
+        ("?theme=NOPE", "`NOPE` n’est pas une valeur de Theme"),
+        ("?colour=red", "colour : n’est pas un paramètre des flux"),
+        ("?kind=PROGRAMME", "n’est pas un type de contenu des flux"),
+        ("?programme=pas-un-programme", "n’est pas un programme publié"),
+        ("?phase=", "phase : est vide"),
+        ("?q=a&q=b", "deux fois"),
     ] {
         let (status, kind, body) = feed(&app, query).await;
         assert_eq!(status, 400, "{query}: {body}");

@@ -166,7 +166,9 @@ pub struct SavedSearch {
 fn token_of(viewer: &Viewer) -> Result<i64> {
     match viewer {
         Viewer::Account(account) => Ok(account.token),
-        _ => Err(Error::Forbidden("saved searches belong to a token holder: send `Authorization: Bearer …`".into())),
+        _ => Err(Error::Forbidden(
+            "saved searches belong to an account: sign in, or send an API token (`Authorization: Bearer …`)".into(),
+        )),
     }
 }
 

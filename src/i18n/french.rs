@@ -237,8 +237,8 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
     ("is not a parameter of feeds (they take {})", "n’est pas un paramètre des flux (ils acceptent {})"),
     ("is empty", "est vide"),
     (
-        "saved searches belong to a token holder: send `Authorization: Bearer …`",
-        "les recherches enregistrées appartiennent au titulaire d’un jeton : envoyez `Authorization: Bearer …`",
+        "saved searches belong to an account: sign in, or send an API token (`Authorization: Bearer …`)",
+        "les recherches enregistrées appartiennent à un compte : connectez-vous, ou envoyez un jeton d’API (`Authorization: Bearer …`)",
     ),
     (
         "{}is not a published programme (give its slug or id)",

@@ -240,6 +240,107 @@ pub fn localise(errors: &mut [async_graphql::ServerError], language: Language) {
     }
 }
 
+/// Puts the fields of an answer in the order the query asks for them (GraphQL's rule for ordered
+/// maps). async-graphql resolves a selection's fields concurrently and keeps them in the order they
+/// finish, which varies from run to run: a client reading the answer as text (a CSV export, a
+/// comparison byte for byte) would see it move, and a field's timing would show through.
+fn order_as_asked(data: &mut async_graphql::Value, query: &str, operation_name: Option<&str>) {
+    use async_graphql::parser::types::DocumentOperations;
+    if matches!(data, async_graphql::Value::Null) {
+        return;
+    }
+    let Ok(document) = async_graphql::parser::parse_query(query) else { return };
+    let operation = match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation),
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => {
+                operations.iter().find(|(candidate, _)| candidate.as_str() == name).map(|(_, operation)| operation)
+            }
+            None if operations.len() == 1 => operations.values().next(),
+            None => None,
+        },
+    };
+    if let Some(operation) = operation {
+        reorder(data, &[&operation.node.selection_set.node], &document.fragments, 0);
+    }
+}
+
+type Fragments = std::collections::HashMap<
+    async_graphql::Name,
+    async_graphql::Positioned<async_graphql::parser::types::FragmentDefinition>,
+>;
+
+/// How deep answers and fragments are followed when ordering (far beyond the depth limit).
+const MAX_ORDER_DEPTH: usize = 64;
+
+fn reorder(
+    value: &mut async_graphql::Value,
+    sets: &[&async_graphql::parser::types::SelectionSet],
+    fragments: &Fragments,
+    depth: usize,
+) {
+    if depth > MAX_ORDER_DEPTH {
+        return;
+    }
+    match value {
+        async_graphql::Value::List(items) => {
+            for item in items {
+                reorder(item, sets, fragments, depth + 1);
+            }
+        }
+        async_graphql::Value::Object(map) => {
+            let mut keys = Vec::new();
+            collect_keys(sets, fragments, &mut keys, depth);
+            let mut rest = std::mem::take(map);
+            for (key, children) in &keys {
+                if let Some(mut child) = rest.shift_remove(key) {
+                    reorder(&mut child, children, fragments, depth + 1);
+                    map.insert(key.clone(), child);
+                }
+            }
+            // Keys the query does not name (none is expected) keep their order, after the others.
+            map.extend(rest);
+        }
+        _ => {}
+    }
+}
+
+/// The response keys of selection sets in the order they appear, fragments spread in place, with the
+/// selection sets of each key's own fields.
+fn collect_keys<'a>(
+    sets: &[&'a async_graphql::parser::types::SelectionSet],
+    fragments: &'a Fragments,
+    keys: &mut Vec<(async_graphql::Name, Vec<&'a async_graphql::parser::types::SelectionSet>)>,
+    depth: usize,
+) {
+    use async_graphql::parser::types::Selection;
+    if depth > MAX_ORDER_DEPTH {
+        return;
+    }
+    for set in sets {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    let key = field.node.response_key().node.clone();
+                    let child = &field.node.selection_set.node;
+                    match keys.iter_mut().find(|(known, _)| *known == key) {
+                        Some((_, children)) => children.push(child),
+                        None => keys.push((key, vec![child])),
+                    }
+                }
+                Selection::InlineFragment(fragment) => {
+                    collect_keys(&[&fragment.node.selection_set.node], fragments, keys, depth + 1);
+                }
+                Selection::FragmentSpread(spread) => {
+                    if let Some(definition) = fragments.get(&spread.node.fragment_name.node) {
+                        collect_keys(&[&definition.node.selection_set.node], fragments, keys, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Runs a request as `viewer`. A response longer than `max_response_bytes` is replaced by one
 /// `LIMIT_EXCEEDED` error that names the limit (`data` is null: nothing of the answer is sent).
 pub async fn run(
@@ -251,7 +352,9 @@ pub async fn run(
     language: Language,
 ) -> GraphqlResponse {
     let operation = request.operation_type();
+    let (query, operation_name) = (request.0.query.clone(), request.0.operation_name.clone());
     let mut response = execute(schema, app, viewer, request.0).await;
+    order_as_asked(&mut response.data, &query, operation_name.as_deref());
     localise(&mut response.errors, language);
     let outcome = match response.errors.first() {
         None => "ok",
@@ -470,6 +573,19 @@ pub fn csv_of(data: &serde_json::Value, separator: char) -> Result<String, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_is_put_in_the_order_of_the_query_fragments_included() {
+        let mut data = async_graphql::Value::from_json(serde_json::json!({
+            "sheets": { "nodes": [{ "slug": "a", "t": "A" }], "totalCount": 1 },
+            "viewer": { "role": "ADMIN" }
+        }))
+        .unwrap_or_default();
+        let query = "query Q { viewer { role } sheets { totalCount ...F } } fragment F on SheetConnection { nodes { t: title slug } }";
+        order_as_asked(&mut data, query, Some("Q"));
+        let text = serde_json::to_string(&data).unwrap_or_default();
+        assert_eq!(text, r#"{"viewer":{"role":"ADMIN"},"sheets":{"totalCount":1,"nodes":[{"t":"A","slug":"a"}]}}"#);
+    }
 
     #[test]
     fn numbers_are_written_as_spreadsheets_read_them() {

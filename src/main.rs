@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use retex::config::{Cli, Command};
-use retex::i18n::{french, number};
+use retex::i18n::{Language, french, number};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -69,11 +69,7 @@ fn report(error: retex::error::Error) -> anyhow::Error {
 /// problem, field names kept.
 fn fr(error: retex::error::Error) -> anyhow::Error {
     match &error {
-        retex::error::Error::InvalidInput(problems) => {
-            let problems: Vec<String> =
-                problems.iter().map(|problem| format!("{} : {}", problem.field, french(&problem.problem))).collect();
-            anyhow::anyhow!("saisie invalide : {}", problems.join(" ; "))
-        }
+        retex::error::Error::InvalidInput(problems) => anyhow::anyhow!(Language::French.invalid_input(problems)),
         _ => anyhow::anyhow!(french(&error.to_string())),
     }
 }

@@ -96,7 +96,8 @@ impl App {
     /// returned to hand over in any case.
     pub async fn invite(&self, viewer: &Viewer, invitation: NewInvitation) -> Result<IssuedLink> {
         let conn = self.store.connection();
-        let in_scope = match (invitation.programme, viewer.write_scope()) {
+        let scope = &invitation.scope;
+        let in_scope = match (scope.programme, viewer.write_scope()) {
             (Some(programme), Some(scope)) if scope.programme.is_some() => {
                 let only_programme = Scope { organisation: None, programme: scope.programme };
                 store::within_scope(conn, Kind::Programme, &[programme.get()], only_programme)
@@ -105,8 +106,8 @@ impl App {
             }
             _ => false,
         };
-        allowed(viewer.may_invite(invitation.role, in_scope))?;
-        self.check_token_scope(invitation.organisation, invitation.programme).await?;
+        allowed(viewer.may_invite(scope.role, in_scope))?;
+        self.check_token_scope(scope.organisation, scope.programme).await?;
         if store::person_by_email(conn, invitation.email.as_str()).await?.is_some() {
             return Err(Error::Conflict(format!(
                 "an account already signs in with {}: issue it a password reset link instead",
@@ -116,10 +117,10 @@ impl App {
         let link = store::NewLink {
             purpose: LinkPurpose::Invitation,
             email: invitation.email.as_str(),
-            name: invitation.name.as_ref().map(|name| name.as_str()),
-            role: invitation.role,
-            organisation: invitation.organisation,
-            programme: invitation.programme,
+            name: scope.name.as_ref().map(|name| name.as_str()),
+            role: scope.role,
+            organisation: scope.organisation,
+            programme: scope.programme,
             person: None,
             created_by: &viewer.author(),
             expires_at: Utc::now() + LinkPurpose::Invitation.lifetime(),
@@ -135,16 +136,16 @@ impl App {
             .await?
             .ok_or_else(|| Error::NotFound(format!("person {person}")))?
             .person;
-        if found.disabled_at.is_some() {
+        if found.disabled_at().is_some() {
             return Err(Error::invalid("person", "this account is disabled: invite the person again instead"));
         }
         let link = store::NewLink {
             purpose: LinkPurpose::PasswordReset,
             email: &found.email,
-            name: found.name.as_deref(),
-            role: found.role,
-            organisation: found.organisation,
-            programme: found.programme,
+            name: found.token.name.as_deref(),
+            role: found.token.role,
+            organisation: found.token.organisation,
+            programme: found.token.programme,
             person: Some(found.id),
             created_by: &viewer.author(),
             expires_at: Utc::now() + LinkPurpose::PasswordReset.lifetime(),
@@ -244,7 +245,7 @@ impl App {
         let found = store::person_by_id(&tx, person).await?;
         store::commit(tx).await?;
         let person = found.ok_or_else(|| Error::internal(format!("person {person} vanished")))?.person;
-        if person.disabled_at.is_some() {
+        if person.disabled_at().is_some() {
             return Err(Error::Forbidden("this account is disabled; ask an administrator".into()));
         }
         tracing::info!(person = person.id, purpose = link.purpose.code(), "one-time link used");
@@ -288,7 +289,7 @@ impl App {
             tracing::info!(person = found.person.id, locked = lock.is_some(), "failed sign-in");
             return Err(wrong());
         }
-        if found.person.disabled_at.is_some() {
+        if found.person.disabled_at().is_some() {
             return Err(Error::Forbidden("this account is disabled; ask an administrator".into()));
         }
         let tx = self.store.begin().await?;
@@ -317,11 +318,10 @@ impl App {
             return Ok(None);
         }
         let Some(found) = store::person_by_id(conn, row.person).await? else { return Ok(None) };
-        if found.person.disabled_at.is_some() {
+        if found.person.disabled_at().is_some() {
             return Ok(None);
         }
-        let Some(token) = store::token_by_id(conn, found.person.token).await? else { return Ok(None) };
-        Ok(Some(SessionViewer { viewer: Viewer::Account(token.account()), csrf_digest: row.csrf_digest }))
+        Ok(Some(SessionViewer { viewer: Viewer::Account(found.person.token.account()), csrf_digest: row.csrf_digest }))
     }
 
     /// Whether a CSRF token sent with a request is the session's.
@@ -352,7 +352,7 @@ impl App {
             .ok_or_else(|| Error::NotFound(format!("person {person}")))?
             .person;
         if let Viewer::Account(account) = viewer
-            && account.token == found.token
+            && account.token == found.token.id
         {
             return Err(Error::invalid(
                 "person",
@@ -360,7 +360,7 @@ impl App {
             ));
         }
         let tx = self.store.begin().await?;
-        store::revoke_token(&tx, found.token).await?;
+        store::revoke_token(&tx, found.token.id).await?;
         store::revoke_sessions_of(&tx, person).await?;
         let disabled = store::person_by_id(&tx, person).await?;
         store::commit(tx).await?;

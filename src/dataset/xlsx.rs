@@ -18,13 +18,7 @@ const LEGEND: &str = "Légende";
 
 /// The worksheet a kind's records are written in.
 fn sheet_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Organisation => "Organisations",
-        Kind::Territory => "Territoires",
-        Kind::Programme => "Programmes",
-        Kind::Sheet => "Fiches",
-        Kind::Lesson => "Leçons",
-    }
+    columns::title_name(kind)
 }
 
 /// Writes a date serial number of a spreadsheet (days since 1899-12-30) as an ISO date.

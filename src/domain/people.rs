@@ -7,8 +7,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::records::{OrganisationId, ProgrammeId};
-use super::text::{FieldProblem, Label, Problems};
-use super::tokens::NewToken;
+use super::text::FieldProblem;
+use super::tokens::{ApiToken, NewToken};
 use super::visibility::Viewer;
 use super::vocabulary::{Role, Vocabulary};
 
@@ -138,14 +138,13 @@ impl LinkPurpose {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewInvitation {
     pub email: EmailAddress,
-    pub name: Option<Label>,
-    pub role: Role,
-    pub organisation: Option<OrganisationId>,
-    pub programme: Option<ProgrammeId>,
+    /// The account's role and scope, and the name proposed to the person, checked as a token's are.
+    pub scope: NewToken,
 }
 
 impl NewInvitation {
-    /// Checks the address, the name and that the role has the scope it needs (as for a token).
+    /// Checks the address, the name and that the role has the scope it needs (as for a token),
+    /// naming every problem.
     pub fn parse(
         email: &str,
         name: Option<&str>,
@@ -153,26 +152,11 @@ impl NewInvitation {
         organisation: Option<OrganisationId>,
         programme: Option<ProgrammeId>,
     ) -> Result<Self, Vec<FieldProblem>> {
-        let mut problems = Problems::default();
-        let email = problems.check("email", EmailAddress::parse(email));
-        let scope = NewToken::parse(name, role, organisation, programme);
-        let scope = match scope {
-            Ok(scope) => Some(scope),
-            Err(found) => {
-                for problem in found {
-                    problems.add(problem.field, problem.problem);
-                }
-                None
-            }
-        };
-        problems.into_result()?;
-        let (Some(email), Some(scope)) = (email, scope) else { return Err(Vec::new()) };
-        Ok(Self { email, name: scope.name, role, organisation, programme })
-    }
-
-    /// The token a person accepting this invitation acts with.
-    pub fn token(&self, name: Label) -> NewToken {
-        NewToken { name: Some(name), role: self.role, organisation: self.organisation, programme: self.programme }
+        let email = EmailAddress::parse(email).map_err(|problem| FieldProblem { field: "email".into(), problem });
+        match (email, NewToken::parse(name, role, organisation, programme)) {
+            (Ok(email), Ok(scope)) => Ok(Self { email, scope }),
+            (email, scope) => Err(email.err().into_iter().chain(scope.err().into_iter().flatten()).collect()),
+        }
     }
 }
 
@@ -217,19 +201,21 @@ impl OneTimeLink {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
     pub id: i64,
-    /// The token whose role and scope the person acts with.
-    pub token: i64,
+    /// The token the person acts with: their name, role and scope; revoked when the account is
+    /// disabled.
+    pub token: ApiToken,
     pub email: String,
-    pub name: Option<String>,
-    pub role: Role,
-    pub organisation: Option<OrganisationId>,
-    pub programme: Option<ProgrammeId>,
     pub created_at: DateTime<Utc>,
     pub last_signed_in_at: Option<DateTime<Utc>>,
     /// Until when sign-ins are refused after too many failed ones.
     pub locked_until: Option<DateTime<Utc>>,
+}
+
+impl Person {
     /// When the account was disabled (its token revoked): it can no longer sign in.
-    pub disabled_at: Option<DateTime<Utc>>,
+    pub fn disabled_at(&self) -> Option<DateTime<Utc>> {
+        self.token.revoked_at
+    }
 }
 
 /// What the sign-in of a known address decides from its record of failures.

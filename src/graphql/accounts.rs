@@ -22,6 +22,18 @@ fn decode_token_id(id: &ID) -> Result<i64, Error> {
     ids::decode_other("ApiToken", id).map_err(|problem| Error::invalid("id", problem))
 }
 
+/// The organisation and programme of a token or an invitation, from their global ids.
+fn scope(
+    organisation: Option<&ID>,
+    programme: Option<&ID>,
+) -> Result<(Option<OrganisationId>, Option<ProgrammeId>), Error> {
+    let mut problems = Problems::default();
+    let organisation = ids::decode_opt::<OrganisationId>(&mut problems, "organisation", organisation);
+    let programme = ids::decode_opt::<ProgrammeId>(&mut problems, "programme", programme);
+    problems.into_result().map_err(Error::InvalidInput)?;
+    Ok((organisation, programme))
+}
+
 fn person_id(id: i64) -> ID {
     ids::encode_other("Person", id)
 }
@@ -185,22 +197,22 @@ impl PersonNode {
 
     /// The person's name, recorded as the author of their changes.
     async fn name(&self) -> Option<&str> {
-        self.0.name.as_deref()
+        self.0.token.name.as_deref()
     }
 
     /// The role the person acts with.
     async fn role(&self) -> Role {
-        self.0.role
+        self.0.token.role
     }
 
     /// The organisation a contributor writes for.
     async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationNode>> {
-        organisation(ctx, self.0.organisation).await
+        organisation(ctx, self.0.token.organisation).await
     }
 
     /// The programme a reviewer reviews.
     async fn programme(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProgrammeNode>> {
-        programme(ctx, self.0.programme).await
+        programme(ctx, self.0.token.programme).await
     }
 
     /// When the account was created (its invitation accepted).
@@ -220,7 +232,7 @@ impl PersonNode {
 
     /// When the account was disabled; it cannot sign in since.
     async fn disabled_at(&self) -> Option<DateTime<Utc>> {
-        self.0.disabled_at
+        self.0.disabled_at()
     }
 }
 
@@ -344,11 +356,7 @@ impl AccountsMutation {
         #[graphql(desc = "What the token is for: its role, scope and holder.")] input: ApiTokenInput,
     ) -> async_graphql::Result<CreatedApiToken> {
         let (app, viewer) = (ctx.data::<App>()?, ctx.data::<Viewer>()?);
-        let mut problems = Problems::default();
-        let organisation =
-            ids::decode_opt::<OrganisationId>(&mut problems, "organisation", input.organisation.as_ref());
-        let programme = ids::decode_opt::<ProgrammeId>(&mut problems, "programme", input.programme.as_ref());
-        problems.into_result().map_err(Error::InvalidInput).gql()?;
+        let (organisation, programme) = scope(input.organisation.as_ref(), input.programme.as_ref()).gql()?;
         let new = NewToken::parse(input.name.as_deref(), input.role, organisation, programme)
             .map_err(Error::InvalidInput)
             .gql()?;
@@ -379,11 +387,7 @@ impl AccountsMutation {
         #[graphql(desc = "Whom to invite, with which role and scope.")] input: InvitationInput,
     ) -> async_graphql::Result<IssuedLinkNode> {
         let (app, viewer) = (ctx.data::<App>()?, ctx.data::<Viewer>()?);
-        let mut problems = Problems::default();
-        let organisation =
-            ids::decode_opt::<OrganisationId>(&mut problems, "organisation", input.organisation.as_ref());
-        let programme = ids::decode_opt::<ProgrammeId>(&mut problems, "programme", input.programme.as_ref());
-        problems.into_result().map_err(Error::InvalidInput).gql()?;
+        let (organisation, programme) = scope(input.organisation.as_ref(), input.programme.as_ref()).gql()?;
         let new = NewInvitation::parse(&input.email, input.name.as_deref(), input.role, organisation, programme)
             .map_err(Error::InvalidInput)
             .gql()?;

@@ -384,12 +384,7 @@ impl DashboardQuery {
     ) -> async_graphql::Result<Vec<IndicatorTotal>> {
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
-        let query = query.unwrap_or_default();
-        if query.chars().count() > MAX_QUERY_CHARS {
-            return Err(Error::invalid("query", format!("is longer than {MAX_QUERY_CHARS} characters"))).gql();
-        }
-        let mut request = SearchRequest { text: query, ..SearchRequest::default() };
-        filter.unwrap_or_default().apply(&mut request).gql()?;
+        let request = search_request(query, filter).gql()?;
         let dimension = group_by.map(Dimension::from);
         let sums = app.indicator_sums(viewer, request, dimension).await.gql()?;
         let values: Vec<(Dimension, &str)> = dimension
@@ -433,12 +428,7 @@ impl DashboardQuery {
         use crate::app::FundingGrouping;
         let app = ctx.data::<App>()?;
         let viewer = ctx.data::<Viewer>()?;
-        let query = query.unwrap_or_default();
-        if query.chars().count() > MAX_QUERY_CHARS {
-            return Err(Error::invalid("query", format!("is longer than {MAX_QUERY_CHARS} characters"))).gql();
-        }
-        let mut request = SearchRequest { text: query, ..SearchRequest::default() };
-        filter.unwrap_or_default().apply(&mut request).gql()?;
+        let request = search_request(query, filter).gql()?;
         let grouping = match by {
             FundingGroup::Funder => FundingGrouping::Funder,
             FundingGroup::Programme => FundingGrouping::Programme,
@@ -752,6 +742,18 @@ async fn stats(
 }
 
 /// Labels the values of dimensions as the caller may see them (`App::labels`).
+/// The search request of a dashboard over sheets: a full-text query (at most 1,000 characters) and
+/// search's filters.
+fn search_request(query: Option<String>, filter: Option<SearchFilter>) -> Result<SearchRequest, Error> {
+    let query = query.unwrap_or_default();
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::invalid("query", format!("is longer than {MAX_QUERY_CHARS} characters")));
+    }
+    let mut request = SearchRequest { text: query, ..SearchRequest::default() };
+    filter.unwrap_or_default().apply(&mut request)?;
+    Ok(request)
+}
+
 async fn labels(ctx: &Context<'_>, values: &[(Dimension, &str)]) -> async_graphql::Result<crate::app::Labels> {
     let app = ctx.data::<App>()?;
     let viewer = ctx.data::<Viewer>()?;

@@ -212,7 +212,7 @@ pub fn localise(errors: &mut [async_graphql::ServerError], language: Language) {
         return;
     }
     for error in errors {
-        let mut rebuilt = Vec::new();
+        let mut rebuilt: Vec<crate::domain::FieldProblem> = Vec::new();
         if let Some(extensions) = error.extensions.as_mut()
             && let Some(Value::List(problems)) = extensions.get("problems").cloned()
         {
@@ -224,19 +224,15 @@ pub fn localise(errors: &mut [async_graphql::ServerError], language: Language) {
                     _ => String::new(),
                 };
                 if let Some(Value::String(text)) = object.get("problem").cloned() {
-                    let text = language.say(&text);
-                    rebuilt.push(format!("{field} : {text}"));
-                    object.insert(async_graphql::Name::new("problem"), Value::from(text));
+                    object.insert(async_graphql::Name::new("problem"), Value::from(language.say(&text)));
+                    rebuilt.push(crate::domain::FieldProblem { field, problem: text });
                 }
                 translated.push(Value::Object(object));
             }
             extensions.set("problems", Value::List(translated));
         }
-        error.message = if rebuilt.is_empty() {
-            language.say(&error.message)
-        } else {
-            format!("saisie invalide : {}", rebuilt.join(" ; "))
-        };
+        error.message =
+            if rebuilt.is_empty() { language.say(&error.message) } else { language.invalid_input(&rebuilt) };
     }
 }
 

@@ -61,8 +61,8 @@ fn set_cookies(response: &mut Response, secrets: Option<&SessionSecrets>, secure
 fn person_json(person: &Person) -> serde_json::Value {
     serde_json::json!({
         "email": person.email,
-        "name": person.name,
-        "role": person.role.code(),
+        "name": person.token.name,
+        "role": person.token.role.code(),
     })
 }
 
@@ -101,8 +101,14 @@ fn failure(err: &Error, sign_in: bool) -> Response {
     json_response(status, MediaType::Json, crate::graphql::transport::error_of(err, super::language()))
 }
 
-/// Reads a JSON body, or says what is wrong with it.
-fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, Box<Response>> {
+/// Spends one attempt of the address's sign-in budget, then reads the JSON body: the request of a
+/// sign-in endpoint, or the answer that refuses it (429, or 400 naming what is wrong with the body).
+fn attempt<T: for<'de> Deserialize<'de>>(
+    state: &AppState,
+    peer: SocketAddr,
+    bytes: &Bytes,
+) -> Result<T, Box<Response>> {
+    throttle(state, peer)?;
     serde_json::from_slice(bytes).map_err(|err| {
         let message = format!("the body must be a JSON object with the fields this endpoint reads: {err}");
         Box::new(error(StatusCode::BAD_REQUEST, MediaType::Json, "BAD_REQUEST", &message))
@@ -137,10 +143,7 @@ pub(super) async fn sign_in(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     bytes: Bytes,
 ) -> Response {
-    if let Err(response) = throttle(&state, peer) {
-        return *response;
-    }
-    let request: SignInBody = match body(&bytes) {
+    let request: SignInBody = match attempt(&state, peer, &bytes) {
         Ok(request) => request,
         Err(response) => return *response,
     };
@@ -185,10 +188,7 @@ pub(super) async fn link(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     bytes: Bytes,
 ) -> Response {
-    if let Err(response) = throttle(&state, peer) {
-        return *response;
-    }
-    let request: LinkBody = match body(&bytes) {
+    let request: LinkBody = match attempt(&state, peer, &bytes) {
         Ok(request) => request,
         Err(response) => return *response,
     };
@@ -223,10 +223,7 @@ pub(super) async fn accept(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     bytes: Bytes,
 ) -> Response {
-    if let Err(response) = throttle(&state, peer) {
-        return *response;
-    }
-    let request: AcceptBody = match body(&bytes) {
+    let request: AcceptBody = match attempt(&state, peer, &bytes) {
         Ok(request) => request,
         Err(response) => return *response,
     };

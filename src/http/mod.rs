@@ -286,13 +286,7 @@ async fn localised(request: axum::extract::Request, next: axum::middleware::Next
 fn say(error: &crate::error::Error) -> String {
     let language = language();
     match error {
-        crate::error::Error::InvalidInput(problems) if language == Language::French => {
-            let problems: Vec<String> = problems
-                .iter()
-                .map(|problem| format!("{} : {}", problem.field, language.say(&problem.problem)))
-                .collect();
-            format!("saisie invalide : {}", problems.join(" ; "))
-        }
+        crate::error::Error::InvalidInput(problems) => language.invalid_input(problems),
         other => language.say(&other.to_string()),
     }
 }

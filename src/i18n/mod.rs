@@ -43,6 +43,18 @@ impl Language {
         best.map_or(Language::French, |(_, language)| language)
     }
 
+    /// The message of invalid input in this language, problem by problem, field names kept: in
+    /// English as `Error::InvalidInput` words it, « saisie invalide : champ : problème ; … » in French.
+    pub fn invalid_input(self, problems: &[crate::domain::FieldProblem]) -> String {
+        let (head, colon, separator) = match self {
+            Language::French => ("saisie invalide : ", " : ", " ; "),
+            Language::English => ("invalid input: ", ": ", "; "),
+        };
+        let problems: Vec<String> =
+            problems.iter().map(|problem| format!("{}{colon}{}", problem.field, self.say(&problem.problem))).collect();
+        format!("{head}{}", problems.join(separator))
+    }
+
     /// Gives an English message in this language.
     pub fn say(self, message: &str) -> String {
         match self {
@@ -163,11 +175,6 @@ pub fn number(value: f64, decimals: usize) -> String {
     crate::domain::french_number(value, decimals)
 }
 
-/// Writes a count the French way (`12 345`).
-pub fn count(value: impl Into<u64>) -> String {
-    number(value.into() as f64, 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +227,5 @@ mod tests {
         assert_eq!(number(12345.0, 0), "12\u{202f}345");
         assert_eq!(number(0.8704, 3), "0,870");
         assert_eq!(number(-1234567.5, 1), "-1\u{202f}234\u{202f}567,5");
-        assert_eq!(count(7u32), "7");
     }
 }

@@ -101,16 +101,11 @@ pub struct Credentials {
 fn person_of(row: &person::Model, token: ApiToken) -> Result<Person> {
     Ok(Person {
         id: row.id,
-        token: row.token_id,
+        token,
         email: row.email.clone(),
-        name: token.name,
-        role: token.role,
-        organisation: token.organisation,
-        programme: token.programme,
         created_at: time_of(row.created_at)?,
         last_signed_in_at: row.last_signed_in_at.map(time_of).transpose()?,
         locked_until: row.locked_until.map(time_of).transpose()?,
-        disabled_at: token.revoked_at,
     })
 }
 
@@ -167,14 +162,19 @@ pub async fn person_by_token<C: ConnectionTrait>(conn: &C, token: i64) -> Result
     }
 }
 
-/// Every person, oldest account first.
+/// Every person, oldest account first (two statements, whatever their number).
 pub async fn people<C: ConnectionTrait>(conn: &C) -> Result<Vec<Person>> {
     let rows = person::Entity::find().order_by_asc(person::Column::Id).all(conn).await.map_err(db_error)?;
-    let mut people = Vec::with_capacity(rows.len());
-    for row in rows {
-        people.push(credentials_of(conn, row).await?.person);
-    }
-    Ok(people)
+    let mut tokens: std::collections::HashMap<i64, ApiToken> =
+        super::tokens::tokens(conn).await?.into_iter().map(|token| (token.id, token)).collect();
+    rows.iter()
+        .map(|row| {
+            let token = tokens
+                .remove(&row.token_id)
+                .ok_or_else(|| Error::internal(format!("person {} acts with a missing token", row.id)))?;
+            person_of(row, token)
+        })
+        .collect()
 }
 
 /// The ids of the tokens people act with (which the list of API tokens leaves out).

@@ -484,3 +484,17 @@ async fn an_invitation_goes_by_e_mail_when_a_server_is_configured() {
     assert!(!issued.emailed);
     assert!(issued.url.starts_with("/invitation#retex_"));
 }
+
+#[tokio::test]
+async fn of_two_acceptances_of_one_link_at_once_exactly_one_opens_an_account() {
+    let app = spawn_app().await;
+    let secret = invite(&app, &app.admin, json!({ "email": "f@fabrique.fr", "name": "Fanny", "role": "READER" })).await;
+    let (mut first, mut second) = (Browser::new(&app), Browser::new(&app));
+    let (one, two) =
+        tokio::join!(first.accept(&secret, None, PASSWORD), second.accept(&secret, None, "un autre mot de passe"));
+    let mut statuses = [one.0, two.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::BAD_REQUEST], "{one:?} {two:?}");
+    let people = app.ok("{ people { email } }", json!({})).await;
+    assert_eq!(people["people"].as_array().map(Vec::len), Some(1), "one account: {people:#}");
+}

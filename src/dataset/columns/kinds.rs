@@ -50,6 +50,17 @@ pub fn plural_name(kind: Kind) -> &'static str {
     KIND_NAMES.iter().find(|(candidate, _)| *candidate == kind).map_or("", |(_, names)| names[0])
 }
 
+/// Returns the name a kind's records go by as a title (a workbook's worksheet): `Fiches`, `Leçons`.
+pub fn title_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Organisation => "Organisations",
+        Kind::Territory => "Territoires",
+        Kind::Programme => "Programmes",
+        Kind::Sheet => "Fiches",
+        Kind::Lesson => "Leçons",
+    }
+}
+
 /// Returns the French singular a Markdown file's `type:` is written with (`fiche`).
 pub fn type_name(kind: Kind) -> &'static str {
     match kind {

@@ -19,7 +19,7 @@ mod kinds;
 mod tables;
 mod values;
 
-pub use kinds::{kind_named, kind_names, kind_of_stem, list_name, plural_name, type_name};
+pub use kinds::{kind_named, kind_names, kind_of_stem, list_name, plural_name, title_name, type_name};
 pub use tables::{fields, required};
 pub use values::{from_text, from_value, is_blank, layout, objects, push, to_text};
 
